@@ -1,0 +1,454 @@
+"""Canonical English articles: front matter + CommonMark body -> translatable segments.
+
+Segmentation reads markdown-it tokens. Every text block (heading, paragraph, list item,
+table cell, block quote, image alt text) becomes one :class:`Segment` whose msgid is the
+block's inline Markdown with soft line breaks joined by a space. Rendering re-uses the same
+token stream with translated inline text (:func:`render_body`), so block structure never
+depends on a translator.
+
+>>> art = parse_article("---\\nslug: a\\ntitle: Hello\\n---\\nOne\\nline.\\n", "a.md")
+>>> [(s.msgctxt, s.msgid, s.line) for s in art.segments]
+[('title', 'Hello', 3), (None, 'One line.', 5)]
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .errors import I18nError
+from .files import inside, load_yaml_mapping, read_text, relpath
+
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+PRODUCT_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# Names that would collide with generated files or are reserved by some file systems.
+RESERVED_SLUGS = frozenset(
+    {"index", "site", "sitemap", "manifest", "assets", "con", "prn", "aux", "nul"}
+    | {f"com{i}" for i in range(1, 10)}
+    | {f"lpt{i}" for i in range(1, 10)}
+)
+NOTE_RE = re.compile(r"^<!--\s*i18n:\s*(.*?)\s*-->\s*$", re.DOTALL)
+DESCRIPTION_MAX = 160
+
+FIELDS: dict[str, type | tuple[type, ...]] = {
+    "slug": str,
+    "title": str,
+    "description": str,
+    "category": str,
+    "date": (dt.date, str),
+    "updated": (dt.date, str),
+    "author": str,
+    "reviewed_by": str,
+    "keywords": list,
+    "products": list,
+    "related": list,
+}
+REQUIRED = ("slug", "title")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable unit: a gettext entry's msgctxt/msgid and where it came from."""
+
+    msgid: str
+    msgctxt: str | None
+    kind: str
+    line: int
+    notes: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.msgctxt, self.msgid)
+
+
+@dataclass
+class Article:
+    """A parsed article: metadata, markdown-it tokens and the segments extracted from them."""
+
+    slug: str
+    path: str  # project-relative, forward slashes
+    meta: dict[str, Any]
+    tokens: list[Token]
+    env: dict[str, Any]
+    segments: list[Segment]
+    source_hash: str
+    # token index -> segment for every translatable inline token of the body
+    block_segments: dict[int, Segment] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return str(self.meta["title"])
+
+    @property
+    def products(self) -> list[str]:
+        return list(self.meta.get("products") or [])
+
+    @property
+    def related(self) -> list[str]:
+        return list(self.meta.get("related") or [])
+
+    @property
+    def date(self) -> dt.date | None:
+        return _as_date(self.meta.get("date"))
+
+    @property
+    def updated(self) -> dt.date | None:
+        return _as_date(self.meta.get("updated")) or self.date
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return None
+
+
+def markdown() -> MarkdownIt:
+    """The Markdown parser for sources: CommonMark + tables, soft breaks rendered as spaces.
+
+    Raw HTML is recognised (so ``<!-- i18n: -->`` comments are found) but never rendered:
+    :func:`render_body` turns HTML tokens into text or drops them.
+    """
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    md.add_render_rule("softbreak", lambda *args, **kw: " ")
+    return md
+
+
+_MD = markdown()
+_MD_TEXT = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def join_soft_breaks(text: str) -> str:
+    """Join soft line breaks with a space; keep hard breaks (as ``\\`` + newline).
+
+    >>> join_soft_breaks("one\\n  two  \\nthree\\\\\\nfour")
+    'one two\\\\\\nthree\\\\\\nfour'
+    """
+    lines = text.split("\n")
+    out = lines[0]
+    for nxt in lines[1:]:
+        stripped = out.rstrip(" ")
+        hard = out.endswith("  ") or (out.endswith("\\") and not out.endswith("\\\\"))
+        if hard:
+            out = stripped.rstrip("\\") + "\\\n" + nxt.lstrip(" \t")
+        else:
+            out = out.rstrip(" \t") + " " + nxt.lstrip(" \t")
+    return out
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
+    """Return (front matter YAML, body, line number of the body's first line)."""
+    if not text.startswith("---\n"):
+        raise I18nError("missing front matter: the file must start with a '---' line", path, 1)
+    end = re.search(r"^---[ \t]*$", text[4:], re.MULTILINE)
+    if end is None:
+        raise I18nError("front matter is not closed by a '---' line", path, 1)
+    fm = text[4 : 4 + end.start()]
+    body_start = 4 + end.end()
+    body = text[body_start:].removeprefix("\n")
+    body_line = fm.count("\n") + 3  # opening ---, front matter lines, closing ---
+    return fm, body, body_line
+
+
+def _validate_meta(
+    meta: dict[str, Any], lines: dict[tuple[str, ...], int], path: str, stem: str | None
+) -> None:
+    for key in REQUIRED:
+        if key not in meta or meta[key] in (None, ""):
+            raise I18nError(f"front matter lacks the required key '{key}'", path, 2)
+    for key, value in meta.items():
+        line = lines.get((str(key),), 2)
+        if key not in FIELDS:
+            known = ", ".join(FIELDS)
+            raise I18nError(f"unknown front-matter key '{key}' (known: {known})", path, line)
+        want = FIELDS[key]
+        if value is None:
+            continue
+        if not isinstance(value, want) or isinstance(value, bool):
+            names = want.__name__ if isinstance(want, type) else " or ".join(t.__name__ for t in want)
+            raise I18nError(
+                f"front-matter key '{key}' must be {names}, found {type(value).__name__}", path, line
+            )
+        if key in ("date", "updated") and isinstance(value, str):
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                raise I18nError(
+                    f"front-matter key '{key}' is not an ISO date (YYYY-MM-DD): {value!r}",
+                    path,
+                    line,
+                ) from None
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if not isinstance(item, str) or not item.strip():
+                    raise I18nError(
+                        f"front-matter key '{key}' must be a list of non-empty strings",
+                        path,
+                        lines.get((str(key), str(i)), line),
+                    )
+    slug = meta["slug"]
+    check_slug(slug, path, lines.get(("slug",), 2))
+    if stem is not None and slug != stem:
+        raise I18nError(
+            f"slug '{slug}' must equal the file name '{stem}'", path, lines.get(("slug",), 2)
+        )
+    for i, slug_ in enumerate(meta.get("related") or []):
+        check_slug(slug_, path, lines.get(("related", str(i)), 2))
+    for i, product in enumerate(meta.get("products") or []):
+        if not PRODUCT_RE.fullmatch(product):
+            raise I18nError(
+                f"product id {product!r} must match {PRODUCT_RE.pattern}",
+                path,
+                lines.get(("products", str(i)), 2),
+            )
+    desc = meta.get("description")
+    if isinstance(desc, str) and len(desc) > DESCRIPTION_MAX:
+        raise I18nError(
+            f"description has {len(desc)} characters; at most {DESCRIPTION_MAX} are allowed",
+            path,
+            lines.get(("description",), 2),
+        )
+
+
+def check_slug(slug: Any, path: str | None = None, line: int | None = None) -> str:
+    """Refuse anything that is not a safe slug before it can become a path.
+
+    >>> check_slug("deep-vein-thrombosis")
+    'deep-vein-thrombosis'
+    >>> check_slug("../../x")
+    Traceback (most recent call last):
+    ...
+    i18n.errors.I18nError: invalid slug '../../x': use lower-case ASCII letters, digits and '-'
+    """
+    if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug) or not slug.isascii():
+        raise I18nError(
+            f"invalid slug {slug!r}: use lower-case ASCII letters, digits and '-'", path, line
+        )
+    if slug in RESERVED_SLUGS:
+        raise I18nError(f"slug '{slug}' is a reserved name", path, line)
+    return slug
+
+
+def _front_matter_segments(
+    meta: dict[str, Any], lines: dict[tuple[str, ...], int]
+) -> list[Segment]:
+    segs: list[Segment] = []
+    for key in ("title", "description", "category"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            flags: tuple[str, ...] = ()
+            kind = key
+            if key == "description":
+                flags = (f"max-length:{DESCRIPTION_MAX}",)
+                kind = f"description (meta description, at most {DESCRIPTION_MAX} characters)"
+            segs.append(Segment(value.strip(), key, f"front matter {kind}", lines[(key,)], (), flags))
+    for i, kw in enumerate(meta.get("keywords") or []):
+        segs.append(
+            Segment(kw.strip(), "keyword", "front matter keyword", lines[("keywords", str(i))])
+        )
+    return segs
+
+
+def _kind(stack: list[Token], close_tag: str) -> str:
+    parts: list[str] = []
+    for tok in stack:
+        if tok.type == "blockquote_open":
+            parts.append("block quote")
+        elif tok.type == "list_item_open" and "list item" not in parts:
+            parts.append("list item")
+    if close_tag.startswith("h") and close_tag[1:].isdigit():
+        parts.append(f"heading {close_tag[1:]}")
+    elif close_tag == "th":
+        parts.append("table header cell")
+    elif close_tag == "td":
+        parts.append("table cell")
+    elif not parts or parts[-1] == "block quote":
+        parts.append("paragraph")
+    return ", ".join(parts)
+
+
+def _image_only(tok: Token) -> Token | None:
+    children = [c for c in (tok.children or []) if not (c.type == "text" and not c.content.strip())]
+    if len(children) == 1 and children[0].type == "image":
+        return children[0]
+    return None
+
+
+def segment_body(tokens: list[Token], body_line: int) -> tuple[list[Segment], dict[int, Segment]]:
+    """Segments of a markdown-it token stream; ``body_line`` is the file line of token line 0."""
+    segs: list[Segment] = []
+    by_index: dict[int, Segment] = {}
+    stack: list[Token] = []
+    pending_notes: list[str] = []
+    for i, tok in enumerate(tokens):
+        if tok.nesting == 1:
+            stack.append(tok)
+            continue
+        if tok.nesting == -1:
+            if stack:
+                stack.pop()
+            continue
+        if tok.type == "html_block":
+            m = NOTE_RE.match(tok.content.strip())
+            if m:
+                pending_notes.append(" ".join(m.group(1).split()))
+            continue
+        if tok.type != "inline":
+            pending_notes.clear()  # a note belongs to the block directly below it
+            continue
+        parent = stack[-1] if stack else None
+        tag = parent.tag if parent is not None else "p"
+        kind = _kind(stack[:-1] if parent is not None else stack, tag)
+        image = _image_only(tok)
+        if image is not None:
+            text = join_soft_breaks(image.content)
+            kind = "image alt text"
+        else:
+            text = join_soft_breaks(tok.content.strip())
+        line = body_line + (tok.map[0] if tok.map else (parent.map[0] if parent and parent.map else 0))
+        notes = tuple(pending_notes)
+        if tag in ("p", "th", "td") or tag.startswith("h"):
+            # a note above a list or a table applies to its first block only
+            pending_notes.clear()
+        if not _has_letters(text):
+            continue
+        seg = Segment(text, None, kind, line, notes)
+        segs.append(seg)
+        by_index[i] = seg
+    return segs, by_index
+
+
+def parse_article(text: str, path: str, stem: str | None = None, source_hash: str = "") -> Article:
+    """Parse one article's text; ``stem`` (the file name) must then equal the slug."""
+    fm, body, body_line = split_front_matter(text, path)
+    meta, lines = load_yaml_mapping(fm, path, line_offset=1)
+    _validate_meta(meta, lines, path, stem)
+    env: dict[str, Any] = {}
+    tokens = _MD.parse(body, env)
+    body_segs, by_index = segment_body(tokens, body_line)
+    segs = _front_matter_segments(meta, lines) + body_segs
+    return Article(
+        slug=meta["slug"],
+        path=path,
+        meta=meta,
+        tokens=tokens,
+        env=env,
+        segments=segs,
+        source_hash=source_hash or hashlib.sha256(text.encode()).hexdigest(),
+        block_segments=by_index,
+    )
+
+
+def load_article(file: Path, root: Path) -> Article:
+    """Load ``source/articles/<slug>.md``: symlinks out of the project are refused."""
+    shown = relpath(file, root)
+    if not inside(file, root):
+        raise I18nError("file points outside the project (symlink?)", shown)
+    text = read_text(file, shown)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return parse_article(text, shown, stem=file.stem, source_hash=digest)
+
+
+def article_files(root: Path) -> list[Path]:
+    folder = root / "source" / "articles"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix == ".md" and not p.name.startswith("."))
+
+
+def load_articles(root: Path) -> list[Article]:
+    """Every article of the project, in slug order; cross-article rules checked."""
+    articles = [load_article(f, root) for f in article_files(root)]
+    seen: dict[str, str] = {}
+    for art in articles:
+        key = art.slug.casefold()
+        if key in seen:
+            raise I18nError(f"duplicate slug '{art.slug}' (also in {seen[key]})", art.path, 2)
+        seen[key] = art.path
+    for art in articles:
+        for rel in art.related:
+            if rel not in seen:
+                raise I18nError(f"related article '{rel}' does not exist", art.path, 2)
+    return articles
+
+
+# --- rendering with translated text -------------------------------------------------------
+
+Lookup = Callable[[str | None, str], str | None]
+
+
+def _translated_inline(text: str, env: dict[str, Any]) -> list[Token]:
+    """Parse a translation as inline Markdown with raw HTML disabled (it becomes text)."""
+    tokens = _MD_TEXT.parseInline(text, copy.deepcopy(env))
+    return tokens[0].children or [] if tokens else []
+
+
+def _neutralize_html(children: list[Token]) -> Iterator[Token]:
+    for child in children:
+        if child.type == "html_inline":
+            yield Token("text", "", 0, content=child.content)
+        else:
+            yield child
+
+
+def translate_tokens(article: Article, lookup: Lookup) -> list[Token]:
+    """A copy of the article's tokens with each segment's inline text replaced by
+    ``lookup(msgctxt, msgid)`` (None keeps the source text, normalized like the msgid)."""
+    out: list[Token] = []
+    for i, tok in enumerate(article.tokens):
+        if tok.type == "html_block":
+            continue  # comments and raw HTML never reach a page
+        seg = article.block_segments.get(i)
+        new = copy.copy(tok)
+        if seg is None:
+            if tok.children:
+                new.children = list(_neutralize_html(tok.children))
+            out.append(new)
+            continue
+        text = lookup(seg.msgctxt, seg.msgid)
+        if text is None:
+            text = seg.msgid
+        if seg.kind == "image alt text":
+            image = copy.copy(_image_only(tok))
+            assert image is not None
+            image.children = _translated_inline(text, article.env)
+            image.content = text
+            new.children = [image]
+        else:
+            new.children = list(_neutralize_html(_translated_inline(text, article.env)))
+            new.content = text
+        out.append(new)
+    return out
+
+
+def render_body(article: Article, lookup: Lookup | None = None) -> str:
+    """HTML of the article body with translations from ``lookup`` (identity when None)."""
+    tokens = translate_tokens(article, lookup or (lambda ctx, msgid: None))
+    return _MD.renderer.render(tokens, _MD.options, article.env)
+
+
+def render_source_html(article: Article) -> str:
+    """HTML of the untouched source tokens (the oracle for the round-trip invariant)."""
+    tokens = [t for t in article.tokens if t.type != "html_block"]
+    for i, tok in enumerate(tokens):
+        if tok.children:
+            tokens[i] = copy.copy(tok)
+            tokens[i].children = list(_neutralize_html(tok.children))
+    return _MD.renderer.render(tokens, _MD.options, article.env)

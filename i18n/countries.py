@@ -1,0 +1,291 @@
+"""Country and glossary configuration: load and validate ``source/countries/*.yaml`` and
+``source/glossary.yaml``. Every error names the file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+
+from .errors import I18nError
+from .files import inside, load_yaml_mapping, read_text
+from .project import Project, normalize_locale
+
+AUDIENCES = ("public", "professional")
+PRODUCT_STATES = ("available", "unavailable")
+DISCLAIMER_FIELDS = ("text", "reference", "approved_by", "approved_on", "expires")
+COUNTRY_FIELDS = (
+    "code",
+    "name",
+    "languages",
+    "regulator",
+    "audience",
+    "products",
+    "claims",
+    "disclaimer",
+)
+
+
+@cache
+def iso_countries() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes known to CLDR (via Babel)."""
+    return frozenset(c for c in Locale("en").territories if len(c) == 2 and c.isalpha())
+
+
+@dataclass(frozen=True)
+class Disclaimer:
+    text: str
+    reference: str
+    approved_by: str
+    approved_on: dt.date
+    expires: dt.date
+    line: int = 0
+
+    def expired(self, today: dt.date) -> bool:
+        return self.expires < today
+
+
+@dataclass(frozen=True)
+class Product:
+    id: str
+    status: str
+    registration: str | None = None
+
+    @property
+    def available(self) -> bool:
+        return self.status == "available"
+
+
+@dataclass
+class Country:
+    code: str
+    name: str
+    languages: list[str]
+    regulator: str
+    audience: str
+    products: dict[str, Product]
+    claims: dict[str, list[re.Pattern[str]]]
+    disclaimers: dict[str, Disclaimer]
+    path: str
+    lines: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
+
+    @property
+    def slug(self) -> str:
+        """Lower-case code, as used in paths: ``site/ch/de/``."""
+        return self.code.lower()
+
+    def locale(self, language: str) -> str:
+        """Catalog form of the page locale: ``de`` in CH -> ``de_CH``."""
+        return f"{language}_{self.code}"
+
+    def line(self, *key: str) -> int:
+        return self.lines.get(tuple(key), 1)
+
+
+def _need(cond: bool, msg: str, path: str, line: int) -> None:
+    if not cond:
+        raise I18nError(msg, path, line)
+
+
+def _date(value: Any, what: str, path: str, line: int) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise I18nError(f"{what} must be a date (YYYY-MM-DD), found {value!r}", path, line)
+
+
+def parse_country(text: str, path: str, stem: str | None = None) -> Country:
+    """Validate one country file's text."""
+    data, lines = load_yaml_mapping(text, path)
+
+    def ln(*key: str) -> int:
+        return lines.get(tuple(key), 1)
+
+    for key in data:
+        _need(key in COUNTRY_FIELDS, f"unknown key '{key}' (known: {', '.join(COUNTRY_FIELDS)})",
+              path, ln(str(key)))
+    for key in ("code", "name", "languages", "regulator", "disclaimer"):
+        _need(key in data, f"missing required key '{key}'", path, 1)
+    code = data["code"]
+    _need(isinstance(code, str) and code in iso_countries(),
+          f"unknown country code {code!r}: use an ISO 3166-1 alpha-2 code such as CH", path, ln("code"))
+    if stem is not None:
+        _need(stem == code.lower(), f"file name must be '{code.lower()}.yaml' for code {code}",
+              path, ln("code"))
+    for key in ("name", "regulator"):
+        _need(isinstance(data[key], str) and data[key].strip() != "",
+              f"'{key}' must be a non-empty string", path, ln(key))
+    audience = data.get("audience", "public")
+    _need(audience in AUDIENCES, f"audience must be one of {', '.join(AUDIENCES)}, found {audience!r}",
+          path, ln("audience"))
+    langs = data["languages"]
+    _need(isinstance(langs, list) and len(langs) > 0, "'languages' must be a non-empty list",
+          path, ln("languages"))
+    languages: list[str] = []
+    for i, lang in enumerate(langs):
+        where = ln("languages", str(i))
+        _need(isinstance(lang, str), f"language must be a string, found {lang!r}", path, where)
+        try:
+            norm = normalize_locale(lang)
+        except I18nError as exc:
+            raise I18nError(exc.message, path, where) from None
+        _need("_" not in norm, f"list the language ({norm.split('_')[0]}), not a locale ({lang}): "
+              f"the country gives the region", path, where)
+        _need(norm not in languages, f"language '{norm}' is listed twice", path, where)
+        languages.append(norm)
+
+    products: dict[str, Product] = {}
+    raw_products = data.get("products") or {}
+    _need(isinstance(raw_products, dict), "'products' must be a mapping of product id to status",
+          path, ln("products"))
+    for pid, spec in raw_products.items():
+        where = ln("products", str(pid))
+        _need(isinstance(spec, dict), f"product '{pid}' must be a mapping with a status", path, where)
+        status = spec.get("status")
+        _need(status in PRODUCT_STATES,
+              f"product '{pid}' status must be one of {', '.join(PRODUCT_STATES)}, found {status!r}",
+              path, ln("products", str(pid), "status") if "status" in spec else where)
+        reg = spec.get("registration")
+        _need(reg is None or isinstance(reg, str), f"product '{pid}' registration must be a string",
+              path, where)
+        products[str(pid)] = Product(str(pid), status, reg)
+
+    claims: dict[str, list[re.Pattern[str]]] = {}
+    raw_claims = data.get("claims") or {}
+    _need(isinstance(raw_claims, dict), "'claims' must map a language to a list of patterns",
+          path, ln("claims"))
+    for lang, patterns in raw_claims.items():
+        where = ln("claims", str(lang))
+        _need(lang in languages, f"claims for '{lang}', which is not one of the country's languages",
+              path, where)
+        _need(isinstance(patterns, list), f"claims for '{lang}' must be a list of patterns",
+              path, where)
+        compiled = []
+        for i, pat in enumerate(patterns):
+            pw = ln("claims", str(lang), str(i))
+            _need(isinstance(pat, str), f"claim pattern must be a string, found {pat!r}", path, pw)
+            try:
+                compiled.append(re.compile(pat, re.IGNORECASE))
+            except re.error as exc:
+                raise I18nError(f"invalid claim pattern {pat!r}: {exc}", path, pw) from None
+        claims[lang] = compiled
+
+    disclaimers: dict[str, Disclaimer] = {}
+    raw_disc = data["disclaimer"]
+    _need(isinstance(raw_disc, dict), "'disclaimer' must map each language to its disclaimer",
+          path, ln("disclaimer"))
+    for lang, spec in raw_disc.items():
+        where = ln("disclaimer", str(lang))
+        _need(lang in languages,
+              f"disclaimer for '{lang}', which is not one of the country's languages", path, where)
+        _need(isinstance(spec, dict), f"disclaimer '{lang}' must be a mapping", path, where)
+        for key in DISCLAIMER_FIELDS:
+            _need(key in spec and spec[key] not in (None, ""),
+                  f"disclaimer '{lang}' lacks '{key}'", path, where)
+        for key in ("text", "reference", "approved_by"):
+            _need(isinstance(spec[key], str), f"disclaimer '{lang}' {key} must be a string",
+                  path, ln("disclaimer", str(lang), key))
+        approved = _date(spec["approved_on"], f"disclaimer '{lang}' approved_on", path,
+                         ln("disclaimer", str(lang), "approved_on"))
+        expires = _date(spec["expires"], f"disclaimer '{lang}' expires", path,
+                        ln("disclaimer", str(lang), "expires"))
+        _need(expires > approved, f"disclaimer '{lang}' expires before it was approved",
+              path, ln("disclaimer", str(lang), "expires"))
+        disclaimers[lang] = Disclaimer(" ".join(spec["text"].split()), spec["reference"].strip(),
+                                       spec["approved_by"].strip(), approved, expires, where)
+
+    return Country(code, data["name"].strip(), languages, data["regulator"].strip(), audience,
+                   products, claims, disclaimers, path, lines)
+
+
+def country_files(project: Project) -> list[Path]:
+    folder = project.countries_dir
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+
+
+def load_countries(project: Project) -> list[Country]:
+    """Every country of the project, sorted by code. A missing disclaimer for a language is
+    allowed here (the render withholds that language and ``check`` reports it)."""
+    countries = []
+    seen: dict[str, str] = {}
+    for file in country_files(project):
+        shown = project.rel(file)
+        if not inside(file, project.root):
+            raise I18nError("file points outside the project (symlink?)", shown)
+        country = parse_country(read_text(file, shown), shown, file.stem)
+        if country.code in seen:
+            raise I18nError(f"country {country.code} is also defined in {seen[country.code]}", shown)
+        seen[country.code] = shown
+        countries.append(country)
+    return sorted(countries, key=lambda c: c.code)
+
+
+def find_country(project: Project, code: str) -> Country:
+    want = code.strip().upper()
+    for country in load_countries(project):
+        if country.code == want:
+            return country
+    raise I18nError(f"unknown country {code!r}: no source/countries/{code.lower()}.yaml")
+
+
+def languages(project: Project) -> list[str]:
+    """Every language named by a country (source language excluded), sorted."""
+    found = {lang for c in load_countries(project) for lang in c.languages}
+    found.discard(project.source_language)
+    return sorted(found)
+
+
+@dataclass
+class Glossary:
+    do_not_translate: list[str]
+    terms: dict[str, dict[str, str]]
+
+    def required(self, language: str) -> dict[str, str]:
+        """Source term -> required translation for ``language`` (``de_CH`` uses ``de``)."""
+        base = language.split("_")[0]
+        out = {}
+        for term, trans in self.terms.items():
+            value = trans.get(language) or trans.get(base)
+            if value:
+                out[term] = value
+        return out
+
+
+def load_glossary(project: Project) -> Glossary:
+    file = project.glossary_file
+    if not file.is_file():
+        return Glossary([], {})
+    shown = project.rel(file)
+    data, lines = load_yaml_mapping(read_text(file, shown), shown)
+    dnt = data.get("do_not_translate") or []
+    _need(isinstance(dnt, list) and all(isinstance(t, str) and t for t in dnt),
+          "'do_not_translate' must be a list of terms", shown, lines.get(("do_not_translate",), 1))
+    terms_raw = data.get("terms") or {}
+    _need(isinstance(terms_raw, dict), "'terms' must map a term to its translations", shown,
+          lines.get(("terms",), 1))
+    terms: dict[str, dict[str, str]] = {}
+    for term, trans in terms_raw.items():
+        where = lines.get(("terms", str(term)), 1)
+        _need(isinstance(trans, dict) and all(isinstance(v, str) for v in trans.values()),
+              f"term '{term}' must map language codes to translations", shown, where)
+        for lang in trans:
+            try:
+                normalize_locale(lang)
+            except I18nError as exc:
+                raise I18nError(exc.message, shown, lines.get(("terms", str(term), lang), where)) from None
+        terms[str(term)] = {str(k): v for k, v in trans.items()}
+    return Glossary(list(dnt), terms)

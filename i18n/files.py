@@ -1,0 +1,138 @@
+"""File primitives shared by every stage: atomic writes, strict YAML, project-relative paths."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import I18nError
+
+
+def atomic_write(path: Path, data: str | bytes) -> bool:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    Returns False (and touches nothing) when the file already holds exactly these bytes,
+    so unchanged output keeps its mtime and git sees no change.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if path.read_bytes() == raw:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return True
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader without aliases: no Python tags, and no alias bombs."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                problem="YAML aliases are not allowed", problem_mark=event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
+    """Parse YAML safely; a syntax error becomes an I18nError naming file and line."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict safe loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        problem = exc.problem or "invalid YAML"
+        if "could not determine a constructor" in (problem or ""):
+            problem = "YAML tags that construct objects are not allowed " + problem.split("for")[-1]
+        raise I18nError(f"invalid YAML: {problem.strip()}", path, line) from None
+    except yaml.YAMLError as exc:
+        raise I18nError(f"invalid YAML: {exc}", path) from None
+
+
+def read_text(path: Path, display: str | Path | None = None) -> str:
+    """Read a UTF-8 text file (a BOM is dropped, CRLF becomes LF); bad bytes are an I18nError."""
+    shown = display or path
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise I18nError(f"cannot read file: {exc.strerror}", shown) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise I18nError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", shown, line) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def relpath(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` with forward slashes, as written in references."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def inside(path: Path, root: Path) -> bool:
+    """True when ``path`` (symlinks resolved) stays inside ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def load_yaml_mapping(
+    text: str, path: Path | str, line_offset: int = 0
+) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
+    """Parse a YAML mapping and return it with the 1-based line of every key path.
+
+    >>> data, lines = load_yaml_mapping("a: 1\\nb:\\n  c: 2\\n", "x.yaml")
+    >>> data["b"]["c"], lines[("b", "c")]
+    (2, 3)
+    """
+    data = load_yaml(text, path, line_offset)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise I18nError(
+            f"expected a YAML mapping (key: value), found {type(data).__name__}",
+            path,
+            1 + line_offset,
+        )
+    node = yaml.compose(text, Loader=_StrictLoader)  # noqa: S506 - strict safe loader
+    lines: dict[tuple[str, ...], int] = {}
+
+    def walk(n: Any, prefix: tuple[str, ...]) -> None:
+        if isinstance(n, yaml.MappingNode):
+            for key_node, value_node in n.value:
+                key = (*prefix, str(key_node.value))
+                lines[key] = key_node.start_mark.line + 1 + line_offset
+                walk(value_node, key)
+        elif isinstance(n, yaml.SequenceNode):
+            for i, item in enumerate(n.value):
+                key = (*prefix, str(i))
+                lines[key] = item.start_mark.line + 1 + line_offset
+                walk(item, key)
+
+    if node is not None:
+        walk(node, ())
+    return data, lines
