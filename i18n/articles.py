@@ -182,10 +182,10 @@ def _validate_meta(
         if value is None:
             continue
         if not isinstance(value, want) or isinstance(value, bool):
-            names = want.__name__ if isinstance(want, type) else " or ".join(t.__name__ for t in want)
-            raise I18nError(
-                f"front-matter key '{key}' must be {names}, found {type(value).__name__}", path, line
-            )
+            types = (want,) if isinstance(want, type) else want
+            names = " or ".join(t.__name__ for t in types)
+            found = type(value).__name__
+            raise I18nError(f"front-matter key '{key}' must be {names}, found {found}", path, line)
         if key in ("date", "updated") and isinstance(value, str):
             try:
                 dt.date.fromisoformat(value)
@@ -258,7 +258,9 @@ def _front_matter_segments(
             if key == "description":
                 flags = (f"max-length:{DESCRIPTION_MAX}",)
                 kind = f"description (meta description, at most {DESCRIPTION_MAX} characters)"
-            segs.append(Segment(value.strip(), key, f"front matter {kind}", lines[(key,)], (), flags))
+            segs.append(
+                Segment(value.strip(), key, f"front matter {kind}", lines[(key,)], (), flags)
+            )
     for i, kw in enumerate(meta.get("keywords") or []):
         segs.append(
             Segment(kw.strip(), "keyword", "front matter keyword", lines[("keywords", str(i))])
@@ -322,7 +324,8 @@ def segment_body(tokens: list[Token], body_line: int) -> tuple[list[Segment], di
             kind = "image alt text"
         else:
             text = join_soft_breaks(tok.content.strip())
-        line = body_line + (tok.map[0] if tok.map else (parent.map[0] if parent and parent.map else 0))
+        where = tok.map or (parent.map if parent is not None else None)
+        line = body_line + (where[0] if where else 0)
         notes = tuple(pending_notes)
         if tag in ("p", "th", "td") or tag.startswith("h"):
             # a note above a list or a table applies to its first block only
@@ -366,11 +369,20 @@ def load_article(file: Path, root: Path) -> Article:
     return parse_article(text, shown, stem=file.stem, source_hash=digest)
 
 
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
 def article_files(root: Path) -> list[Path]:
+    """Markdown files of ``source/articles`` (``.md``; ``.markdown`` and upper-case suffixes
+    too, so that such a file is checked, never silently skipped)."""
     folder = root / "source" / "articles"
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix == ".md" and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in MARKDOWN_SUFFIXES and not p.name.startswith(".")
+    )
 
 
 def load_articles(root: Path) -> list[Article]:

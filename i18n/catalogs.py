@@ -48,10 +48,60 @@ JINJA_EXTENSIONS = ["jinja2.ext.i18n"]
 # --- reading and writing ------------------------------------------------------------------
 
 
+_PO_STRING = r'"(?:[^"\\]|\\(?:[abfnrtv\\"\'?]|[0-7]{1,3}|x[0-9A-Fa-f]+))*"'
+_PO_LINE = re.compile(
+    rf"(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])[ \t]*)?{_PO_STRING}"
+    rf"(?:[ \t]*{_PO_STRING})*[ \t]*"
+)
+
+
+def _check_syntax(text: str, shown: str) -> None:
+    """Refuse what GNU gettext refuses but polib lets through (a string never closed, an
+    unknown escape, a stray word), so a broken file is never rewritten from a partial parse.
+
+    >>> _check_syntax('msgid "a"\\nmsgstr "b\\\\q"\\n', "x.po")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    i18n.errors.I18nError: x.po:2: broken PO file: not a keyword and a complete "string": ...
+    """
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if line.startswith(("#~", "#|")):
+            line = line[2:].lstrip()
+            if line.startswith("|"):  # "#~|": previous msgid of an obsolete entry
+                line = line[1:].lstrip()
+        elif line.startswith("#"):
+            continue  # translator, extracted, reference and flag comments: free text
+        if line and not _PO_LINE.fullmatch(line):
+            raise I18nError(
+                f'broken PO file: not a keyword and a complete "string": {raw.strip()!r}',
+                shown,
+                number,
+            )
+
+
+def _check_entries(po: polib.POFile, shown: str) -> None:
+    seen: dict[tuple[str | None, str], int] = {}
+    for entry in po:
+        if entry.obsolete:
+            continue
+        if entry.msgstr_plural and not entry.msgid_plural:
+            raise I18nError("broken PO file: msgstr[n] without msgid_plural", shown, entry.linenum)
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            raise I18nError(
+                f"broken PO file: duplicate message definition (first at line {seen[key]})",
+                shown,
+                entry.linenum,
+            )
+        seen[key] = entry.linenum
+
+
 def read_po(path: Path, shown: str | None = None) -> polib.POFile:
     """Parse a PO/POT file; syntax and encoding errors name the file and line."""
     shown = shown or str(path)
     text = read_text(path, shown)
+    _check_syntax(text, shown)
     try:
         po = polib.pofile(text, wrapwidth=WRAP)
     except (OSError, ValueError) as exc:
@@ -60,6 +110,7 @@ def read_po(path: Path, shown: str | None = None) -> polib.POFile:
         line = int(m.group(1)) if m else None
         msg = re.sub(r"\s*\(line \d+\)", "", msg)
         raise I18nError(f"broken PO file: {msg}", shown, line) from None
+    _check_entries(po, shown)
     _check_plurals(po, shown, text)
     return po
 
@@ -78,14 +129,15 @@ def _check_plurals(po: polib.POFile, shown: str, text: str) -> None:
             raise I18nError(f"header declares unknown Language {lang!r}", shown, 1) from None
         if expected != nplurals:
             raise I18nError(
-                f"header declares nplurals={nplurals}, but {lang} has {expected} plural forms (CLDR)",
+                f"header declares nplurals={nplurals}, "
+                f"but {lang} has {expected} plural forms (CLDR)",
                 shown,
                 _line_of(text, "Plural-Forms"),
             )
     for entry in po:
-        if entry.msgid_plural and not entry.obsolete and entry.msgstr_plural:
-            if len(entry.msgstr_plural) != nplurals:
-                raise I18nError(
+        live_plural = entry.msgid_plural and not entry.obsolete and entry.msgstr_plural
+        if live_plural and len(entry.msgstr_plural) != nplurals:
+            raise I18nError(
                     f"entry has {len(entry.msgstr_plural)} plural forms, header says {nplurals}",
                     shown,
                     entry.linenum,
@@ -219,10 +271,17 @@ def site_pot(project: Project) -> polib.POFile:
 
 
 def _template_ref(project: Project, file: Path) -> str:
-    try:
-        return file.resolve().relative_to(project.root).as_posix()
-    except ValueError:
-        return "templates/" + file.relative_to(project.templates_dir).as_posix()
+    """The reference of a template: the same wherever the project or the package lives
+    (the package's own templates are ``i18n/templates/...`` from any project)."""
+    from .project import PACKAGE_TEMPLATES
+
+    resolved = file.resolve()
+    for base, prefix in ((PACKAGE_TEMPLATES.resolve(), "i18n/templates/"), (project.root, "")):
+        try:
+            return prefix + resolved.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return "templates/" + file.relative_to(project.templates_dir).as_posix()
 
 
 def _jinja_message(func: str, message: object) -> tuple[str | None, str, str]:
@@ -379,16 +438,20 @@ def merge(
     for new in pot:
         if not new.msgid:
             continue
-        prev = live.get(_key(new)) or dead.get(_key(new))
-        if prev is not None and _is_translated(prev):
-            used.add(id(prev))
-            result.append(_carry(new, prev, fuzzy="fuzzy" in prev.flags, previous=prev))
-            stats.exact += 1
-        else:
-            if prev is not None:
-                used.add(id(prev))
+        found = [e for e in (live.get(_key(new)), dead.get(_key(new))) if e is not None]
+        prev = next((e for e in found if _is_translated(e)), found[0] if found else None)
+        if prev is None:
             unmatched.append((len(result), new))
             result.append(None)
+            continue
+        # an exact match wins even when untranslated (as in msgmerge): no fuzzy guess, and
+        # the translator's comment on it stays
+        used.update(id(e) for e in found)
+        if _is_translated(prev):
+            result.append(_carry(new, prev, locale, fuzzy="fuzzy" in prev.flags, previous=prev))
+            stats.exact += 1
+        else:
+            result.append(None if sparse else _fresh(new, locale, prev.tcomment))
 
     # fuzzy candidates: translated old entries not claimed by an exact match, same msgctxt
     by_ctx_new: dict[str | None, list[tuple[int, polib.POEntry]]] = defaultdict(list)
@@ -406,7 +469,9 @@ def merge(
             pos, new = singles[qi]
             prev = cands[ci]
             used.add(id(prev))
-            result[pos] = _carry(new, prev, fuzzy=True, previous=prev, record_previous=True)
+            result[pos] = _carry(
+                new, prev, locale, fuzzy=True, previous=prev, record_previous=True
+            )
             stats.fuzzy += 1
     for pos, new in unmatched:
         if result[pos] is None:
@@ -455,44 +520,63 @@ def _copy(e: polib.POEntry) -> polib.POEntry:
 def _carry(
     new: polib.POEntry,
     prev: polib.POEntry,
+    locale: str,
     *,
     fuzzy: bool,
     previous: polib.POEntry,
     record_previous: bool = False,
 ) -> polib.POEntry:
+    """The template's entry with the old entry's translation, translator comment and state."""
     e = _copy(new)
-    e.msgstr = prev.msgstr
-    if new.msgid_plural:
-        e.msgstr_plural = dict(prev.msgstr_plural) or dict(new.msgstr_plural)
+    if bool(new.msgid_plural) != bool(prev.msgid_plural):
+        # singular <-> plural: keep the translation as a draft of the first form
+        fuzzy = True
+        first = prev.msgstr_plural.get(0, "") if prev.msgid_plural else prev.msgstr
+        e.msgstr = "" if new.msgid_plural else first
+        e.msgstr_plural = _empty_plurals(locale) if new.msgid_plural else {}
+        if new.msgid_plural:
+            e.msgstr_plural[0] = first
+    elif new.msgid_plural:
+        e.msgstr_plural = {**_empty_plurals(locale), **prev.msgstr_plural}
+    else:
+        e.msgstr = prev.msgstr
     e.tcomment = prev.tcomment
     e.flags = [f for f in new.flags if f != "fuzzy"]
+    e.previous_msgid = e.previous_msgctxt = e.previous_msgid_plural = None
     if fuzzy:
         e.flags.insert(0, "fuzzy")
         if record_previous:
+            e.previous_msgctxt = previous.msgctxt
             e.previous_msgid = previous.msgid
-            e.previous_msgctxt = None
-        else:  # an entry that was already fuzzy keeps its recorded previous msgid
+            e.previous_msgid_plural = previous.msgid_plural or None
+        elif "fuzzy" in prev.flags:  # an entry that was already fuzzy keeps its previous msgid
             e.previous_msgid = prev.previous_msgid
             e.previous_msgctxt = prev.previous_msgctxt
             e.previous_msgid_plural = prev.previous_msgid_plural
-    else:
-        e.previous_msgid = e.previous_msgctxt = e.previous_msgid_plural = None
     return e
 
 
-def _fresh(new: polib.POEntry, locale: str) -> polib.POEntry:
+def _empty_plurals(locale: str) -> dict[int, str]:
+    return {i: "" for i in range(get_plural(locale).num_plurals)}
+
+
+def _fresh(new: polib.POEntry, locale: str, tcomment: str = "") -> polib.POEntry:
+    """The template's entry, untranslated (keeping a translator comment already on it)."""
     e = _copy(new)
     e.flags = [f for f in new.flags if f != "fuzzy"]
     e.msgstr = ""
+    e.tcomment = tcomment
     if new.msgid_plural:
-        n = get_plural(locale).num_plurals
-        e.msgstr_plural = {i: "" for i in range(n)}
+        e.msgstr_plural = _empty_plurals(locale)
     return e
 
 
 def _po_header_comment(locale: str) -> str:
     name = Locale.parse(locale).english_name
-    return f"{name} translation.\nTranslators: edit msgstr lines; approvals are recorded in the ledger."
+    return (
+        f"{name} translation.\n"
+        "Translators: edit msgstr lines; approvals are recorded in the ledger."
+    )
 
 
 def _po_metadata(pot: polib.POFile, old: polib.POFile | None, locale: str) -> dict[str, str]:
@@ -540,11 +624,18 @@ def is_regional(locale: str, all_locales: Iterable[str]) -> bool:
 
 
 def update(project: Project, extra_locales: Iterable[str] = ()) -> WriteReport:
-    """POTs -> every locale's PO. All inputs are read and checked before anything is written."""
+    """POTs -> every locale's PO. All inputs are read and checked before anything is written.
+
+    A regional catalog (``de_CH`` next to ``de``) is sparse: it holds only the entries where
+    the variant differs, and every lookup falls back to the language's catalog. Its existing
+    files are merged; missing ones are created (holding just the header) only for a locale
+    asked for in ``extra_locales``, so a plain update adds no empty files.
+    """
     domains = pot_domains(project)
     if not domains:
         raise I18nError("no templates in locales/templates: run 'i18n extract' first")
     locales = target_locales(project, extra_locales)
+    asked = {normalize_locale(x) for x in extra_locales}
     pots = {d: read_po(project.pot_path(d), project.rel(project.pot_path(d))) for d in domains}
     threshold = float(project.config.get("fuzzy_threshold", 70))
     planned: list[tuple[Path, polib.POFile]] = []
@@ -554,8 +645,8 @@ def update(project: Project, extra_locales: Iterable[str] = ()) -> WriteReport:
         for domain in domains:
             path = project.po_path(locale, domain)
             old = read_po(path, project.rel(path)) if path.exists() else None
-            if old is None and sparse:
-                continue  # a regional catalog holds only the entries where the variant differs
+            if old is None and sparse and locale not in asked:
+                continue
             merged = merge(pots[domain], old, locale, threshold=threshold, sparse=sparse)
             planned.append((path, merged))
         folder = project.locales_dir / locale / "LC_MESSAGES"

@@ -139,6 +139,45 @@ def status(project_dir: Path, fmt: str) -> None:
     Console(width=120).print(table)
 
 
+@cli.command()
+@project_option
+@click.option("--country", help="Render only this country (ISO code, e.g. CH).")
+@click.option("--preview", is_flag=True, help="Include drafts, marked, into site-preview/.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: site/, or site-preview/ with --preview).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Check disclaimer validity as of this date (YYYY-MM-DD).")
+@click.option("--strict", is_flag=True, help="Exit 1 when any page is withheld.")
+@fail_clearly
+def render(project_dir: Path, country: str | None, preview: bool, out: Path | None,
+           today: Any, strict: bool) -> None:
+    """The site: approved text only, per country and language (site/<cc>/<lang>/)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from .render import render_site, report_rows
+
+    result = render_site(open_project(project_dir), out=out, country=country, preview=preview,
+                         today=today.date() if today else None)
+    table = Table(title="Preview" if preview else "Published and withheld pages")
+    for col in ("country", "locale", "page", "status", "reason"):
+        table.add_column(col, overflow="fold")
+    styles = {"published": "green", "withheld": "red", "preview": "yellow"}
+    rows = report_rows(result)
+    for row in rows:
+        table.add_row(*row, style=styles.get(row[3]))
+    Console(width=140).print(table)
+    published, withheld = result.counts()
+    what = "publishable" if preview else "published"
+    click.echo(
+        f"{result.out}: {published} article pages {what}, {withheld} withheld "
+        f"({len(result.written)} files written, {len(result.unchanged)} unchanged"
+        + (f", {len(result.removed)} stale pages removed" if result.removed else "") + ")"
+    )
+    if strict and result.withheld_any:
+        sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="i18n")
 

@@ -120,7 +120,8 @@ def parse_country(text: str, path: str, stem: str | None = None) -> Country:
         _need(key in data, f"missing required key '{key}'", path, 1)
     code = data["code"]
     _need(isinstance(code, str) and code in iso_countries(),
-          f"unknown country code {code!r}: use an ISO 3166-1 alpha-2 code such as CH", path, ln("code"))
+          f"unknown country code {code!r}: use an ISO 3166-1 alpha-2 code such as CH",
+          path, ln("code"))
     if stem is not None:
         _need(stem == code.lower(), f"file name must be '{code.lower()}.yaml' for code {code}",
               path, ln("code"))
@@ -128,7 +129,8 @@ def parse_country(text: str, path: str, stem: str | None = None) -> Country:
         _need(isinstance(data[key], str) and data[key].strip() != "",
               f"'{key}' must be a non-empty string", path, ln(key))
     audience = data.get("audience", "public")
-    _need(audience in AUDIENCES, f"audience must be one of {', '.join(AUDIENCES)}, found {audience!r}",
+    _need(audience in AUDIENCES,
+          f"audience must be one of {', '.join(AUDIENCES)}, found {audience!r}",
           path, ln("audience"))
     langs = data["languages"]
     _need(isinstance(langs, list) and len(langs) > 0, "'languages' must be a non-empty list",
@@ -152,10 +154,12 @@ def parse_country(text: str, path: str, stem: str | None = None) -> Country:
           path, ln("products"))
     for pid, spec in raw_products.items():
         where = ln("products", str(pid))
-        _need(isinstance(spec, dict), f"product '{pid}' must be a mapping with a status", path, where)
+        _need(isinstance(spec, dict), f"product '{pid}' must be a mapping with a status",
+              path, where)
         status = spec.get("status")
         _need(status in PRODUCT_STATES,
-              f"product '{pid}' status must be one of {', '.join(PRODUCT_STATES)}, found {status!r}",
+              f"product '{pid}' status must be one of {', '.join(PRODUCT_STATES)}, "
+              f"found {status!r}",
               path, ln("products", str(pid), "status") if "status" in spec else where)
         reg = spec.get("registration")
         _need(reg is None or isinstance(reg, str), f"product '{pid}' registration must be a string",
@@ -168,8 +172,8 @@ def parse_country(text: str, path: str, stem: str | None = None) -> Country:
           path, ln("claims"))
     for lang, patterns in raw_claims.items():
         where = ln("claims", str(lang))
-        _need(lang in languages, f"claims for '{lang}', which is not one of the country's languages",
-              path, where)
+        _need(lang in languages,
+              f"claims for '{lang}', which is not one of the country's languages", path, where)
         _need(isinstance(patterns, list), f"claims for '{lang}' must be a list of patterns",
               path, where)
         compiled = []
@@ -228,7 +232,9 @@ def load_countries(project: Project) -> list[Country]:
             raise I18nError("file points outside the project (symlink?)", shown)
         country = parse_country(read_text(file, shown), shown, file.stem)
         if country.code in seen:
-            raise I18nError(f"country {country.code} is also defined in {seen[country.code]}", shown)
+            raise I18nError(
+                f"country {country.code} is also defined in {seen[country.code]}", shown
+            )
         seen[country.code] = shown
         countries.append(country)
     return sorted(countries, key=lambda c: c.code)
@@ -286,6 +292,7 @@ def load_glossary(project: Project) -> Glossary:
             try:
                 normalize_locale(lang)
             except I18nError as exc:
-                raise I18nError(exc.message, shown, lines.get(("terms", str(term), lang), where)) from None
+                line = lines.get(("terms", str(term), lang), where)
+                raise I18nError(exc.message, shown, line) from None
         terms[str(term)] = {str(k): v for k, v in trans.items()}
     return Glossary(list(dnt), terms)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -33,10 +35,8 @@ def atomic_write(path: Path, data: str | bytes) -> bool:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
     return True
 
@@ -61,8 +61,10 @@ def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         problem = exc.problem or "invalid YAML"
-        if "could not determine a constructor" in (problem or ""):
-            problem = "YAML tags that construct objects are not allowed " + problem.split("for")[-1]
+        tag = re.search(r"could not determine a constructor for the tag '([^']*)'", problem)
+        if tag:
+            name = tag.group(1).replace("tag:yaml.org,2002:", "!!")
+            problem = f"tag '{name}' is not allowed (YAML tags that construct objects are refused)"
         raise I18nError(f"invalid YAML: {problem.strip()}", path, line) from None
     except yaml.YAMLError as exc:
         raise I18nError(f"invalid YAML: {exc}", path) from None
@@ -83,10 +85,19 @@ def read_text(path: Path, display: str | Path | None = None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def located(path: Path) -> Path:
+    """Absolute ``path`` with its folders resolved but not the file itself, so a symlink is
+    named where it lies (``source/articles/x.md``), not where it points."""
+    path = Path(path)
+    if path.name in ("", ".", ".."):
+        return path.resolve()
+    return path.parent.resolve() / path.name
+
+
 def relpath(path: Path, root: Path) -> str:
     """``path`` relative to ``root`` with forward slashes, as written in references."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return located(path).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 

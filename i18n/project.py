@@ -131,8 +131,12 @@ class Project:
         return self.locales_dir / locale / "approvals.jsonl"
 
     def rel(self, path: Path) -> str:
+        """``path`` as shown in messages and references: project-relative, forward slashes
+        (a symlink is named where it lies, not where it points)."""
+        from .files import located
+
         try:
-            return path.resolve().relative_to(self.root).as_posix()
+            return located(path).relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
 

@@ -1,0 +1,250 @@
+"""Bad input: one clear message naming the file (and line), exit code 2, no traceback, and
+not a single byte of the project changed.
+
+Each case edits a temporary copy of the sample project (with its committed catalogs, so a
+half-written or truncated catalog would show in the snapshot) and runs one command.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import snapshot
+
+ARTICLE = "source/articles/venous-stenting-iliac-vein-obstruction.md"
+LEAF = "venous-stenting-iliac-vein-obstruction"  # no other article lists it in `related`
+PO = "locales/de/LC_MESSAGES/venous-stenting-iliac-vein-obstruction.po"
+CH = "source/countries/ch.yaml"
+
+
+def replace_line(root: Path, rel: str, number: int, new: str) -> None:
+    """Replace line ``number`` (1-based) of a text file."""
+    path = root / rel
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[number - 1] = new
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def line_of(root: Path, rel: str, needle: str) -> int:
+    lines = (root / rel).read_text(encoding="utf-8").split("\n")
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
+@dataclass
+class Case:
+    name: str
+    mutate: Callable[[Path], None]
+    command: str
+    message: str  # a fragment of the message, regular expression
+    where: str  # the file the message must name
+    line: int | Callable[[Path], int] | None = None  # the line it must name, when it can
+
+
+def _fm_not_closed(root: Path) -> None:
+    replace_line(root, ARTICLE, 12, "")
+
+
+def _fm_not_mapping(root: Path) -> None:
+    path = root / ARTICLE
+    body = path.read_text(encoding="utf-8").split("---\n", 2)[2]
+    path.write_text("---\n- slug\n- title\n---\n" + body, encoding="utf-8")
+
+
+def _invalid_yaml(root: Path) -> None:
+    replace_line(root, ARTICLE, 5, 'category: "Treatments": extra')
+
+
+def _missing_slug(root: Path) -> None:
+    replace_line(root, ARTICLE, 2, "")
+
+
+def _slug(value: str) -> Callable[[Path], None]:
+    def mutate(root: Path) -> None:
+        replace_line(root, ARTICLE, 2, f"slug: {value}")
+
+    return mutate
+
+
+def _duplicate_slug(root: Path) -> None:
+    # slug must equal the file name, so the only way to write a second article with the same
+    # slug is a second Markdown file with the same stem
+    src = root / ARTICLE
+    (src.parent / f"{LEAF}.markdown").write_bytes(src.read_bytes())
+
+
+def _country_language(root: Path) -> None:
+    replace_line(root, CH, line_of(root, CH, "languages:"), "languages: [de, fr, it, xx]")
+
+
+def _country_code(root: Path) -> None:
+    replace_line(root, CH, line_of(root, CH, "code: CH"), "code: XX")
+
+
+def _python_tag_article(root: Path) -> None:
+    replace_line(root, ARTICLE, 5, "category: !!python/object/apply:os.system ['touch pwned']")
+
+
+def _python_tag_country(root: Path) -> None:
+    replace_line(root, CH, line_of(root, CH, "name:"), "name: !!python/object/apply:os.system [x]")
+
+
+def _alias_bomb(root: Path) -> None:
+    bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, cur in zip("abcdefgh", "bcdefghi", strict=True):
+        bomb.append(f"{cur}: &{cur} [{', '.join(['*' + prev] * 9)}]")
+    path = root / CH
+    path.write_text(path.read_text(encoding="utf-8") + "\n".join(bomb) + "\n", encoding="utf-8")
+
+
+def _broken_po(root: Path) -> None:
+    n = line_of(root, PO, 'msgstr ""')
+    replace_line(root, PO, n, 'msgstr "never closed')
+
+
+def _po_unknown_keyword(root: Path) -> None:
+    n = line_of(root, PO, 'msgstr ""')
+    replace_line(root, PO, n, 'msgtsr ""')
+
+
+def _po_duplicate(root: Path) -> None:
+    path = root / PO
+    path.write_text(
+        path.read_text(encoding="utf-8") + '\nmsgctxt "title"\nmsgid "A"\nmsgstr "B"\n'
+        '\nmsgctxt "title"\nmsgid "A"\nmsgstr "C"\n',
+        encoding="utf-8",
+    )
+
+
+def _po_bad_escape(root: Path) -> None:
+    n = line_of(root, PO, 'msgstr ""')
+    replace_line(root, PO, n, r'msgstr "C:\path"')
+
+
+def _po_plurals(root: Path) -> None:
+    n = line_of(root, PO, "Plural-Forms")
+    replace_line(root, PO, n, '"Plural-Forms: nplurals=3; plural=(n != 1);\\n"')
+
+
+def _template_error(root: Path) -> None:
+    folder = root / "templates"
+    folder.mkdir()
+    (folder / "page.html").write_text(
+        "<h1>{% trans %}Home{% endtrans %}</h1>\n<p>\n{{ _('Close') }}\n{{ _('Open' }}\n</p>\n",
+        encoding="utf-8",
+    )
+
+
+LONG = ("Venous stenting explained. " * 7).strip()
+
+
+def _long_description(root: Path) -> None:
+    replace_line(root, ARTICLE, 4, f"description: {LONG}")
+
+
+def _not_utf8(root: Path) -> None:
+    path = root / ARTICLE
+    lines = path.read_bytes().split(b"\n")
+    lines[19] = b"Iliac vein obstruction in Z\xfcrich"  # Latin-1, line 20
+    path.write_bytes(b"\n".join(lines))
+
+
+def _symlink_outside(root: Path) -> None:
+    outside = root.parent / "outside"
+    outside.mkdir()
+    target = outside / "evil.md"
+    target.write_text("---\nslug: evil\ntitle: Evil\n---\nText.\n", encoding="utf-8")
+    os.symlink(target, root / "source" / "articles" / "evil.md")
+
+
+CASES = [
+    Case("front matter not closed", _fm_not_closed, "extract",
+         r"front matter is not closed by a '---' line", ARTICLE, 1),
+    Case("front matter not a mapping", _fm_not_mapping, "extract",
+         r"expected a YAML mapping \(key: value\), found list", ARTICLE, 2),
+    Case("invalid YAML", _invalid_yaml, "extract", r"invalid YAML: .*", ARTICLE, 5),
+    Case("missing slug", _missing_slug, "extract",
+         r"front matter lacks the required key 'slug'", ARTICLE),
+    Case("slug with ..", _slug("../x"), "extract", r"invalid slug '\.\./x'", ARTICLE, 2),
+    Case("slug in upper case", _slug(LEAF.upper()), "extract",
+         r"invalid slug 'VENOUS-STENTING", ARTICLE, 2),
+    Case("slug with a Cyrillic a", _slug(LEAF.replace("a", "\u0430", 1)), "extract",
+         r"invalid slug 'venous-stenting-ili\u0430c", ARTICLE, 2),
+    Case("slug not the file name", _slug("venous-stenting"), "extract",
+         rf"slug 'venous-stenting' must equal the file name '{LEAF}'", ARTICLE, 2),
+    Case("duplicate slug", _duplicate_slug, "extract",
+         rf"duplicate slug '{LEAF}' \(also in source/articles/{LEAF}\.m", "source/articles/"),
+    Case("unknown language", _country_language, "update",
+         r"unknown language or locale code 'xx'", CH,
+         lambda root: line_of(root, CH, "languages:")),
+    Case("unknown country code", _country_code, "update",
+         r"unknown country code 'XX'", CH, lambda root: line_of(root, CH, "code:")),
+    Case("python tag in front matter", _python_tag_article, "extract",
+         r"tag '!!python/object/apply:os\.system' is not allowed", ARTICLE, 5),
+    Case("python tag in a country", _python_tag_country, "update",
+         r"tag '!!python/object/apply:os\.system' is not allowed", CH,
+         lambda root: line_of(root, CH, "name:")),
+    Case("YAML alias bomb", _alias_bomb, "update", r"YAML aliases are not allowed", CH,
+         lambda root: line_of(root, CH, "b: &b")),
+    Case("PO string never closed", _broken_po, "update", r"broken PO file", PO,
+         lambda root: line_of(root, PO, "never closed")),
+    Case("PO unknown keyword", _po_unknown_keyword, "update", r"broken PO file", PO,
+         lambda root: line_of(root, PO, "msgtsr")),
+    Case("PO duplicate entry", _po_duplicate, "update", r"duplicate message", PO,
+         lambda root: line_of(root, PO, '"C"') - 2),
+    Case("PO invalid escape", _po_bad_escape, "update", r"broken PO file", PO,
+         lambda root: line_of(root, PO, "path")),
+    Case("PO wrong plural count", _po_plurals, "update",
+         r"nplurals=3, but de has 2 plural forms", PO,
+         lambda root: line_of(root, PO, "Plural-Forms")),
+    Case("template syntax error", _template_error, "extract", r"template syntax error",
+         "templates/page.html", 4),
+    Case("description over 160", _long_description, "extract",
+         rf"description has {len(LONG)} characters; at most 160", ARTICLE, 4),
+    Case("not UTF-8", _not_utf8, "extract", r"not valid UTF-8 \(byte 0xfc\)", ARTICLE, 20),
+    Case("symlink out of the project", _symlink_outside, "extract",
+         r"points outside the project", "source/articles/evil.md"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input_is_one_clear_error(project: Path, run, case: Case) -> None:
+    case.mutate(project)
+    before = snapshot(project)
+    result = run(project, case.command)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # not an uncaught exception
+    err = result.stderr
+    assert "Traceback" not in result.output
+    assert err.count("\n") == 1 and err.startswith("error: "), err
+    line = case.line(project) if callable(case.line) else case.line
+    where = re.escape(case.where) + (rf"[^:]*:{line}: " if line else r"[^:]*(:\d+)?: ")
+    assert re.match(rf"error: {where}", err), err
+    assert re.search(case.message, err), err
+    assert snapshot(project) == before
+    assert not (project / "pwned").exists()
+
+
+def test_status_reports_a_broken_po(project: Path, run) -> None:
+    _broken_po(project)
+    result = run(project, "status")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {PO}:")
+
+
+def test_bom_and_crlf_article_is_accepted(project: Path, run) -> None:
+    """An article saved by a Windows editor (UTF-8 BOM, CRLF) extracts exactly like the LF
+    original: same msgids, same line numbers."""
+    assert run(project, "extract").exit_code == 0
+    pot = project / "locales" / "templates" / f"{LEAF}.pot"
+    expected = pot.read_bytes()
+    src = project / ARTICLE
+    src.write_bytes(b"\xef\xbb\xbf" + src.read_bytes().replace(b"\n", b"\r\n"))
+    result = run(project, "extract")
+    assert result.exit_code == 0, result.output
+    assert pot.read_bytes() == expected
+    assert b"\r" not in pot.read_bytes()
