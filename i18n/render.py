@@ -28,8 +28,11 @@ import datetime as dt
 import gettext as gnu_gettext
 import hashlib
 import json
+import multiprocessing as mp
+import os
 import re
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -221,6 +224,14 @@ class CatalogStore:
         self._po: dict[tuple[str, str], polib.POFile | None] = {}
         self._approved: dict[str, set[str]] = {}
         self._resolved: dict[tuple[str, str], dict[Key, Resolved]] = {}
+        self._links: dict[tuple[str, str], list[str]] = {}
+
+    def links(self, article: Article, text: str) -> list[str]:
+        """:func:`link_targets` of a text in an article, computed once per render."""
+        key = (article.slug, text)
+        if key not in self._links:
+            self._links[key] = link_targets(text, article.env)
+        return self._links[key]
 
     def po(self, locale: str, domain: str) -> polib.POFile | None:
         key = (locale, domain)
@@ -373,6 +384,7 @@ def _product_reasons(article: Article, country: Country) -> list[str]:
 
 
 def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> ArticlePlan:
+    """What one article shows in one locale, and why it may not be published."""
     ap = ArticlePlan(article, _product_reasons(article, lp.country))
     if lp.source:
         return ap
@@ -386,7 +398,7 @@ def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> Arti
             ap.unapproved.add(seg.key)
             continue
         text = res.entry.msgstr
-        if link_targets(text, article.env) != link_targets(seg.msgid, article.env):
+        if store.links(article, text) != store.links(article, seg.msgid):
             links.append(seg.msgid)
             ap.unapproved.add(seg.key)
             continue  # never shown, not even in a preview: the source text stands in
@@ -761,6 +773,49 @@ def country_name(lp: LocalePlan) -> str:
     return Locale.parse(lp.locale).territories.get(lp.country.code) or lp.country.name
 
 
+def country_files(pages: Pages, code: str) -> dict[str, str]:
+    """``{relative path: HTML}`` of every page of one country shown in this run."""
+    files: dict[str, str] = {}
+    plan = pages.plan
+    for lp in plan.locales:
+        if lp.country.code != code:
+            continue
+        if plan.index_shown(lp):
+            files[f"{lp.folder}/index.html"] = pages.index(lp)
+        for slug in lp.articles:
+            if plan.shown(lp, slug):
+                files[f"{lp.folder}/{slug}.html"] = pages.article(lp, slug)
+    return files
+
+
+_FORKED: Pages | None = None  # what a forked worker renders from (inherited, never pickled)
+
+
+def _forked_country(code: str) -> dict[str, str]:
+    assert _FORKED is not None
+    return country_files(_FORKED, code)
+
+
+def render_countries(pages: Pages, codes: list[str]) -> dict[str, str]:
+    """Pages of the given countries; in parallel processes (one country each) when more than
+    one core is present and the platform can fork, so workers inherit the loaded plan."""
+    global _FORKED
+    workers = min(os.cpu_count() or 1, len(codes))
+    files: dict[str, str] = {}
+    if workers < 2 or "fork" not in mp.get_all_start_methods():
+        for code in codes:
+            files.update(country_files(pages, code))
+        return files
+    _FORKED = pages
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            for part in pool.map(_forked_country, codes):
+                files.update(part)
+    finally:
+        _FORKED = None
+    return files
+
+
 # --- sitemap and manifest -----------------------------------------------------------------
 
 
@@ -914,16 +969,9 @@ def render_site(project: Project, *, out: Path | None = None, country: str | Non
     if only:
         plan.present = lambda lp, rel: lp.country.code == only or (out / rel).is_file()
 
-    files: dict[str, str] = {}
-    for lp in plan.locales:
-        if only and lp.country.code != only:
-            continue
-        result.rendered_countries.add(lp.country.code)
-        if plan.index_shown(lp):
-            files[f"{lp.folder}/index.html"] = pages.index(lp)
-        for slug in lp.articles:
-            if plan.shown(lp, slug):
-                files[f"{lp.folder}/{slug}.html"] = pages.article(lp, slug)
+    codes = sorted({lp.country.code for lp in plan.locales if not only or lp.country.code == only})
+    result.rendered_countries.update(codes)
+    files = render_countries(pages, codes)
     files["index.html"] = pages.root()
     files["sitemap.xml"] = sitemap(pages)
     files["manifest.json"] = manifest(plan)

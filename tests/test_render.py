@@ -543,3 +543,14 @@ def test_pages_are_deterministic_across_projects(tmp_path: Path, run: Runner, co
         outputs.append({p.relative_to(root / "site"): p.read_bytes()
                         for p in (root / "site").rglob("*") if p.is_file()})
     assert outputs[0] == outputs[1]
+
+
+def test_bad_country_config_names_file_and_line(project: Path, run: Runner) -> None:
+    ch = project / "source/countries/ch.yaml"
+    text = ch.read_text()
+    line = text.splitlines().index("languages: [de, fr, it]") + 1
+    ch.write_text(text.replace("languages: [de, fr, it]", "languages: [de, xx, it]"))
+    result = run(project, "render")
+    assert result.exit_code == 2
+    assert f"source/countries/ch.yaml:{line}: unknown language or locale code 'xx'" in result.output
+    assert not (project / "site").exists()
