@@ -16,16 +16,25 @@ False
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polib
+
+from .errors import I18nError
+
+if TYPE_CHECKING:
+    from .checks import Checker, Finding
+    from .countries import Glossary
+    from .project import Project
 
 UNTRANSLATED = "untranslated"
 DRAFT = "draft"
@@ -54,7 +63,7 @@ def entry_id(locale: str, catalog: str, msgctxt: str | None, msgid: str) -> str:
     """Stable short id of a queue item; independent of formatting and order.
 
     >>> entry_id("de", "site", None, "Home")
-    'd9c0e4a6f2'
+    'a577033bed'
     """
     key = "\x04".join([locale, catalog, msgctxt or "", msgid])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
@@ -161,3 +170,386 @@ def entry_state(entry: polib.POEntry, approved: set[str], rejected: set[str] | N
     if h in approved:
         return APPROVED
     return TRANSLATED
+
+
+# --- draft reasons and word diffs ---------------------------------------------------------
+
+SOURCE_CHANGED = "source changed"
+MEMORY = "memory"
+COPY = "copy of the source"
+# What the translate command writes: "machine draft (libre); review before approval",
+# "memory draft; ...", "draft copied from the source"; "machine draft: libre" is read too.
+_DRAFT_COMMENT = re.compile(
+    r"\b(?:(machine)\s+draft|(memory)\s+(?:draft|match)|draft\s+(copied)\s+from)\b"
+    r"(?:\s*[:(]\s*([\w.+-]+))?",
+    re.I,
+)
+
+
+def draft_reason(entry: polib.POEntry, drafted: dict[str, dict[str, Any]]) -> str:
+    """Why a fuzzy entry is a draft: ``source changed`` (msgmerge kept the old translation and
+    recorded the previous msgid), ``memory``, ``machine (<provider>)`` (from the ledger's
+    ``drafted`` event for the entry's exact text, else the translator comment the translate
+    command writes), or plain ``fuzzy`` when nothing says more.
+
+    >>> e = polib.POEntry(msgid="a", msgstr="b", flags=["fuzzy"], tcomment="machine draft: libre")
+    >>> draft_reason(e, {})
+    'machine (libre)'
+    >>> draft_reason(e, {content_hash(e): {"event": "drafted", "provider": "memory"}})
+    'memory'
+    >>> e.tcomment = "machine draft (deepl); review before approval"
+    >>> draft_reason(e, {})
+    'machine (deepl)'
+    """
+    if entry.previous_msgid is not None and entry.previous_msgid != entry.msgid:
+        return SOURCE_CHANGED
+    event = drafted.get(content_hash(entry))
+    if event and event.get("provider"):
+        return _provider_reason(str(event["provider"]))
+    for line in (entry.tcomment or "").splitlines():
+        m = _DRAFT_COMMENT.search(line)
+        if m:
+            if m.group(2) or m.group(3):
+                return MEMORY if m.group(2) else COPY
+            return _provider_reason(m.group(4) or "unknown")
+    return "fuzzy"
+
+
+def _provider_reason(provider: str) -> str:
+    kind = provider.lower()
+    return MEMORY if kind == MEMORY else COPY if kind == "copy" else f"machine ({provider})"
+
+
+_WORD = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Word-level diff as (op, text) pairs, op one of ``=``, ``-``, ``+``.
+
+    >>> word_diff("at least 3 months", "at least 6 months")
+    [('=', 'at least '), ('-', '3'), ('+', '6'), ('=', ' months')]
+    """
+    a, b = _WORD.findall(old), _WORD.findall(new)
+    out: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.append(("=", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(("-", "".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(("+", "".join(b[j1:j2])))
+    return out
+
+
+def format_word_diff(parts: list[tuple[str, str]]) -> str:
+    """``git diff --word-diff=plain`` notation: ``[-removed-]{+added+}``."""
+    return "".join(
+        text if op == "=" else f"[-{text}-]" if op == "-" else f"{{+{text}+}}"
+        for op, text in parts
+    )
+
+
+# --- the review queue ---------------------------------------------------------------------
+
+QUEUE_STATES = (DRAFT, REJECTED, TRANSLATED)  # what a reviewer looks at by default
+
+
+@dataclass
+class Item:
+    """One entry of one locale's catalog, with its derived state."""
+
+    locale: str
+    catalog: str
+    entry: polib.POEntry
+    state: str
+    reason: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    event: dict[str, Any] | None = None  # the approval or rejection behind the state
+
+    @property
+    def id(self) -> str:
+        return entry_id(self.locale, self.catalog, self.entry.msgctxt, self.entry.msgid)
+
+    @property
+    def hash(self) -> str:
+        return content_hash(self.entry)
+
+    @property
+    def msgstr(self) -> str:
+        e = self.entry
+        if e.msgid_plural:
+            return e.msgstr_plural.get(0, e.msgstr_plural.get("0", "")) or ""
+        return e.msgstr or ""
+
+    @property
+    def previous_msgid(self) -> str | None:
+        prev = self.entry.previous_msgid
+        return prev if self.reason == SOURCE_CHANGED else None
+
+    def diff(self) -> list[tuple[str, str]] | None:
+        prev = self.previous_msgid
+        return word_diff(prev, self.entry.msgid) if prev is not None else None
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+    def as_dict(self) -> dict[str, Any]:
+        e = self.entry
+        d: dict[str, Any] = {
+            "id": self.id,
+            "locale": self.locale,
+            "catalog": self.catalog,
+            "msgctxt": e.msgctxt,
+            "msgid": e.msgid,
+            "msgstr": self.msgstr,
+            "state": self.state,
+            "reason": self.reason,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+        if e.msgid_plural:
+            d["msgid_plural"] = e.msgid_plural
+            d["msgstr_plural"] = [
+                e.msgstr_plural[k] for k in sorted(e.msgstr_plural, key=int)
+            ]
+        diff = self.diff()
+        if diff is not None:
+            d["previous_msgid"] = self.previous_msgid
+            d["diff"] = format_word_diff(diff)
+        d["hash"] = self.hash
+        d["references"] = [f"{f}:{n}" if n else f for f, n in e.occurrences]
+        if self.event and self.state in (APPROVED, REJECTED):
+            d["reviewer"] = self.event.get("reviewer")
+            d["time"] = self.event.get("time")
+        return d
+
+
+@dataclass
+class Catalog:
+    name: str
+    path: Path
+    po: polib.POFile
+
+    @property
+    def last_translator(self) -> str:
+        return str(self.po.metadata.get("Last-Translator", "")).strip()
+
+
+class LocaleReview:
+    """Catalogs and ledger of one locale: states, the queue, approvals and rejections.
+
+    The project-level functions (:func:`open_review`) build it; the CLI calls its methods.
+    """
+
+    def __init__(self, project: Project, locale: str, catalogs: list[Catalog],
+                 ledger: Ledger, checker: Checker) -> None:
+        self.project = project
+        self.locale = locale
+        self.catalogs = catalogs
+        self.ledger = ledger
+        self.checker = checker
+
+    @classmethod
+    def open(cls, project: Project, locale: str, glossary: Glossary | None = None) -> LocaleReview:
+        from .catalogs import read_po
+        from .checks import Checker
+        from .countries import load_glossary
+        from .project import normalize_locale
+
+        locale = normalize_locale(locale)
+        folder = project.locales_dir / locale / "LC_MESSAGES"
+        if not folder.is_dir():
+            raise I18nError(f"no catalogs for locale {locale!r}", project.rel(folder))
+        catalogs = [
+            Catalog(p.stem, p, read_po(p, project.rel(p))) for p in sorted(folder.glob("*.po"))
+        ]
+        ledger = Ledger.read(project.ledger_path(locale))
+        glossary = glossary if glossary is not None else load_glossary(project)
+        return cls(project, locale, catalogs, ledger, Checker(locale, glossary))
+
+    def catalog(self, name: str) -> Catalog:
+        for c in self.catalogs:
+            if c.name == name:
+                return c
+        known = ", ".join(c.name for c in self.catalogs)
+        raise I18nError(f"no catalog {name!r} for locale {self.locale} (known: {known})")
+
+    def items(self, catalog: str | None = None) -> list[Item]:
+        """Every live entry, in catalog order, with state, reason and QA findings."""
+        approvals = self.ledger.latest("approved")
+        approved = self.ledger.approved_hashes()
+        rejections = self.ledger.latest("rejected")
+        drafted = self.ledger.latest("drafted")
+        out = []
+        cats = [self.catalog(catalog)] if catalog else self.catalogs
+        for cat in cats:
+            for entry in cat.po:
+                if entry.obsolete or not entry.msgid:
+                    continue
+                state = entry_state(entry, approved, set(rejections))
+                h = content_hash(entry)
+                item = Item(self.locale, cat.name, entry, state)
+                if state == DRAFT:
+                    item.reason = draft_reason(entry, drafted)
+                elif state == REJECTED:
+                    item.event = rejections[h]
+                    item.reason = f"rejected: {rejections[h].get('reason', '')}".rstrip()
+                elif state == APPROVED:
+                    item.event = approvals.get(h)
+                if state != UNTRANSLATED:
+                    item.findings = self.checker.run(entry)
+                out.append(item)
+        return out
+
+    def find(self, ids: Iterable[str]) -> list[Item]:
+        """Items by id; an unknown id is an error (nothing is done)."""
+        wanted = list(dict.fromkeys(ids))
+        by_id = {item.id: item for item in self.items()}
+        unknown = [i for i in wanted if i not in by_id]
+        if unknown:
+            raise I18nError(
+                f"no entry with id {', '.join(unknown)} in locale {self.locale} "
+                "(see 'i18n queue --locale " + self.locale + "')"
+            )
+        return [by_id[i] for i in wanted]
+
+    def approve(self, items: list[Item], reviewer: str, *, explicit: bool,
+                override: str | None = None) -> ApprovalReport:
+        """Append an approval event for every translated item without a blocking finding
+        (or with one, when ``override`` gives the reason). Never touches the .po files."""
+        reviewer = reviewer.strip()
+        if not reviewer:
+            raise I18nError("--reviewer must name the person signing off")
+        if override is not None and not override.strip():
+            raise I18nError("--override needs a reason")
+        report = ApprovalReport()
+        self_review = {c.name for c in self.catalogs if _same_person(reviewer, c.last_translator)}
+        report.self_review = sorted(self_review)
+        events = []
+        now = utc_now()
+        for item in items:
+            if item.state == APPROVED:
+                report.already.append(item)
+                continue
+            if item.state != TRANSLATED:
+                (report.refused if explicit else report.skipped).append(
+                    (item, f"state is {item.state}: only translated (non-fuzzy) entries "
+                           "can be approved")
+                )
+                continue
+            blocking_findings = item.blocking
+            if blocking_findings and override is None:
+                report.refused.append((item, "; ".join(str(f) for f in blocking_findings)))
+                continue
+            event: dict[str, Any] = {
+                "event": "approved",
+                "hash": item.hash,
+                "catalog": item.catalog,
+                "msgctxt": item.entry.msgctxt,
+                "msgid": item.entry.msgid,
+                "msgstr": item.msgstr,
+                "reviewer": reviewer,
+                "time": now,
+                "meaning": MEANING,
+            }
+            if blocking_findings:
+                event["override"] = override.strip() if override else ""
+                event["overridden"] = [f"{f.code}: {f.message}" for f in blocking_findings]
+            if item.catalog in self_review:
+                event["reviewer_is_last_translator"] = True
+            events.append(event)
+            report.approved.append(item)
+        self.ledger.append(events)
+        return report
+
+    def reject(self, item: Item, reason: str, reviewer: str | None = None) -> None:
+        """Send an entry back: fuzzy again, the reason as a translator comment, and a
+        ``rejected`` event in the ledger (the hash is that of the rejected text)."""
+        from .catalogs import write_po
+
+        reason = " ".join(reason.split())
+        if not reason:
+            raise I18nError("--reason must say what is wrong")
+        if item.state == UNTRANSLATED:
+            raise I18nError(f"entry {item.id} has no translation to reject")
+        cat = self.catalog(item.catalog)
+        entry = item.entry
+        if "fuzzy" not in entry.flags:
+            entry.flags.insert(0, "fuzzy")
+        note = f"rejected{f' by {reviewer.strip()}' if reviewer else ''}: {reason}"
+        lines = (entry.tcomment or "").split("\n") if entry.tcomment else []
+        if note not in lines:
+            lines.append(note)
+        entry.tcomment = "\n".join(lines)
+        write_po(cat.path, cat.po)
+        event: dict[str, Any] = {
+            "event": "rejected",
+            "hash": item.hash,
+            "catalog": item.catalog,
+            "msgctxt": entry.msgctxt,
+            "msgid": entry.msgid,
+            "msgstr": item.msgstr,
+            "reason": reason,
+            "time": utc_now(),
+        }
+        if reviewer:
+            event["reviewer"] = reviewer.strip()
+        self.ledger.append([event])
+
+
+@dataclass
+class ApprovalReport:
+    approved: list[Item] = field(default_factory=list)
+    already: list[Item] = field(default_factory=list)
+    refused: list[tuple[Item, str]] = field(default_factory=list)
+    skipped: list[tuple[Item, str]] = field(default_factory=list)
+    self_review: list[str] = field(default_factory=list)
+
+
+def _same_person(reviewer: str, last_translator: str) -> bool:
+    """``Jane Doe <jane@x.org>`` is the same person as ``Jane Doe``, ``jane doe`` or
+    ``jane@x.org``.
+
+    >>> _same_person("jane doe", "Jane Doe <jane@x.org>"), _same_person("Bob", "Jane Doe")
+    (True, False)
+    """
+    if not last_translator or last_translator.upper().startswith("FULL NAME"):
+        return False
+    m = re.fullmatch(r"\s*(.*?)\s*(?:<([^>]*)>)?\s*", last_translator)
+    name, email = (m.group(1), m.group(2)) if m else (last_translator, None)
+    r = reviewer.strip().casefold()
+    rm = re.fullmatch(r"\s*(.*?)\s*(?:<([^>]*)>)?\s*", reviewer)
+    r_name, r_email = (rm.group(1).casefold(), (rm.group(2) or "").casefold()) if rm else (r, "")
+    names = {" ".join(name.casefold().split())} - {""}
+    emails = {(email or "").casefold()} - {""}
+    return (
+        " ".join(r_name.split()) in names
+        or r in emails
+        or bool(r_email and r_email in emails)
+    )
+
+
+def queue(
+    project: Project,
+    locales: Iterable[str] = (),
+    catalog: str | None = None,
+    states: Iterable[str] = QUEUE_STATES,
+) -> tuple[list[str], list[Item]]:
+    """The review queue: items of ``locales`` (default: every locale with catalogs) whose
+    state is one of ``states``. Returns the locales looked at and the items."""
+    from .countries import load_glossary
+    from .project import normalize_locale
+
+    chosen = [normalize_locale(x) for x in locales] or project.existing_locales()
+    wanted = set(states)
+    glossary = load_glossary(project)
+    items: list[Item] = []
+    for locale in chosen:
+        review = LocaleReview.open(project, locale, glossary)
+        review.ledger.report()
+        if catalog and catalog not in {c.name for c in review.catalogs}:
+            raise I18nError(f"no catalog {catalog!r} for locale {locale}")
+        items.extend(i for i in review.items(catalog) if i.state in wanted)
+    return chosen, items
