@@ -993,8 +993,10 @@ def report_rows(result: RenderResult) -> list[tuple[str, str, str, str, str]]:
             continue
         cc, tag = lp.country.code, lp.tag
         if lp.reasons and not plan.preview:
+            ready = sum(1 for ap in lp.articles.values() if ap.ok)
             rows.append((cc, tag, f"all {len(lp.articles)} articles", "withheld",
-                         "; ".join(lp.reasons)))
+                         "; ".join(lp.reasons)
+                         + f" (otherwise {ready} of {len(lp.articles)} articles ready)"))
             continue
         for slug, ap in lp.articles.items():
             reasons = lp.reasons + ap.reasons
