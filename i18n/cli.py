@@ -273,7 +273,8 @@ def queue(project_dir: Path, locales: tuple[str, ...], article: str | None,
 @click.argument("ids", nargs=-1)
 @click.option("--article", help="Every translated entry of this catalog.")
 @click.option("--all", "all_", is_flag=True, help="Every translated entry of the locale.")
-@click.option("--override", help="Approve despite blocking QA findings; the reason is recorded.")
+@click.option("--override", metavar="REASON",
+              help="Approve the named ids despite blocking QA findings; the reason is recorded.")
 @fail_clearly
 def approve(project_dir: Path, locale: str, reviewer: str, ids: tuple[str, ...],
             article: str | None, all_: bool, override: str | None) -> None:
@@ -282,13 +283,15 @@ def approve(project_dir: Path, locale: str, reviewer: str, ids: tuple[str, ...],
     Appends one event per entry to locales/<locale>/approvals.jsonl: reviewer, UTC time,
     meaning ("reviewed and approved") and the hash of the exact text. Only translated
     (non-fuzzy, non-empty) entries qualify; entries with a blocking QA finding are refused
-    unless --override gives a reason. The .po files are never changed. Exit code 1 when an
-    entry was refused.
+    unless --override gives a reason (only with ids: each override is a decision about a
+    named entry). The .po files are never changed. Exit code 1 when an entry was refused.
     """
     from .review import LocaleReview
 
     if sum([bool(ids), article is not None, all_]) != 1:
         raise click.UsageError("give entry ids, or --article S, or --all (exactly one)")
+    if override is not None and not ids:
+        raise click.UsageError("--override applies to entries named by id, one decision each")
     project = open_project(project_dir)
     review = LocaleReview.open(project, locale)
     review.ledger.report()

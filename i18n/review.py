@@ -450,6 +450,7 @@ class LocaleReview:
                 "msgctxt": item.entry.msgctxt,
                 "msgid": item.entry.msgid,
                 "msgstr": item.msgstr,
+                **_plural_forms(item.entry),
                 "reviewer": reviewer,
                 "time": now,
                 "meaning": MEANING,
@@ -497,6 +498,13 @@ class LocaleReview:
         if reviewer:
             event["reviewer"] = reviewer.strip()
         self.ledger.append([event])
+
+
+def _plural_forms(entry: polib.POEntry) -> dict[str, Any]:
+    if not entry.msgid_plural:
+        return {}
+    forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural, key=int)]
+    return {"msgid_plural": entry.msgid_plural, "msgstr_plural": forms}
 
 
 @dataclass

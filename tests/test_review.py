@@ -259,6 +259,9 @@ def test_blocking_check_refuses_approval_and_override_is_recorded(
     assert approvals(sv) == []
 
     reason = "wording confirmed with the medical reviewer"
+    bulk = run(sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, "--all",
+               "--override", reason)
+    assert bulk.exit_code == 2 and approvals(sv) == []  # no blanket overrides
     ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, item["id"],
        "--override", reason)
     (event,) = approvals(sv)
