@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from babel import Locale
 from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup
 
 if TYPE_CHECKING:
     from .catalogs import Counts
@@ -169,7 +170,7 @@ def review_sheet(locale: str, items: Sequence[Item]) -> str:
     counts = [(s, sum(1 for it in items if it.state == s)) for s in STATES]
     approvable = [it.id for it in items if it.state == TRANSLATED and not it.blocking]
     return _ENV.from_string(SHEET).render(
-        style=STYLE,
+        style=Markup(STYLE),  # our own constant: <style> content is never entity-decoded
         locale=locale,
         tag=locale.replace("_", "-"),
         language=_language(locale),
@@ -192,4 +193,4 @@ def status_html(rows: Iterable[tuple[str, str, Counts]]) -> str:
         total = d.get("total", 0)
         pct = f"{100 * d.get('approved', 0) / total:.0f}%" if total else "-"
         table.append((locale, catalog, d, pct))
-    return _ENV.from_string(STATUS).render(style=STYLE, rows=table, columns=columns)
+    return _ENV.from_string(STATUS).render(style=Markup(STYLE), rows=table, columns=columns)

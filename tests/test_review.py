@@ -551,6 +551,8 @@ def test_html_review_sheet_is_self_contained_and_lists_every_item(
         assert tag not in ("script", "link", "img", "iframe", "object", "embed"), tag
         assert "src" not in attrs and "href" not in attrs, (tag, attrs)
     assert "url(" not in html and "@import" not in html
+    style = html.split("<style>")[1].split("</style>")[0]
+    assert "&#" not in style and "&quot;" not in style  # <style> is raw text: never escaped
     assert "&lt;script" in html  # translator text is escaped, never markup
     assert any(tag == "del" for tag, _ in page.tags) and any(t == "ins" for t, _ in page.tags)
     text = "".join(page.text)
