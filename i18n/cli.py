@@ -335,6 +335,74 @@ def reject(project_dir: Path, locale: str, entry_id: str, reason: str,
     click.echo(f"rejected {item.id} {item.catalog}: {_short(item.entry.msgid, 60)}")
 
 
+@cli.command()
+@project_option
+@click.option("--locale", required=True, help="Locale whose catalogs get drafts (e.g. de, pt_BR).")
+@click.option("--provider", type=click.Choice(
+    ["memory", "pseudo", "google", "deepl", "microsoft", "libre", "mymemory"]),
+    help="Provider after translation memory (default: [tool.i18n] provider, else pseudo).")
+@click.option("--endpoint", help="LibreTranslate server URL (provider libre).")
+@click.option("--article", help="Only this article's catalog (its slug).")
+@click.option("--dry-run", is_flag=True,
+              help="Count entries, characters and requests; send nothing, write nothing.")
+@click.option("--refresh", is_flag=True,
+              help="Also redo machine drafts that are still fuzzy and unedited.")
+@click.option("--concurrency", type=click.IntRange(min=1),
+              help="Requests in flight at once (default: [tool.i18n] concurrency, 8).")
+@click.option("--max-requests", type=click.IntRange(min=0),
+              help="Send at most this many requests in this run (default: [tool.i18n] "
+                   "max_requests).")
+@fail_clearly
+def translate(project_dir: Path, locale: str, provider: str | None, endpoint: str | None,
+              article: str | None, dry_run: bool, refresh: bool, concurrency: int | None,
+              max_requests: int | None) -> None:
+    """Machine and memory drafts for untranslated entries, written fuzzy for review.
+
+    Keys come from the environment only (DEEPL_API_KEY, MICROSOFT_API_KEY,
+    LIBRETRANSLATE_API_KEY). Exit code 0 when done (also when --max-requests stopped the
+    run early), 1 when the provider failed (drafts received so far are kept; run again to
+    resume from the cache), 2 on bad input or usage, 130 when interrupted.
+    """
+    from .translate import Options
+    from .translate import translate as do_translate
+
+    opts = Options(locale=locale, provider=provider, endpoint=endpoint, article=article,
+                   dry_run=dry_run, refresh=refresh, concurrency=concurrency,
+                   max_requests=max_requests)
+    report = do_translate(open_project(project_dir), opts)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    if report.dry_run:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"translate --dry-run: {report.locale}")
+        for col in ("locale", "provider", "entries", "characters", "requests", "cached"):
+            table.add_column(col, justify="left" if col in ("locale", "provider") else "right")
+        for row in report.plan:
+            table.add_row(report.locale, row.provider, str(row.entries), str(row.characters),
+                          str(row.requests), str(row.cached))
+        Console(width=100).print(table)
+        click.echo("dry run: nothing sent, nothing written")
+        return
+    for line in report.lines:
+        click.echo(line)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(report.summary())
+    if report.cap_reached:
+        click.echo(f"note: request cap reached ({report.sent} requests); "
+                   "run again to continue", err=True)
+    if report.interrupted:
+        click.echo("interrupted: drafts received so far are written; run again to resume",
+                   err=True)
+        sys.exit(130)
+    if report.error:
+        click.echo(f"error: {report.error}; drafts received before the failure are written, "
+                   "run again to resume", err=True)
+        sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="i18n")
 
