@@ -27,8 +27,13 @@ def atomic_write(path: Path, data: str | bytes) -> bool:
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o7777  # keep an existing file's permissions
+    except FileNotFoundError:
+        mode = 0o666 & ~_UMASK  # what open() would give a new file
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()
@@ -39,6 +44,15 @@ def atomic_write(path: Path, data: str | bytes) -> bool:
             os.unlink(tmp)
         raise
     return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()  # read once, at import: os.umask is process-wide and not thread-safe
 
 
 class _StrictLoader(yaml.SafeLoader):

@@ -8,6 +8,7 @@ Output is deterministic (no timestamps): the same queue gives byte-identical pag
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -194,3 +195,118 @@ def status_html(rows: Iterable[tuple[str, str, Counts]]) -> str:
         pct = f"{100 * d.get('approved', 0) / total:.0f}%" if total else "-"
         table.append((locale, catalog, d, pct))
     return _ENV.from_string(STATUS).render(style=Markup(STYLE), rows=table, columns=columns)
+
+
+# --- the regulatory check report ------------------------------------------------------------
+
+CHECK = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>Regulatory check {{ r.today }}</title>
+<style>{{ style }}
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(28rem, 1fr)); gap: 1rem; }
+.card { border: 1px solid #ccc; border-radius: 6px; padding: .4rem 1rem 1rem; }
+.card h2 { margin-top: .6rem; }
+.badge { display: inline-block; padding: 0 .5rem; border-radius: 3px; font-size: .85em;
+         color: #fff; vertical-align: middle; }
+.pass { background: #176b2c; } .warn { background: #8a5a00; } .fail { background: #a00; }
+.violation { color: #a00; } .finding-warning { color: #8a5a00; }
+details { margin-top: .5rem; }
+</style>
+</head>
+<body>
+<h1>Regulatory check <span class="badge {{ 'fail' if r.violations else 'pass' }}">
+{{- 'FAIL' if r.violations else 'PASS' }}</span></h1>
+<p class="summary"><span>as of {{ r.today }}</span><span>site: {{ r.site or "not checked" }}</span>
+<span>countries: {{ r.countries | length }}</span>
+<span>violations: {{ r.violations | length }}</span>
+<span>warnings: {{ r.warnings | length }}</span></p>
+{% if r.general %}
+<h2>Site-wide findings</h2>
+<ul>{% for f in r.general %}<li class="{{ f.severity }}">{{ f.severity }} {{ f.code }}:
+{{ f.message }}{% if f.where %} <code>{{ f.where }}</code>{% endif %}</li>{% endfor %}</ul>
+{% endif %}
+<div class="cards">
+{% for c in r.countries %}
+<section class="card" id="country-{{ c.code }}" data-country="{{ c.code }}"
+ data-status="{{ c.status }}">
+<h2>{{ c.name }} ({{ c.code }}) <span class="badge {{ c.status }}">{{ c.status }}</span></h2>
+<p>Regulator: {{ c.regulator }} · audience: {{ c.audience }}</p>
+<table>
+<thead><tr><th>language</th><th>reference</th><th>approved by</th><th>approved</th>
+<th>expires</th></tr></thead>
+<tbody>
+{% for d in c.disclaimers %}<tr><td>{{ d.language }}</td><td>{{ d.reference }}</td>
+<td>{{ d.approved_by }}</td><td>{{ d.approved_on }}</td><td>{{ d.expires }}</td></tr>
+{% else %}<tr><td colspan="5" class="violation">no disclaimer</td></tr>{% endfor %}
+</tbody>
+</table>
+{% if c.findings %}
+<ul class="findings">
+{% for f in c.findings %}
+<li class="{{ 'violation' if f.severity == 'violation' else 'finding-warning' }}">
+{{ f.severity }} {{ f.code }}{% if f.locale %} [{{ f.locale }}]{% endif %}: {{ f.message }}
+{%- if f.where %} <code>{{ f.where }}</code>{% endif %}
+{%- if f.snippet %}<br><q>{{ f.snippet }}</q>{% endif %}</li>
+{% endfor %}
+</ul>
+{% else %}<p>No findings.</p>{% endif %}
+<details><summary>{{ c.pages | length }} page(s) checked</summary>
+<ul>{% for p in c.pages %}<li><code>{{ p }}</code></li>{% endfor %}</ul></details>
+</section>
+{% endfor %}
+</div>
+{% if r.qa %}
+<h2>Translation QA</h2>
+<table><thead><tr><th>locale</th><th>summary</th></tr></thead><tbody>
+{% for loc, counts in r.qa.items() %}<tr><td>{{ loc }}</td><td>
+{%- for k, v in counts.items() %}{{ k }}: {{ v }}{% if not loop.last %}, {% endif %}{% endfor -%}
+</td></tr>{% endfor %}
+</tbody></table>
+{% endif %}
+</body>
+</html>
+"""
+
+
+def check_html(report: Any) -> str:
+    """The auditors' report of ``i18n check``: one self-contained page, a card per country."""
+    return _ENV.from_string(CHECK).render(style=Markup(STYLE), r=report)
+
+
+def check_text(report: Any) -> str:
+    """The terminal report of ``i18n check``: a table per country and the findings."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(record=True, width=120, file=io.StringIO(), force_terminal=False)
+    table = Table(title=f"Regulatory check as of {report.today}"
+                  + (f" (site: {report.site})" if report.site else " (no rendered site)"))
+    for col in ("country", "audience", "disclaimers", "first expiry", "pages", "violations",
+                "warnings", "status"):
+        table.add_column(col, no_wrap=col != "disclaimers")
+    for c in report.countries:
+        refs = ", ".join(f"{d['language']}: {d['reference']}" for d in c.disclaimers)
+        expiry = min((d["expires"] for d in c.disclaimers), default="-")
+        nv = sum(f.severity == "violation" for f in c.findings)
+        nw = len(c.findings) - nv
+        table.add_row(f"{c.code} {c.name}", c.audience, refs or "-", expiry,
+                      str(len(c.pages)), str(nv), str(nw), c.status.upper())
+    console.print(table)
+    for f in report.findings:
+        where = f" {f.where}" if f.where else ""
+        scope = " ".join(x for x in (f.country, f.locale, f.article) if x)
+        console.print(f"{f.severity}: {f.code} [{scope}]{where}: {f.message}", markup=False,
+                      highlight=False)
+        if f.snippet:
+            console.print(f"    {f.snippet}", markup=False, highlight=False)
+    for loc, counts in report.qa.items():
+        summary = ", ".join(f"{k}: {v}" for k, v in counts.items())
+        console.print(f"translation QA {loc}: {summary}", markup=False, highlight=False)
+    verdict = "FAIL" if report.violations else "PASS"
+    console.print(f"{verdict}: {len(report.violations)} violation(s), "
+                  f"{len(report.warnings)} warning(s)", markup=False, highlight=False)
+    return console.export_text()

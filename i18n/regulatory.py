@@ -1,0 +1,494 @@
+"""Regulatory checks: every country's disclaimers, claims and products, and proof from the
+rendered output that what was published is what was approved.
+
+Severity ``violation`` fails the check (exit 1); ``warning`` is reported only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+
+from .articles import Article, load_articles
+from .countries import Country, load_countries
+from .errors import I18nError
+from .files import load_yaml
+from .project import Project, fallback_chain, language_tag
+from .review import Ledger
+
+VIOLATION = "violation"
+WARNING = "warning"
+
+
+@dataclass
+class Finding:
+    severity: str
+    code: str
+    message: str
+    country: str | None = None
+    locale: str | None = None
+    article: str | None = None
+    path: str | None = None
+    line: int | None = None
+    snippet: str | None = None
+
+    @property
+    def where(self) -> str:
+        if not self.path:
+            return ""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass
+class CountryResult:
+    code: str
+    name: str
+    regulator: str
+    audience: str
+    disclaimers: list[dict[str, Any]]
+    findings: list[Finding] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        severities = {f.severity for f in self.findings}
+        return "fail" if VIOLATION in severities else "warn" if WARNING in severities else "pass"
+
+
+@dataclass
+class CheckReport:
+    today: dt.date
+    site: str | None
+    countries: list[CountryResult]
+    general: list[Finding] = field(default_factory=list)
+    qa: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.general + [f for c in self.countries for f in c.findings]
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == VIOLATION]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat(),
+            "site": self.site,
+            "ok": not self.violations,
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "general": [asdict(f) for f in self.general],
+            "countries": [
+                {
+                    "code": c.code,
+                    "name": c.name,
+                    "regulator": c.regulator,
+                    "audience": c.audience,
+                    "status": c.status,
+                    "disclaimers": c.disclaimers,
+                    "pages": c.pages,
+                    "findings": [asdict(f) for f in c.findings],
+                }
+                for c in self.countries
+            ],
+            "translation_qa": self.qa,
+        }
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+
+@cache
+def default_claims() -> dict[str, tuple[re.Pattern[str], ...]]:
+    """Built-in risky wording per language (``i18n/data/risky_claims.yaml``)."""
+    text = resources.files("i18n").joinpath("data/risky_claims.yaml").read_text(encoding="utf-8")
+    data = load_yaml(text, "i18n/data/risky_claims.yaml")
+    return {lang: tuple(re.compile(p, re.IGNORECASE) for p in pats) for lang, pats in data.items()}
+
+
+def claim_patterns(country: Country, language: str) -> list[re.Pattern[str]]:
+    """The country's own patterns for ``language`` plus the built-in defaults."""
+    return list(country.claims.get(language, [])) + list(default_claims().get(language, ()))
+
+
+def find_claims(text: str, patterns: list[re.Pattern[str]]) -> list[tuple[str, str]]:
+    """(pattern, snippet) for every pattern that matches ``text``.
+
+    >>> find_claims("This cures DVT.", [re.compile(r"\\bcures?\\b", re.I)])
+    [('\\\\bcures?\\\\b', '…This cures DVT.…')]
+    """
+    hits = []
+    for pat in patterns:
+        m = pat.search(text)
+        if m:
+            start, end = max(0, m.start() - 40), min(len(text), m.end() + 40)
+            hits.append((pat.pattern, "…" + " ".join(text[start:end].split()) + "…"))
+    return hits
+
+
+# --- configuration ----------------------------------------------------------------------------
+
+
+def _config_findings(
+    country: Country, articles: list[Article], today: dt.date, window: int
+) -> list[Finding]:
+    out: list[Finding] = []
+    cc = country.code
+    for i, lang in enumerate(country.languages):
+        disc = country.disclaimers.get(lang)
+        if disc is None:
+            out.append(Finding(VIOLATION, "disclaimer-missing",
+                               f"no disclaimer for language '{lang}'", cc, lang,
+                               path=country.path, line=country.line("languages", str(i))))
+            continue
+        line = country.line("disclaimer", lang, "expires")
+        if disc.expires < today:
+            out.append(Finding(VIOLATION, "disclaimer-expired",
+                               f"disclaimer {disc.reference} ({lang}) expired on "
+                               f"{disc.expires.isoformat()}", cc, lang,
+                               path=country.path, line=line))
+        elif (disc.expires - today).days <= window:
+            days = (disc.expires - today).days
+            out.append(Finding(WARNING, "disclaimer-expiring",
+                               f"disclaimer {disc.reference} ({lang}) expires on "
+                               f"{disc.expires.isoformat()}, in {days} days", cc, lang,
+                               path=country.path, line=line))
+        if disc.approved_on > today:
+            out.append(Finding(WARNING, "disclaimer-not-yet-valid",
+                               f"disclaimer {disc.reference} ({lang}) is approved only from "
+                               f"{disc.approved_on.isoformat()}", cc, lang, path=country.path,
+                               line=country.line("disclaimer", lang, "approved_on")))
+    named = sorted({p for a in articles for p in a.products})
+    for pid in named:
+        if pid not in country.products:
+            users = ", ".join(a.slug for a in articles if pid in a.products)
+            out.append(Finding(VIOLATION, "product-unknown",
+                               f"product '{pid}' (named by {users}) has no status in this country",
+                               cc, path=country.path, line=country.line("products")))
+    return out
+
+
+def _copied_disclaimers(countries: list[Country]) -> list[Finding]:
+    """A disclaimer whose text equals another language's: a copy left untranslated."""
+    seen: dict[str, tuple[Country, str]] = {}
+    out = []
+    for country in countries:
+        for lang, disc in country.disclaimers.items():
+            key = " ".join(disc.text.split()).casefold()
+            if key in seen and seen[key][1] != lang:
+                other, other_lang = seen[key]
+                out.append(Finding(VIOLATION, "disclaimer-copied",
+                                   f"disclaimer text for '{lang}' is identical to the "
+                                   f"'{other_lang}' "
+                                   f"text of {other.code}: a copy left untranslated?",
+                                   country.code, lang, path=country.path,
+                                   line=country.line("disclaimer", lang, "text")))
+            seen.setdefault(key, (country, lang))
+    return out
+
+
+# --- claims in approved text --------------------------------------------------------------------
+
+
+def _claim_findings(project: Project, country: Country, articles: list[Article],
+                    store: Any) -> list[Finding]:
+    from .catalogs import SITE_DOMAIN
+
+    out: list[Finding] = []
+    for lang in country.languages:
+        patterns = claim_patterns(country, lang)
+        if not patterns:
+            continue
+        locale = country.locale(lang)
+        tag = language_tag(locale)
+        if lang == project.source_language:
+            for art in articles:
+                for seg in art.segments:
+                    for pat, snippet in find_claims(seg.msgid, patterns):
+                        out.append(Finding(VIOLATION, "claim-source",
+                                           f"source text matches forbidden wording /{pat}/",
+                                           country.code, tag, art.slug, art.path, seg.line,
+                                           snippet))
+            continue
+        for domain in [a.slug for a in articles] + [SITE_DOMAIN]:
+            for res in store.resolve(locale, domain).values():
+                if not res.approved:
+                    continue
+                texts = list(res.entry.msgstr_plural.values()) if res.entry.msgid_plural else [
+                    res.entry.msgstr]
+                loc, dom = res.catalog.split("/", 1)
+                path = project.rel(project.po_path(loc, dom))
+                for text in texts:
+                    for pat, snippet in find_claims(text, patterns):
+                        out.append(Finding(VIOLATION, "claim-translation",
+                                           "approved translation matches forbidden wording "
+                                           f"/{pat}/",
+                                           country.code, tag, domain, path, res.entry.linenum,
+                                           snippet))
+    return out
+
+
+# --- rendered output -----------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _read_manifest(site: Path, project: Project) -> dict[str, Any] | None:
+    path = site / "manifest.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise I18nError(f"manifest is not valid JSON: {exc}", project.rel(path)) from None
+    if not isinstance(data, dict) or not isinstance(data.get("pages"), list):
+        raise I18nError("manifest lacks a 'pages' list", project.rel(path))
+    return data
+
+
+def _site_findings(project: Project, site: Path, countries: list[Country],
+                   results: dict[str, CountryResult], plan: Any, only: str | None) -> list[Finding]:
+    """Parse every page and compare it with the manifest, the plan, the ledger and the config."""
+    general: list[Finding] = []
+    shown = project.rel(site)
+    manifest = _read_manifest(site, project)
+    if manifest is None:
+        general.append(Finding(VIOLATION, "manifest-missing",
+                               f"{shown}/manifest.json is missing: the site cannot be proven",
+                               path=shown))
+        return general
+    if manifest.get("preview"):
+        general.append(Finding(VIOLATION, "preview-site",
+                               f"{shown} is a preview render (drafts included), "
+                               "not a publish render",
+                               path=f"{shown}/manifest.json"))
+    by_country = {c.code: c for c in countries}
+    plans = {(lp.country.code, lp.tag): lp for lp in plan.locales}
+    ledgers: dict[str, set[str]] = {}
+
+    def approved(locale: str) -> set[str]:
+        out: set[str] = set()
+        for loc in fallback_chain(locale):
+            if loc not in ledgers:
+                ledgers[loc] = Ledger.read(project.ledger_path(loc)).approved_hashes()
+            out |= ledgers[loc]
+        return out
+
+    listed: set[str] = set()
+    for page in manifest["pages"]:
+        rel = str(page.get("path", ""))
+        listed.add(rel)
+        cc = str(page.get("country", ""))
+        if only and cc != only:
+            continue
+        country = by_country.get(cc)
+        result = results.get(cc)
+        if country is None or result is None:
+            general.append(Finding(VIOLATION, "manifest-unknown-country",
+                                   f"manifest lists {rel} for unknown country {cc!r}",
+                                   path=f"{shown}/manifest.json"))
+            continue
+        tag = str(page.get("locale", ""))
+        lp = plans.get((cc, tag))
+        problems: list[tuple[str, str, str | None]] = []
+        if lp is None:
+            problems.append(("manifest-unknown-locale",
+                             f"manifest lists a page for {tag}, not a language of {cc}", None))
+        elif ".." in Path(rel).parts or not (site / rel).is_file():
+            problems.append(("page-missing", "page listed in the manifest is missing on disk",
+                             None))
+        else:
+            result.pages.append(rel)
+            problems += _page_problems(project, site, page, country, lp, approved(lp.locale))
+        for code, message, snippet in problems:
+            result.findings.append(Finding(VIOLATION, code, message, cc, tag, page.get("article"),
+                                           f"{shown}/{rel}", None, snippet))
+    # files on disk that the manifest does not list
+    for page in sorted(site.glob("*/*/*.html")):
+        rel = page.relative_to(site).as_posix()
+        cc = page.parent.parent.name.upper()
+        if rel in listed or (only and cc != only):
+            continue
+        target = results.get(cc)
+        finding = Finding(VIOLATION, "page-stray", "page on disk is not in the manifest",
+                          cc, None, page.stem, f"{shown}/{rel}")
+        (target.findings if target else general).append(finding)
+    return general
+
+
+def _page_problems(project: Project, site: Path, page: dict[str, Any], country: Country,
+                   lp: Any, valid: set[str]) -> list[tuple[str, str, str | None]]:
+    """(code, message, snippet) for everything wrong with one published page."""
+    out: list[tuple[str, str, str | None]] = []
+    rel = str(page["path"])
+    slug = page.get("article")
+    if page.get("kind") == "article" and slug and not lp.published(slug):
+        reasons = lp.reasons + (lp.articles[slug].reasons if slug in lp.articles else ["unknown"])
+        out.append(("withheld-published",
+                    f"page is published but the article is withheld: {'; '.join(reasons)}", None))
+    if page.get("kind") == "index" and not lp.index_published:
+        out.append(("withheld-published",
+                    f"index is published but the locale is withheld: {'; '.join(lp.reasons)}",
+                    None))
+    # what was approved is what was published
+    if not page.get("source_text"):
+        recorded = set(page.get("approvals", [])) | set(page.get("site_approvals", []))
+        stale = sorted(h for h in recorded if h not in valid)
+        if stale:
+            out.append(("approval-revoked", f"{len(stale)} approval hash(es) of this page are no "
+                        "longer approvals in the ledger", stale[0][:12]))
+        if page.get("kind") == "article" and slug in lp.articles:
+            current = set(lp.articles[slug].hashes) | set(lp.site_hashes)
+            if recorded != current:
+                out.append(("approval-mismatch",
+                            f"page was built from text that differs from the current approved "
+                            f"catalogs ({len(recorded ^ current)} hash(es) differ): re-render",
+                            None))
+    try:
+        doc = lxml.html.document_fromstring((site / rel).read_bytes())
+    except (lxml.etree.ParserError, ValueError) as exc:
+        return [*out, ("page-unparsable", f"page is not parsable HTML: {exc}", None)]
+    tag, want_dir = lp.tag, "rtl" if lp.rtl else "ltr"
+    if doc.get("lang") != tag:
+        out.append(("page-lang", f'<html lang="{doc.get("lang")}"> should be "{tag}"', None))
+    if doc.get("dir") != want_dir:
+        out.append(("page-dir", f'<html dir="{doc.get("dir")}"> should be "{want_dir}"', None))
+    disc = country.disclaimers.get(lp.language)
+    boxes = doc.find_class("disclaimer")
+    box_text = _norm(" ".join(b.text_content() for b in boxes))
+    if disc is None:
+        out.append(("disclaimer-missing", "page published without a configured disclaimer", None))
+    elif _norm(disc.text) not in box_text:
+        out.append(("disclaimer-altered", f"the approved disclaimer {disc.reference} is not on "
+                    "the page verbatim", box_text[:80] or "(no disclaimer box)"))
+    elif disc.reference not in box_text:
+        out.append(("disclaimer-reference",
+                    f"the disclaimer's reference {disc.reference} is not shown", None))
+    # forbidden wording in what a reader sees (the disclaimer itself is approved text)
+    for box in boxes:
+        box.drop_tree()
+    main = doc.find(".//main")
+    text = _norm((main if main is not None else doc).text_content())
+    for pat, snippet in find_claims(text, claim_patterns(country, lp.language)):
+        out.append(("claim-page", f"rendered page matches forbidden wording /{pat}/", snippet))
+    if country.audience == "professional":
+        robots = [m.get("content", "") for m in doc.iter("meta") if m.get("name") == "robots"]
+        if not any("noindex" in r for r in robots):
+            out.append(("professional-indexable", "professional-audience page lacks noindex", None))
+        if doc.get_element_by_id("hcp-gate", None) is None:
+            out.append(("professional-ungated", "professional-audience page lacks the "
+                        "healthcare-professional self-declaration", None))
+    for link in doc.iter("link"):
+        if link.get("rel") == "alternate" and link.get("hreflang"):
+            target = _local(link.get("href", ""), project, rel)
+            if target is None or not (site / target).is_file():
+                out.append(("hreflang-broken", f"hreflang {link.get('hreflang')} points to "
+                            f"{link.get('href')}, which is not a page of this site", None))
+    return out
+
+
+def _local(href: str, project: Project, page_rel: str) -> str | None:
+    """The site-relative path an hreflang href points to, or None if it leaves the site."""
+    base = str(project.config.get("site_url", "https://www.invamed.example")).rstrip("/") + "/"
+    if href.startswith(base):
+        rel = href[len(base):]
+    elif "://" in href or href.startswith("//"):
+        return None
+    else:
+        rel = (Path(page_rel).parent / href).as_posix()
+    parts: list[str] = []
+    for part in rel.split("/"):
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
+
+
+# --- translation QA -------------------------------------------------------------------------------
+
+
+def _qa_summary(project: Project, locales: list[str]) -> dict[str, dict[str, int]]:
+    """The review checks over every translated entry, counted per locale: entries, and
+    findings by severity (blocking, warning), for approved entries and for the rest."""
+    from .review import APPROVED, STATES, queue
+
+    out: dict[str, dict[str, int]] = {}
+    if not locales:
+        return out
+    _, items = queue(project, locales, states=STATES)
+    for item in items:
+        counts = out.setdefault(item.locale, {})
+        counts["entries"] = counts.get("entries", 0) + 1
+        scope = "approved" if item.state == APPROVED else "pending"
+        for finding in item.findings:
+            key = f"{scope} {finding.severity}"
+            counts[key] = counts.get(key, 0) + 1
+    return {loc: dict(sorted(c.items())) for loc, c in sorted(out.items())}
+
+
+# --- the whole check ------------------------------------------------------------------------------
+
+
+def run_check(project: Project, *, country: str | None = None, site: Path | None = None,
+              today: dt.date | None = None) -> CheckReport:
+    """Run every regulatory check; ``site`` defaults to ``site/`` when it exists."""
+    from .render import CatalogStore, plan_site
+
+    today = today or dt.date.today()
+    window = int(project.config.get("expiry_warning_days", 60))
+    articles = load_articles(project.root)
+    countries = load_countries(project)
+    only = None
+    if country:
+        only = country.strip().upper()
+        if only not in {c.code for c in countries}:
+            raise I18nError(f"unknown country {country!r}: no source/countries/"
+                            f"{country.strip().lower()}.yaml")
+    selected = [c for c in countries if only is None or c.code == only]
+    store = CatalogStore(project)
+    results: dict[str, CountryResult] = {}
+    for c in selected:
+        result = CountryResult(
+            c.code, c.name, c.regulator, c.audience,
+            [{"language": lang, "reference": d.reference, "approved_by": d.approved_by,
+              "approved_on": d.approved_on.isoformat(), "expires": d.expires.isoformat()}
+             for lang, d in sorted(c.disclaimers.items())],
+        )
+        result.findings += _config_findings(c, articles, today, window)
+        result.findings += _claim_findings(project, c, articles, store)
+        results[c.code] = result
+    for finding in _copied_disclaimers(countries):
+        if finding.country in results:
+            results[finding.country].findings.append(finding)
+    report = CheckReport(today, None, list(results.values()))
+    if site is None and (project.root / "site").is_dir():
+        site = project.root / "site"
+    if site is not None:
+        if not site.is_dir():
+            raise I18nError(f"--site {site} is not a directory")
+        report.site = project.rel(site)
+        plan = plan_site(project, articles, countries, today)
+        report.general += _site_findings(project, site, countries, results, plan, only)
+    locales = sorted({c.locale(lang) for c in selected for lang in c.languages
+                      if lang != project.source_language})
+    report.qa = _qa_summary(project, sorted({loc for x in locales for loc in fallback_chain(x)
+                                             if project.po_path(loc, "site").parent.is_dir()}))
+    return report
