@@ -56,7 +56,9 @@ def run() -> Runner:
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` with its bytes: to prove a command changed nothing."""
     return {
-        p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 
