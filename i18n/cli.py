@@ -382,7 +382,10 @@ def translate(project_dir: Path, locale: str, provider: str | None, endpoint: st
         for row in report.plan:
             table.add_row(report.locale, row.provider, str(row.entries), str(row.characters),
                           str(row.requests), str(row.cached))
-        Console(width=100).print(table)
+        if report.plan:
+            Console(width=100).print(table)
+        else:
+            click.echo(f"{report.locale}: nothing to draft")
         click.echo("dry run: nothing sent, nothing written")
         return
     for line in report.lines:

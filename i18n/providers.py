@@ -388,6 +388,9 @@ def static_languages(provider: str, *, target: bool = True) -> Collection[str] |
 # --- engines --------------------------------------------------------------------------------
 
 
+MAX_CHARS = {"google": 4999, "mymemory": 499}  # deep-translator refuses longer texts
+
+
 class Engine:
     """Translates one (protected) text. ``remote`` engines send requests and are cached."""
 
@@ -397,6 +400,7 @@ class Engine:
     source_code: str = ""
     target_code: str = ""
     note: str = ""
+    max_chars: int | None = None  # longest text the provider (or deep-translator) accepts
 
     def translate(self, text: str) -> str:
         raise NotImplementedError
@@ -461,6 +465,7 @@ class Remote(Engine):
     def __init__(self, name: str, prototype: Any, *, source: str, target: str, cache_id: str,
                  secrets: Collection[str], timeout: float, note: str = ""):
         self.name = name
+        self.max_chars = MAX_CHARS.get(name)
         self.source_code = source
         self.target_code = target
         self.cache_id = cache_id

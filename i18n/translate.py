@@ -48,6 +48,7 @@ from .providers import (
     Requester,
     Settings,
     Stopped,
+    normalize_endpoint,
     open_engine,
     redact,
     secret_values,
@@ -393,10 +394,11 @@ def translate(project: Project, opts: Options) -> Report:
     if opts.endpoint is not None and provider != "libre":
         raise I18nError(f"--endpoint is for the libre provider, not {provider}")
     settings = _settings(project, opts)
+    run = _Run(project, opts, locale, provider, settings)  # checks the rest of the input
     if opts.dry_run:
-        return _Run(project, opts, locale, provider, settings).execute()
+        return run.execute()
     with _run_lock(project, locale):
-        return _Run(project, opts, locale, provider, settings).execute()
+        return run.execute()
 
 
 class _Run:
@@ -419,6 +421,13 @@ class _Run:
         self.threshold = float(cfg.get("memory_threshold", cfg.get("fuzzy_threshold", 70)))
         self.catalogs: list[Catalog] = []
         self.jobs: dict[str, list[tuple[Draft, int]]] = {}
+        _catalogs(project, locale, opts.article)  # bad --locale/--article: error before all
+        if provider == "libre":
+            endpoint = self._endpoint()
+            if not endpoint:
+                raise I18nError("provider libre needs --endpoint URL (or [tool.i18n] endpoint), "
+                                "the LibreTranslate server to use")
+            normalize_endpoint(endpoint)
         self.engine: Engine | None = None
         self.cache: Cache | None = None
         self.bar: _Progress | None = None
@@ -508,9 +517,7 @@ class _Run:
         ready = [d for d in cat.drafts if d.done]
         if not ready or cat.written:
             return
-        if self.bar is not None and len(ready) == len(cat.drafts):
-            self.bar.advance("catalogs")
-        cat.written = not partial or len(ready) == len(cat.drafts)
+        complete = len(ready) == len(cat.drafts)
         po = read_po(cat.path, cat.shown)  # again: a translator may have saved meanwhile
         index = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete and e.msgid}
         events: list[dict[str, Any]] = []
@@ -543,6 +550,9 @@ class _Run:
                 })
         changed = write_po(cat.path, po)
         self.ledger.append(events)
+        cat.written = complete or not partial
+        if self.bar is not None and complete:
+            self.bar.advance("catalogs")
         if changed:
             self.report.written.append(cat.shown)
             self.report.drafted.update(used)
@@ -589,6 +599,8 @@ class _Run:
                 if cached is not None:
                     self.report.cached += 1
                     self.resolve(text, cached)
+                elif self.engine.max_chars and len(text) > self.engine.max_chars:
+                    self._too_long(text, self.engine.max_chars)
                 else:
                     missing.append(text)
             if missing:  # check the pair with the provider before anything is written
@@ -614,6 +626,13 @@ class _Run:
             self.report.sent = self.requester.sent
             self.report.retried = self.requester.retried
         return self.report
+
+    def _too_long(self, text: str, limit: int) -> None:
+        for draft, _ in self.jobs[text]:
+            self.report.warnings.append(
+                f"{self.project.rel(self.project.po_path(self.locale, draft.domain))}: "
+                f"{_excerpt(draft.msgid)}: {len(text)} characters, more than {self.provider} "
+                f"accepts ({limit}); left untranslated")
 
     def _key(self, text: str) -> tuple[str, str, str, str]:
         assert self.engine is not None
@@ -659,7 +678,18 @@ class _Run:
             for f in futures:
                 f.cancel()
 
+        def keep(fut: Future[str]) -> None:
+            text = futures[fut]
+            raw = fut.result()
+            cache.put(self._key(text), raw)
+            touched = {d.domain for d, _ in self.jobs.get(text, [])}
+            self.resolve(text, raw)
+            for cat in self.catalogs:
+                if cat.domain in touched and cat.pending == 0 and not cat.written:
+                    self.write(cat)
+
         interrupted = False
+        kept: set[Future[str]] = set()
         try:
             for fut in as_completed(futures):
                 if fut.cancelled():
@@ -667,14 +697,8 @@ class _Run:
                 exc = fut.exception()
                 self.bar.advance("requests")
                 if exc is None:
-                    text = futures[fut]
-                    raw = fut.result()
-                    cache.put(self._key(text), raw)
-                    touched = {d.domain for d, _ in self.jobs.get(text, [])}
-                    self.resolve(text, raw)
-                    for cat in self.catalogs:
-                        if cat.domain in touched and cat.pending == 0 and not cat.written:
-                            self.write(cat)
+                    kept.add(fut)
+                    keep(fut)
                 elif isinstance(exc, RequestCapReached):
                     if not self.report.cap_reached:
                         self.report.cap_reached = True
@@ -693,6 +717,10 @@ class _Run:
             self.report.interrupted = True
             self.stop.set()
             cancel_rest()
+            for fut in futures:  # answers already here are kept; only those in flight are lost
+                if fut not in kept and fut.done() and not fut.cancelled() \
+                        and fut.exception() is None:
+                    keep(fut)
         finally:
             pool.shutdown(wait=not interrupted, cancel_futures=True)
 
@@ -710,6 +738,8 @@ class _Run:
                     continue
                 if self.cache is not None and self.cache.get(self._key(text)) is not None:
                     row.cached += 1
+                elif engine.max_chars and len(text) > engine.max_chars:
+                    continue
                 else:
                     row.requests += 1
                     row.characters += len(text)

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import doctest
 import json
+import os
 import re
 import shutil
+import signal
 import socket
 import sqlite3
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -242,6 +245,37 @@ def test_server_error_forever_fails_clearly_keeps_earlier_drafts_and_resumes(
     assert all(is_translated(e) for e in live(fast).values())
 
 
+def test_ctrl_c_keeps_every_answer_received_and_the_next_run_resumes(
+    project: Path, run, fake
+) -> None:
+    fired = threading.Event()
+
+    def press_ctrl_c(text: str) -> None:
+        if fake.count() >= 60 and not fired.is_set():
+            fired.set()
+            os.kill(os.getpid(), signal.SIGINT)  # a real SIGINT, delivered to the main thread
+
+    fake.reset(on_translate=press_ctrl_c)
+    result = libre(run, project, fake, "--concurrency", "4")
+    assert fired.is_set()
+    assert result.exit_code == 130
+    assert "interrupted: drafts received so far are written" in result.stderr
+    answered = {r.text for r in fake.translate_requests()}
+    after = live(project)
+    on_disk = {k for k, e in after.items() if "machine draft (libre)" in (e.tcomment or "")}
+    assert len(on_disk) >= len(answered) - 4  # written, but for the 4 requests in flight
+    assert {content_hash(after[k]) for k in on_disk} <= {e["hash"] for e in drafted(project)}
+    for path in catalogs(project):
+        assert msgfmt_check(path).returncode == 0
+
+    fake.reset(on_translate=None)
+    again = libre(run, project, fake)
+    assert again.exit_code == 0, again.output
+    asked_again = {r.text for r in fake.translate_requests()}
+    assert len(asked_again & answered) <= 4  # only the requests in flight were lost
+    assert all(is_translated(e) for e in live(project).values())
+
+
 def test_hanging_server_times_out_with_a_clear_message(fast: Path, run, fake) -> None:
     configure(fast, request_timeout=0.25, retries=1)
     fake.reset(mode="hang")
@@ -467,6 +501,29 @@ def test_api_key_appears_in_no_output_file_or_cache(
     assert cache.exists()
     dump = "\n".join(sqlite3.connect(cache).iterdump())
     assert SECRET not in dump and "translations" in dump
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--locale", "de", "--article", "no-such-article"),
+     "no catalog for article 'no-such-article' in locale de"),
+    (("--locale", "en"), "en is the source language"),
+    (("--locale", "sv"), "no catalogs for sv in locales/sv/LC_MESSAGES: run 'i18n update"),
+    (("--locale", "xx"), "unknown language or locale code 'xx'"),
+    (("--locale", "de", "--provider", "google", "--endpoint", "http://127.0.0.1:9/"),
+     "--endpoint is for the libre provider, not google"),
+    (("--locale", "de", "--provider", "libre"), "provider libre needs --endpoint URL"),
+    (("--locale", "de", "--provider", "libre", "--endpoint", "http://u:p@127.0.0.1:9/"),
+     "--endpoint must not carry credentials"),
+])
+def test_bad_usage_is_one_clear_error_and_changes_nothing(
+    project: Path, run, offline, args: tuple[str, ...], message: str
+) -> None:
+    files = snapshot(project)
+    result = run(project, "translate", *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert snapshot(project) == files
 
 
 def test_redaction_and_missing_key(project: Path, run, offline) -> None:
