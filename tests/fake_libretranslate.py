@@ -13,10 +13,14 @@ LibreTranslate does) and can be told to misbehave:
   it, or ``swap`` the first two).
 
 Every request is logged (time, path, status, text, key) so tests can count them.
+
+It also answers ``GET /m``, the page deep-translator's GoogleTranslator reads (with the
+same modes), so the google provider can be exercised without Google.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import threading
@@ -151,7 +155,11 @@ def _handler(fake: FakeLibreTranslate) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(raw)
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            path = urllib.parse.urlsplit(self.path).path
+            split = urllib.parse.urlsplit(self.path)
+            path = split.path
+            if path == "/m":
+                self._google(split)
+                return
             if path == "/languages":
                 fake._record(path, 200, "", None)
                 self._send(200, [
@@ -160,6 +168,27 @@ def _handler(fake: FakeLibreTranslate) -> type[BaseHTTPRequestHandler]:
                 ])
                 return
             self._send(404, {"error": "not found"})
+
+        def _google(self, split: urllib.parse.SplitResult) -> None:
+            params = {k: v[-1] for k, v in urllib.parse.parse_qs(split.query).items()}
+            text, target = params.get("q", ""), params.get("tl", "")
+            with fake._lock:
+                previous = sum(1 for r in fake.log if r.path == "/m")
+            if fake.mode == "rate_limit" and previous < fake.fail_first:
+                fake._record("/m", 429, text, None, split.query)
+                self._html(429, "Too Many Requests")
+                return
+            fake._record("/m", 200, text, None, split.query)
+            out = html.escape(fake.translate_text(text, target))
+            self._html(200, f'<html><body><div class="result-container">{out}</div></body></html>')
+
+        def _html(self, status: int, body: str) -> None:
+            raw = body.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
 
         def do_POST(self) -> None:  # noqa: N802
             split = urllib.parse.urlsplit(self.path)

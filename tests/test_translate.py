@@ -377,6 +377,26 @@ def test_request_cap_stops_the_run_and_the_next_run_continues(fast: Path, run, f
     assert all(is_translated(e) for k, e in live(fast).items() if k[0] == SMALL)
 
 
+def test_google_through_deep_translator_with_workers_that_do_not_mix_texts(
+    fast: Path, run, fake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deep_translator.constants import BASE_URLS
+
+    monkeypatch.setitem(BASE_URLS, "GOOGLE_TRANSLATE", fake.url + "m")
+    fake.reset(mode="rate_limit", fail_first=1)
+    result = run(fast, "translate", "--locale", "pt", "--provider", "google",
+                 "--article", SMALL, "--concurrency", "8")
+    assert result.exit_code == 0, result.output
+    log = [r for r in fake.log if r.path == "/m"]
+    assert [r.status for r in log].count(429) == 1 and "1 retried" in result.stdout
+    assert all("tl=pt" in r.query and "sl=en" in r.query for r in log)  # pt (Brazil) -> pt
+    drafts = [e for e in read_po(fast / f"locales/pt/LC_MESSAGES/{SMALL}.po")
+              if "machine draft (google)" in (e.tcomment or "")]
+    assert len(drafts) > 20
+    for e in drafts:  # each answer landed on its own entry, though 8 workers ran at once
+        assert e.msgstr.casefold() == e.msgid.casefold()
+
+
 # --- 3 and 6. pseudo over the whole sample: offline, markup intact, deterministic ----------
 
 
