@@ -178,11 +178,13 @@ class Memory:
 
     def __init__(self) -> None:
         self._exact: dict[str, list[tuple[str | None, str, str]]] = defaultdict(list)
+        self._keys: list[str] | None = None
 
     def add(self, domain: str, po: polib.POFile) -> None:
         for e in po:
             if e.msgid and not e.msgid_plural and e.msgstr and "fuzzy" not in e.flags:
                 self._exact[e.msgid].append((e.msgctxt, e.msgstr, domain))
+        self._keys = None
 
     def exact(self, msgctxt: str | None, msgid: str) -> tuple[str, str] | None:
         """(translation, catalog) of the same msgid; same msgctxt and the most frequent
@@ -197,8 +199,9 @@ class Memory:
     def similar(self, msgid: str, threshold: float) -> tuple[float, str, str] | None:
         if not self._exact:
             return None
-        keys = sorted(self._exact)
-        hit = process.extractOne(msgid, keys, scorer=fuzz.ratio, score_cutoff=threshold)
+        if self._keys is None:
+            self._keys = sorted(self._exact)
+        hit = process.extractOne(msgid, self._keys, scorer=fuzz.ratio, score_cutoff=threshold)
         if hit is None or hit[0] == msgid:
             return None
         text, score, _ = hit
@@ -321,6 +324,8 @@ class Report:
             text += f"; {self.flagged} flagged for review"
         if self.left:
             text += f"; {self.left} left for the next run"
+        if self.skipped:
+            text += f"; {self.skipped} skipped (translated by hand meanwhile)"
         text += (f"; requests: {self.sent} sent, {self.retried} retried, "
                  f"{self.cached} answered from the cache")
         return text
@@ -414,6 +419,7 @@ class _Run:
         self.requester = Requester(settings, self.stop)
         self.secrets = secret_values()
         self.ledger = Ledger.read(project.ledger_path(locale))
+        self.ledger.report()
         glossary = load_glossary(project)
         self.terms = glossary.do_not_translate
         self.required = glossary.required(locale)
