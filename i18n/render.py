@@ -54,7 +54,15 @@ from .countries import Country, Disclaimer, find_country, load_countries
 from .errors import I18nError
 from .files import atomic_write
 from .project import Project, fallback_chain, language_tag
-from .review import APPROVED, UNTRANSLATED, Ledger, content_hash, entry_state, is_translated
+from .review import (
+    APPROVED,
+    TRANSLATED,
+    UNTRANSLATED,
+    Ledger,
+    content_hash,
+    entry_state,
+    is_translated,
+)
 
 DEFAULT_SITE_URL = "https://www.invamed.example"
 COUNTRY_DIR_RE = re.compile(r"[a-z]{2}")
@@ -390,11 +398,13 @@ def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> Arti
         return ap
     resolved = store.resolve(lp.locale, article.slug)
     missing: list[str] = []
+    states: dict[str, int] = {}
     links: list[str] = []
     for seg in article.segments:
         res = resolved.get(seg.key)
         if res is None or res.state == UNTRANSLATED:
             missing.append(seg.msgid)
+            states[UNTRANSLATED] = states.get(UNTRANSLATED, 0) + 1
             ap.unapproved.add(seg.key)
             continue
         text = res.entry.msgstr
@@ -407,11 +417,15 @@ def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> Arti
             ap.hashes.append(res.hash)
         else:
             missing.append(seg.msgid)
+            state = "awaiting review" if res.state == TRANSLATED else res.state
+            states[state] = states.get(state, 0) + 1
             ap.unapproved.add(seg.key)
     total = len(article.segments)
     if missing:
+        detail = ", ".join(f"{n} {state}" for state, n in sorted(states.items()))
         ap.reasons.append(
-            f"{len(missing)} of {total} entries not approved (first: {_short(missing[0])!r})"
+            f"{len(missing)} of {total} entries not approved ({detail}; "
+            f"first: {_short(missing[0])!r})"
         )
     if links:
         ap.reasons.append(
