@@ -67,3 +67,11 @@ def msgfmt_check(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True
     )
+
+
+@pytest.fixture(scope="session")
+def rendered_sample(tmp_path_factory: pytest.TempPathFactory):  # -> rendered.RenderedSample
+    """The sample rendered once per run (publish and preview): see tests/rendered.py."""
+    from rendered import build
+
+    return build(tmp_path_factory.mktemp("rendered"))
