@@ -80,8 +80,12 @@ def cli() -> None:
 def extract(project_dir: Path) -> None:
     """Articles and site templates -> locales/templates/*.pot."""
     from .catalogs import extract as do_extract
+    from .locking import project_lock
 
-    _print_report(do_extract(open_project(project_dir)), "wrote")
+    project = open_project(project_dir)
+    with project_lock(project, "extract"):
+        report = do_extract(project)
+    _print_report(report, "wrote")
 
 
 @cli.command()
@@ -91,8 +95,12 @@ def extract(project_dir: Path) -> None:
 def update(project_dir: Path, locales: tuple[str, ...]) -> None:
     """Templates -> every locale's catalog, with msgmerge semantics."""
     from .catalogs import update as do_update
+    from .locking import project_lock
 
-    _print_report(do_update(open_project(project_dir), locales), "updated")
+    project = open_project(project_dir)
+    with project_lock(project, "update"):
+        report = do_update(project, locales)
+    _print_report(report, "updated")
 
 
 @cli.command()
@@ -155,10 +163,13 @@ def render(project_dir: Path, country: str | None, preview: bool, out: Path | No
     from rich.console import Console
     from rich.table import Table
 
+    from .locking import project_lock
     from .render import render_site, report_rows
 
-    result = render_site(open_project(project_dir), out=out, country=country, preview=preview,
-                         today=today.date() if today else None)
+    project = open_project(project_dir)
+    with project_lock(project, "render"):
+        result = render_site(project, out=out, country=country, preview=preview,
+                             today=today.date() if today else None)
     table = Table(title="Preview" if preview else "Published and withheld pages")
     for col in ("country", "locale", "page", "status", "reason"):
         table.add_column(col, overflow="fold")
@@ -286,6 +297,7 @@ def approve(project_dir: Path, locale: str, reviewer: str, ids: tuple[str, ...],
     unless --override gives a reason (only with ids: each override is a decision about a
     named entry). The .po files are never changed. Exit code 1 when an entry was refused.
     """
+    from .locking import project_lock
     from .review import LocaleReview
 
     if sum([bool(ids), article is not None, all_]) != 1:
@@ -293,10 +305,11 @@ def approve(project_dir: Path, locale: str, reviewer: str, ids: tuple[str, ...],
     if override is not None and not ids:
         raise click.UsageError("--override applies to entries named by id, one decision each")
     project = open_project(project_dir)
-    review = LocaleReview.open(project, locale)
-    review.ledger.report()
-    items = review.find(ids) if ids else review.items(article)
-    report = review.approve(items, reviewer, explicit=bool(ids), override=override)
+    with project_lock(project, "approve"):
+        review = LocaleReview.open(project, locale)
+        review.ledger.report()
+        items = review.find(ids) if ids else review.items(article)
+        report = review.approve(items, reviewer, explicit=bool(ids), override=override)
     for name in report.self_review:
         click.echo(
             f"warning: {reviewer} is the Last-Translator of {review.locale}/{name}.po; "
@@ -325,13 +338,15 @@ def approve(project_dir: Path, locale: str, reviewer: str, ids: tuple[str, ...],
 def reject(project_dir: Path, locale: str, entry_id: str, reason: str,
            reviewer: str | None) -> None:
     """Send an entry back to the translator: fuzzy again, reason as a translator comment."""
+    from .locking import project_lock
     from .review import LocaleReview
 
     project = open_project(project_dir)
-    review = LocaleReview.open(project, locale)
-    review.ledger.report()
-    (item,) = review.find([entry_id])
-    review.reject(item, reason, reviewer)
+    with project_lock(project, "reject"):
+        review = LocaleReview.open(project, locale)
+        review.ledger.report()
+        (item,) = review.find([entry_id])
+        review.reject(item, reason, reviewer)
     click.echo(f"rejected {item.id} {item.catalog}: {_short(item.entry.msgid, 60)}")
 
 
@@ -405,13 +420,18 @@ def translate(project_dir: Path, locale: str, provider: str | None, endpoint: st
     run early), 1 when the provider failed (drafts received so far are kept; run again to
     resume from the cache), 2 on bad input or usage, 130 when interrupted.
     """
+    from contextlib import nullcontext
+
+    from .locking import project_lock
     from .translate import Options
     from .translate import translate as do_translate
 
     opts = Options(locale=locale, provider=provider, endpoint=endpoint, article=article,
                    dry_run=dry_run, refresh=refresh, concurrency=concurrency,
                    max_requests=max_requests)
-    report = do_translate(open_project(project_dir), opts)
+    project = open_project(project_dir)
+    with nullcontext() if dry_run else project_lock(project, "translate"):
+        report = do_translate(project, opts)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     if report.dry_run:

@@ -24,9 +24,7 @@ import sqlite3
 import textwrap
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -372,22 +370,6 @@ def _nplurals(po: polib.POFile) -> int:
     return int(m.group(1)) if m else 2
 
 
-@contextmanager
-def _run_lock(project: Project, locale: str) -> Iterator[None]:
-    from filelock import FileLock, Timeout
-
-    project.cache_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(project.cache_dir / f"translate-{locale}.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise I18nError(f"another 'i18n translate --locale {locale}' is running") from None
-    try:
-        yield
-    finally:
-        lock.release()
-
-
 def translate(project: Project, opts: Options) -> Report:
     """Draft every untranslated entry of ``opts.locale`` (see the module docstring)."""
     locale = normalize_locale(opts.locale)
@@ -400,10 +382,7 @@ def translate(project: Project, opts: Options) -> Report:
         raise I18nError(f"--endpoint is for the libre provider, not {provider}")
     settings = _settings(project, opts)
     run = _Run(project, opts, locale, provider, settings)  # checks the rest of the input
-    if opts.dry_run:
-        return run.execute()
-    with _run_lock(project, locale):
-        return run.execute()
+    return run.execute()
 
 
 class _Run:

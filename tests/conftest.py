@@ -53,12 +53,18 @@ def run() -> Runner:
     return _run
 
 
+# The project's write lock and its holder record (i18n.locking), git-ignored runtime files
+# every writing command creates or rewrites: not project content.
+LOCK_FILES = frozenset({".cache/i18n/write.lock", ".cache/i18n/write.lock.holder"})
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` with its bytes: to prove a command changed nothing."""
+    """Every file under ``root`` with its bytes (the lock files aside): to prove a command
+    changed nothing."""
     return {
-        p.relative_to(root).as_posix(): p.read_bytes()
+        rel: p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and (rel := p.relative_to(root).as_posix()) not in LOCK_FILES
     }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import polib
 import pytest
 import yaml
-from conftest import REPO, copy_project, msgfmt_check, snapshot
+from conftest import LOCK_FILES, REPO, copy_project, msgfmt_check, snapshot
 
 EPOCH = "1767225600"  # 2026-01-01 00:00 UTC
 
@@ -25,7 +25,8 @@ def country_languages(root: Path) -> set[str]:
 
 
 def mtimes(root: Path) -> dict[str, int]:
-    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in root.rglob("*")}
+    return {rel: p.stat().st_mtime_ns for p in root.rglob("*")
+            if (rel := p.relative_to(root).as_posix()) not in LOCK_FILES}
 
 
 def extract_and_update(run, root: Path) -> None:
