@@ -24,6 +24,7 @@ Markup('يُستخدم جهاز <bdi>Mantis</bdi> في')
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as dt
 import gettext as gnu_gettext
 import hashlib
@@ -52,7 +53,7 @@ from .articles import Article, load_articles, markdown, translate_tokens
 from .catalogs import SITE_DOMAIN, read_po, site_pot
 from .countries import Country, Disclaimer, find_country, load_countries
 from .errors import I18nError
-from .files import atomic_write
+from .files import atomic_write, inside
 from .project import Project, fallback_chain, language_tag
 from .review import (
     APPROVED,
@@ -68,6 +69,7 @@ DEFAULT_SITE_URL = "https://www.invamed.example"
 COUNTRY_DIR_RE = re.compile(r"[a-z]{2}")
 LANGUAGE_DIR_RE = re.compile(r"[a-z]{2,3}")
 PAGE_RE = re.compile(r"[a-z0-9][a-z0-9-]*\.html")
+PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 Key = tuple[str | None, str]
 
@@ -676,6 +678,7 @@ class Pages:
         for j, tok in enumerate(tokens):
             if tok.type != "inline" or not tok.children:
                 continue
+            _relative_images(tok.children, "../../")
             children = _isolate_tokens(tok.children) if lp.rtl else tok.children
             seg = seg_at.get(j)
             if self.plan.preview and seg is not None and seg.key in ap.unapproved:
@@ -937,6 +940,40 @@ def _check_out(project: Project, out: Path, preview: bool) -> Path:
     return out
 
 
+IMAGE_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"})
+IMAGES_URL = "/images/"
+
+
+def _relative_images(children: list[Token], root: str) -> None:
+    """``/images/x.svg`` (an article's site-absolute image) -> ``../../images/x.svg``, so the
+    site works from any folder or web path, and from disk."""
+    for i, child in enumerate(children):
+        src = child.attrGet("src") if child.type == "image" else None
+        if isinstance(src, str) and src.startswith(IMAGES_URL):
+            child = children[i] = copy.copy(child)
+            child.attrs = dict(child.attrs)
+            child.attrSet("src", root + src[1:])
+
+
+def image_files(project: Project) -> dict[str, bytes]:
+    """``source/images/*`` -> ``{"images/<name>": bytes}``; symlinks out of the project and
+    names that are not plain files of a known image type are refused."""
+    folder = project.root / "source" / "images"
+    out: dict[str, bytes] = {}
+    if not folder.is_dir():
+        return out
+    for file in sorted(folder.iterdir()):
+        shown = project.rel(file)
+        if file.name.startswith(".") or file.suffix.lower() not in IMAGE_SUFFIXES:
+            continue
+        if not inside(file, project.root) or not file.is_file():
+            raise I18nError("image points outside the project (symlink?)", shown)
+        if not PAGE_NAME_RE.fullmatch(file.name):
+            raise I18nError("image file names use lower-case letters, digits, '-' and '.'", shown)
+        out[f"images/{file.name}"] = file.read_bytes()
+    return out
+
+
 def _stale(out: Path, expected: set[str]) -> list[Path]:
     """Pages of an earlier render (``<cc>/<lang>/*.html``) that are not expected now."""
     stale: list[Path] = []
@@ -966,6 +1003,7 @@ def render_site(project: Project, *, out: Path | None = None, country: str | Non
     only = find_country(project, country).code if country else None
     plan = plan_site(project, articles, countries, today, preview)
     pages = Pages(project, plan, str(project.config.get("site_url", DEFAULT_SITE_URL)))
+    images = image_files(project)
 
     result = RenderResult(plan, out)
     expected: set[str] = set()
@@ -989,6 +1027,7 @@ def render_site(project: Project, *, out: Path | None = None, country: str | Non
     files["index.html"] = pages.root()
     files["sitemap.xml"] = sitemap(pages)
     files["manifest.json"] = manifest(plan)
+    files.update(images)
     for rel, text in sorted(files.items()):
         (result.written if atomic_write(out / rel, text) else result.unchanged).append(rel)
     return result

@@ -333,7 +333,9 @@ def test_identity_translations_render_the_english_page(project: Path, run: Runne
         english = body((site / f"us/en/{art.slug}.html").read_text())
         german = body((site / f"ch/de/{art.slug}.html").read_text())
         assert german == english
-        assert english.strip() == render_source_html(art).strip()
+        # the source HTML, with article images made relative to the page (../../images/)
+        source = render_source_html(art).replace('src="/images/', 'src="../../images/')
+        assert english.strip() == source.strip()
         # right-to-left: the same page, with Latin runs isolated
         arabic = body((site / f"sa/ar/{art.slug}.html").read_text())
         assert arabic.replace("<bdi>", "").replace("</bdi>", "") == english
@@ -554,3 +556,14 @@ def test_bad_country_config_names_file_and_line(project: Path, run: Runner) -> N
     assert result.exit_code == 2
     assert f"source/countries/ch.yaml:{line}: unknown language or locale code 'xx'" in result.output
     assert not (project / "site").exists()
+
+
+def test_article_images_are_copied_and_linked_relative_to_the_page(project: Path,
+                                                                  run: Runner) -> None:
+    assert run(project, "render", "--country", "US").exit_code == 0
+    site = project / "site"
+    svg = "mechanical-thrombectomy-for-dvt-diagram.svg"
+    assert (site / "images" / svg).read_bytes() == (project / "source/images" / svg).read_bytes()
+    page = (site / "us/en/mechanical-thrombectomy-for-dvt.html").read_text()
+    assert f'src="../../images/{svg}"' in page
+    assert (site / "us/en" / f"../../images/{svg}").resolve().is_file()
