@@ -49,11 +49,6 @@ document.addEventListener('securitypolicyviolation', function (e) {
 });
 """
 
-# The sample's one known broken asset: the mechanical-thrombectomy article shows an image at
-# /images/...svg that neither source/ nor the render provides. Tolerated (only this 404) by
-# the sweep over every page until the image exists; the sweep fails once it does, so this
-# allowance cannot outlive the defect.
-
 
 # --- serving and driving ------------------------------------------------------------------
 
