@@ -50,6 +50,7 @@ class FakeLibreTranslate:
     mode: str = "normal"
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
     api_key: str | None = None  # when set, requests must carry it (else 403)
+    echo_key: bool = False  # the 403 answer repeats the rejected key (raw and URL-encoded)
     fail_first: int = 0
     retry_after: str = "1"
     ok_first: int = 0
@@ -207,7 +208,10 @@ def _handler(fake: FakeLibreTranslate) -> type[BaseHTTPRequestHandler]:
             source, target = params.get("source"), params.get("target")
             if fake.api_key is not None and key != fake.api_key:
                 fake._record(split.path, 403, text, key, split.query)
-                self._send(403, {"error": "Invalid API key"})
+                error = "Invalid API key"
+                if fake.echo_key:
+                    error += f": {key} ({urllib.parse.quote(str(key), safe='')})"
+                self._send(403, {"error": error})
                 return
             if source not in fake.languages or target not in fake.languages:
                 fake._record(split.path, 400, text, key, split.query)
