@@ -30,7 +30,7 @@ def require(available: bool, what: str, install: str) -> None:
     """Skip (locally) or fail (in CI) the calling test when a tool is not available."""
     if available:
         return
-    message = f"{what} is not available; install it with: {install}"
+    message = f"not available: {what}; install with: {install}"
     if in_ci():
         pytest.fail(f"CI=true: {message}", pytrace=False)
     pytest.skip(message)
@@ -52,5 +52,5 @@ def java() -> str | None:
 
 def require_vnu() -> None:
     require(java() is not None, "java", "apt-get install -y default-jre-headless")
-    require(VNU_JAR.is_file(), f"the Nu HTML Checker ({VNU_JAR.relative_to(REPO)})",
+    require(VNU_JAR.is_file(), f"the Nu HTML Checker ({VNU_JAR})",
             f"npm install --prefix .cache/vnu --ignore-scripts vnu-jar@{VNU_VERSION}")
