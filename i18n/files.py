@@ -67,10 +67,12 @@ class _StrictLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
-    """Parse YAML safely; a syntax error becomes an I18nError naming file and line."""
+def _load(text: str, path: Path | str, line_offset: int) -> tuple[Any, yaml.Node | None]:
+    """(data, node tree) of a YAML document: parsed once, constructed from the tree."""
+    loader = _StrictLoader(text)
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict safe loader
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
@@ -82,6 +84,13 @@ def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
         raise I18nError(f"invalid YAML: {problem.strip()}", path, line) from None
     except yaml.YAMLError as exc:
         raise I18nError(f"invalid YAML: {exc}", path) from None
+    finally:
+        loader.dispose()
+
+
+def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
+    """Parse YAML safely; a syntax error becomes an I18nError naming file and line."""
+    return _load(text, path, line_offset)[0]
 
 
 def read_text(path: Path, display: str | Path | None = None) -> str:
@@ -134,7 +143,7 @@ def load_yaml_mapping(
     >>> data["b"]["c"], lines[("b", "c")]
     (2, 3)
     """
-    data = load_yaml(text, path, line_offset)
+    data, node = _load(text, path, line_offset)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -143,7 +152,6 @@ def load_yaml_mapping(
             path,
             1 + line_offset,
         )
-    node = yaml.compose(text, Loader=_StrictLoader)  # noqa: S506 - strict safe loader
     lines: dict[tuple[str, ...], int] = {}
 
     def walk(n: Any, prefix: tuple[str, ...]) -> None:

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import polib
 import pytest
-from conftest import msgfmt_check, snapshot
+from click.testing import CliRunner, Result
+from conftest import copy_project, msgfmt_check, snapshot
+
+from i18n.cli import cli
 
 SLUG = "post-thrombotic-syndrome"
 ARTICLE = f"source/articles/{SLUG}.md"
@@ -57,13 +61,20 @@ def state(root: Path, locale: str) -> dict[tuple[str | None, str, bool], dict]:
     }
 
 
-@pytest.fixture
-def translated(bare_project: Path, run) -> Path:
+@pytest.fixture(scope="module")
+def translated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample after extract + update, with the first entries of one article translated
-    in every locale, translator comments on some entries (one of them untranslated)."""
-    extract_and_update(run, bare_project)
+    in every locale, translator comments on some entries (one of them untranslated).
+    Built once; each test works on its own copy (:func:`translated`)."""
+    root = copy_project(tmp_path_factory.mktemp("translated") / "proj", locales=False)
+
+    def run(root: Path, *args: str) -> Result:
+        cmd, *rest = args
+        return CliRunner().invoke(cli, [cmd, "--project", str(root), *rest])
+
+    extract_and_update(run, root)
     for locale in LOCALES:
-        path = po_path(bare_project, locale)
+        path = po_path(root, locale)
         po = polib.pofile(str(path))
         for i, entry in enumerate(po):
             if i < TRANSLATED:
@@ -73,8 +84,15 @@ def translated(bare_project: Path, run) -> Path:
         commented = next(e for i, e in enumerate(po) if i >= TRANSLATED and i % 5 == 0)
         assert not commented.msgstr and commented.tcomment
         po.save(str(path))  # polib's own formatting: update normalizes it once
-    run_ok(run, bare_project, "update")
-    return bare_project
+    run_ok(run, root, "update")
+    return root
+
+
+@pytest.fixture
+def translated(translated_template: Path, tmp_path: Path) -> Path:
+    dest = tmp_path / "proj"
+    shutil.copytree(translated_template, dest)
+    return dest
 
 
 def test_translations_and_comments_survive_unchanged_source(translated: Path, run) -> None:
