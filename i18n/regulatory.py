@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 
@@ -22,6 +23,7 @@ from .countries import Country, load_countries
 from .errors import I18nError
 from .files import load_yaml
 from .project import Project, fallback_chain, language_tag
+from .render import DEFAULT_SITE_URL
 from .review import Ledger
 
 VIOLATION = "violation"
@@ -243,30 +245,62 @@ def _claim_findings(project: Project, country: Country, articles: list[Article],
 
 # --- rendered output -----------------------------------------------------------------------------
 
+PAGE_KINDS = ("index", "article")
+_UTF8 = lxml.html.HTMLParser(encoding="utf-8")  # the render writes UTF-8, whatever a page says
+_NOT_READ = ("script", "style", "template")
+
 
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
 def _read_manifest(site: Path, project: Project) -> dict[str, Any] | None:
+    """The manifest, checked for shape; None when there is none. A manifest that cannot be
+    read is bad input (exit 2): nothing can be proven from it, so no verdict is given."""
     path = site / "manifest.json"
+    shown = project.rel(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
+    except json.JSONDecodeError as exc:
+        raise I18nError(f"manifest is not valid JSON: {exc.msg} (column {exc.colno})", shown,
+                        exc.lineno) from None
     except (ValueError, UnicodeDecodeError) as exc:
-        raise I18nError(f"manifest is not valid JSON: {exc}", project.rel(path)) from None
+        raise I18nError(f"manifest is not valid JSON: {exc}", shown) from None
     if not isinstance(data, dict) or not isinstance(data.get("pages"), list):
-        raise I18nError("manifest lacks a 'pages' list", project.rel(path))
+        raise I18nError("manifest lacks a 'pages' list", shown)
+    for i, page in enumerate(data["pages"]):
+        what = f"manifest pages[{i}]"
+        if not isinstance(page, dict):
+            raise I18nError(f"{what} is not an object", shown)
+        for key in ("path", "country", "locale", "kind"):
+            if not isinstance(page.get(key), str) or not page[key]:
+                raise I18nError(f"{what} lacks a '{key}' string", shown)
+        if page["kind"] not in PAGE_KINDS:
+            raise I18nError(f"{what} has kind {page['kind']!r} (known: {', '.join(PAGE_KINDS)})",
+                            shown)
+        if page["kind"] == "article" and not isinstance(page.get("article"), str):
+            raise I18nError(f"{what} is an article page without an 'article' slug", shown)
+        for key in ("approvals", "site_approvals"):
+            value = page.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(h, str) for h in value):
+                raise I18nError(f"{what} '{key}' must be a list of hashes", shown)
     return data
 
 
-def _site_findings(project: Project, site: Path, countries: list[Country],
-                   results: dict[str, CountryResult], plan: Any, only: str | None) -> list[Finding]:
+def _site_pages(site: Path) -> list[str]:
+    """Every HTML file of the site but the country picker (``index.html`` at the top)."""
+    return sorted(rel for p in site.rglob("*.html")
+                  if p.is_file() and (rel := p.relative_to(site).as_posix()) != "index.html")
+
+
+def _site_findings(project: Project, site: Path, manifest: dict[str, Any] | None,
+                   countries: list[Country], results: dict[str, CountryResult], plan: Any,
+                   only: str | None) -> list[Finding]:
     """Parse every page and compare it with the manifest, the plan, the ledger and the config."""
     general: list[Finding] = []
     shown = project.rel(site)
-    manifest = _read_manifest(site, project)
     if manifest is None:
         general.append(Finding(VIOLATION, "manifest-missing",
                                f"{shown}/manifest.json is missing: the site cannot be proven",
@@ -289,11 +323,15 @@ def _site_findings(project: Project, site: Path, countries: list[Country],
             out |= ledgers[loc]
         return out
 
+    on_disk = set(_site_pages(site))
     listed: set[str] = set()
     for page in manifest["pages"]:
-        rel = str(page.get("path", ""))
-        listed.add(rel)
-        cc = str(page.get("country", ""))
+        rel = page["path"]
+        cc = page["country"]
+        tag = page["locale"]
+        safe = not Path(rel).is_absolute() and ".." not in Path(rel).parts and "\\" not in rel
+        if safe:
+            listed.add(rel)
         if only and cc != only:
             continue
         country = by_country.get(cc)
@@ -303,68 +341,80 @@ def _site_findings(project: Project, site: Path, countries: list[Country],
                                    f"manifest lists {rel} for unknown country {cc!r}",
                                    path=f"{shown}/manifest.json"))
             continue
-        tag = str(page.get("locale", ""))
         lp = plans.get((cc, tag))
         problems: list[tuple[str, str, str | None]] = []
+        slug = page.get("article") if page["kind"] == "article" else None
+        expected = f"{lp.folder}/{slug or 'index'}.html" if lp else None
         if lp is None:
             problems.append(("manifest-unknown-locale",
                              f"manifest lists a page for {tag}, not a language of {cc}", None))
-        elif ".." in Path(rel).parts or not (site / rel).is_file():
+        elif rel != expected:
+            problems.append(("manifest-path", f"manifest lists the {tag} {page['kind']} page "
+                             f"at {rel}; it belongs at {expected}", None))
+        elif rel not in on_disk:
             problems.append(("page-missing", "page listed in the manifest is missing on disk",
                              None))
         else:
             result.pages.append(rel)
-            problems += _page_problems(project, site, page, country, lp, approved(lp.locale))
+            problems += _page_problems(project, site, page, country, lp, plan,
+                                       approved(lp.locale))
         for code, message, snippet in problems:
-            result.findings.append(Finding(VIOLATION, code, message, cc, tag, page.get("article"),
-                                           f"{shown}/{rel}", None, snippet))
+            where = f"{shown}/manifest.json" if code.startswith("manifest") else f"{shown}/{rel}"
+            result.findings.append(Finding(VIOLATION, code, message, cc, tag, slug, where, None,
+                                           snippet))
     # files on disk that the manifest does not list
-    for page in sorted(site.glob("*/*/*.html")):
-        rel = page.relative_to(site).as_posix()
-        cc = page.parent.parent.name.upper()
-        if rel in listed or (only and cc != only):
+    for rel in sorted(on_disk - listed):
+        cc = rel.split("/", 1)[0].upper()
+        if only and cc != only:
             continue
         target = results.get(cc)
         finding = Finding(VIOLATION, "page-stray", "page on disk is not in the manifest",
-                          cc, None, page.stem, f"{shown}/{rel}")
+                          cc if target else None, None, Path(rel).stem, f"{shown}/{rel}")
         (target.findings if target else general).append(finding)
     return general
 
 
 def _page_problems(project: Project, site: Path, page: dict[str, Any], country: Country,
-                   lp: Any, valid: set[str]) -> list[tuple[str, str, str | None]]:
+                   lp: Any, plan: Any, valid: set[str]) -> list[tuple[str, str, str | None]]:
     """(code, message, snippet) for everything wrong with one published page."""
     out: list[tuple[str, str, str | None]] = []
-    rel = str(page["path"])
+    rel = page["path"]
     slug = page.get("article")
-    if page.get("kind") == "article" and slug and not lp.published(slug):
-        reasons = lp.reasons + (lp.articles[slug].reasons if slug in lp.articles else ["unknown"])
+    kind = page["kind"]
+    if kind == "article" and not lp.published(slug):
+        reasons = lp.reasons + (lp.articles[slug].reasons if slug in lp.articles
+                                else ["not an article of source/articles/"])
         out.append(("withheld-published",
                     f"page is published but the article is withheld: {'; '.join(reasons)}", None))
-    if page.get("kind") == "index" and not lp.index_published:
+    if kind == "index" and not lp.index_published:
         out.append(("withheld-published",
-                    f"index is published but the locale is withheld: {'; '.join(lp.reasons)}",
-                    None))
-    # what was approved is what was published
-    if not page.get("source_text"):
+                    f"index is published but the locale is withheld: "
+                    f"{'; '.join(lp.reasons or ['no article is published'])}", None))
+    # what was approved (or written, for the source language) is what was published
+    article = plan.articles.get(slug) if slug else None
+    if article is not None and page.get("source_hash") != article.source_hash:
+        out.append(("source-changed", f"source/articles/{slug}.md changed after this page was "
+                    "rendered: re-render", None))
+    if not lp.source:  # the plan decides, not the manifest
         recorded = set(page.get("approvals", [])) | set(page.get("site_approvals", []))
         stale = sorted(h for h in recorded if h not in valid)
         if stale:
             out.append(("approval-revoked", f"{len(stale)} approval hash(es) of this page are no "
                         "longer approvals in the ledger", stale[0][:12]))
-        if page.get("kind") == "article" and slug in lp.articles:
-            current = set(lp.articles[slug].hashes) | set(lp.site_hashes)
-            if recorded != current:
-                out.append(("approval-mismatch",
-                            f"page was built from text that differs from the current approved "
-                            f"catalogs ({len(recorded ^ current)} hash(es) differ): re-render",
-                            None))
+        current = set(lp.site_hashes)
+        if kind == "article":
+            current |= set(lp.articles[slug].hashes) if slug in lp.articles else set()
+        if recorded != current:
+            out.append(("approval-mismatch",
+                        f"page was built from text that differs from the current approved "
+                        f"catalogs ({len(recorded ^ current)} hash(es) differ): re-render",
+                        None))
     try:
-        doc = lxml.html.document_fromstring((site / rel).read_bytes())
+        doc = lxml.html.document_fromstring((site / rel).read_bytes(), parser=_UTF8)
     except (lxml.etree.ParserError, ValueError) as exc:
         return [*out, ("page-unparsable", f"page is not parsable HTML: {exc}", None)]
     tag, want_dir = lp.tag, "rtl" if lp.rtl else "ltr"
-    if doc.get("lang") != tag:
+    if (doc.get("lang") or "").lower() != tag.lower():
         out.append(("page-lang", f'<html lang="{doc.get("lang")}"> should be "{tag}"', None))
     if doc.get("dir") != want_dir:
         out.append(("page-dir", f'<html dir="{doc.get("dir")}"> should be "{want_dir}"', None))
@@ -379,47 +429,60 @@ def _page_problems(project: Project, site: Path, page: dict[str, Any], country: 
     elif disc.reference not in box_text:
         out.append(("disclaimer-reference",
                     f"the disclaimer's reference {disc.reference} is not shown", None))
-    # forbidden wording in what a reader sees (the disclaimer itself is approved text)
-    for box in boxes:
-        box.drop_tree()
-    main = doc.find(".//main")
-    text = _norm((main if main is not None else doc).text_content())
-    for pat, snippet in find_claims(text, claim_patterns(country, lp.language)):
-        out.append(("claim-page", f"rendered page matches forbidden wording /{pat}/", snippet))
     if country.audience == "professional":
-        robots = [m.get("content", "") for m in doc.iter("meta") if m.get("name") == "robots"]
-        if not any("noindex" in r for r in robots):
+        robots = [m.get("content", "") for m in doc.iter("meta")
+                  if (m.get("name") or "").lower() == "robots"]
+        if not any("noindex" in r.lower() for r in robots):
             out.append(("professional-indexable", "professional-audience page lacks noindex", None))
         if doc.get_element_by_id("hcp-gate", None) is None:
             out.append(("professional-ungated", "professional-audience page lacks the "
                         "healthcare-professional self-declaration", None))
-    for link in doc.iter("link"):
-        if link.get("rel") == "alternate" and link.get("hreflang"):
-            target = _local(link.get("href", ""), project, rel)
-            if target is None or not (site / target).is_file():
-                out.append(("hreflang-broken", f"hreflang {link.get('hreflang')} points to "
-                            f"{link.get('href')}, which is not a page of this site", None))
+    for el in doc.iter("link", "a"):
+        hreflang, href = el.get("hreflang"), el.get("href")
+        if not hreflang or href is None:
+            continue
+        target = _local(href, project, rel)
+        if target is None or not (site / target).is_file():
+            out.append(("hreflang-broken", f"hreflang {hreflang} points to {href}, which is not "
+                        "a page of this site", None))
+    # forbidden wording in what a reader or a search engine sees; the disclaimer is approved
+    # regulatory text (it may say "no result can be guaranteed") and is left out
+    for pat, snippet in find_claims(_published_text(doc), claim_patterns(country, lp.language)):
+        out.append(("claim-page", f"rendered page matches forbidden wording /{pat}/", snippet))
     return out
 
 
+def _published_text(doc: Any) -> str:
+    """The text a page shows: title, description and keywords, image alternatives, and the
+    body, without scripts, styles and the disclaimer boxes. ``doc`` is changed."""
+    parts = [doc.findtext(".//title") or ""]
+    parts += [m.get("content", "") for m in doc.iter("meta")
+              if (m.get("name") or "").lower() in ("description", "keywords")]
+    for el in [*doc.find_class("disclaimer"), *doc.iter(*_NOT_READ)]:
+        if el.getparent() is not None:
+            el.drop_tree()
+    parts += [img.get("alt", "") for img in doc.iter("img")]
+    body = doc.find("body")
+    parts.append((body if body is not None else doc).text_content())
+    return _norm(" \n ".join(parts))
+
+
 def _local(href: str, project: Project, page_rel: str) -> str | None:
-    """The site-relative path an hreflang href points to, or None if it leaves the site."""
-    base = str(project.config.get("site_url", "https://www.invamed.example")).rstrip("/") + "/"
-    if href.startswith(base):
-        rel = href[len(base):]
-    elif "://" in href or href.startswith("//"):
+    """The site-relative path a link on ``page_rel`` points to (resolved as a browser does),
+    or None if it leaves the site.
+
+    >>> _local("../fr/a.html#top", Project("."), "ch/de/a.html")
+    'ch/fr/a.html'
+    >>> _local("https://www.invamed.example/de/de/a.html", Project("."), "ch/de/a.html")
+    'de/de/a.html'
+    >>> _local("https://elsewhere.example/a.html", Project("."), "ch/de/a.html") is None
+    True
+    """
+    base = str(project.config.get("site_url", DEFAULT_SITE_URL)).rstrip("/") + "/"
+    url = urljoin(base + page_rel, href.strip())
+    if not url.startswith(base):
         return None
-    else:
-        rel = (Path(page_rel).parent / href).as_posix()
-    parts: list[str] = []
-    for part in rel.split("/"):
-        if part == "..":
-            if not parts:
-                return None
-            parts.pop()
-        elif part not in ("", "."):
-            parts.append(part)
-    return "/".join(parts)
+    return unquote(urlsplit(url[len(base):]).path)
 
 
 # --- translation QA -------------------------------------------------------------------------------
@@ -444,6 +507,22 @@ def _qa_summary(project: Project, locales: list[str]) -> dict[str, dict[str, int
     return {loc: dict(sorted(c.items())) for loc, c in sorted(out.items())}
 
 
+def expiry_window(project: Project) -> int:
+    """Days before a disclaimer's expiry that ``check`` warns: ``[tool.i18n]
+    expiry_warning_days`` (default 60)."""
+    value = project.config.get("expiry_warning_days", 60)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        path = project.root / "pyproject.toml"
+        line = None
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            found = re.search(r"^\s*expiry_warning_days\s*=", text, re.M)
+            line = text.count("\n", 0, found.start()) + 1 if found else None
+        raise I18nError(f"[tool.i18n] expiry_warning_days must be a whole number of days, "
+                        f"found {value!r}", "pyproject.toml", line)
+    return value
+
+
 # --- the whole check ------------------------------------------------------------------------------
 
 
@@ -453,7 +532,7 @@ def run_check(project: Project, *, country: str | None = None, site: Path | None
     from .render import CatalogStore, plan_site
 
     today = today or dt.date.today()
-    window = int(project.config.get("expiry_warning_days", 60))
+    window = expiry_window(project)
     articles = load_articles(project.root)
     countries = load_countries(project)
     only = None
@@ -463,6 +542,11 @@ def run_check(project: Project, *, country: str | None = None, site: Path | None
             raise I18nError(f"unknown country {country!r}: no source/countries/"
                             f"{country.strip().lower()}.yaml")
     selected = [c for c in countries if only is None or c.code == only]
+    if site is None and (project.root / "site").is_dir():
+        site = project.root / "site"
+    if site is not None and not site.is_dir():
+        raise I18nError(f"--site {site} is not a directory")
+    manifest = _read_manifest(site, project) if site is not None else None  # bad input first
     store = CatalogStore(project)
     results: dict[str, CountryResult] = {}
     for c in selected:
@@ -479,14 +563,10 @@ def run_check(project: Project, *, country: str | None = None, site: Path | None
         if finding.country in results:
             results[finding.country].findings.append(finding)
     report = CheckReport(today, None, list(results.values()))
-    if site is None and (project.root / "site").is_dir():
-        site = project.root / "site"
     if site is not None:
-        if not site.is_dir():
-            raise I18nError(f"--site {site} is not a directory")
         report.site = project.rel(site)
         plan = plan_site(project, articles, countries, today)
-        report.general += _site_findings(project, site, countries, results, plan, only)
+        report.general += _site_findings(project, site, manifest, countries, results, plan, only)
     locales = sorted({c.locale(lang) for c in selected for lang in c.languages
                       if lang != project.source_language})
     report.qa = _qa_summary(project, sorted({loc for x in locales for loc in fallback_chain(x)

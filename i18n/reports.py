@@ -296,17 +296,17 @@ def check_text(report: Any) -> str:
         table.add_row(f"{c.code} {c.name}", c.audience, refs or "-", expiry,
                       str(len(c.pages)), str(nv), str(nw), c.status.upper())
     console.print(table)
+    lines = []  # plain lines, never wrapped: one finding is one line for logs and grep
     for f in report.findings:
         where = f" {f.where}" if f.where else ""
         scope = " ".join(x for x in (f.country, f.locale, f.article) if x)
-        console.print(f"{f.severity}: {f.code} [{scope}]{where}: {f.message}", markup=False,
-                      highlight=False)
+        lines.append(f"{f.severity}: {f.code}{f' [{scope}]' if scope else ''}{where}: {f.message}")
         if f.snippet:
-            console.print(f"    {f.snippet}", markup=False, highlight=False)
+            lines.append(f"    {f.snippet}")
     for loc, counts in report.qa.items():
         summary = ", ".join(f"{k}: {v}" for k, v in counts.items())
-        console.print(f"translation QA {loc}: {summary}", markup=False, highlight=False)
+        lines.append(f"translation QA {loc}: {summary}")
     verdict = "FAIL" if report.violations else "PASS"
-    console.print(f"{verdict}: {len(report.violations)} violation(s), "
-                  f"{len(report.warnings)} warning(s)", markup=False, highlight=False)
-    return console.export_text()
+    lines.append(f"{verdict}: {len(report.violations)} violation(s), "
+                 f"{len(report.warnings)} warning(s)")
+    return console.export_text() + "".join(line + "\n" for line in lines)
