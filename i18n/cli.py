@@ -163,13 +163,16 @@ def render(project_dir: Path, country: str | None, preview: bool, out: Path | No
     from rich.console import Console
     from rich.table import Table
 
-    from .locking import project_lock
+    from .locking import project_lock, remove_partial_writes
     from .render import render_site, report_rows
 
     project = open_project(project_dir)
     with project_lock(project, "render"):
         result = render_site(project, out=out, country=country, preview=preview,
                              today=today.date() if today else None)
+        for debris in remove_partial_writes(result.out):
+            click.echo(f"note: removed {project.rel(debris)}, left by an interrupted write",
+                       err=True)
     table = Table(title="Preview" if preview else "Published and withheld pages")
     for col in ("country", "locale", "page", "status", "reason"):
         table.add_column(col, overflow="fold")

@@ -12,6 +12,9 @@ A second command waits, and says for whom: the holder records itself in a side f
 after ``[tool.i18n] lock_timeout`` seconds (default 60; the environment variable
 ``I18N_LOCK_TIMEOUT`` overrides it) with an :class:`~i18n.errors.I18nError`, which the CLI
 turns into exit code 2.
+
+Once it holds the lock, a command also removes what a killed predecessor may have left: the
+hidden temporary file of an atomic write cut short (:func:`remove_partial_writes`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -122,6 +126,9 @@ def project_lock(project: Project, what: str, *, timeout: float | None = None) -
                 f"run again when it is done, or raise [tool.i18n] lock_timeout"
             ) from None
     try:
+        for debris in remove_partial_writes(project.locales_dir):
+            print(f"note: removed {project.rel(debris)}, left by an interrupted write",
+                  file=sys.stderr)
         started = dt.datetime.now(dt.UTC).replace(microsecond=0)
         _record(holder_file, json.dumps({
             "command": what,
@@ -149,3 +156,25 @@ def _record(path: Path, text: str) -> None:
         os.write(fd, text.encode("utf-8"))
     finally:
         os.close(fd)
+
+
+# atomic_write's temporary files: tempfile.mkstemp(prefix=".<name>.", suffix=".tmp")
+_PARTIAL_WRITE = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+def remove_partial_writes(folder: Path) -> list[Path]:
+    """Delete the temporary files :func:`i18n.files.atomic_write` leaves behind when its
+    process is killed between creating one and renaming it into place
+    (``.<name>.<8 random characters>.tmp``; nothing ever reads them). Only safe while no
+    other process writes in ``folder``: call it holding the project's write lock.
+    Returns the files removed.
+    """
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    for path in sorted(folder.rglob(".*.tmp")):
+        if _PARTIAL_WRITE.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+            with suppress(FileNotFoundError):
+                path.unlink()
+                removed.append(path)
+    return removed

@@ -533,8 +533,10 @@ class _Run:
                     "provider": draft.provider,
                     "time": utc_now(),
                 })
-        changed = write_po(cat.path, po)
+        # the events first: killed in between, the ledger names a draft the catalog lacks
+        # (harmless: the next run drafts it again), never a draft without its event
         self.ledger.append(events)
+        changed = write_po(cat.path, po)
         cat.written = complete or not partial
         if self.bar is not None and complete:
             self.bar.advance("catalogs")
