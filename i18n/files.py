@@ -66,6 +66,20 @@ class _StrictLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """A date that does not exist (2026-02-30) is an error with its line, not a crash."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                problem=f"invalid date {node.value!r} ({exc})", problem_mark=node.start_mark
+            ) from None
+
+
+_StrictLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp
+)
+
 
 def _load(text: str, path: Path | str, line_offset: int) -> tuple[Any, yaml.Node | None]:
     """(data, node tree) of a YAML document: parsed once, constructed from the tree."""
@@ -84,6 +98,8 @@ def _load(text: str, path: Path | str, line_offset: int) -> tuple[Any, yaml.Node
         raise I18nError(f"invalid YAML: {problem.strip()}", path, line) from None
     except yaml.YAMLError as exc:
         raise I18nError(f"invalid YAML: {exc}", path) from None
+    except RecursionError:
+        raise I18nError("invalid YAML: nested too deeply", path) from None
     finally:
         loader.dispose()
 

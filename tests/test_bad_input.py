@@ -130,6 +130,20 @@ def _po_plurals(root: Path) -> None:
     replace_line(root, PO, n, '"Plural-Forms: nplurals=3; plural=(n != 1);\\n"')
 
 
+def _impossible_date(root: Path) -> None:
+    replace_line(root, ARTICLE, line_of(root, ARTICLE, "date:"), "date: 2026-02-30")
+
+
+def _impossible_country_date(root: Path) -> None:
+    n = line_of(root, CH, "approved_on:")
+    replace_line(root, CH, n, "    approved_on: 2026-13-01")
+
+
+def _deep_yaml(root: Path) -> None:
+    path = root / CH
+    path.write_text(path.read_text(encoding="utf-8") + "deep: " + "[" * 5000 + "\n")
+
+
 def _template_error(root: Path) -> None:
     folder = root / "templates"
     folder.mkdir()
@@ -201,6 +215,12 @@ CASES = [
     Case("PO wrong plural count", _po_plurals, "update",
          r"nplurals=3, but de has 2 plural forms", PO,
          lambda root: line_of(root, PO, "Plural-Forms")),
+    Case("date that does not exist", _impossible_date, "extract",
+         r"invalid date '2026-02-30' \(day is out of range for month\)", ARTICLE,
+         lambda root: line_of(root, ARTICLE, "date:")),
+    Case("country date that does not exist", _impossible_country_date, "update",
+         r"invalid date '2026-13-01'", CH, lambda root: line_of(root, CH, "approved_on:")),
+    Case("YAML nested too deeply", _deep_yaml, "update", r"nested too deeply", CH),
     Case("template syntax error", _template_error, "extract", r"template syntax error",
          "templates/page.html", 4),
     Case("description over 160", _long_description, "extract",
