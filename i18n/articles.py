@@ -42,6 +42,9 @@ RESERVED_SLUGS = frozenset(
 )
 NOTE_RE = re.compile(r"^<!--\s*i18n:\s*(.*?)\s*-->\s*$", re.DOTALL)
 DESCRIPTION_MAX = 160
+# An article is a web page of text (the samples are 5-15 kB); anything near this size is a
+# mistake (a pasted log, a binary), and parsing it would cost memory in proportion.
+MAX_ARTICLE_BYTES = 2_000_000
 
 FIELDS: dict[str, type | tuple[type, ...]] = {
     "slug": str,
@@ -88,6 +91,8 @@ class Article:
     source_hash: str
     # token index -> segment for every translatable inline token of the body
     block_segments: dict[int, Segment] = field(default_factory=dict)
+    # front-matter key path -> 1-based line in the file, for messages
+    meta_lines: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
 
     @property
     def title(self) -> str:
@@ -498,6 +503,7 @@ def parse_article(text: str, path: str, stem: str | None = None, source_hash: st
         segments=segs,
         source_hash=source_hash or hashlib.sha256(text.encode()).hexdigest(),
         block_segments=by_index,
+        meta_lines=lines,
     )
 
 
@@ -506,6 +512,10 @@ def load_article(file: Path, root: Path) -> Article:
     shown = relpath(file, root)
     if not inside(file, root):
         raise I18nError("file points outside the project (symlink?)", shown)
+    size = file.stat().st_size
+    if size > MAX_ARTICLE_BYTES:  # refused before reading: memory stays bounded
+        raise I18nError(f"file is too large for an article ({size / 1e6:.1f} MB; at most "
+                        f"{MAX_ARTICLE_BYTES / 1e6:g} MB)", shown)
     text = read_text(file, shown)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return parse_article(text, shown, stem=file.stem, source_hash=digest)
@@ -537,9 +547,10 @@ def load_articles(root: Path) -> list[Article]:
             raise I18nError(f"duplicate slug '{art.slug}' (also in {seen[key]})", art.path, 2)
         seen[key] = art.path
     for art in articles:
-        for rel in art.related:
+        for i, rel in enumerate(art.related):
             if rel not in seen:
-                raise I18nError(f"related article '{rel}' does not exist", art.path, 2)
+                raise I18nError(f"related article '{rel}' does not exist", art.path,
+                                art.meta_lines.get(("related", str(i)), 2))
     return articles
 
 
