@@ -100,7 +100,21 @@ def _check_entries(po: polib.POFile, shown: str) -> None:
 def read_po(path: Path, shown: str | None = None) -> polib.POFile:
     """Parse a PO/POT file; syntax and encoding errors name the file and line."""
     shown = shown or str(path)
-    text = read_text(path, shown)
+    try:
+        text = read_text(path, shown)
+    except I18nError as exc:
+        if not exc.message.startswith("not valid UTF-8"):
+            raise
+        declared = re.search(rb"charset=([A-Za-z0-9_.:-]+)", path.read_bytes()[:4096])
+        charset = declared.group(1).decode("ascii") if declared else ""
+        if charset.lower().replace("-", "") in ("", "utf8"):
+            raise
+        raise I18nError(
+            f"{exc.message}: catalogs must be UTF-8 and this one declares charset={charset}; "
+            "convert it with: msgconv --to-code=UTF-8",
+            shown,
+            exc.line,
+        ) from None
     _check_syntax(text, shown)
     try:
         po = polib.pofile(text, wrapwidth=WRAP)

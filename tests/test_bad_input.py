@@ -144,6 +144,21 @@ def _deep_yaml(root: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "deep: " + "[" * 5000 + "\n")
 
 
+def _duplicate_key(root: Path) -> None:
+    replace_line(root, ARTICLE, 5, 'title: "Stenting"')
+
+
+def _duplicate_country_key(root: Path) -> None:
+    n = line_of(root, CH, "regulator:")
+    replace_line(root, CH, n, "regulator: Swissmedic\nlanguages: [de]")
+
+
+def _latin1_po(root: Path) -> None:
+    path = root / PO
+    text = path.read_text(encoding="utf-8").replace("charset=UTF-8", "charset=ISO-8859-1")
+    path.write_bytes(text.encode("utf-8").replace(b"msgstr \"\"\n\n#", b"msgstr \"\xe4\"\n\n#", 1))
+
+
 def _template_error(root: Path) -> None:
     folder = root / "templates"
     folder.mkdir()
@@ -221,6 +236,16 @@ CASES = [
     Case("country date that does not exist", _impossible_country_date, "update",
          r"invalid date '2026-13-01'", CH, lambda root: line_of(root, CH, "approved_on:")),
     Case("YAML nested too deeply", _deep_yaml, "update", r"nested too deeply", CH),
+    Case("front-matter key given twice", _duplicate_key, "extract",
+         r"invalid YAML: key 'title' is given twice", ARTICLE, 5),
+    Case("country key given twice", _duplicate_country_key, "update",
+         r"invalid YAML: key 'languages' is given twice", CH,
+         lambda root: line_of(root, CH, "regulator:") + 1),
+    Case("PO file in Latin-1", _latin1_po, "update",
+         r"not valid UTF-8 \(byte 0xe4\): catalogs must be UTF-8 and this one declares "
+         r"charset=ISO-8859-1; convert it with: msgconv --to-code=UTF-8", PO,
+         lambda root: next(i for i, line in enumerate((root / PO).read_bytes().split(b"\n"), 1)
+                           if b"\xe4" in line)),
     Case("template syntax error", _template_error, "extract", r"template syntax error",
          "templates/page.html", 4),
     Case("description over 160", _long_description, "extract",
