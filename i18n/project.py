@@ -5,6 +5,7 @@ A bare directory with ``source/`` and ``locales/`` is a project; no config file 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -82,7 +83,10 @@ class Project:
             try:
                 data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise I18nError(f"invalid TOML: {exc}", "pyproject.toml") from None
+                m = re.search(r"\s*\(at line (\d+), column \d+\)", str(exc))
+                problem = str(exc).replace(m.group(0), "") if m else str(exc)
+                raise I18nError(f"invalid TOML: {problem}", "pyproject.toml",
+                                int(m.group(1)) if m else None) from None
             cfg.update(data.get("tool", {}).get("i18n", {}))
         cfg.update({k: v for k, v in self.overrides.items() if v is not None})
         return cfg
