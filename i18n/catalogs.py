@@ -6,26 +6,31 @@ input gives byte-identical files, and a file whose content would not change is n
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import io
 import os
 import re
+import textwrap
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polib
 from babel import Locale
 from babel.messages.plurals import get_plural
-from jinja2 import Environment, TemplateSyntaxError
 from rapidfuzz import fuzz, process
 
-from .articles import Article, Segment, load_articles
 from .errors import I18nError
 from .files import atomic_write, read_text
 from .project import Project, normalize_locale
-from .review import STATES, Ledger, entry_state
+
+if TYPE_CHECKING:  # imported where used, so that `i18n update` does not load the parsers
+    from .articles import Article, Segment
+    from .review import Ledger
 
 SITE_DOMAIN = "site"
 WRAP = 79  # GNU gettext's default page width
@@ -55,6 +60,21 @@ _PO_LINE = re.compile(
 )
 
 
+# A whole file of lines that the line-by-line check below accepts: comments, keywords with
+# complete strings (also after "#~", "#~|" or "#|"), blank lines; only spaces and tabs as white
+# space. A file this matches is valid; anything else is checked line by line (and may still be
+# valid, e.g. with other white space), so the result is always the line-by-line one.
+_FAST_STRING = r'"[^"\\\n]*(?:\\(?:[abfnrtv\\"\'?]|[0-7]{1,3}|x[0-9A-Fa-f]+)[^"\\\n]*)*"'
+_FAST_PO_LINE = (  # _PO_LINE with its strings written as "unrolled loops" (the same language)
+    rf"(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])[ \t]*)?{_FAST_STRING}"
+    rf"(?:[ \t]*{_FAST_STRING})*[ \t]*"
+)
+_VALID_LINE = (
+    rf"[ \t]*(?:#(?![~|])[^\n]*|(?:(?:#~|#\|)[ \t]*(?:\|[ \t]*)?)?(?:{_FAST_PO_LINE})?)"
+)
+_VALID_FILE = re.compile(rf"{_VALID_LINE}(?:\n{_VALID_LINE})*")
+
+
 def _check_syntax(text: str, shown: str) -> None:
     """Refuse what GNU gettext refuses but polib lets through (a string never closed, an
     unknown escape, a stray word), so a broken file is never rewritten from a partial parse.
@@ -64,6 +84,8 @@ def _check_syntax(text: str, shown: str) -> None:
     ...
     i18n.errors.I18nError: x.po:2: broken PO file: not a keyword and a complete "string": ...
     """
+    if _VALID_FILE.fullmatch(text):
+        return
     for number, raw in enumerate(text.split("\n"), 1):
         line = raw.strip()
         if line.startswith(("#~", "#|")):
@@ -97,6 +119,19 @@ def _check_entries(po: polib.POFile, shown: str) -> None:
         seen[key] = entry.linenum
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while tens of thousands of entries are built: they
+    hold no cycles, and the collector's passes over them cost a fifth of a large merge."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_po(path: Path, shown: str | None = None) -> polib.POFile:
     """Parse a PO/POT file; syntax and encoding errors name the file and line."""
     shown = shown or str(path)
@@ -117,7 +152,8 @@ def read_po(path: Path, shown: str | None = None) -> polib.POFile:
         ) from None
     _check_syntax(text, shown)
     try:
-        po = polib.pofile(text, wrapwidth=WRAP)
+        with _gc_paused():
+            po = parse_po(text)
     except (OSError, ValueError) as exc:
         msg = str(exc)
         m = re.search(r"\(line (\d+)\)", msg)
@@ -169,13 +205,421 @@ def po_text(po: polib.POFile) -> str:
     ordered = {k: po.metadata[k] for k in HEADER_ORDER if k in po.metadata}
     ordered.update({k: v for k, v in sorted(po.metadata.items()) if k not in ordered})
     po.metadata = ordered
-    text = str(po)
+    text = po_file_text(po)
     return text if text.endswith("\n") else text + "\n"
 
 
 def write_po(path: Path, po: polib.POFile) -> bool:
     """Write atomically; False when the file already holds these bytes."""
     return atomic_write(path, po_text(po))
+
+
+# --- polib's reading and writing, faster ------------------------------------------------
+#
+# parse_po and po_file_text give exactly what polib.pofile(text) and str(po) give (the same
+# entries, attributes and bytes; tests/test_po_speed.py compares them on every catalog of
+# the project and on generated files): the same state machine and the same wrapping, with
+# the common cases (a short one-line string, nothing to escape) taken without polib's
+# per-line regular expressions and textwrap. Catalogs of tens of thousands of entries are
+# read and written about three times faster (bench/README.md).
+
+_ALL_STATES = ["st", "he", "gc", "oc", "fl", "ct", "pc", "pm", "pp", "tc", "ms", "mp", "mx", "mi"]
+_TRANSITIONS: dict[tuple[str, str], str] = {}
+for _symbol, _states, _next in (  # polib's _POFileParser transitions, in its order
+    ("tc", ["st", "he"], "he"),
+    ("tc", ["gc", "oc", "fl", "tc", "pc", "pm", "pp", "ms", "mp", "mx", "mi"], "tc"),
+    ("gc", _ALL_STATES, "gc"),
+    ("oc", _ALL_STATES, "oc"),
+    ("fl", _ALL_STATES, "fl"),
+    ("pc", _ALL_STATES, "pc"),
+    ("pm", _ALL_STATES, "pm"),
+    ("pp", _ALL_STATES, "pp"),
+    ("ct", ["st", "he", "gc", "oc", "fl", "tc", "pc", "pm", "pp", "ms", "mx"], "ct"),
+    ("mi", ["st", "he", "gc", "oc", "fl", "ct", "tc", "pc", "pm", "pp", "ms", "mx"], "mi"),
+    ("mp", ["tc", "gc", "pc", "pm", "pp", "mi"], "mp"),
+    ("ms", ["mi", "mp", "tc"], "ms"),
+    ("mx", ["mi", "mx", "mp", "tc"], "mx"),
+    ("mc", ["ct", "mi", "mp", "ms", "mx", "pm", "pp", "pc"], "mc"),
+):
+    for _state in _states:
+        _TRANSITIONS[(_symbol, _state)] = _next
+_KEYWORDS = {"msgctxt": "ct", "msgid": "mi", "msgstr": "ms", "msgid_plural": "mp"}
+_PREV_KEYWORDS = {"msgid_plural": "pp", "msgid": "pm", "msgctxt": "pc"}
+_UNESCAPED_QUOTE = re.compile(r'([^\\]|^)"')
+_ESCAPE_SEQ = re.compile(r'\\(\\|n|t|r|v|b|f|")')
+_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\",
+              '"': '"'}
+_MULTILINE_ENDS = ("mc", "ms", "mx")
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    return _ESCAPE_SEQ.sub(lambda m: _UNESCAPES[m.group(1)], text)
+
+
+_ENTRY_FIELDS = {
+    "msgid": "", "msgstr": "", "msgid_plural": "", "msgctxt": None, "obsolete": False,
+    "encoding": polib.default_encoding, "comment": "", "tcomment": "",
+    "previous_msgctxt": None, "previous_msgid": None, "previous_msgid_plural": None,
+}
+
+
+def _new_entry(linenum: int) -> polib.POEntry:
+    """``polib.POEntry(linenum=linenum)``, without its keyword-argument lookups."""
+    entry = polib.POEntry.__new__(polib.POEntry)
+    fields = _ENTRY_FIELDS.copy()
+    fields["msgstr_plural"] = {}
+    fields["occurrences"] = []
+    fields["flags"] = []
+    fields["linenum"] = linenum
+    entry.__dict__ = fields
+    return entry
+
+
+# Lines whose first token and symbol are known from their start (after strip()): the
+# keyword is followed by a space and a quote, so split() would give the same first token.
+_QUICK = {'msgid "': ("msgid", "mi"), 'msgstr "': ("msgstr", "ms"),
+          'msgctxt "': ("msgctxt", "ct"), 'msgid_plural "': ("msgid_plural", "mp")}
+# A handler that starts a new entry when the previous one ended with a string (polib's
+# ``if self.current_state in ['mc', 'ms', 'mx']``; the state is never 'mc').
+_STARTS_ENTRY = frozenset({"tc", "gc", "oc", "fl", "pp", "pm", "pc", "ct", "mi"})
+
+
+def parse_po(text: str) -> polib.POFile:
+    """``polib.pofile(text, wrapwidth=WRAP)``, faster: the same state machine, the same
+    entries, the same errors (``OSError`` naming the line).
+
+    >>> po = parse_po('msgid ""\\nmsgstr "Language: de\\\\n"\\n\\n'
+    ...               '#, fuzzy\\nmsgid "a"\\nmsgstr "b"\\n')
+    >>> po.metadata, [(e.msgid, e.msgstr, e.flags, e.linenum) for e in po]
+    ({'Language': 'de'}, [('a', 'b', ['fuzzy'], 4)])
+    """
+    po = polib.POFile(pofile=text, encoding=polib.detect_encoding(text),
+                      check_for_duplicates=False)
+    append = list.append  # POFile.append checks duplicates only when asked to
+    transitions = _TRANSITIONS
+    quick = _QUICK
+    entry = _new_entry(0)
+    state = "st"
+    msgstr_index = 0
+    last_is_comment = True  # polib's final check on the last line's first token
+    number = 0
+
+    def fail(suffix: str = "") -> OSError:
+        return OSError(f"Syntax error in po file (line {number}){suffix}")
+
+    for line in text.splitlines():
+        number += 1
+        if number == 1 and line.startswith("\ufeff"):
+            line = line[1:]
+        line = line.strip()
+        if not line:
+            continue
+        head = line[:1]
+        if head == '"':  # a continuation line: the most common kind
+            last_is_comment = False
+            inner = line[1:-1]
+            if '"' in inner and _UNESCAPED_QUOTE.search(inner):
+                raise fail(": unescaped double quote found")
+            token, symbol = line, "mc"
+        elif head == "m" and line[: line.find('"') + 1] in quick:
+            last_is_comment = False
+            first, symbol = quick[line[: line.find('"') + 1]]
+            token = line[len(first) + 1 :]
+            inner = token[1:-1]
+            if '"' in inner and _UNESCAPED_QUOTE.search(inner):
+                raise fail(": unescaped double quote found")
+        elif head == "#" and line[1:3] in (": ", ", ", ". "):
+            last_is_comment = True
+            token, symbol = line, {":": "oc", ",": "fl", ".": "gc"}[line[1]]
+        else:
+            tokens = line.split(None, 2)
+            first = tokens[0]
+            if first == "#~|":
+                last_is_comment = True
+                continue
+            obsolete = 0
+            if first == "#~" and len(tokens) > 1:
+                line = line[3:].strip()
+                tokens = tokens[1:]
+                first = tokens[0]
+                obsolete = 1
+            last_is_comment = first.startswith("#")
+            n_tokens = len(tokens)
+            if first in _KEYWORDS and n_tokens > 1:
+                line = line[len(first):].lstrip()
+                if '"' in line[1:-1] and _UNESCAPED_QUOTE.search(line[1:-1]):
+                    raise fail(": unescaped double quote found")
+                token, symbol = line, _KEYWORDS[first]
+            else:
+                token = line
+                if first == "#:":
+                    if n_tokens <= 1:
+                        continue
+                    symbol = "oc"
+                elif line[:1] == '"':
+                    if '"' in line[1:-1] and _UNESCAPED_QUOTE.search(line[1:-1]):
+                        raise fail(": unescaped double quote found")
+                    symbol = "mc"
+                elif line[:7] == "msgstr[":
+                    symbol = "mx"
+                elif first == "#,":
+                    if n_tokens <= 1:
+                        continue
+                    symbol = "fl"
+                elif first == "#" or first.startswith("##"):
+                    symbol = "tc"
+                elif first == "#.":
+                    if n_tokens <= 1:
+                        continue
+                    symbol = "gc"
+                elif first == "#|":
+                    if n_tokens <= 1:
+                        raise fail()
+                    token = line = line[2:].lstrip()
+                    if tokens[1].startswith('"'):
+                        symbol = "mc"
+                    elif n_tokens == 2:
+                        raise fail(": invalid continuation line")
+                    elif tokens[1] not in _PREV_KEYWORDS:
+                        raise fail(f": unknown keyword {tokens[1]}")
+                    else:
+                        token = line[len(tokens[1]):].lstrip()
+                        symbol = _PREV_KEYWORDS[tokens[1]]
+                else:
+                    raise fail()
+            if symbol == "mi":
+                # only a msgid line carries the obsolete mark over to the entry
+                target = transitions.get((symbol, state))
+                if target is None:
+                    raise fail()
+                if state in _MULTILINE_ENDS:
+                    append(po, entry)
+                    entry = _new_entry(number)
+                entry.obsolete = obsolete
+                try:
+                    entry.msgid = _unescape(token[1:-1])
+                except Exception:
+                    raise fail() from None
+                state = target
+                continue
+
+        # polib's process(): look up the transition, run its handler
+        target = transitions.get((symbol, state))
+        if target is None:
+            raise fail()
+        try:
+            if target in _STARTS_ENTRY and state in _MULTILINE_ENDS:
+                append(po, entry)
+                entry = _new_entry(number)
+            if target == "mc":
+                value = _unescape(token[1:-1])
+                if state == "mi":
+                    entry.msgid += value
+                elif state == "ms":
+                    entry.msgstr += value
+                elif state == "ct":
+                    entry.msgctxt += value
+                elif state == "mp":
+                    entry.msgid_plural += value
+                elif state == "mx":
+                    entry.msgstr_plural[msgstr_index] += value
+                elif state == "pp":
+                    entry.previous_msgid_plural += value
+                elif state == "pm":
+                    entry.previous_msgid += value
+                elif state == "pc":
+                    entry.previous_msgctxt += value
+                continue  # a continuation keeps the state
+            if target == "mi":  # a msgid found on a quick path: never obsolete
+                entry.obsolete = 0
+                entry.msgid = _unescape(token[1:-1])
+            elif target == "ms":
+                entry.msgstr = _unescape(token[1:-1])
+            elif target == "oc":
+                for occurrence in token[3:].split():
+                    path, colon, lineno = occurrence.rpartition(":")
+                    if not colon or not lineno.isdigit():
+                        path, lineno = occurrence, ""
+                    entry.occurrences.append((path, lineno))
+            elif target == "fl":
+                entry.flags += [c.strip() for c in token[3:].split(",")]
+            elif target == "tc":
+                comment = token.lstrip("#")
+                if comment.startswith(" "):
+                    comment = comment[1:]
+                entry.tcomment = f"{entry.tcomment}\n{comment}" if entry.tcomment else comment
+            elif target == "gc":
+                comment = token[3:]
+                entry.comment = f"{entry.comment}\n{comment}" if entry.comment else comment
+            elif target == "ct":
+                entry.msgctxt = _unescape(token[1:-1])
+            elif target == "mx":
+                index = token[7]
+                entry.msgstr_plural[int(index)] = _unescape(token[token.find('"') + 1 : -1])
+                msgstr_index = int(index)
+            elif target == "mp":
+                entry.msgid_plural = _unescape(token[1:-1])
+            elif target == "pm":
+                entry.previous_msgid = _unescape(token[1:-1])
+            elif target == "pc":
+                entry.previous_msgctxt = _unescape(token[1:-1])
+            elif target == "pp":
+                entry.previous_msgid_plural = _unescape(token[1:-1])
+            elif target == "he":
+                po.header = f"{po.header}\n{token[2:]}" if po.header != "" else token[2:]
+        except Exception:
+            raise fail() from None
+        state = target
+    if not last_is_comment:
+        append(po, entry)  # the last entry (trailing comments are dropped, as polib does)
+    header = po.find("")
+    if header:
+        po.remove(header)
+        po.metadata_is_fuzzy = header.flags
+        key = None
+        for msg in header.msgstr.splitlines():
+            try:
+                key, val = msg.split(":", 1)
+                po.metadata[key] = val.strip()
+            except (ValueError, KeyError):
+                if key is not None:
+                    po.metadata[key] += "\n" + msg.strip()
+    po.wrapwidth = WRAP
+    return po
+
+
+# characters that make polib escape a field or split it into lines (str.splitlines)
+_NOT_PLAIN = re.compile('[\\\\"\n\r\t\v\b\f\x1c\x1d\x1e\x85\u2028\u2029]')
+
+
+_WRAP_SPACE = re.compile(r"([\t\n\x0b\x0c\r ]+)")  # textwrap's (ASCII) white space
+_WRAP_SPECIAL = re.compile(r"[-\t\n\x0b\x0c\r]")  # hyphens, and white space textwrap rewrites
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``textwrap.wrap(text, width, drop_whitespace=False, break_long_words=False)``.
+
+    Without a hyphen, textwrap's chunks are runs of white space and of other characters, and
+    its greedy fill is this loop; text with a hyphen (where textwrap may break inside a word)
+    or white space other than spaces (which textwrap rewrites) goes to textwrap itself.
+    """
+    if width <= 0 or _WRAP_SPECIAL.search(text):
+        return textwrap.wrap(text, width, drop_whitespace=False, break_long_words=False)
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0
+    for chunk in _WRAP_SPACE.split(text):
+        if not chunk:
+            continue
+        size = len(chunk)
+        if used + size <= width:
+            line.append(chunk)
+            used += size
+            continue
+        if line:
+            lines.append("".join(line))
+        if size > width:  # a word longer than the line stands on a line of its own
+            lines.append(chunk)
+            line, used = [], 0
+        else:
+            line, used = [chunk], size
+    if line:
+        lines.append("".join(line))
+    return lines
+
+
+def _field_lines(name: str, delflag: str, index: str, value: str, width: int) -> list[str]:
+    """polib's ``_str_field``: one keyword and its string, wrapped as polib wraps it."""
+    shown = name[9:] if name.startswith("previous_") else name
+    plain = _NOT_PLAIN.search(value) is None  # nothing to escape, a single line
+    if plain and (width <= 0 or len(value) <= width - len(name) - 3 - len(index)):
+        return [f'{delflag}{shown}{index} "{value}"']
+    if plain:
+        lines = ["", *_wrap(value, width - 2)]
+        return [f'{delflag}{shown}{index} ""', *(f'{delflag}"{line}"' for line in lines[1:])]
+    lines = value.splitlines(True)
+    if len(lines) > 1:
+        lines = ["", *lines]
+    else:
+        special = sum(value.count(c) for c in '\\\n\r\t\v\b\f"')
+        room = width - len(name) - 3 - len(index) + special
+        if width > 0 and len(value) > room:
+            lines = ["", *(polib.unescape(item) for item in _wrap(polib.escape(value),
+                                                                  width - 2))]
+        else:
+            lines = [value]
+    out = [f'{delflag}{shown}{index} "{polib.escape(lines[0])}"']
+    out += [f'{delflag}"{polib.escape(line)}"' for line in lines[1:]]
+    return out
+
+
+def _comment_lines(text: str, prefix: str, width: int) -> list[str]:
+    out: list[str] = []
+    for comment in text.split("\n"):
+        if width > 0 and len(comment) + len(prefix) > width:
+            out += textwrap.wrap(comment, width, initial_indent=prefix,
+                                 subsequent_indent=prefix, break_long_words=False)
+        else:
+            out.append(prefix + comment)
+    return out
+
+
+def entry_text(entry: polib.POEntry, width: int = WRAP) -> str:
+    """``entry.__unicode__(width)``: one entry as polib writes it."""
+    ret: list[str] = []
+    obsolete = entry.obsolete
+    if entry.tcomment:
+        ret += _comment_lines(entry.tcomment, "# ", width)
+    if not obsolete and entry.comment:
+        ret += _comment_lines(entry.comment, "#. ", width)
+    if not obsolete and entry.occurrences:
+        filestr = " ".join(f"{path}:{line}" if line else path for path, line in entry.occurrences)
+        if width > 0 and len(filestr) + 3 > width:
+            ret += [line.replace("*", "-") for line in textwrap.wrap(
+                filestr.replace("-", "*"), width, initial_indent="#: ",
+                subsequent_indent="#: ", break_long_words=False)]
+        else:
+            ret.append("#: " + filestr)
+    if entry.flags:
+        ret.append("#, " + ", ".join(entry.flags))
+    prefix = "#~| " if obsolete else "#| "
+    for name in ("previous_msgctxt", "previous_msgid", "previous_msgid_plural"):
+        value = getattr(entry, name)
+        if value is not None:
+            ret += _field_lines(name, prefix, "", value, width)
+    delflag = "#~ " if obsolete else ""
+    if entry.msgctxt is not None:
+        ret += _field_lines("msgctxt", delflag, "", entry.msgctxt, width)
+    ret += _field_lines("msgid", delflag, "", entry.msgid, width)
+    if entry.msgid_plural:
+        ret += _field_lines("msgid_plural", delflag, "", entry.msgid_plural, width)
+    if entry.msgstr_plural:
+        for index in sorted(entry.msgstr_plural):
+            ret += _field_lines("msgstr", delflag, f"[{index}]", entry.msgstr_plural[index],
+                                width)
+    else:
+        ret += _field_lines("msgstr", delflag, "", entry.msgstr, width)
+    ret.append("")
+    return "\n".join(ret)
+
+
+def po_file_text(po: polib.POFile) -> str:
+    """``str(po)``: the header comment, the header entry, live entries, then obsolete ones."""
+    head = []
+    for line in po.header.split("\n"):
+        if not line:
+            head.append("#\n")
+        elif line[:1] in (",", ":"):
+            head.append(f"#{line}\n")
+        else:
+            head.append(f"# {line}\n")
+    width = po.wrapwidth
+    parts = [entry_text(po.metadata_as_entry(), width)]
+    parts += [entry_text(e, width) for e in po if not e.obsolete]
+    parts += [entry_text(e, width) for e in po if e.obsolete]
+    return "".join(head) + "\n".join(parts)
 
 
 # --- extraction ---------------------------------------------------------------------------
@@ -256,6 +700,7 @@ def site_pot(project: Project) -> polib.POFile:
     Jinja2's Babel extractor silently yields nothing for a template it cannot parse, so
     each template is first compiled: a syntax error is an error with its line.
     """
+    from jinja2 import Environment, TemplateSyntaxError
     from jinja2.ext import babel_extract
 
     env = Environment(extensions=JINJA_EXTENSIONS)
@@ -353,6 +798,8 @@ class WriteReport:
 def extract(project: Project) -> WriteReport:
     """Articles and templates -> ``locales/templates/*.pot``. Everything is parsed and
     validated before the first file is written, so bad input changes nothing."""
+    from .articles import load_articles
+
     articles = load_articles(project.root)
     pots = [(a.slug, article_pot(project, a)) for a in articles]
     pots.append((SITE_DOMAIN, site_pot(project)))
@@ -392,26 +839,79 @@ class MergeStats:
     obsolete: int = 0
 
 
+# Below this many (query, choice) pairs, rapidfuzz's extract per query is quicker than
+# importing numpy for cdist.
+_SMALL_SEARCH = 250_000
+
+
+def _similar(queries: list[str], choices: list[str], cutoff: float) -> list[tuple[int, int, int]]:
+    """``(score, query, choice)`` for every pair whose Indel ratio (``fuzz.ratio``) reaches
+    ``cutoff``, the score rounded as ``cdist(dtype="uint8")`` rounds it (what a full cdist
+    matrix holds, without computing one).
+
+    A length prefilter skips pairs that cannot reach the cutoff: a ratio of at least c needs
+    the shorter text to be at least c/(200-c) of the longer one (for c=70, 54 %). Large
+    searches run in rapidfuzz's ``cdist`` (C++, both cores) over length bands of the
+    queries, each against the slice of choices of admissible lengths.
+    """
+    if len(queries) * len(choices) <= _SMALL_SEARCH:
+        return _similar_unbanded(queries, choices, cutoff)
+    try:
+        import numpy as np
+    except ImportError:  # cdist needs numpy; without it, search query by query
+        return _similar_unbanded(queries, choices, cutoff)
+    k = cutoff / (200 - cutoff) * 0.999 if cutoff < 200 else 1.0  # slack for rounding
+    by_len = sorted(range(len(choices)), key=lambda j: len(choices[j]))
+    lengths = np.array([len(choices[j]) for j in by_len])
+    sorted_choices = [choices[j] for j in by_len]
+    choice_index = np.array(by_len)
+    q_order = sorted(range(len(queries)), key=lambda i: len(queries[i]))
+    found = []
+    start = 0
+    while start < len(q_order):
+        shortest = len(queries[q_order[start]])
+        stop = start
+        while stop < len(q_order) and len(queries[q_order[stop]]) <= max(shortest * 1.25,
+                                                                           shortest + 4):
+            stop += 1
+        longest = len(queries[q_order[stop - 1]])
+        lo = int(np.searchsorted(lengths, shortest * k, "left"))
+        hi = int(np.searchsorted(lengths, longest / k if k else np.inf, "right"))
+        if hi > lo:
+            band = q_order[start:stop]
+            matrix = process.cdist([queries[i] for i in band], sorted_choices[lo:hi],
+                                   scorer=fuzz.ratio, score_cutoff=cutoff, dtype="uint8",
+                                   workers=-1)
+            rows, cols = matrix.nonzero()
+            for r, c, s in zip(rows.tolist(), (choice_index[lo:hi][cols]).tolist(),
+                               matrix[rows, cols].tolist(), strict=True):
+                found.append((s, band[r], c))
+        start = stop
+    return found
+
+
+def _similar_unbanded(queries: list[str], choices: list[str],
+                      cutoff: float) -> list[tuple[int, int, int]]:
+    found = []
+    for qi, text in enumerate(queries):
+        for _choice, score, ci in process.extract(
+            text, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        ):
+            rounded = int(score + 0.5)  # as cdist(dtype="uint8") rounds: half up
+            if rounded:  # as cdist's nonzero entries: a score rounding to 0 is no match
+                found.append((rounded, qi, ci))
+    return found
+
+
 def _fuzzy_pairs(
     queries: list[polib.POEntry], choices: list[polib.POEntry], cutoff: float
 ) -> list[tuple[int, int]]:
-    """Assign each query at most one choice (and each choice at most once), best score first.
-
-    rapidfuzz's ``cdist`` computes the similarity matrix in C across cores; a length prefilter
-    is implied by the cutoff (an Indel ratio >= c needs lengths within a factor c/(200-c)).
-    """
+    """Assign each query at most one choice (and each choice at most once), best score first
+    (ties: earlier query, then earlier choice)."""
     if not queries or not choices:
         return []
-    q = [e.msgid for e in queries]
-    c = [e.msgid for e in choices]
-    matrix = process.cdist(
-        q, c, scorer=fuzz.ratio, score_cutoff=cutoff, dtype="uint8", workers=-1
-    )
-    rows, cols = matrix.nonzero()
-    scored = sorted(
-        ((int(matrix[r, k]), int(r), int(k)) for r, k in zip(rows, cols, strict=True)),
-        key=lambda t: (-t[0], t[1], t[2]),
-    )
+    scored = _similar([e.msgid for e in queries], [e.msgid for e in choices], cutoff)
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
     used_q: set[int] = set()
     used_c: set[int] = set()
     pairs = []
@@ -442,7 +942,13 @@ def merge(
     - old entries matched by nothing become obsolete (``#~``) when they hold a translation;
     - ``sparse`` (regional catalogs such as de_CH) adds no untranslated entries.
     """
-    stats = stats if stats is not None else MergeStats()
+    with _gc_paused():
+        return _merge(pot, old, locale, threshold, sparse,
+                      stats if stats is not None else MergeStats())
+
+
+def _merge(pot: polib.POFile, old: polib.POFile | None, locale: str, threshold: float,
+           sparse: bool, stats: MergeStats) -> polib.POFile:
     old_entries = [e for e in (old or []) if e.msgid] if old is not None else []
     live = {_key(e): e for e in old_entries if not e.obsolete}
     dead = {_key(e): e for e in old_entries if e.obsolete}
@@ -513,21 +1019,26 @@ def merge(
 
 
 def _copy(e: polib.POEntry) -> polib.POEntry:
-    c = polib.POEntry(
-        msgid=e.msgid,
-        msgstr=e.msgstr,
-        msgctxt=e.msgctxt,
-        msgid_plural=e.msgid_plural,
-        msgstr_plural=dict(e.msgstr_plural),
-        occurrences=list(e.occurrences),
-        comment=e.comment,
-        tcomment=e.tcomment,
-        flags=list(e.flags),
-        previous_msgid=e.previous_msgid,
-        previous_msgctxt=e.previous_msgctxt,
-        previous_msgid_plural=e.previous_msgid_plural,
-    )
-    c.obsolete = e.obsolete
+    """A new entry with ``e``'s fields (what ``polib.POEntry(msgid=e.msgid, ...)`` builds,
+    without its keyword-argument lookups)."""
+    c = polib.POEntry.__new__(polib.POEntry)
+    c.__dict__ = {
+        "msgid": e.msgid,
+        "msgstr": e.msgstr,
+        "msgid_plural": e.msgid_plural,
+        "msgstr_plural": dict(e.msgstr_plural),
+        "msgctxt": e.msgctxt,
+        "obsolete": e.obsolete,
+        "encoding": polib.default_encoding,
+        "comment": e.comment,
+        "tcomment": e.tcomment,
+        "occurrences": list(e.occurrences),
+        "flags": list(e.flags),
+        "previous_msgctxt": e.previous_msgctxt,
+        "previous_msgid": e.previous_msgid,
+        "previous_msgid_plural": e.previous_msgid_plural,
+        "linenum": None,
+    }
     return c
 
 
@@ -694,6 +1205,8 @@ class Counts:
         setattr(self, state, getattr(self, state) + n)
 
     def as_dict(self) -> dict[str, int]:
+        from .review import STATES
+
         d = {s: getattr(self, s) for s in STATES}
         d["total"] = self.total
         return d
@@ -701,6 +1214,8 @@ class Counts:
 
 def catalog_counts(po: polib.POFile, ledger: Ledger) -> Counts:
     """Count entries by state, as msgfmt does: a fuzzy entry is not translated."""
+    from .review import entry_state
+
     approved = ledger.approved_hashes()
     rejected = set(ledger.latest("rejected"))
     counts = Counts()
@@ -713,6 +1228,8 @@ def catalog_counts(po: polib.POFile, ledger: Ledger) -> Counts:
 
 def status(project: Project) -> dict[str, dict[str, Counts]]:
     """``{locale: {domain: Counts}}`` for every locale with catalogs."""
+    from .review import Ledger
+
     out: dict[str, dict[str, Counts]] = {}
     for locale in project.existing_locales():
         ledger = Ledger.read(project.ledger_path(locale))

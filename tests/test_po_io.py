@@ -1,0 +1,200 @@
+"""The fast PO reader, writer and fuzzy search give exactly what polib, textwrap and a full
+rapidfuzz matrix give.
+
+``i18n.catalogs.parse_po`` / ``po_file_text`` replace ``polib.pofile`` / ``str(po)`` for speed
+(bench/README.md); every test here compares them with polib itself, which stays the oracle:
+on every catalog of the sample project, on generated catalogs (hypothesis) and on the odd
+corners of the format (obsolete entries, previous msgids, plurals, multi-line strings,
+wrapping, broken input).
+"""
+
+from __future__ import annotations
+
+import random
+import textwrap
+from pathlib import Path
+
+import polib
+import pytest
+from conftest import REPO
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
+
+import i18n.catalogs as catalogs
+from i18n.catalogs import WRAP, parse_po, po_file_text
+
+SAMPLE_FILES = sorted((REPO / "locales").rglob("*.po")) + sorted((REPO / "locales").rglob("*.pot"))
+
+ODD = r'''# Header comment
+#, fuzzy
+msgid ""
+msgstr ""
+"Project-Id-Version: x\n"
+"Content-Type: text/plain; charset=UTF-8\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\n"
+"X-Continued: a\n"
+" b\n"
+
+# translator comment
+##double hash comment
+#
+#. extracted
+#. second extracted line
+#: a.py:1 b.py c:d.py:2 :3 x:y
+#, fuzzy, python-format
+#| msgctxt "old ctx"
+#| msgid "old "
+#| "id"
+msgctxt "ctx"
+msgid ""
+"multi\n"
+"line \"quoted\" \\ back\tslash"
+msgstr "t"
+
+msgid "one"
+msgid_plural "many"
+msgstr[0] "eins"
+msgstr[1] "viele"
+
+#: c.py:3
+msgid "%(n)s long text that goes well past the width of one line so that polib must wrap "
+"it, with hy-phen-ated words"
+msgstr "x"
+
+#~ msgid "gone"
+#~ msgstr "weg"
+
+#~| msgid "older"
+#~ msgid "gone two"
+#~ msgstr ""
+#~ "weg zwei"
+# trailing comment
+'''
+
+
+def assert_same_file(text: str) -> None:
+    try:
+        ref = polib.pofile(text, wrapwidth=WRAP)
+    except OSError as exc:  # polib cannot read it: the fast parser fails the same way
+        with pytest.raises(OSError) as got:
+            parse_po(text)
+        assert str(got.value) == str(exc)
+        return
+    got = parse_po(text)
+    for attr in ("header", "metadata", "metadata_is_fuzzy", "encoding", "fpath", "wrapwidth"):
+        assert getattr(got, attr) == getattr(ref, attr), attr
+    assert [vars(e) for e in got] == [vars(e) for e in ref]
+    for width in (WRAP, 78, 40, 0):
+        ref.wrapwidth = width
+        assert po_file_text(ref) == str(ref), width
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_sample_catalogs_read_and_write_as_polib(path: Path) -> None:
+    assert_same_file(path.read_text(encoding="utf-8"))
+
+
+def test_odd_corners_read_and_write_as_polib() -> None:
+    assert_same_file(ODD)
+    assert_same_file("\ufeff" + ODD)
+    assert_same_file(ODD.replace("\n", "\n\n"))
+    assert_same_file("")
+
+
+@pytest.mark.parametrize("text", [
+    'msgid "a"\nmsgstr "b"c"\n',  # unescaped quote
+    'msgid "a"\n"x"y"\n',
+    'msgstr "b"\n',  # msgstr without msgid
+    'msgid "a"\nmsgstr[x] "b"\n',
+    '#| msgid\n',
+    '#| "x"\n',
+    '#| foo "x"\n',
+    '#~\n',
+    'what is this\n',
+    'msgid "a"\nmsgid_plural "b"\nmsgid_plural "c"\n',
+])
+def test_broken_input_fails_on_the_same_line_as_polib(text: str) -> None:
+    with pytest.raises(OSError) as ref:
+        polib.pofile(text)
+    with pytest.raises(OSError) as got:
+        parse_po(text)
+    assert str(got.value) == str(ref.value)
+
+
+_text = st.text(
+    alphabet=st.sampled_from(list("abc xyz-ÄÖ€\\\"\t\n\r.,:%()日本\u2028\x0c")),
+    max_size=120,
+)
+
+
+@st.composite
+def catalogs_(draw: st.DrawFn) -> polib.POFile:
+    po = polib.POFile(wrapwidth=draw(st.sampled_from([WRAP, 40, 0])))
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "de"}
+    po.header = draw(st.sampled_from(["", "A header\n,flag-like\n:colon"]))
+    seen = set()
+    for _ in range(draw(st.integers(0, 6))):
+        msgid = draw(_text.filter(bool))
+        ctx = draw(st.none() | _text)
+        if (ctx, msgid) in seen:
+            continue
+        seen.add((ctx, msgid))
+        plural = draw(st.booleans())
+        e = polib.POEntry(
+            msgid=msgid, msgctxt=ctx,
+            msgid_plural=draw(_text.filter(bool)) if plural else "",
+            msgstr="" if plural else draw(_text),
+            msgstr_plural={0: draw(_text), 1: draw(_text)} if plural else {},
+            tcomment=draw(st.sampled_from(["", "note", "a long translator comment " * 5])),
+            comment=draw(st.sampled_from(["", "type: paragraph", "x " * 60])),
+            occurrences=draw(st.sampled_from(
+                [[], [("a.md", "3")], [(f"source/articles/a-long-name-{i}.md", str(i))
+                                       for i in range(8)]])),
+            flags=draw(st.sampled_from([[], ["fuzzy"], ["fuzzy", "max-length:160"]])),
+            previous_msgid=draw(st.none() | _text),
+        )
+        e.obsolete = draw(st.booleans())
+        po.append(e)
+    return po
+
+
+@settings(max_examples=150, deadline=None)
+@given(catalogs_())
+def test_generated_catalogs_read_and_write_as_polib(po: polib.POFile) -> None:
+    assert po_file_text(po) == str(po)
+    assert_same_file(str(po))
+
+
+def test_wrap_is_textwraps_wrap() -> None:
+    rng = random.Random(7)
+    alphabet = "ab cd  eé—\u00a0x.,!?'\"\\-\tZ9"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 120)))
+        width = rng.randrange(1, 40)
+        expected = textwrap.wrap(text, width, drop_whitespace=False, break_long_words=False)
+        assert catalogs._wrap(text, width) == expected, (text, width)
+
+
+@pytest.mark.parametrize("small", [True, False], ids=["extract", "banded-cdist"])
+@pytest.mark.parametrize("cutoff", [0, 50, 70, 95])
+def test_similar_pairs_are_every_pair_above_the_cutoff(
+    monkeypatch: pytest.MonkeyPatch, small: bool, cutoff: int
+) -> None:
+    """Both search paths (and the length prefilter) find exactly the pairs a full cdist
+    matrix holds, with the same rounded scores."""
+    pytest.importorskip("numpy")
+    from rapidfuzz import process
+
+    rng = random.Random(cutoff)
+    words = ["vein", "clot", "stent", "iliac", "deep", "the", "a", "of", "thrombosis", "x"]
+    queries = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 9)))
+               for _ in range(120)]
+    choices = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 9)))
+               for _ in range(150)]
+    monkeypatch.setattr(catalogs, "_SMALL_SEARCH", 10**9 if small else 0)
+    matrix = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=cutoff,
+                           dtype="uint8")
+    rows, cols = matrix.nonzero()
+    expected = sorted((int(matrix[i, j]), int(i), int(j)) for i, j in zip(rows, cols, strict=True))
+    assert sorted(catalogs._similar(queries, choices, cutoff)) == expected
