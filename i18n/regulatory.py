@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
+import lxml.etree
 import lxml.html
 
 from .articles import Article, load_articles
@@ -127,17 +128,20 @@ def claim_patterns(country: Country, language: str) -> list[re.Pattern[str]]:
 
 
 def find_claims(text: str, patterns: list[re.Pattern[str]]) -> list[tuple[str, str]]:
-    """(pattern, snippet) for every pattern that matches ``text``.
+    """(pattern, snippet) for every pattern that matches ``text``; the snippet is the match
+    with up to 40 characters either side (``…`` where the text goes on).
 
     >>> find_claims("This cures DVT.", [re.compile(r"\\bcures?\\b", re.I)])
-    [('\\\\bcures?\\\\b', '…This cures DVT.…')]
+    [('\\\\bcures?\\\\b', 'This cures DVT.')]
     """
     hits = []
     for pat in patterns:
         m = pat.search(text)
         if m:
             start, end = max(0, m.start() - 40), min(len(text), m.end() + 40)
-            hits.append((pat.pattern, "…" + " ".join(text[start:end].split()) + "…"))
+            snippet = " ".join(text[start:end].split())
+            hits.append((pat.pattern, ("…" if start else "") + snippet
+                         + ("…" if end < len(text) else "")))
     return hits
 
 
@@ -210,6 +214,7 @@ def _claim_findings(project: Project, country: Country, articles: list[Article],
     from .catalogs import SITE_DOMAIN
 
     out: list[Finding] = []
+    shown: dict[str, str] = {}  # catalog ("de/site") -> its path as shown
     for lang in country.languages:
         patterns = claim_patterns(country, lang)
         if not patterns:
@@ -231,8 +236,10 @@ def _claim_findings(project: Project, country: Country, articles: list[Article],
                     continue
                 texts = list(res.entry.msgstr_plural.values()) if res.entry.msgid_plural else [
                     res.entry.msgstr]
-                loc, dom = res.catalog.split("/", 1)
-                path = project.rel(project.po_path(loc, dom))
+                path = shown.get(res.catalog)
+                if path is None:
+                    loc, dom = res.catalog.split("/", 1)
+                    path = shown[res.catalog] = project.rel(project.po_path(loc, dom))
                 for text in texts:
                     for pat, snippet in find_claims(text, patterns):
                         out.append(Finding(VIOLATION, "claim-translation",
@@ -362,6 +369,7 @@ def _site_findings(project: Project, site: Path, manifest: dict[str, Any] | None
             where = f"{shown}/manifest.json" if code.startswith("manifest") else f"{shown}/{rel}"
             result.findings.append(Finding(VIOLATION, code, message, cc, tag, slug, where, None,
                                            snippet))
+    general += _sitemap_findings(project, site, by_country, results, only)
     # files on disk that the manifest does not list
     for rel in sorted(on_disk - listed):
         cc = rel.split("/", 1)[0].upper()
@@ -370,6 +378,52 @@ def _site_findings(project: Project, site: Path, manifest: dict[str, Any] | None
         target = results.get(cc)
         finding = Finding(VIOLATION, "page-stray", "page on disk is not in the manifest",
                           cc if target else None, None, Path(rel).stem, f"{shown}/{rel}")
+        (target.findings if target else general).append(finding)
+    return general
+
+
+_SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def _sitemap_findings(project: Project, site: Path, by_country: dict[str, Country],
+                      results: dict[str, CountryResult], only: str | None) -> list[Finding]:
+    """Every URL and hreflang alternate of ``sitemap.xml`` is a page of the site, and no
+    professional-audience (noindex) page is offered to search engines. Returns the findings
+    that belong to no checked country; the others go to their country's card."""
+    path = site / "sitemap.xml"
+    shown = project.rel(path)
+    if not path.is_file():
+        return []
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = lxml.etree.parse(str(path), parser).getroot()
+    except lxml.etree.XMLSyntaxError as exc:
+        return [Finding(VIOLATION, "sitemap-unparsable", f"sitemap is not well-formed XML: {exc}",
+                        path=shown, line=exc.lineno)]
+    general: list[Finding] = []
+    seen: set[str] = set()
+    for el in root.iter(f"{_SITEMAP}loc", f"{_XHTML}link"):
+        href = (el.text if el.tag == f"{_SITEMAP}loc" else el.get("href")) or ""
+        href = href.strip()
+        if href in seen:
+            continue
+        seen.add(href)
+        rel = _local(href, project, "sitemap.xml")
+        cc = rel.split("/", 1)[0].upper() if rel and "/" in rel else None
+        if only and cc != only:
+            continue
+        if rel is None or not (site / rel).is_file():
+            code, message = ("sitemap-broken",
+                             f"sitemap lists {href}, which is not a page of this site")
+        elif cc in by_country and by_country[cc].audience == "professional":
+            code, message = ("sitemap-noindex", f"sitemap lists {href}, a professional-audience "
+                             "page that must not be indexed")
+        else:
+            continue
+        target = results.get(cc or "")
+        finding = Finding(VIOLATION, code, message, cc if target else None, path=shown,
+                          line=el.sourceline)
         (target.findings if target else general).append(finding)
     return general
 

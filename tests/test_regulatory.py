@@ -181,6 +181,73 @@ def test_claims_no_false_positive_on_sample(project: Path) -> None:
     assert scanned > 1000  # not a vacuous scan
 
 
+# The built-in risky wording (i18n/data/risky_claims.yaml): what each language's list flags,
+# and honest wording next to it that it must leave alone (negations, "the best ... for you",
+# the Arabic noun "content", "quality assurance").
+RISKY = {
+    "en": (["We guarantee a good result.", "Guaranteed results.", "This device cures DVT.",
+            "It is 100% safe.", "There are no side effects.", "A risk-free procedure.",
+            "The best treatment available.", "A side-effect-free option.", "A miracle."],
+           ["Results cannot be guaranteed.", "There is no guarantee of success.",
+            "Thrombectomy does not cure the underlying condition.", "There is no cure for PTS.",
+            "Stenting is not a cure.", "Your doctor will suggest the best treatment for you.",
+            "Success is not guaranteed.", "It is secure."]),
+    "de": (["Der Erfolg ist garantiert.", "Wir garantieren Ergebnisse.",
+            "Mantis heilt die Thrombose.", "100 % sicher", "100 Prozent wirksam",
+            "ohne Nebenwirkungen", "ein risikoloser Eingriff", "Die beste Behandlung der TVT."],
+           ["Ein Erfolg kann nicht garantiert werden.", "Sie heilt nicht die Ursache.",
+            "Keine Garantie.", "welche Behandlung für Sie die beste ist",
+            "Die beste Behandlung für Sie bespricht Ihr Arzt."]),
+    "fr": (["Résultat garanti.", "Mantis guérit la thrombose.", "100 % sûr",
+            "sans effets secondaires", "sans aucun risque", "le meilleur traitement de la TVP"],
+           ["Le résultat n'est pas garanti.", "Le succès ne peut pas être garanti.",
+            "sans garantie de résultat", "Le stent ne guérit pas la maladie.",
+            "le meilleur traitement pour vous"]),
+    "it": (["Risultato garantito.", "Mantis guarisce la trombosi.", "100% sicuro",
+            "senza effetti collaterali"],
+           ["Il risultato non è garantito.", "Il successo non può essere garantito.",
+            "La procedura non guarisce la causa."]),
+    "nl": (["Gegarandeerd resultaat.", "Mantis geneest trombose.", "zonder bijwerkingen",
+            "risicoloos"],
+           ["Het resultaat is niet gegarandeerd.", "Succes kan niet worden gegarandeerd.",
+            "De stent geneest niet de oorzaak."]),
+    "pt": (["Resultado garantido.", "cura garantida", "sem efeitos colaterais", "100% seguro"],
+           ["O resultado não é garantido.", "O sucesso não pode ser garantido."]),
+    "tr": (["Başarı garantilidir.", "Sonuç garanti edilir.", "kesin tedavi", "Cihaz %100 güvenli.",
+            "risksiz"],
+           ["Sonuç garanti edilemez.", "Başarının garantisi yoktur.",
+            "Tedavi sonucu garanti değildir."]),
+    "ar": (["النتائج مضمونة.", "علاج مضمون", "نضمن لكم الشفاء", "هذا الجهاز يضمن الشفاء",
+            "علاج نهائي للجلطة", "آمن تماما", "بدون آثار جانبية", "أفضل علاج"],
+           ["مضمون المقال تعليمي", "النتائج غير مضمونة", "لا نضمن النتائج",
+            "لا يضمن الجهاز الشفاء", "ما تتضمنه فترة التعافي", "يتضمن العلاج"]),
+    "ja": (["効果を保証します。", "完治します。", "100%安全です。", "副作用はありません。",
+            "最高の治療"],
+           ["効果を保証するものではありません。", "品質保証部門", "完治は期待できません。",
+            "保証はありません。"]),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(RISKY))
+def test_builtin_risky_wording(lang: str) -> None:
+    from i18n.regulatory import default_claims, find_claims
+
+    patterns = list(default_claims()[lang])
+    flagged, honest = RISKY[lang]
+    assert [t for t in flagged if not find_claims(t, patterns)] == []
+    assert [t for t in honest if find_claims(t, patterns)] == []
+
+
+def test_builtin_risky_wording_covers_every_sample_language() -> None:
+    from i18n.regulatory import default_claims
+
+    languages = set()
+    for path in (REPO / "source" / "countries").glob("*.yaml"):
+        found = re.search(r"^languages: \[(.*)\]", path.read_text(encoding="utf-8"), re.M)
+        languages |= {lang.strip() for lang in found.group(1).split(",")}
+    assert languages <= set(default_claims()) == set(RISKY)
+
+
 # --- 2. configuration -------------------------------------------------------------------------
 
 
@@ -337,8 +404,9 @@ def test_page_deleted(run: Runner, site: Path) -> None:
     assert res.exit_code == 1, res.output
     assert (f"violation: page-missing [CH fr-CH {THROMB}] site/{rel}: page listed in the "
             "manifest is missing on disk") in res.stdout
-    # its published siblings still point to it
-    assert {code for code, _ in reported(res)} == {"page-missing", "hreflang-broken"}
+    # its published siblings and the sitemap still point to it
+    assert {code for code, _ in reported(res)} == {"page-missing", "hreflang-broken",
+                                                   "sitemap-broken"}
 
 
 def test_stray_page_not_in_manifest(run: Runner, site: Path) -> None:
@@ -373,8 +441,11 @@ def test_hreflang_target_removed(run: Runner, site: Path) -> None:
     href = f"https://www.invamed.example/{rel}"
     assert (f"violation: hreflang-broken [CH de-CH {DVT}] site/{CH_DE}: hreflang fr-FR points "
             f"to {href}, which is not a page of this site") in res.stdout
-    assert {code for code, _ in reported(res)} == {"hreflang-broken"}
-    broken = sorted(where for _, where in reported(res))
+    sitemap = site / "site" / "sitemap.xml"
+    assert (f"violation: sitemap-broken [FR] site/sitemap.xml:{line_of(sitemap, href)}: sitemap "
+            f"lists {href}, which is not a page of this site") in res.stdout
+    assert {code for code, _ in reported(res)} == {"hreflang-broken", "sitemap-broken"}
+    broken = sorted(where for code, where in reported(res) if code == "hreflang-broken")
     siblings = sorted(f"site/{p['path']}" for p in manifest(site)["pages"]
                       if p.get("article") == DVT and p["country"] not in ("TR", "IT"))
     assert broken == siblings
@@ -388,6 +459,26 @@ def test_language_switch_target_removed(run: Runner, site: Path) -> None:
     assert res.exit_code == 1, res.output
     assert (f"violation: hreflang-broken [CH de-CH {DVT}] site/{CH_DE}: hreflang fr-CH points "
             f"to ../it/{DVT}.html, which is not a page of this site") in res.stdout
+
+
+def test_sitemap_lists_a_professional_page(run: Runner, site: Path) -> None:
+    """Professional-audience pages are noindex: offering one to search engines is a violation."""
+    url = f"https://www.invamed.example/tr/tr/{DVT}.html"
+    edit(site / "site" / "sitemap.xml", "</urlset>", f"<url><loc>{url}</loc></url>\n</urlset>")
+    line = line_of(site / "site" / "sitemap.xml", url)
+    res = check(run, site, "--country", "TR")
+    assert res.exit_code == 1, res.output
+    assert (f"violation: sitemap-noindex [TR] site/sitemap.xml:{line}: sitemap lists {url}, a "
+            "professional-audience page that must not be indexed") in res.stdout
+    assert reported(res) == [("sitemap-noindex", f"site/sitemap.xml:{line}")]
+
+
+def test_sitemap_not_well_formed(run: Runner, site: Path) -> None:
+    edit(site / "site" / "sitemap.xml", "</urlset>", "</url>")
+    res = check(run, site, "--country", "CH")
+    assert res.exit_code == 1, res.output
+    assert re.search(r"^violation: sitemap-unparsable site/sitemap.xml:\d+: sitemap is not "
+                     r"well-formed XML", res.stdout, re.M), res.stdout
 
 
 def test_lang_attribute_tampered(run: Runner, site: Path) -> None:
@@ -455,6 +546,13 @@ HEADING_DE = "Wie ein Gerinnsel in einer tiefen Vene entsteht"
 CLAIM_DE = "Wie ein Gerinnsel entsteht: Heilung garantiert"
 
 
+def builtin_pattern(lang: str, word: str) -> str:
+    """The built-in pattern of ``lang`` that names ``word`` (as reports quote it)."""
+    from i18n.regulatory import default_claims
+
+    return next(p.pattern for p in default_claims()[lang] if word in p.pattern)
+
+
 def test_forbidden_claim_in_approved_german_translation(run: Runner, project: Path) -> None:
     po = project / "locales" / "de" / "LC_MESSAGES" / f"{DVT}.po"
     edit(po, f'msgstr "{HEADING_DE}"', f'msgstr "{CLAIM_DE}"')
@@ -469,8 +567,9 @@ def test_forbidden_claim_in_approved_german_translation(run: Runner, project: Pa
     where = f"locales/de/LC_MESSAGES/{DVT}.po:{start}"
     for cc in ("DE", "CH", "BE"):  # every country whose German pages use this entry
         assert (f"violation: claim-translation [{cc} de-{cc} {DVT}] {where}: approved "
-                "translation matches forbidden wording /\\bgarantier\\w*/") in res.stdout
-    assert f"    …{CLAIM_DE}…" in res.stdout
+                f"translation matches forbidden wording /{builtin_pattern('de', 'garantier')}/"
+                ) in res.stdout
+    assert f"\n    {CLAIM_DE}\n" in res.stdout
     _, data = check_json(run, project)
     claims = [f for f in violations(data) if f["code"] == "claim-translation"]
     assert {(f["country"], f["locale"], f["article"], f["path"], f["line"]) for f in claims} == {
@@ -478,6 +577,22 @@ def test_forbidden_claim_in_approved_german_translation(run: Runner, project: Pa
         for cc in ("DE", "CH", "BE")}
     assert all("garantiert" in f["snippet"] for f in claims)
     assert codes(data) == {"claim-translation"}
+
+
+def test_forbidden_claim_in_english_source(run: Runner, project: Path) -> None:
+    """English-language countries publish the source itself: it is checked like a translation."""
+    art = project / "source" / "articles" / "post-thrombotic-syndrome.md"
+    edit(art, "mobility, work and quality of life.",
+         "mobility, work and quality of life. Relief is guaranteed.")
+    line = line_of(art, "Studies report that roughly")  # the paragraph's first line
+    res = check(run, project)
+    assert res.exit_code == 1, res.output
+    pattern = builtin_pattern("en", "guarantee")
+    for cc in ("CA", "US"):
+        assert (f"violation: claim-source [{cc} en-{cc} post-thrombotic-syndrome] "
+                f"source/articles/post-thrombotic-syndrome.md:{line}: source text matches "
+                f"forbidden wording /{pattern}/") in res.stdout
+    assert {code for code, _ in reported(res)} == {"claim-source"}
 
 
 def test_forbidden_claim_in_unapproved_translation_is_not_published(run: Runner,
@@ -495,7 +610,7 @@ def test_forbidden_claim_in_rendered_page(run: Runner, site: Path) -> None:
     res = check(run, site, "--country", "DE")
     assert res.exit_code == 1, res.output
     assert (f"violation: claim-page [DE de-DE {DVT}] site/{rel}: rendered page matches "
-            "forbidden wording /\\bgarantier\\w*/") in res.stdout
+            f"forbidden wording /{builtin_pattern('de', 'garantier')}/") in res.stdout
     assert "Heilung garantiert" in res.stdout
     assert set(reported(res)) == {("claim-page", f"site/{rel}")}
 
