@@ -302,3 +302,31 @@ def test_a_torn_ledger_line_is_reported_and_the_next_approval_completes(
         assert healed.approved_hashes() >= approved
         assert len(healed.warnings) == 1 and "unreadable line" in healed.warnings[0]
         assert run(work, *args).stdout.splitlines()[-1].startswith("0 approved")
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
+    project: Path, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills up while a catalog is written: the old catalog stays, whole, with its
+    permissions; the command fails; the next run (disk freed) writes it, keeping the mode."""
+    import i18n.files
+
+    edit_articles(project, run)
+    po = project / f"locales/fr/LC_MESSAGES/{DVT}.po"
+    po.chmod(0o640)  # a team's choice of permissions survives rewrites
+    old = po.read_bytes()
+    real_fsync = os.fsync
+
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(i18n.files.os, "fsync", disk_full)
+    failed = run(project, "update")
+    assert failed.exit_code != 0
+    assert po.read_bytes() == old
+    assert not [p for p in project.rglob("*.tmp")], "a temporary file was left behind"
+    monkeypatch.setattr(i18n.files.os, "fsync", real_fsync)
+    assert run(project, "update").exit_code == 0
+    assert po.read_bytes() != old
+    assert po.stat().st_mode & 0o777 == 0o640
+    read_po(po)
