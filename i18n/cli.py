@@ -188,6 +188,9 @@ def render(project_dir: Path, country: str | None, preview: bool, out: Path | No
         f"({len(result.written)} files written, {len(result.unchanged)} unchanged"
         + (f", {len(result.removed)} stale pages removed" if result.removed else "") + ")"
     )
+    for rel in result.foreign:
+        click.echo(f"warning: {result.out / rel} was not written by a render (no manifest lists "
+                   "it); left untouched — `i18n check` reports it as a stray page", err=True)
     if strict and result.withheld_any:
         sys.exit(1)
 

@@ -908,6 +908,7 @@ class RenderResult:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)  # pages no render of ours wrote
     rendered_countries: set[str] = field(default_factory=set)
 
     def counts(self) -> tuple[int, int]:
@@ -974,11 +975,25 @@ def image_files(project: Project) -> dict[str, bytes]:
     return out
 
 
-def _stale(out: Path, expected: set[str]) -> list[Path]:
-    """Pages of an earlier render (``<cc>/<lang>/*.html``) that are not expected now."""
+def _previous_pages(out: Path) -> set[str]:
+    """Pages the previous render into ``out`` wrote, from its ``manifest.json``."""
+    try:
+        data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        return {str(p["path"]) for p in data.get("pages", []) if isinstance(p, dict)}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return set()
+
+
+def _stale(out: Path, expected: set[str]) -> tuple[list[Path], list[Path]]:
+    """(stale, foreign): pages of ``<cc>/<lang>/*.html`` that are not expected now, split
+    into those an earlier render wrote (its manifest lists them: removed, failing closed) and
+    those it did not (never deleted: they are someone else's files; ``i18n check`` reports
+    them as stray pages)."""
     stale: list[Path] = []
+    foreign: list[Path] = []
     if not out.is_dir():
-        return stale
+        return stale, foreign
+    ours = _previous_pages(out)
     for cdir in sorted(out.iterdir()):
         if not (cdir.is_dir() and COUNTRY_DIR_RE.fullmatch(cdir.name)):
             continue
@@ -988,8 +1003,8 @@ def _stale(out: Path, expected: set[str]) -> list[Path]:
             for page in sorted(ldir.iterdir()):
                 rel = f"{cdir.name}/{ldir.name}/{page.name}"
                 if page.is_file() and PAGE_RE.fullmatch(page.name) and rel not in expected:
-                    stale.append(page)
-    return stale
+                    (stale if rel in ours else foreign).append(page)
+    return stale, foreign
 
 
 def render_site(project: Project, *, out: Path | None = None, country: str | None = None,
@@ -1012,7 +1027,9 @@ def render_site(project: Project, *, out: Path | None = None, country: str | Non
             expected.add(f"{lp.folder}/index.html")
         expected.update(f"{lp.folder}/{s}.html" for s in lp.articles if plan.shown(lp, s))
     # fail closed: remove what is no longer published (in every country) before writing
-    for page in _stale(out, expected):
+    stale, foreign = _stale(out, expected)
+    result.foreign = [page.relative_to(out).as_posix() for page in foreign]
+    for page in stale:
         page.unlink()
         result.removed.append(page.relative_to(out).as_posix())
         for folder in (page.parent, page.parent.parent):
