@@ -19,14 +19,19 @@ import polib
 
 from i18n.catalogs import MergeStats, merge
 
-TERMS = (
-    "deep vein thrombosis clot anticoagulation compression stocking iliac femoral popliteal "
-    "calf thigh pelvis ultrasound venogram catheter sheath stent balloon thrombectomy embolism "
-    "swelling pain ulcer valve reflux obstruction symptom patient physician nurse hospital "
-    "treatment recovery risk bleeding dose tablet injection heparin warfarin apixaban "
-    "rivaroxaban pregnancy surgery travel immobility cancer smoking exercise walking elevation"
-).split()
-GLUE = "the a an of in on with for and or to may can is are be by after before when".split()
+TERMS = [
+    "deep", "vein", "thrombosis", "clot", "anticoagulation", "compression", "stocking", "iliac",
+    "femoral", "popliteal", "calf", "thigh", "pelvis", "ultrasound", "venogram", "catheter",
+    "sheath", "stent", "balloon", "thrombectomy", "embolism", "swelling", "pain", "ulcer", "valve",
+    "reflux", "obstruction", "symptom", "patient", "physician", "nurse", "hospital", "treatment",
+    "recovery", "risk", "bleeding", "dose", "tablet", "injection", "heparin", "warfarin",
+    "apixaban", "rivaroxaban", "pregnancy", "surgery", "travel", "immobility", "cancer", "smoking",
+    "exercise", "walking", "elevation",
+]
+GLUE = [
+    "the", "a", "an", "of", "in", "on", "with", "for", "and", "or", "to", "may", "can", "is",
+    "are", "be", "by", "after", "before", "when",
+]
 
 
 def vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
