@@ -218,6 +218,10 @@ def _claim_findings(project: Project, country: Country, articles: list[Article],
     for lang in country.languages:
         patterns = claim_patterns(country, lang)
         if not patterns:
+            out.append(Finding(WARNING, "claims-unchecked",
+                               f"no claim patterns for '{lang}' (none in the country file, none "
+                               "built in): its wording is not checked", country.code, lang,
+                               path=country.path, line=country.line("claims")))
             continue
         locale = country.locale(lang)
         tag = language_tag(locale)

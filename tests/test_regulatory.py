@@ -278,6 +278,31 @@ def test_missing_disclaimer_for_one_language(run: Runner, project: Path) -> None
     assert reported(res) == [("disclaimer-missing", f"source/countries/ch.yaml:{line}")]
 
 
+def test_published_pages_outlive_their_disclaimer(run: Runner, rendered: Path) -> None:
+    """Time passes after the render: pages still online with an expired disclaimer fail."""
+    res = check(run, rendered, "--country", "CH", "--today", "2027-09-02")
+    assert res.exit_code == 1, res.output
+    assert (f"violation: withheld-published [CH de-CH {DVT}] site/{CH_DE}: page is published "
+            "but the article is withheld: disclaimer CH-2026-003 expired on 2027-09-01"
+            ) in res.stdout
+    assert ("violation: withheld-published [CH fr-CH] site/ch/fr/index.html: index is published "
+            "but the locale is withheld: disclaimer CH-2026-004 expired on 2027-09-01"
+            ) in res.stdout
+    flagged = {where for code, where in reported(res) if code == "withheld-published"}
+    assert flagged == {f"site/{p['path']}" for p in manifest(rendered)["pages"]
+                       if p["country"] == "CH"}
+
+
+def test_disclaimer_not_yet_valid_is_a_warning(run: Runner, project: Path) -> None:
+    edit(ch_yaml(project), "approved_on: 2026-09-01\n    expires: 2027-09-01",
+         "approved_on: 2026-12-01\n    expires: 2027-09-01")
+    line = line_of(ch_yaml(project), "approved_on: 2026-12-01")
+    res = check(run, project, "--country", "CH")
+    assert res.exit_code == 0, res.output
+    assert (f"warning: disclaimer-not-yet-valid [CH de] source/countries/ch.yaml:{line}: "
+            "disclaimer CH-2026-003 (de) is approved only from 2026-12-01") in res.stdout
+
+
 def test_disclaimer_about_to_expire_is_a_warning(run: Runner, project: Path) -> None:
     # 2027-01-10 is 45 days after TODAY: inside the default 60-day window
     edit(ch_yaml(project), "CH-2026-004\n    approved_by: Regulatory Affairs Switzerland\n"
@@ -354,6 +379,22 @@ def test_product_unknown_to_a_country(run: Runner, project: Path) -> None:
     assert re.search(rf"violation: product-unknown \[CH\] source/countries/ch.yaml:{line}: "
                      r"product 'vertex' \(named by [a-z-]+(, [a-z-]+)*\) has no status in this "
                      r"country", res.stdout), res.stdout
+
+
+def test_language_without_claim_patterns_is_a_warning(run: Runner, project: Path) -> None:
+    """A language with no country patterns and no built-in list cannot be checked for claims:
+    the report says so rather than passing it silently."""
+    spec = (project / "source" / "countries" / "fr.yaml").read_text(encoding="utf-8")
+    spec = re.sub(r"(?m)^claims:\n(  .*\n)+", "", spec)
+    spec = spec.replace("code: FR", "code: LU").replace("name: France", "name: Luxembourg")
+    spec = spec.replace("languages: [fr]", "languages: [lb]").replace("\n  fr:\n", "\n  lb:\n")
+    spec = spec.replace('text: "', 'text: "Dës Informatioun ersetzt keng medezinesch Berodung. ')
+    (project / "source" / "countries" / "lu.yaml").write_text(spec, encoding="utf-8")
+    res = check(run, project, "--country", "LU")
+    assert res.exit_code == 0, res.output
+    assert ("warning: claims-unchecked [LU lb] source/countries/lu.yaml:1: no claim patterns for "
+            "'lb' (none in the country file, none built in): its wording is not checked"
+            ) in res.stdout
 
 
 # --- 3. rendered output -----------------------------------------------------------------------
@@ -479,6 +520,16 @@ def test_sitemap_not_well_formed(run: Runner, site: Path) -> None:
     assert res.exit_code == 1, res.output
     assert re.search(r"^violation: sitemap-unparsable site/sitemap.xml:\d+: sitemap is not "
                      r"well-formed XML", res.stdout, re.M), res.stdout
+
+
+def test_country_withdrawn_after_render(run: Runner, site: Path) -> None:
+    """A market is closed (its configuration removed) but its pages are still online."""
+    (site / "source" / "countries" / "sa.yaml").unlink()
+    res = check(run, site)
+    assert res.exit_code == 1, res.output
+    assert (f"violation: manifest-unknown-country site/manifest.json: manifest lists "
+            f"sa/ar/{DVT}.html for unknown country 'SA'") in res.stdout
+    assert {code for code, _ in reported(res)} == {"manifest-unknown-country"}
 
 
 def test_lang_attribute_tampered(run: Runner, site: Path) -> None:
@@ -907,4 +958,13 @@ def test_preview_site_is_a_violation(run: Runner, site: Path) -> None:
     assert res.exit_code == 1, res.output
     assert ("violation: preview-site site-preview/manifest.json: site-preview is a preview "
             "render (drafts included), not a publish render") in res.stdout
+    # the auditors' report shows it among the site-wide findings
+    out = site / "report.html"
+    res = check(run, site, "--site", str(site / "site-preview"), "--country", "CH",
+                "--format", "html", "--out", str(out))
+    assert res.exit_code == 1
+    doc = lxml.html.document_fromstring(out.read_text(encoding="utf-8"))
+    general = [li.text_content() for li in doc.iter("li") if li.get("class") == "violation"
+               and li.getparent().getparent().tag == "body"]
+    assert len(general) == 1 and "preview-site" in general[0]
 
