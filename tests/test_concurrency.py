@@ -31,7 +31,7 @@ def start(project: Path, *args: str, env: dict[str, str] | None = None) -> subpr
     return subprocess.Popen(
         [sys.executable, "-m", "i18n.cli", cmd, "--project", str(project), *rest],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, **(env or {})},
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("I18N_")}, **(env or {})},
     )
 
 
