@@ -340,10 +340,14 @@ def _site_findings(project: Project, site: Path, manifest: dict[str, Any] | None
         rel = page["path"]
         cc = page["country"]
         tag = page["locale"]
-        safe = not Path(rel).is_absolute() and ".." not in Path(rel).parts and "\\" not in rel
-        if safe:
-            listed.add(rel)
+        twice = rel in listed
+        listed.add(rel)  # a path that leaves the site never equals a page found on disk
         if only and cc != only:
+            continue
+        if twice:
+            general.append(Finding(VIOLATION, "manifest-duplicate",
+                                   f"manifest lists {rel} more than once",
+                                   path=f"{shown}/manifest.json"))
             continue
         country = by_country.get(cc)
         result = results.get(cc)
