@@ -42,6 +42,11 @@ def fail_clearly(func: F) -> F:
         except I18nError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
+        except OSError as exc:  # disk full, permissions: the write was atomic, nothing is torn
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}; nothing was half-written, "
+                       "fix the cause and run the command again", err=True)
+            sys.exit(2)
 
     return wrapper
 
