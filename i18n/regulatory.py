@@ -335,6 +335,7 @@ def _site_findings(project: Project, site: Path, manifest: dict[str, Any] | None
         return out
 
     on_disk = set(_site_pages(site))
+    locales = {p["path"]: p["locale"] for p in manifest["pages"]}
     listed: set[str] = set()
     for page in manifest["pages"]:
         rel = page["path"]
@@ -372,7 +373,7 @@ def _site_findings(project: Project, site: Path, manifest: dict[str, Any] | None
         else:
             result.pages.append(rel)
             problems += _page_problems(project, site, page, country, lp, plan,
-                                       approved(lp.locale))
+                                       approved(lp.locale), locales)
         for code, message, snippet in problems:
             where = f"{shown}/manifest.json" if code.startswith("manifest") else f"{shown}/{rel}"
             result.findings.append(Finding(VIOLATION, code, message, cc, tag, slug, where, None,
@@ -437,8 +438,10 @@ def _sitemap_findings(project: Project, site: Path, by_country: dict[str, Countr
 
 
 def _page_problems(project: Project, site: Path, page: dict[str, Any], country: Country,
-                   lp: Any, plan: Any, valid: set[str]) -> list[tuple[str, str, str | None]]:
-    """(code, message, snippet) for everything wrong with one published page."""
+                   lp: Any, plan: Any, valid: set[str],
+                   locales: dict[str, str]) -> list[tuple[str, str, str | None]]:
+    """(code, message, snippet) for everything wrong with one published page; ``valid`` are
+    the locale's approved hashes, ``locales`` the language tag of each page of the manifest."""
     out: list[tuple[str, str, str | None]] = []
     rel = page["path"]
     slug = page.get("article")
@@ -507,6 +510,10 @@ def _page_problems(project: Project, site: Path, page: dict[str, Any], country: 
         if target is None or not (site / target).is_file():
             out.append(("hreflang-broken", f"hreflang {hreflang} points to {href}, which is not "
                         "a page of this site", None))
+        elif (target in locales and hreflang.lower() != "x-default"
+              and hreflang.lower() != locales[target].lower()):
+            out.append(("hreflang-wrong", f"hreflang {hreflang} points to {href}, a "
+                        f"{locales[target]} page", None))
     # forbidden wording in what a reader or a search engine sees; the disclaimer is approved
     # regulatory text (it may say "no result can be guaranteed") and is left out
     for pat, snippet in find_claims(_published_text(doc), claim_patterns(country, lp.language)):

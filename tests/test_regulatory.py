@@ -502,6 +502,17 @@ def test_language_switch_target_removed(run: Runner, site: Path) -> None:
             f"to ../it/{DVT}.html, which is not a page of this site") in res.stdout
 
 
+def test_hreflang_names_the_wrong_language(run: Runner, site: Path) -> None:
+    """An alternate must be the language it claims: search engines serve it by that tag."""
+    edit(page(site, CH_DE), f'hreflang="fr-FR" href="https://www.invamed.example/fr/fr/{DVT}.html"',
+         f'hreflang="fr-FR" href="https://www.invamed.example/be/fr/{DVT}.html"')
+    res = check(run, site, "--country", "CH")
+    assert res.exit_code == 1, res.output
+    assert (f"violation: hreflang-wrong [CH de-CH {DVT}] site/{CH_DE}: hreflang fr-FR points to "
+            f"https://www.invamed.example/be/fr/{DVT}.html, a fr-BE page") in res.stdout
+    assert reported(res) == [("hreflang-wrong", f"site/{CH_DE}")]
+
+
 def test_sitemap_lists_a_professional_page(run: Runner, site: Path) -> None:
     """Professional-audience pages are noindex: offering one to search engines is a violation."""
     url = f"https://www.invamed.example/tr/tr/{DVT}.html"
