@@ -1212,12 +1212,13 @@ class Counts:
         return d
 
 
-def catalog_counts(po: polib.POFile, ledger: Ledger) -> Counts:
-    """Count entries by state, as msgfmt does: a fuzzy entry is not translated."""
+def catalog_counts(po: polib.POFile, ledger: Ledger, catalog: str | None = None) -> Counts:
+    """Count entries by state, as msgfmt does: a fuzzy entry is not translated.
+    ``catalog`` names the catalog (the domain) whose approvals count."""
     from .review import entry_state
 
-    approved = ledger.approved_hashes()
-    rejected = set(ledger.latest("rejected"))
+    approved = ledger.approved_hashes(catalog)
+    rejected = set(ledger.latest("rejected", catalog))
     counts = Counts()
     for entry in po:
         if entry.obsolete or not entry.msgid:
@@ -1237,6 +1238,6 @@ def status(project: Project) -> dict[str, dict[str, Counts]]:
         per: dict[str, Counts] = {}
         folder = project.locales_dir / locale / "LC_MESSAGES"
         for path in sorted(folder.glob("*.po")):
-            per[path.stem] = catalog_counts(read_po(path, project.rel(path)), ledger)
+            per[path.stem] = catalog_counts(read_po(path, project.rel(path)), ledger, path.stem)
         out[locale] = per
     return out

@@ -232,7 +232,8 @@ class CatalogStore:
     def __init__(self, project: Project) -> None:
         self.project = project
         self._po: dict[tuple[str, str], polib.POFile | None] = {}
-        self._approved: dict[str, set[str]] = {}
+        self._ledgers: dict[str, Ledger] = {}
+        self._approved: dict[tuple[str, str], set[str]] = {}
         self._resolved: dict[tuple[str, str], dict[Key, Resolved]] = {}
         self._links: dict[tuple[str, str], list[str]] = {}
 
@@ -250,12 +251,16 @@ class CatalogStore:
             self._po[key] = read_po(path, self.project.rel(path)) if path.is_file() else None
         return self._po[key]
 
-    def approved(self, locale: str) -> set[str]:
-        if locale not in self._approved:
+    def approved(self, locale: str, domain: str) -> set[str]:
+        """Hashes approved for ``domain`` (an article or the site) in ``locale``'s ledger."""
+        if locale not in self._ledgers:
             ledger = Ledger.read(self.project.ledger_path(locale))
             ledger.report()
-            self._approved[locale] = ledger.approved_hashes()
-        return self._approved[locale]
+            self._ledgers[locale] = ledger
+        key = (locale, domain)
+        if key not in self._approved:
+            self._approved[key] = self._ledgers[locale].approved_hashes(domain)
+        return self._approved[key]
 
     def resolve(self, locale: str, domain: str) -> dict[Key, Resolved]:
         """``{(msgctxt, msgid): Resolved}`` for ``locale`` (``de_CH`` -> de_CH, then de)."""
@@ -269,7 +274,7 @@ class CatalogStore:
             if po is None:
                 continue
             plural = _plural_function(loc)
-            approved = self.approved(loc)
+            approved = self.approved(loc, domain)
             for entry in po:
                 if entry.obsolete or not entry.msgid:
                     continue

@@ -113,21 +113,31 @@ class Ledger:
             ledger.events.append(event)
         return ledger
 
-    def approved_hashes(self) -> set[str]:
-        """Hashes whose latest approve/reject/revoke event is an approval."""
+    def approved_hashes(self, catalog: str | None = None) -> set[str]:
+        """Hashes whose latest approve/reject/revoke event is an approval.
+
+        With ``catalog``, only that catalog's events count: an approval is a decision about a
+        text in its context (an article), so the same sentence approved in one article is not
+        approved in another until a reviewer has seen it there.
+        """
         last: dict[str, str] = {}
-        for ev in self.events:
+        for ev in self._events(catalog):
             if ev.get("event") in ("approved", "rejected", "revoked") and ev.get("hash"):
                 last[ev["hash"]] = ev["event"]
         return {h for h, kind in last.items() if kind == "approved"}
 
-    def latest(self, kind: str) -> dict[str, dict[str, Any]]:
-        """The latest event of ``kind`` for each hash."""
+    def latest(self, kind: str, catalog: str | None = None) -> dict[str, dict[str, Any]]:
+        """The latest event of ``kind`` for each hash (of ``catalog`` only, when given)."""
         out: dict[str, dict[str, Any]] = {}
-        for ev in self.events:
+        for ev in self._events(catalog):
             if ev.get("event") == kind and ev.get("hash"):
                 out[ev["hash"]] = ev
         return out
+
+    def _events(self, catalog: str | None) -> list[dict[str, Any]]:
+        if catalog is None:
+            return self.events
+        return [ev for ev in self.events if ev.get("catalog") == catalog]
 
     def append(self, events: Iterable[dict[str, Any]]) -> int:
         """Append events durably (one JSON object a line, fsync'd). A torn last line left by
@@ -378,13 +388,13 @@ class LocaleReview:
 
     def items(self, catalog: str | None = None) -> list[Item]:
         """Every live entry, in catalog order, with state, reason and QA findings."""
-        approvals = self.ledger.latest("approved")
-        approved = self.ledger.approved_hashes()
-        rejections = self.ledger.latest("rejected")
-        drafted = self.ledger.latest("drafted")
         out = []
         cats = [self.catalog(catalog)] if catalog else self.catalogs
         for cat in cats:
+            approvals = self.ledger.latest("approved", cat.name)
+            approved = self.ledger.approved_hashes(cat.name)
+            rejections = self.ledger.latest("rejected", cat.name)
+            drafted = self.ledger.latest("drafted", cat.name)
             for entry in cat.po:
                 if entry.obsolete or not entry.msgid:
                     continue
@@ -425,7 +435,9 @@ class LocaleReview:
         if override is not None and not override.strip():
             raise I18nError("--override needs a reason")
         report = ApprovalReport()
-        self_review = {c.name for c in self.catalogs if _same_person(reviewer, c.last_translator)}
+        touched = {item.catalog for item in items}
+        self_review = {c.name for c in self.catalogs
+                       if c.name in touched and _same_person(reviewer, c.last_translator)}
         report.self_review = sorted(self_review)
         events = []
         now = utc_now()

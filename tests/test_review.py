@@ -395,8 +395,10 @@ def test_draft_reason_from_ledger_event_and_comment(sv: Path, run) -> None:
     edit(sv, machine_draft)
     items = queue(run, sv, "--article", SLUG)
     path = sv / "locales" / LOC / "approvals.jsonl"
-    events = [{"event": "drafted", "hash": items[0]["hash"], "provider": "libre"},
-              {"event": "drafted", "hash": items[1]["hash"], "provider": "memory"}]
+    events = [{"event": "drafted", "hash": items[0]["hash"], "provider": "libre",
+               "catalog": SLUG},
+              {"event": "drafted", "hash": items[1]["hash"], "provider": "memory",
+               "catalog": SLUG}]
     path.write_text("".join(json.dumps(e) + "\n" for e in events), "utf-8")
     reasons = [i["reason"] for i in queue(run, sv, "--article", SLUG)]
     assert reasons[:3] == ["machine (libre)", "memory", "machine (pseudo)"]
@@ -573,3 +575,15 @@ def test_status_html_is_a_page(sv: Path, run) -> None:
     cells = [t for t, _ in page.tags if t == "td"]
     assert cells and "approved" in "".join(page.text)
     assert f"{live(sv)}" in "".join(page.text)
+
+
+def test_an_approval_holds_only_in_the_catalog_where_it_was_given(sv: Path, run) -> None:
+    """The same sentence approved in one article is not approved in another: a reviewer
+    signs off a text in its context. The ledger event names its catalog."""
+    total = edit(sv, human)
+    ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, "--article", SLUG)
+    other = sv / "locales" / LOC / "LC_MESSAGES" / "copy-of-article.po"
+    other.write_bytes(po_path(sv).read_bytes())
+    c = json.loads(ok(run, sv, "status", "--format", "json"))[LOC]
+    assert c[SLUG]["approved"] == total
+    assert (c["copy-of-article"]["approved"], c["copy-of-article"]["translated"]) == (0, total)
