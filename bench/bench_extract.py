@@ -1,0 +1,145 @@
+"""Benchmark 2: extracting a real Markdown corpus to gettext.
+
+The corpus: every ``.md`` file in the sdists of a few Markdown-heavy projects (documentation
+written by people: hatch, pip, black, pymdown-extensions, Python-Markdown). For i18n each file
+becomes ``source/articles/<slug>.md`` with generated front matter (slug, and the first
+heading as title); the peers get the original files.
+
+Sides, in turn (A B A B ...), each a fresh process:
+
+- ``i18n extract`` (CLI), and the library call in a worker (bench/extract_worker.py), from
+  nothing (no earlier POT files) every run;
+- mdpo's ``md2po`` (md4c parser) writing one PO file for the whole corpus;
+- a bare markdown-it-py parse of the same files (no extraction, no output): the floor.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+import tarfile
+from pathlib import Path
+from typing import Any
+
+from bench_merge import i18n_script
+from common import (
+    BENCH,
+    MARKDOWN_SDISTS,
+    WORK,
+    alternate,
+    download,
+    fmt_ratio,
+    fmt_s,
+    log,
+    median,
+    peer_venv,
+    run_process,
+)
+
+HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def corpus() -> tuple[Path, Path, dict[str, int]]:
+    """(project folder for i18n, flat folder of the original files for the peers, stats)."""
+    base = WORK / "extract"
+    project, flat = base / "project", base / "corpus"
+    stats_file = base / "stats.json"
+    if stats_file.is_file():
+        return project, flat, json.loads(stats_file.read_text())
+    shutil.rmtree(base, ignore_errors=True)
+    articles = project / "source" / "articles"
+    articles.mkdir(parents=True)
+    (project / "source" / "countries").mkdir(parents=True)
+    flat.mkdir(parents=True)
+    files = words = 0
+    for spec in MARKDOWN_SDISTS:
+        sdist = download(spec, sdist=True)
+        package = spec.split("==")[0]
+        with tarfile.open(sdist) as tar:
+            for member in sorted(tar.getmembers(), key=lambda m: m.name):
+                if not (member.isfile() and member.name.endswith(".md")):
+                    continue
+                raw = tar.extractfile(member)
+                if raw is None:
+                    continue
+                text = raw.read().decode("utf-8", "replace").replace("\r\n", "\n")
+                inner = member.name.split("/", 1)[1] if "/" in member.name else member.name
+                slug = re.sub(r"[^a-z0-9]+", "-", f"{package}-{inner[:-3]}".lower()).strip("-")
+                heading = HEADING.search(text)
+                title = heading.group(1) if heading else Path(inner).stem
+                front = f"---\nslug: {slug}\ntitle: {json.dumps(title)}\n---\n"
+                (articles / f"{slug}.md").write_text(front + text, encoding="utf-8")
+                (flat / f"{slug}.md").write_text(text, encoding="utf-8")
+                files += 1
+                words += len(text.split())
+    stats = {"files": files, "words": words}
+    stats_file.write_text(json.dumps(stats))
+    return project, flat, stats
+
+
+def run(repeat: int) -> dict[str, Any]:
+    venv = peer_venv()
+    project, flat, stats = corpus()
+    pot_dir = project / "locales" / "templates"
+    mdpo_out = WORK / "extract" / "mdpo.po"
+
+    def fresh() -> None:
+        shutil.rmtree(pot_dir, ignore_errors=True)
+
+    def cli() -> Any:
+        fresh()
+        return run_process([i18n_script(), "extract", "--project", str(project)])
+
+    def library() -> Any:
+        fresh()
+        return run_process([sys.executable, str(BENCH / "extract_worker.py"), "ours",
+                            str(project)])
+
+    def mdpo() -> Any:
+        mdpo_out.unlink(missing_ok=True)
+        return run_process([str(venv / "md2po"), str(flat / "*.md"), "--quiet", "--save",
+                            "--po-filepath", str(mdpo_out)])
+
+    def parse() -> Any:
+        return run_process([sys.executable, str(BENCH / "extract_worker.py"), "parse",
+                            str(flat)])
+
+    log(f"extract: {stats['files']} files, {stats['words']:,} words, x{repeat} (A B A B) ...")
+    runs = alternate({"i18n extract (CLI)": cli, "i18n (library)": library,
+                      "mdpo md2po": mdpo, "markdown-it-py parse only": parse}, repeat)
+    entries = sum(len(p.read_text(encoding="utf-8").split("\nmsgid ")) - 2
+                  for p in pot_dir.glob("*.pot"))
+    mdpo_entries = len(mdpo_out.read_text(encoding="utf-8").split("\nmsgid ")) - 2
+    out: dict[str, Any] = {"corpus": stats, "entries": {"i18n": entries, "mdpo": mdpo_entries},
+                           "sides": {}}
+    for name, rs in runs.items():
+        out["sides"][name] = {
+            "wall": median([r.wall for r in rs]),
+            "walls": [round(r.wall, 3) for r in rs],
+            "cpu": median([r.cpu for r in rs]),
+            "rss_mb": max(r.rss_mb for r in rs),
+            "call": median([r.extra["call"] for r in rs]) if "call" in rs[0].extra else None,
+        }
+    print_table(out)
+    return out
+
+
+def print_table(out: dict[str, Any]) -> None:
+    s = out["sides"]
+    print(f"\n### Extraction: {out['corpus']['files']} Markdown files, "
+          f"{out['corpus']['words']:,} words (i18n: {out['entries']['i18n']:,} entries in "
+          f"{out['corpus']['files'] + 1} POT files; mdpo: {out['entries']['mdpo']:,} in one "
+          "PO file)\n")
+    print("| side | wall (median) | CPU | peak RSS | vs mdpo | vs bare parse |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    mdpo, floor = s["mdpo md2po"]["wall"], s["markdown-it-py parse only"]["wall"]
+    for name, r in s.items():
+        wall = fmt_s(r["wall"]) + (f" (call {fmt_s(r['call'])})" if r["call"] else "")
+        print(f"| {name} | {wall} | {fmt_s(r['cpu'])} | {r['rss_mb']:.0f} MiB "
+              f"| {fmt_ratio(r['wall'], mdpo)} | {fmt_ratio(r['wall'], floor)} |")
+    lib, bare = s["i18n (library)"]["call"], s["markdown-it-py parse only"]["call"]
+    if lib and bare:
+        print(f"\nIn-process (imports excluded): i18n extract {fmt_s(lib)}, bare parse "
+              f"{fmt_s(bare)}: {lib / bare:.2f}×")

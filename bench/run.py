@@ -1,0 +1,64 @@
+"""Run the benchmarks against their peers and print the tables (Markdown).
+
+    python bench/run.py                      # all of them
+    python bench/run.py merge extract        # some of them
+    python bench/run.py --repeat 5 --sizes 3000,10000,30000 --babel-repeat 3
+
+Data and peers are fetched at run time into bench/.cache/ (git-ignored): Django's wheel and
+the sdists of Markdown-heavy packages via ``pip download --no-deps``, Babel, mdpo and Sphinx
+into a throwaway venv. Results are also saved as JSON in bench/.cache/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from common import machine, save_result
+
+BENCHES = ("merge", "extract", "render", "mt", "noop")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("benches", nargs="*", choices=[*BENCHES, []], default=[])
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per side (median)")
+    parser.add_argument("--sizes", default="3000,10000,30000", help="merge: catalog sizes")
+    parser.add_argument("--babel-repeat", type=int, default=3,
+                        help="merge: runs of pybabel update (each takes up to minutes)")
+    parser.add_argument("--no-babel", action="store_true", help="merge: skip pybabel")
+    parser.add_argument("--articles", type=int, default=40, help="render: articles")
+    parser.add_argument("--countries", type=int, default=10, help="render: countries")
+    args = parser.parse_args()
+    chosen = args.benches or list(BENCHES)
+    print(f"Machine: {machine()}  \nDate: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC  \n"
+          f"Command: `python bench/run.py {' '.join(sys.argv[1:])}`".rstrip())
+    for name in chosen:
+        if name == "merge":
+            import bench_merge
+
+            sizes = tuple(int(s) for s in args.sizes.split(","))
+            save_result("merge", bench_merge.run(sizes, args.repeat, args.babel_repeat,
+                                                 not args.no_babel))
+        elif name == "extract":
+            import bench_extract
+
+            save_result("extract", bench_extract.run(args.repeat))
+        elif name == "render":
+            import bench_render
+
+            save_result("render", bench_render.run(args.repeat, args.articles, args.countries))
+        elif name == "mt":
+            import bench_mt
+
+            save_result("mt", bench_mt.run())
+        elif name == "noop":
+            import bench_noop
+
+            save_result("noop", bench_noop.run(args.repeat))
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
