@@ -8,7 +8,7 @@
 
 import sys
 
-from i18n.cli import cli
+from i18n.cli import render
 
 if __name__ == "__main__":
-    sys.exit(cli(["render", *sys.argv[1:]], prog_name="render.py"))
+    sys.exit(render.main(args=sys.argv[1:], prog_name="render.py"))

@@ -144,12 +144,13 @@ def status(project_dir: Path, fmt: str) -> None:
     table = Table(title="Translation status")
     for col in ("locale", "catalog", "untranslated", "draft", "rejected", "translated",
                 "approved", "total", "approved %"):
-        table.add_column(col, justify="right" if col not in ("locale", "catalog") else "left")
+        table.add_column(col, justify="right" if col not in ("locale", "catalog") else "left",
+                         no_wrap=col == "catalog")
     for loc, dom, c in rows:
         pct = f"{100 * c.approved / c.total:.0f}%" if c.total else "-"
         style = "bold" if dom == "(all)" else None
         table.add_row(loc, dom, *(str(v) for v in c.as_dict().values()), pct, style=style)
-    Console(width=120).print(table)
+    Console(width=140).print(table)
 
 
 @cli.command()
@@ -333,7 +334,7 @@ def approve(project_dir: Path, locale: str, reviewer: str, ids: tuple[str, ...],
         click.echo(f"refused {item.id} {item.catalog}: {why}", err=True)
     click.echo(
         f"{len(report.approved)} approved, {len(report.already)} already approved, "
-        f"{len(report.refused)} refused, {len(report.skipped)} not translated"
+        f"{len(report.refused)} refused, {len(report.skipped)} not ready (draft or untranslated)"
     )
     if report.refused:
         sys.exit(1)
