@@ -51,7 +51,7 @@ from markupsafe import Markup, escape
 
 from .articles import Article, load_articles, markdown, translate_tokens
 from .catalogs import SITE_DOMAIN, read_po, site_pot
-from .countries import Country, Disclaimer, find_country, load_countries
+from .countries import Country, Disclaimer, find_country, load_countries, load_glossary
 from .errors import I18nError
 from .files import atomic_write, inside
 from .project import Project, fallback_chain, language_tag
@@ -597,6 +597,7 @@ class Pages:
             "form-action 'none'",
         ])
         self.brand = str(project.config.get("project_name", "Articles"))
+        self.brands = load_glossary(project).do_not_translate
 
     # -- shared context
 
@@ -729,6 +730,10 @@ class Pages:
                 "last_modified": self._date(lp, updated),
                 "body": self._body(lp, ap),
                 "related": related,
+                "registrations": [
+                    {"product": isolate(name, lp.rtl), "number": isolate(number, lp.rtl)}
+                    for name, number in registrations(art, lp.country, self.brands)
+                ],
             },
             "disclaimer": self._disclaimer(lp),
         }
@@ -782,6 +787,20 @@ class Pages:
         }
         SiteStrings(None, self.plan.preview).install(self.env)
         return self.templates["root"].render(ctx)
+
+
+def registrations(article: Article, country: Country,
+                  brands: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """(product name, registration number) of the products the article names that carry a
+    registration or authorization number in ``country`` (510(k), ANVISA, SFDA MDMA, ...).
+    The name is the glossary's do-not-translate spelling when it has one (``Mantis``)."""
+    spelled = {b.casefold(): b for b in brands}
+    out = []
+    for pid in article.products:
+        product = country.products.get(pid)
+        if product is not None and product.registration:
+            out.append((spelled.get(pid.casefold(), pid.title()), product.registration))
+    return out
 
 
 def language_name(language: str) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
+import lxml.html
 import polib
 from conftest import REPO, Runner
 
@@ -567,3 +568,17 @@ def test_article_images_are_copied_and_linked_relative_to_the_page(project: Path
     page = (site / "us/en/mechanical-thrombectomy-for-dvt.html").read_text()
     assert f'src="../../images/{svg}"' in page
     assert (site / "us/en" / f"../../images/{svg}").resolve().is_file()
+
+
+def test_registration_numbers_of_named_products_are_shown_where_the_market_has_them(
+        project: Path, run: Runner) -> None:
+    assert run(project, "render", "--country", "US").exit_code == 0
+    assert run(project, "render", "--country", "DE").exit_code == 0
+    us = lxml.html.parse(str(project / f"site/us/en/{MT}.html")).getroot()
+    spans = us.xpath("//aside[@class='disclaimer']/p[@class='registrations']/span")
+    regs = [" ".join(s.text_content().split()) for s in spans]
+    assert regs == ["Mantis: registration no. K253187"]  # us.yaml: mantis K253187
+    dvt = lxml.html.parse(str(project / f"site/us/en/{DVT}.html")).getroot()
+    assert dvt.xpath("//p[@class='registrations']") == []  # names no product
+    de = (project / f"site/de/de/{MT}.html").read_text()
+    assert 'class="registrations"' not in de  # Germany: CE marking, no national number
