@@ -539,19 +539,7 @@ def article_files(root: Path) -> list[Path]:
 
 def load_articles(root: Path) -> list[Article]:
     """Every article of the project, in slug order; cross-article rules checked."""
-    articles = [load_article(f, root) for f in article_files(root)]
-    seen: dict[str, str] = {}
-    for art in articles:
-        key = art.slug.casefold()
-        if key in seen:
-            raise I18nError(f"duplicate slug '{art.slug}' (also in {seen[key]})", art.path, 2)
-        seen[key] = art.path
-    for art in articles:
-        for i, rel in enumerate(art.related):
-            if rel not in seen:
-                raise I18nError(f"related article '{rel}' does not exist", art.path,
-                                art.meta_lines.get(("related", str(i)), 2))
-    return articles
+    return check_articles([load_article(f, root) for f in article_files(root)])
 
 
 # --- rendering with translated text -------------------------------------------------------
@@ -620,3 +608,20 @@ def render_source_html(article: Article) -> str:
             tokens[i] = copy.copy(tok)
             tokens[i].children = list(_neutralize_html(tok.children))
     return _MD.renderer.render(tokens, _MD.options, article.env)
+
+
+def check_articles(articles: list[Article]) -> list[Article]:
+    """The rules across articles (unique slugs, related articles that exist); ``articles``
+    back when they hold. Shared by :func:`load_articles` and extraction's parallel loader."""
+    seen: dict[str, str] = {}
+    for art in articles:
+        key = art.slug.casefold()
+        if key in seen:
+            raise I18nError(f"duplicate slug '{art.slug}' (also in {seen[key]})", art.path, 2)
+        seen[key] = art.path
+    for art in articles:
+        for i, rel in enumerate(art.related):
+            if rel not in seen:
+                raise I18nError(f"related article '{rel}' does not exist", art.path,
+                                art.meta_lines.get(("related", str(i)), 2))
+    return articles

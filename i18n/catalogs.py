@@ -798,24 +798,91 @@ class WriteReport:
 def extract(project: Project) -> WriteReport:
     """Articles and templates -> ``locales/templates/*.pot``. Everything is parsed and
     validated before the first file is written, so bad input changes nothing."""
-    from .articles import load_articles
+    from .articles import article_files, load_articles
 
-    articles = load_articles(project.root)
-    pots = [(a.slug, article_pot(project, a)) for a in articles]
-    pots.append((SITE_DOMAIN, site_pot(project)))
+    files = article_files(project.root)
+    if _parallel_workers(len(files)) > 1:
+        texts = _article_pot_texts_parallel(project, files)
+    else:
+        texts = [(a.slug, _pot_text(project, a)) for a in load_articles(project.root)]
+    site = site_pot(project)
+    texts.append((SITE_DOMAIN, po_text(_with_date(site, project.pot_path(SITE_DOMAIN)))))
     report = WriteReport()
     keep = set()
-    for domain, pot in pots:
+    for domain, text in texts:
         path = project.pot_path(domain)
         keep.add(path.name)
-        _with_date(pot, path)
-        report.record(project.rel(path), write_po(path, pot))
+        report.record(project.rel(path), atomic_write(path, text))
     if project.pot_dir.is_dir():
         for stale in sorted(project.pot_dir.glob("*.pot")):
             if stale.name not in keep:
                 stale.unlink()
                 report.removed.append(project.rel(stale))
     return report
+
+
+def _pot_text(project: Project, article: Article) -> str:
+    return po_text(_with_date(article_pot(project, article), project.pot_path(article.slug)))
+
+
+# Parsing Markdown is most of an extraction: with many articles it runs in forked worker
+# processes (one per core, as the render does per country), each returning finished POT
+# texts and the article without its token stream. Errors are raised in file order, and the
+# rules across articles are checked as load_articles checks them, so the result is the same.
+_PARALLEL_MIN_ARTICLES = 24
+_FORKED_PROJECT: Project | None = None
+
+
+def _parallel_workers(count: int) -> int:
+    import multiprocessing as mp
+
+    if count < _PARALLEL_MIN_ARTICLES or "fork" not in mp.get_all_start_methods():
+        return 1
+    return min(os.cpu_count() or 1, count // (_PARALLEL_MIN_ARTICLES // 2))
+
+
+def _load_and_template(files: list[Path]) -> list[tuple[object, str | None]]:
+    """In a forked worker: (article without tokens, POT text) or (error fields, None)."""
+    import dataclasses
+
+    from .articles import load_article
+
+    project = _FORKED_PROJECT
+    assert project is not None
+    done: list[tuple[object, str | None]] = []
+    for file in files:
+        try:
+            article = load_article(file, project.root)
+            text = _pot_text(project, article)
+        except I18nError as exc:
+            done.append(((exc.message, exc.path, exc.line), None))
+            return done  # later files of this chunk cannot change the first error
+        done.append((dataclasses.replace(article, tokens=[], env={}, block_segments={}), text))
+    return done
+
+
+def _article_pot_texts_parallel(project: Project, files: list[Path]) -> list[tuple[str, str]]:
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .articles import check_articles
+
+    global _FORKED_PROJECT
+    workers = _parallel_workers(len(files))
+    size = -(-len(files) // (workers * 4))  # a few chunks per worker, for balance
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    _FORKED_PROJECT = project
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            results = [item for part in pool.map(_load_and_template, chunks) for item in part]
+    finally:
+        _FORKED_PROJECT = None
+    for article, text in results:
+        if text is None:
+            message, path, line = article  # type: ignore[misc]
+            raise I18nError(message, path, line)
+    check_articles([a for a, _ in results])  # type: ignore[misc]
+    return [(a.slug, text) for a, text in results if text is not None]  # type: ignore[attr-defined]
 
 
 # --- update (msgmerge semantics) ----------------------------------------------------------
