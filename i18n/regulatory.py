@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib import resources
@@ -20,6 +21,7 @@ import lxml.etree
 import lxml.html
 
 from .articles import Article, load_articles
+from .catalogs import SITE_DOMAIN
 from .countries import Country, load_countries
 from .errors import I18nError
 from .files import load_yaml
@@ -211,8 +213,6 @@ def _copied_disclaimers(countries: list[Country]) -> list[Finding]:
 
 def _claim_findings(project: Project, country: Country, articles: list[Article],
                     store: Any) -> list[Finding]:
-    from .catalogs import SITE_DOMAIN
-
     out: list[Finding] = []
     shown: dict[str, str] = {}  # catalog ("de/site") -> its path as shown
     for lang in country.languages:
@@ -324,15 +324,20 @@ def _site_findings(project: Project, site: Path, manifest: dict[str, Any] | None
                                path=f"{shown}/manifest.json"))
     by_country = {c.code: c for c in countries}
     plans = {(lp.country.code, lp.tag): lp for lp in plan.locales}
-    ledgers: dict[str, set[str]] = {}
+    ledgers: dict[str, Ledger] = {}
+    approvals: dict[tuple[str, str], set[str]] = {}
 
-    def approved(locale: str) -> set[str]:
-        out: set[str] = set()
-        for loc in fallback_chain(locale):
-            if loc not in ledgers:
-                ledgers[loc] = Ledger.read(project.ledger_path(loc)).approved_hashes()
-            out |= ledgers[loc]
-        return out
+    def approved(locale: str, catalog: str) -> set[str]:
+        """Hashes approved for ``catalog`` (an article, or the site) along the locale's chain:
+        an approval holds in the catalog where it was given."""
+        if (locale, catalog) not in approvals:
+            out: set[str] = set()
+            for loc in fallback_chain(locale):
+                if loc not in ledgers:
+                    ledgers[loc] = Ledger.read(project.ledger_path(loc))
+                out |= ledgers[loc].approved_hashes(catalog)
+            approvals[locale, catalog] = out
+        return approvals[locale, catalog]
 
     on_disk = set(_site_pages(site))
     locales = {p["path"]: p["locale"] for p in manifest["pages"]}
@@ -372,8 +377,8 @@ def _site_findings(project: Project, site: Path, manifest: dict[str, Any] | None
                              None))
         else:
             result.pages.append(rel)
-            problems += _page_problems(project, site, page, country, lp, plan,
-                                       approved(lp.locale), locales)
+            problems += _page_problems(project, site, page, country, lp, plan, approved,
+                                       locales)
         for code, message, snippet in problems:
             where = f"{shown}/manifest.json" if code.startswith("manifest") else f"{shown}/{rel}"
             result.findings.append(Finding(VIOLATION, code, message, cc, tag, slug, where, None,
@@ -438,10 +443,11 @@ def _sitemap_findings(project: Project, site: Path, by_country: dict[str, Countr
 
 
 def _page_problems(project: Project, site: Path, page: dict[str, Any], country: Country,
-                   lp: Any, plan: Any, valid: set[str],
+                   lp: Any, plan: Any, approved: Callable[[str, str], set[str]],
                    locales: dict[str, str]) -> list[tuple[str, str, str | None]]:
-    """(code, message, snippet) for everything wrong with one published page; ``valid`` are
-    the locale's approved hashes, ``locales`` the language tag of each page of the manifest."""
+    """(code, message, snippet) for everything wrong with one published page; ``approved``
+    gives a catalog's approved hashes for a locale, ``locales`` the language tag of each page
+    of the manifest."""
     out: list[tuple[str, str, str | None]] = []
     rel = page["path"]
     slug = page.get("article")
@@ -461,8 +467,10 @@ def _page_problems(project: Project, site: Path, page: dict[str, Any], country: 
         out.append(("source-changed", f"source/articles/{slug}.md changed after this page was "
                     "rendered: re-render", None))
     if not lp.source:  # the plan decides, not the manifest
-        recorded = set(page.get("approvals", [])) | set(page.get("site_approvals", []))
-        stale = sorted(h for h in recorded if h not in valid)
+        own, shared = set(page.get("approvals", [])), set(page.get("site_approvals", []))
+        recorded = own | shared
+        stale = sorted({h for h in own if not slug or h not in approved(lp.locale, slug)}
+                       | {h for h in shared if h not in approved(lp.locale, SITE_DOMAIN)})
         if stale:
             out.append(("approval-revoked", f"{len(stale)} approval hash(es) of this page are no "
                         "longer approvals in the ledger", stale[0][:12]))

@@ -742,18 +742,23 @@ def test_site_string_edited_after_render(run: Runner, site: Path) -> None:
 
 
 def test_approval_revoked_after_render(run: Runner, site: Path) -> None:
-    rel = f"fr/fr/{DVT}.html"
-    entry = next(p for p in manifest(site)["pages"] if p["path"] == rel)
-    revoked = entry["approvals"][0]
+    """A reviewer revokes a sentence of one article after the render. The same sentence in
+    another article keeps its own approval: an approval holds in the catalog where it was
+    given."""
+    pages = {p["path"]: p for p in manifest(site)["pages"]}
+    rel, other = f"fr/fr/{THROMB}.html", f"fr/fr/{DVT}.html"
+    shared = sorted(set(pages[rel]["approvals"]) & set(pages[other]["approvals"]))
+    assert shared, "the sample has keywords shared by both articles"
     ledger = site / "locales" / "fr" / "approvals.jsonl"
     with ledger.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps({"event": "revoked", "hash": revoked, "reviewer": "QA",
-                             "time": "2026-11-26T10:00:00Z"}) + "\n")
+        fh.write(json.dumps({"event": "revoked", "hash": shared[0], "catalog": THROMB,
+                             "reviewer": "QA", "time": "2026-11-26T10:00:00Z"}) + "\n")
     res = check(run, site, "--country", "FR")
     assert res.exit_code == 1, res.output
-    assert (f"violation: approval-revoked [FR fr-FR {DVT}] site/{rel}: 1 approval hash(es) of "
-            "this page are no longer approvals in the ledger") in res.stdout
-    assert f"    {revoked[:12]}" in res.stdout
+    assert (f"violation: approval-revoked [FR fr-FR {THROMB}] site/{rel}: 1 approval hash(es) "
+            "of this page are no longer approvals in the ledger") in res.stdout
+    assert f"\n    {shared[0][:12]}\n" in res.stdout
+    assert f"site/{other}" not in {where for _, where in reported(res)}
 
 
 def test_english_source_edited_after_render(run: Runner, site: Path) -> None:
