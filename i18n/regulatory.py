@@ -2,6 +2,13 @@
 rendered output that what was published is what was approved.
 
 Severity ``violation`` fails the check (exit 1); ``warning`` is reported only.
+
+What the rendered-output proof trusts: the files on disk, the configuration, the catalogs and
+the ledgers. The manifest only says which page claims to be what; every claim in it is
+checked (its paths, its approval hashes, its source hashes), and whether a page must carry
+approvals is decided by the plan, not by the manifest. A missing manifest is a violation (a
+site that cannot be proven); a manifest that cannot be read (not JSON, wrong shape) is bad
+input: exit 2 with the file and line, because no verdict about the site can be given.
 """
 
 from __future__ import annotations
