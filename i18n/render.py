@@ -402,6 +402,7 @@ def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> Arti
     """What one article shows in one locale, and why it may not be published."""
     ap = ArticlePlan(article, _product_reasons(article, lp.country))
     if lp.source:
+        ap.reasons += _claim_reasons([s.msgid for s in article.segments], lp)
         return ap
     resolved = store.resolve(lp.locale, article.slug)
     missing: list[str] = []
@@ -438,8 +439,27 @@ def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> Arti
         ap.reasons.append(
             f"{len(links)} translation(s) change the source's links (first: {_short(links[0])!r})"
         )
+    approved = [text for key, text in ap.texts.items() if key not in ap.unapproved]
+    ap.reasons += _claim_reasons(approved, lp)
     ap.hashes.sort()
     return ap
+
+
+def _claim_reasons(texts: Iterable[str], lp: LocalePlan) -> list[str]:
+    """Fail closed on wording the country forbids (its claims and the built-in risky list):
+    an approval does not make "guaranteed" publishable."""
+    from .regulatory import claim_patterns, find_claims
+
+    patterns = claim_patterns(lp.country, lp.language)
+    if not patterns:
+        return []
+    for text in texts:
+        hits = find_claims(text, patterns)
+        if hits:
+            pattern, snippet = hits[0]
+            return [f"text matches forbidden wording /{pattern}/ in {snippet!r}; "
+                    "see i18n check"]
+    return []
 
 
 def _short(text: str, width: int = 48) -> str:

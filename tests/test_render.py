@@ -582,3 +582,28 @@ def test_registration_numbers_of_named_products_are_shown_where_the_market_has_t
     assert dvt.xpath("//p[@class='registrations']") == []  # names no product
     de = (project / f"site/de/de/{MT}.html").read_text()
     assert 'class="registrations"' not in de  # Germany: CE marking, no national number
+
+
+def test_approved_text_with_forbidden_wording_is_withheld(project: Path, run: Runner) -> None:
+    """An approval does not make a forbidden claim publishable: the country's claims and the
+    built-in risky wording withhold the page (fail closed), for translations and English."""
+    po = read_po(Project(project).po_path("de", MT))
+    entry = next(e for e in po if e.msgid.startswith("Most people with DVT"))
+    set_msgstr(project, "de", MT, entry.msgid, entry.msgstr + " Der Erfolg ist garantiert.",
+               approve_it=True)
+    article = project / "source/articles/understanding-deep-vein-thrombosis.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("\n\n## ", "\n\nPrompt treatment cures most clots.\n\n## ", 1),
+                       encoding="utf-8")
+    assert run(project, "extract").exit_code == 0
+    result = run(project, "render", "--strict", "--today", "2026-11-26")
+    assert result.exit_code == 1
+    out = " ".join(result.output.split())
+    assert "forbidden wording" in out and "garantiert" in out
+    site = project / "site"
+    assert not (site / f"de/de/{MT}.html").exists()  # DE: garantiert
+    assert not (site / f"us/en/{DVT}.html").exists()  # US: "cures"
+    assert (site / f"us/en/{MT}.html").exists()  # the untouched article still publishes
+    manifest = json.loads((site / "manifest.json").read_text())
+    reasons = [w for w in manifest["withheld"] if w["locale"] == "de-DE" and w["article"] == MT]
+    assert any("forbidden wording" in r for r in reasons[0]["reasons"])
