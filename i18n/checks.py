@@ -433,6 +433,17 @@ POFILTER: dict[str, str] = {
 }
 
 
+def check_claims(source: str, target: str, patterns: list[re.Pattern[str]]) -> str | None:
+    """Forbidden wording (a country's claims or the built-in risky list) in the translation
+    that the source does not have: a reviewer cannot approve it without an override."""
+    from .claims import find_claims
+
+    for pattern, snippet in find_claims(target, patterns):
+        if not find_claims(source, [re.compile(pattern, re.IGNORECASE)]):
+            return f"forbidden wording /{pattern}/: {snippet}"
+    return None
+
+
 class Checker:
     """The checks of one locale, configured once from the glossary.
 
@@ -440,9 +451,11 @@ class Checker:
     ['warning whitespace: trailing whitespace differs from the source']
     """
 
-    def __init__(self, locale: str, glossary: Glossary | None = None) -> None:
+    def __init__(self, locale: str, glossary: Glossary | None = None,
+                 claims: Iterable[re.Pattern[str]] = ()) -> None:
         self.locale = locale
         self.language = locale.split("_")[0]
+        self.claims = list(claims)  # forbidden wording for this language (i18n.claims)
         glossary = glossary or Glossary([], {})
         self.dnt = list(glossary.do_not_translate)
         self.required = glossary.required(locale)
@@ -488,6 +501,7 @@ class Checker:
             ("dnt", BLOCKING, lambda: check_dnt(source, target, self.dnt)),
             ("glossary", WARNING, lambda: check_glossary(src.text, dst.text, self.required)),
             ("whitespace", WARNING, lambda: check_whitespace(source, target)),
+            ("claims", BLOCKING, lambda: check_claims(source, target, self.claims)),
         ]
         found: list[Finding] = []
         for code, severity, check in own:

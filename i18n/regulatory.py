@@ -18,8 +18,6 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -29,9 +27,9 @@ import lxml.html
 
 from .articles import Article, load_articles
 from .catalogs import SITE_DOMAIN
+from .claims import claim_patterns, find_claims
 from .countries import Country, load_countries
 from .errors import I18nError
-from .files import load_yaml
 from .project import Project, fallback_chain, language_tag
 from .render import DEFAULT_SITE_URL
 from .review import Ledger
@@ -118,40 +116,6 @@ class CheckReport:
             ],
             "translation_qa": self.qa,
         }
-
-
-# --- claims ---------------------------------------------------------------------------------
-
-
-@cache
-def default_claims() -> dict[str, tuple[re.Pattern[str], ...]]:
-    """Built-in risky wording per language (``i18n/data/risky_claims.yaml``)."""
-    text = resources.files("i18n").joinpath("data/risky_claims.yaml").read_text(encoding="utf-8")
-    data = load_yaml(text, "i18n/data/risky_claims.yaml")
-    return {lang: tuple(re.compile(p, re.IGNORECASE) for p in pats) for lang, pats in data.items()}
-
-
-def claim_patterns(country: Country, language: str) -> list[re.Pattern[str]]:
-    """The country's own patterns for ``language`` plus the built-in defaults."""
-    return list(country.claims.get(language, [])) + list(default_claims().get(language, ()))
-
-
-def find_claims(text: str, patterns: list[re.Pattern[str]]) -> list[tuple[str, str]]:
-    """(pattern, snippet) for every pattern that matches ``text``; the snippet is the match
-    with up to 40 characters either side (``…`` where the text goes on).
-
-    >>> find_claims("This cures DVT.", [re.compile(r"\\bcures?\\b", re.I)])
-    [('\\\\bcures?\\\\b', 'This cures DVT.')]
-    """
-    hits = []
-    for pat in patterns:
-        m = pat.search(text)
-        if m:
-            start, end = max(0, m.start() - 40), min(len(text), m.end() + 40)
-            snippet = " ".join(text[start:end].split())
-            hits.append((pat.pattern, ("…" if start else "") + snippet
-                         + ("…" if end < len(text) else "")))
-    return hits
 
 
 # --- configuration ----------------------------------------------------------------------------

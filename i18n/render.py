@@ -51,6 +51,7 @@ from markupsafe import Markup, escape
 
 from .articles import Article, load_articles, markdown, translate_tokens
 from .catalogs import SITE_DOMAIN, read_po, site_pot
+from .claims import claim_patterns, find_claims
 from .countries import Country, Disclaimer, find_country, load_countries, load_glossary
 from .errors import I18nError
 from .files import atomic_write, inside
@@ -448,8 +449,6 @@ def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> Arti
 def _claim_reasons(texts: Iterable[str], lp: LocalePlan) -> list[str]:
     """Fail closed on wording the country forbids (its claims and the built-in risky list):
     an approval does not make "guaranteed" publishable."""
-    from .regulatory import claim_patterns, find_claims
-
     patterns = claim_patterns(lp.country, lp.language)
     if not patterns:
         return []

@@ -365,7 +365,8 @@ class LocaleReview:
     def open(cls, project: Project, locale: str, glossary: Glossary | None = None) -> LocaleReview:
         from .catalogs import read_po
         from .checks import Checker
-        from .countries import load_glossary
+        from .claims import language_patterns
+        from .countries import load_countries, load_glossary
         from .project import normalize_locale
 
         locale = normalize_locale(locale)
@@ -377,7 +378,8 @@ class LocaleReview:
         ]
         ledger = Ledger.read(project.ledger_path(locale))
         glossary = glossary if glossary is not None else load_glossary(project)
-        return cls(project, locale, catalogs, ledger, Checker(locale, glossary))
+        claims = language_patterns(load_countries(project), locale)
+        return cls(project, locale, catalogs, ledger, Checker(locale, glossary, claims))
 
     def catalog(self, name: str) -> Catalog:
         for c in self.catalogs:

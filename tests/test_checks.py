@@ -165,3 +165,18 @@ def test_numbers_formatted_by_cldr_match_and_changed_numbers_do_not(
     if other.normalize() != value.normalize():
         changed = f"** {local(other, locale, percent)} **"
         assert check_numbers(source, changed, locale) is not None, (source, changed)
+
+
+def test_forbidden_wording_blocks_approval_unless_the_source_says_it_too() -> None:
+    import re
+
+    from i18n.checks import BLOCKING, Checker
+
+    patterns = [re.compile(r"\bgarantiert\b", re.IGNORECASE)]
+    checker = Checker("de", None, patterns)
+    bad = polib.POEntry(msgid="Results vary.", msgstr="Der Erfolg ist garantiert.")
+    found = [f for f in checker.run(bad) if f.code == "claims"]
+    assert [f.severity for f in found] == [BLOCKING]
+    assert "garantiert" in found[0].message
+    fine = polib.POEntry(msgid="Results vary.", msgstr="Die Ergebnisse können variieren.")
+    assert [f for f in checker.run(fine) if f.code == "claims"] == []

@@ -1,0 +1,59 @@
+"""Forbidden wording: each country's own claim patterns and the built-in list of risky
+wording per language (``i18n/data/risky_claims.yaml``: guaranteed, cure, 100% safe, no side
+effects, superlatives). Used by the review checks (a blocking finding), the publish gate
+(the page is withheld) and ``i18n check`` (a violation).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from .countries import Country
+from .files import load_yaml
+
+
+@cache
+def default_claims() -> dict[str, tuple[re.Pattern[str], ...]]:
+    """Built-in risky wording per language (``i18n/data/risky_claims.yaml``)."""
+    text = resources.files("i18n").joinpath("data/risky_claims.yaml").read_text(encoding="utf-8")
+    data = load_yaml(text, "i18n/data/risky_claims.yaml")
+    return {lang: tuple(re.compile(p, re.IGNORECASE) for p in pats) for lang, pats in data.items()}
+
+
+def claim_patterns(country: Country, language: str) -> list[re.Pattern[str]]:
+    """The country's own patterns for ``language`` plus the built-in defaults."""
+    return list(country.claims.get(language, [])) + list(default_claims().get(language, ()))
+
+
+def find_claims(text: str, patterns: list[re.Pattern[str]]) -> list[tuple[str, str]]:
+    """(pattern, snippet) for every pattern that matches ``text``; the snippet is the match
+    with up to 40 characters either side (``…`` where the text goes on).
+
+    >>> find_claims("This cures DVT.", [re.compile(r"\\bcures?\\b", re.I)])
+    [('\\\\bcures?\\\\b', 'This cures DVT.')]
+    """
+    hits = []
+    for pat in patterns:
+        m = pat.search(text)
+        if m:
+            start, end = max(0, m.start() - 40), min(len(text), m.end() + 40)
+            snippet = " ".join(text[start:end].split())
+            hits.append((pat.pattern, ("…" if start else "") + snippet
+                         + ("…" if end < len(text) else "")))
+    return hits
+
+
+
+def language_patterns(countries: list[Country], language: str) -> list[re.Pattern[str]]:
+    """Every pattern any country sets for ``language`` (``de_CH`` uses ``de``), plus the
+    built-in defaults: what a translation in that language must not say anywhere."""
+    base = language.split("_")[0]
+    seen: dict[str, re.Pattern[str]] = {}
+    for country in countries:
+        for pat in country.claims.get(base, []):
+            seen.setdefault(pat.pattern, pat)
+    for pat in default_claims().get(base, ()):
+        seen.setdefault(pat.pattern, pat)
+    return list(seen.values())
