@@ -79,6 +79,16 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def _shown(path: Path) -> str:
+    """``.../project/locales/de/approvals.jsonl`` -> ``locales/de/approvals.jsonl``, as
+    every other message names project files."""
+    parts = path.parts
+    if len(parts) >= 3 and parts[-3] != "" and "locales" in parts[:-2]:
+        i = len(parts) - 1 - parts[::-1].index("locales")
+        return "/".join(parts[i:])
+    return str(path)
+
+
 @dataclass
 class Ledger:
     """The events of one locale, read from ``approvals.jsonl``.
@@ -108,7 +118,7 @@ class Ledger:
             except (ValueError, UnicodeDecodeError):
                 last = all(not rest.strip() for rest in lines[n:])
                 what = "torn last line (interrupted write?)" if last else "unreadable line"
-                ledger.warnings.append(f"{path}:{n}: {what}; ignored")
+                ledger.warnings.append(f"{_shown(path)}:{n}: {what}; ignored")
                 continue
             ledger.events.append(event)
         return ledger

@@ -19,6 +19,7 @@ are written too, so only requests in flight are lost.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import textwrap
@@ -38,6 +39,7 @@ from .errors import I18nError
 from .project import Project, normalize_locale
 from .protect import Protected, protect, restore
 from .providers import (
+    KEY_ENV,
     PROVIDERS,
     WEB_PROVIDERS,
     Engine,
@@ -641,6 +643,11 @@ class _Run:
             return
         if self.engine.note and offline and self.opts.dry_run:
             self.report.notes.append(f"{self.provider}: {self.engine.note}")
+        env = KEY_ENV.get(self.provider)
+        if offline and self.opts.dry_run and env and self.provider != "libre" \
+                and not os.environ.get(env, "").strip():
+            self.report.notes.append(f"{self.provider}: {env} is not set; a real run would "
+                                     "stop before sending anything")
         if self.engine.remote and self.cache is None:
             self.cache = Cache(self.project.cache_dir / CACHE_FILE, readonly=self.opts.dry_run)
 

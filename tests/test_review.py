@@ -334,7 +334,8 @@ def test_torn_last_line_is_reported_and_next_approval_appends_cleanly(sv: Path, 
 
     result = run(sv, "status", "--format", "json")
     assert result.exit_code == 0
-    assert "torn last line" in result.stderr and "approvals.jsonl:2" in result.stderr
+    assert "torn last line" in result.stderr
+    assert f"warning: locales/{LOC}/approvals.jsonl:2: torn last line" in result.stderr
     assert json.loads(result.stdout)[LOC][SLUG]["approved"] == 1
 
     result = run(sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, items[1]["id"])

@@ -657,3 +657,17 @@ def test_module_doctests() -> None:
     for module in (i18n.protect, i18n.providers, i18n.translate):
         failed, tried = doctest.testmod(module)
         assert tried > 0 and failed == 0, module.__name__
+
+
+def test_dry_run_says_when_the_provider_key_is_missing(tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+    from conftest import copy_project
+
+    from i18n.cli import cli
+
+    monkeypatch.delenv("DEEPL_API_KEY", raising=False)
+    proj = copy_project(tmp_path / "proj")
+    result = CliRunner().invoke(cli, ["translate", "--project", str(proj), "--locale", "it",
+                                      "--provider", "deepl", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "DEEPL_API_KEY is not set; a real run would stop" in result.output
