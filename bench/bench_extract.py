@@ -9,7 +9,9 @@ Sides, in turn (A B A B ...), each a fresh process:
 
 - ``i18n extract`` (CLI), and the library call in a worker (bench/extract_worker.py), from
   nothing (no earlier POT files) every run;
-- mdpo's ``md2po`` (md4c parser) writing one PO file for the whole corpus;
+- mdpo (md4c parser): its ``markdown_to_pofile`` per file in one process (bench/mdpo_worker.py),
+  one PO file per Markdown file, as i18n writes one POT per article; one ``md2po`` run over
+  the whole corpus is also timed once (it is quadratic in the number of entries);
 - a bare markdown-it-py parse of the same files (no extraction, no output): the floor.
 """
 
@@ -38,6 +40,7 @@ from common import (
     run_process,
 )
 
+MDPO_CLI_TIMEOUT = 300.0
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -79,7 +82,7 @@ def corpus() -> tuple[Path, Path, dict[str, int]]:
     return project, flat, stats
 
 
-def run(repeat: int) -> dict[str, Any]:
+def run(repeat: int, with_mdpo_cli: bool = True) -> dict[str, Any]:
     venv = peer_venv()
     project, flat, stats = corpus()
     pot_dir = project / "locales" / "templates"
@@ -97,10 +100,17 @@ def run(repeat: int) -> dict[str, Any]:
         return run_process([sys.executable, str(BENCH / "extract_worker.py"), "ours",
                             str(project)])
 
+    mdpo_dir = WORK / "extract" / "mdpo"
+
     def mdpo() -> Any:
+        shutil.rmtree(mdpo_dir, ignore_errors=True)
+        return run_process([str(venv / "python"), str(BENCH / "mdpo_worker.py"), str(flat),
+                            str(mdpo_dir)])
+
+    def mdpo_one_run() -> Any:
         mdpo_out.unlink(missing_ok=True)
         return run_process([str(venv / "md2po"), str(flat / "*.md"), "--quiet", "--save",
-                            "--po-filepath", str(mdpo_out)])
+                            "--po-filepath", str(mdpo_out)], timeout=MDPO_CLI_TIMEOUT)
 
     def parse() -> Any:
         return run_process([sys.executable, str(BENCH / "extract_worker.py"), "parse",
@@ -108,12 +118,19 @@ def run(repeat: int) -> dict[str, Any]:
 
     log(f"extract: {stats['files']} files, {stats['words']:,} words, x{repeat} (A B A B) ...")
     runs = alternate({"i18n extract (CLI)": cli, "i18n (library)": library,
-                      "mdpo md2po": mdpo, "markdown-it-py parse only": parse}, repeat)
-    entries = sum(len(p.read_text(encoding="utf-8").split("\nmsgid ")) - 2
-                  for p in pot_dir.glob("*.pot"))
-    mdpo_entries = len(mdpo_out.read_text(encoding="utf-8").split("\nmsgid ")) - 2
-    out: dict[str, Any] = {"corpus": stats, "entries": {"i18n": entries, "mdpo": mdpo_entries},
-                           "sides": {}}
+                      "mdpo (markdown_to_pofile per file)": mdpo,
+                      "markdown-it-py parse only": parse}, repeat)
+
+    def count(paths: Any) -> int:
+        return sum(len(p.read_text(encoding="utf-8").split("\nmsgid ")) - 2 for p in paths)
+
+    out: dict[str, Any] = {"corpus": stats, "entries": {
+        "i18n": count(pot_dir.glob("*.pot")), "mdpo": count(mdpo_dir.glob("*.po"))},
+        "sides": {}}
+    if with_mdpo_cli:
+        log(f"extract: one md2po run over the whole corpus (capped at {MDPO_CLI_TIMEOUT:.0f} s)")
+        one = mdpo_one_run()
+        out["mdpo_cli_once"] = {"wall": one.wall, "timeout": bool(one.extra.get("timeout"))}
     for name, rs in runs.items():
         out["sides"][name] = {
             "wall": median([r.wall for r in rs]),
@@ -130,15 +147,23 @@ def print_table(out: dict[str, Any]) -> None:
     s = out["sides"]
     print(f"\n### Extraction: {out['corpus']['files']} Markdown files, "
           f"{out['corpus']['words']:,} words (i18n: {out['entries']['i18n']:,} entries in "
-          f"{out['corpus']['files'] + 1} POT files; mdpo: {out['entries']['mdpo']:,} in one "
-          "PO file)\n")
+          f"{out['corpus']['files'] + 1} POT files; mdpo: {out['entries']['mdpo']:,} in "
+          f"{out['corpus']['files']} PO files)\n")
     print("| side | wall (median) | CPU | peak RSS | vs mdpo | vs bare parse |")
     print("| --- | --- | --- | --- | --- | --- |")
-    mdpo, floor = s["mdpo md2po"]["wall"], s["markdown-it-py parse only"]["wall"]
+    mdpo = s["mdpo (markdown_to_pofile per file)"]["wall"]
+    floor = s["markdown-it-py parse only"]["wall"]
     for name, r in s.items():
         wall = fmt_s(r["wall"]) + (f" (call {fmt_s(r['call'])})" if r["call"] else "")
         print(f"| {name} | {wall} | {fmt_s(r['cpu'])} | {r['rss_mb']:.0f} MiB "
               f"| {fmt_ratio(r['wall'], mdpo)} | {fmt_ratio(r['wall'], floor)} |")
+    once = out.get("mdpo_cli_once")
+    if once:
+        print(f"\nOne `md2po 'corpus/*.md' --save --po-filepath one.po` over the whole corpus "
+              f"(a single run): {fmt_s(once['wall'])}" + (" (stopped at the cap)"
+                                                           if once["timeout"] else "")
+              + ": mdpo looks each new msgid up among all earlier entries, so one run over "
+              "many files grows quadratically; the table's mdpo side is its library, per file.")
     lib, bare = s["i18n (library)"]["call"], s["markdown-it-py parse only"]["call"]
     if lib and bare:
         print(f"\nIn-process (imports excluded): i18n extract {fmt_s(lib)}, bare parse "

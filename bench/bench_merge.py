@@ -39,6 +39,7 @@ from scenario import LOCALE, build, django_pool, score
 
 BABEL_SIZES = (3000, 10000)
 BABEL_TIMEOUT = 240.0
+OTHER_THRESHOLDS = (60, 80)  # i18n's default fuzzy_threshold is 70
 
 
 def i18n_script() -> str:
@@ -127,6 +128,11 @@ def run(sizes: tuple[int, ...], repeat: int, babel_repeat: int, babel: bool) -> 
                 "timeout": timed_out,
                 "quality": quality,
             }
+        for threshold in OTHER_THRESHOLDS:  # quality only: the trade-off of the cutoff
+            target = sc.folder / f"ours-{threshold}.po"
+            run_process([sys.executable, str(BENCH / "merge_worker.py"), str(sc.new_pot),
+                         str(sc.old_po), str(target), LOCALE, str(threshold)])
+            row.setdefault("other_thresholds", {})[threshold] = score(sc, target).as_dict()
         results["sizes"][n] = row
         print_size(n, row)
     return results
@@ -147,6 +153,9 @@ def print_size(n: int, row: dict[str, Any]) -> None:
         print(f"| {name} | {wall} | {fmt_s(s['cpu'])} | {fmt_ratio(s['wall'], ref)} "
               f"| {s['rss_mb']:.0f} MiB | {q.get('right', '-')} | {q.get('wrong', '-')} "
               f"| {q.get('missed', '-')} | {q.get('guesses_on_new', '-')} | {q.get('kept', '-')} |")
+    for threshold, q in row.get("other_thresholds", {}).items():
+        print(f"\ni18n with fuzzy_threshold = {threshold} (default 70): right {q['right']}, "
+              f"wrong {q['wrong']}, missed {q['missed']}, guesses on new {q['guesses_on_new']}")
     if "pybabel update" in sides:
         b = sides["pybabel update"]["wall"]
         print(f"\npybabel update / i18n (library): {b / sides['i18n (library)']['wall']:.0f}×; "

@@ -88,7 +88,7 @@ def one_string_change(repeat: int) -> dict[str, Any]:
     for k in range(repeat):
         po = read_po(path)
         entry = next(e for e in po if e.msgid == item["msgid"] and not e.obsolete)
-        entry.msgstr = entry.msgstr.rstrip(" ·") + (" ·" if k % 2 == 0 else "")
+        entry.msgstr = entry.msgstr.rstrip(" ·") + " " + "·" * (k + 1)  # new text each time
         write_po(path, po)
         new = next(i for i in json.loads(i18n(
             "queue", "--project", str(root), "--locale", "de", "--format", "json"))
@@ -113,7 +113,7 @@ def one_string_change(repeat: int) -> dict[str, Any]:
     }
 
 
-def run(repeat: int, n: int, _countries: int) -> dict[str, Any]:
+def run(repeat: int, n: int) -> dict[str, Any]:
     venv = peer_venv()
     root = build(n)
     sphinx = sphinx_project(n, venv)
@@ -169,4 +169,4 @@ def print_table(out: dict[str, Any]) -> None:
 
 
 if __name__ == "__main__":
-    run(int(sys.argv[1]) if len(sys.argv) > 1 else 3, 12, 11)
+    run(int(sys.argv[1]) if len(sys.argv) > 1 else 3, 12)

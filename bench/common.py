@@ -10,9 +10,11 @@ import contextlib
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ DOWNLOADS = CACHE / "downloads"
 VENV = CACHE / "venv"
 WORK = CACHE / "work"
 RESULTS = CACHE / "results"
+GNU_TIME = "/usr/bin/time"
 
 # Pinned so that a later run measures the same data and the same peers.
 DJANGO = "django==5.2.19"
@@ -102,14 +105,22 @@ class Run:
 
 def run_process(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None,
                 timeout: float | None = None, stdout: Any = subprocess.DEVNULL) -> Run:
-    """Wall time and peak memory of one process (``os.wait4``: this child's own rusage).
+    """Wall time, CPU time (``os.wait4``) and peak memory (GNU time's %M) of one process.
 
     A process that runs past ``timeout`` is killed and reported with ``extra['timeout']``.
     """
     full_env = {**os.environ, **(env or {})}
+    # Peak memory through GNU time: a child started by this (large) Python process would
+    # otherwise report this process's resident set as its own maximum (Linux keeps the
+    # high-water mark across exec).
+    rss_file = None
+    if Path(GNU_TIME).exists():
+        fd, rss_file = tempfile.mkstemp(prefix="rss-", suffix=".txt")
+        os.close(fd)
+        cmd = [GNU_TIME, "-q", "-f", "%M", "-o", rss_file, *cmd]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=full_env, cwd=cwd, stdout=stdout,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, start_new_session=True)
     timed_out = False
     if timeout is not None:
         deadline = t0 + timeout
@@ -118,7 +129,7 @@ def run_process(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path 
             if pid:
                 break
             if time.perf_counter() > deadline:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)  # the command and GNU time around it
                 timed_out = True
                 pid, status, usage = os.wait4(proc.pid, 0)
                 break
@@ -132,7 +143,12 @@ def run_process(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path 
         proc.stderr.close()
     if proc.returncode != 0 and not timed_out:
         raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{err[-2000:]}")
-    run = Run(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+    rss_kb = usage.ru_maxrss
+    if rss_file is not None:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            rss_kb = int(Path(rss_file).read_text().split()[-1])
+        os.unlink(rss_file)
+    run = Run(wall, rss_kb / 1024, usage.ru_utime + usage.ru_stime)
     if timed_out:
         run.extra["timeout"] = True
     with contextlib.suppress(ValueError):

@@ -1,6 +1,6 @@
 """One library merge in a fresh process: read the template and the old catalog, merge, write.
 
-    python bench/merge_worker.py NEW.pot OLD.po OUT.po LOCALE
+    python bench/merge_worker.py NEW.pot OLD.po OUT.po LOCALE [THRESHOLD]
 
 Prints one JSON line on stderr with the seconds of each step (imports excluded), so the
 benchmark reports the library call apart from the interpreter's start-up.
@@ -21,12 +21,13 @@ t_imported = time.perf_counter()
 
 def main() -> None:
     pot_path, old_path, out_path, locale = sys.argv[1:5]
+    extra = {"threshold": float(sys.argv[5])} if len(sys.argv) > 5 else {}
     t0 = time.perf_counter()
     pot = read_po(Path(pot_path))
     old = read_po(Path(old_path))
     t1 = time.perf_counter()
     stats = MergeStats()
-    merged = merge(pot, old, locale, stats=stats)
+    merged = merge(pot, old, locale, stats=stats, **extra)
     t2 = time.perf_counter()
     write_po(Path(out_path), merged)
     t3 = time.perf_counter()

@@ -2,7 +2,7 @@
 
     python bench/run.py                      # all of them
     python bench/run.py merge extract        # some of them
-    python bench/run.py --repeat 5 --sizes 3000,10000,30000 --babel-repeat 3
+    python bench/run.py --repeat 5 --sizes 3000,10000,30000 --babel-repeat 3 --articles 48
 
 Data and peers are fetched at run time into bench/.cache/ (git-ignored): Django's wheel and
 the sdists of Markdown-heavy packages via ``pip download --no-deps``, Babel, mdpo and Sphinx
@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import subprocess
 import sys
 
-from common import machine, save_result
+from common import REPO, machine, save_result
 
 BENCHES = ("merge", "extract", "render", "mt", "noop")
 
@@ -28,11 +29,13 @@ def main() -> None:
     parser.add_argument("--babel-repeat", type=int, default=3,
                         help="merge: runs of pybabel update (each takes up to minutes)")
     parser.add_argument("--no-babel", action="store_true", help="merge: skip pybabel")
-    parser.add_argument("--articles", type=int, default=40, help="render: articles")
-    parser.add_argument("--countries", type=int, default=10, help="render: countries")
+    parser.add_argument("--articles", type=int, default=48, help="render: articles")
     args = parser.parse_args()
     chosen = args.benches or list(BENCHES)
+    commit = subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"],
+                            capture_output=True, text=True).stdout.strip()
     print(f"Machine: {machine()}  \nDate: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC  \n"
+          f"Commit: {commit}  \n"
           f"Command: `python bench/run.py {' '.join(sys.argv[1:])}`".rstrip())
     for name in chosen:
         if name == "merge":
@@ -48,7 +51,7 @@ def main() -> None:
         elif name == "render":
             import bench_render
 
-            save_result("render", bench_render.run(args.repeat, args.articles, args.countries))
+            save_result("render", bench_render.run(args.repeat, args.articles))
         elif name == "mt":
             import bench_mt
 
