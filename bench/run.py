@@ -36,7 +36,7 @@ def main() -> None:
                             capture_output=True, text=True).stdout.strip()
     print(f"Machine: {machine()}  \nDate: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC  \n"
           f"Commit: {commit}  \n"
-          f"Command: `python bench/run.py {' '.join(sys.argv[1:])}`".rstrip())
+          f"Command: `{' '.join(['python bench/run.py', *sys.argv[1:]])}`")
     for name in chosen:
         if name == "merge":
             import bench_merge
