@@ -35,6 +35,7 @@ import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -340,7 +341,7 @@ class LocalePlan:
 
     @property
     def rtl(self) -> bool:
-        return Locale.parse(self.locale).text_direction == "rtl"
+        return _is_rtl(self.locale)
 
     @property
     def professional(self) -> bool:
@@ -444,6 +445,12 @@ def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> Arti
     ap.reasons += _claim_reasons(approved, lp)
     ap.hashes.sort()
     return ap
+
+
+@cache
+def _is_rtl(locale: str) -> bool:
+    """Babel's text direction of a locale (Arabic: rtl); asked for every page and token run."""
+    return Locale.parse(locale).text_direction == "rtl"
 
 
 def _claim_reasons(texts: Iterable[str], lp: LocalePlan) -> list[str]:
