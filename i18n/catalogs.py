@@ -1223,6 +1223,11 @@ def update(project: Project, extra_locales: Iterable[str] = ()) -> WriteReport:
     files are merged; missing ones are created (holding just the header) only for a locale
     asked for in ``extra_locales``, so a plain update adds no empty files.
     """
+    with _gc_paused():  # catalogs are tens of thousands of acyclic objects: see _gc_paused
+        return _update(project, extra_locales)
+
+
+def _update(project: Project, extra_locales: Iterable[str]) -> WriteReport:
     domains = pot_domains(project)
     if not domains:
         raise I18nError("no templates in locales/templates: run 'i18n extract' first")
