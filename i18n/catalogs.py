@@ -798,6 +798,11 @@ class WriteReport:
 def extract(project: Project) -> WriteReport:
     """Articles and templates -> ``locales/templates/*.pot``. Everything is parsed and
     validated before the first file is written, so bad input changes nothing."""
+    with _gc_paused():  # Markdown token trees and POT entries: many acyclic objects
+        return _extract(project)
+
+
+def _extract(project: Project) -> WriteReport:
     from .articles import article_files, load_articles
 
     files = article_files(project.root)
