@@ -30,6 +30,7 @@ import re
 import threading
 import time
 import urllib.parse
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -391,7 +392,7 @@ def static_languages(provider: str, *, target: bool = True) -> Collection[str] |
 MAX_CHARS = {"google": 4999, "mymemory": 499}  # deep-translator refuses longer texts
 
 
-class Engine:
+class Engine(ABC):
     """Translates one (protected) text. ``remote`` engines send requests and are cached."""
 
     name: str = ""
@@ -402,8 +403,9 @@ class Engine:
     note: str = ""
     max_chars: int | None = None  # longest text the provider (or deep-translator) accepts
 
+    @abstractmethod
     def translate(self, text: str) -> str:
-        raise NotImplementedError
+        """The translation of ``text``; raises ProviderError on failure."""
 
 
 _ACCENTS = str.maketrans(
