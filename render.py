@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Render the site for regional teams: the same as ``i18n render`` (same options).
 
-    python render.py                 # every country
-    python render.py --country CH    # one country
-    python render.py --preview       # drafts included, into site-preview/
+python render.py                 # every country
+python render.py --country CH    # one country
+python render.py --preview       # drafts included, into site-preview/
 """
 
 import sys

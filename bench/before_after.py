@@ -26,8 +26,12 @@ def cpu() -> float:
 
 
 def load_old(commit: str):  # noqa: ANN201 - a module
-    source = subprocess.run(["git", "-C", str(REPO), "show", f"{commit}:i18n/catalogs.py"],
-                            capture_output=True, text=True, check=True).stdout
+    source = subprocess.run(
+        ["git", "-C", str(REPO), "show", f"{commit}:i18n/catalogs.py"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     path = Path(tempfile.mkdtemp()) / "catalogs_old.py"
     path.write_text(source, encoding="utf-8")
     spec = importlib.util.spec_from_file_location("i18n.catalogs_old", path)
@@ -40,8 +44,7 @@ def load_old(commit: str):  # noqa: ANN201 - a module
 
 def main() -> None:
     commit = sys.argv[1] if len(sys.argv) > 1 else "634401d"
-    sizes = [int(s) for s in (sys.argv[2] if len(sys.argv) > 2 else "3000,10000,30000")
-             .split(",")]
+    sizes = [int(s) for s in (sys.argv[2] if len(sys.argv) > 2 else "3000,10000,30000").split(",")]
     import i18n.catalogs as new
 
     old = load_old(commit)

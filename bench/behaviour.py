@@ -63,8 +63,10 @@ STEPS: list[tuple[str, str]] = [
     ("queue-translated", f"i18n queue {DE} --state translated"),
     ("approve-one", f"i18n approve {DE} {REVIEWER} e2b927c95c"),
     ("approve-again", f"i18n approve {DE} {REVIEWER} e2b927c95c"),
-    ("reject", f'i18n reject {DE} a9a406cf91 --reason "severe form is 5 to 10 %, not 15 %" '
-               f"{REVIEWER}"),
+    (
+        "reject",
+        f'i18n reject {DE} a9a406cf91 --reason "severe form is 5 to 10 %, not 15 %" {REVIEWER}',
+    ),
     ("approve-article", f"i18n approve {DE} {REVIEWER} --article {PTS}"),
     ("approve-draft", f"i18n approve {DE} {REVIEWER} a9a406cf91"),
     ("render-de", "render --country DE"),
@@ -132,8 +134,8 @@ def _command(root: Path, cmd: str) -> list[str] | None:
         return None
     code = "import sys; from i18n.cli import main; sys.argv[0] = 'i18n'; main()"
     if cmd.startswith("render"):
-        return ["bash", "-c", f"{sys.executable} render.py {cmd[len('render'):]}"]
-    return ["bash", "-c", f"{sys.executable} -c \"{code}\" {cmd[len('i18n '):]}"]
+        return ["bash", "-c", f"{sys.executable} render.py {cmd[len('render') :]}"]
+    return ["bash", "-c", f'{sys.executable} -c "{code}" {cmd[len("i18n ") :]}']
 
 
 def _tree(root: Path) -> dict[str, str]:
@@ -146,8 +148,11 @@ def _tree(root: Path) -> dict[str, str]:
 
 
 def record(dest: Path) -> None:
-    files = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True,
-                           check=True).stdout.decode().split("\0")
+    files = (
+        subprocess.run(["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True, check=True)
+        .stdout.decode()
+        .split("\0")
+    )
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "project"
         for rel in filter(None, files):
@@ -162,14 +167,16 @@ def record(dest: Path) -> None:
                 steps.append({"step": name, "command": cmd, "tree": _tree(root)})
                 continue
             proc = subprocess.run(argv, cwd=root, capture_output=True, env=env)
-            steps.append({
-                "step": name,
-                "command": cmd,
-                "exit": proc.returncode,
-                "stdout": _normal(proc.stdout, root).decode("utf-8", "replace"),
-                "stderr": _normal(proc.stderr, root).decode("utf-8", "replace"),
-                "tree": _tree(root),
-            })
+            steps.append(
+                {
+                    "step": name,
+                    "command": cmd,
+                    "exit": proc.returncode,
+                    "stdout": _normal(proc.stdout, root).decode("utf-8", "replace"),
+                    "stderr": _normal(proc.stderr, root).decode("utf-8", "replace"),
+                    "tree": _tree(root),
+                }
+            )
             print(f"{name}: exit {proc.returncode}", file=sys.stderr)
     dest.write_text(json.dumps(steps, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -190,8 +197,9 @@ def compare(a: Path, b: Path) -> int:
                     if x["tree"].get(n) != y["tree"].get(n):
                         print(f"  {n}: {x['tree'].get(n)} -> {y['tree'].get(n)}")
             elif isinstance(x.get(key), str):
-                diff = difflib.unified_diff(x[key].splitlines(), y[key].splitlines(),
-                                            lineterm="", n=1)
+                diff = difflib.unified_diff(
+                    x[key].splitlines(), y[key].splitlines(), lineterm="", n=1
+                )
                 print("\n".join(list(diff)[:20]))
             else:
                 print(f"  {x.get(key)} -> {y.get(key)}")

@@ -97,36 +97,52 @@ def run(repeat: int, with_mdpo_cli: bool = True) -> dict[str, Any]:
 
     def library() -> Any:
         fresh()
-        return run_process([sys.executable, str(BENCH / "extract_worker.py"), "ours",
-                            str(project)])
+        return run_process([sys.executable, str(BENCH / "extract_worker.py"), "ours", str(project)])
 
     mdpo_dir = WORK / "extract" / "mdpo"
 
     def mdpo() -> Any:
         shutil.rmtree(mdpo_dir, ignore_errors=True)
-        return run_process([str(venv / "python"), str(BENCH / "mdpo_worker.py"), str(flat),
-                            str(mdpo_dir)])
+        return run_process(
+            [str(venv / "python"), str(BENCH / "mdpo_worker.py"), str(flat), str(mdpo_dir)]
+        )
 
     def mdpo_one_run() -> Any:
         mdpo_out.unlink(missing_ok=True)
-        return run_process([str(venv / "md2po"), str(flat / "*.md"), "--quiet", "--save",
-                            "--po-filepath", str(mdpo_out)], timeout=MDPO_CLI_TIMEOUT)
+        return run_process(
+            [
+                str(venv / "md2po"),
+                str(flat / "*.md"),
+                "--quiet",
+                "--save",
+                "--po-filepath",
+                str(mdpo_out),
+            ],
+            timeout=MDPO_CLI_TIMEOUT,
+        )
 
     def parse() -> Any:
-        return run_process([sys.executable, str(BENCH / "extract_worker.py"), "parse",
-                            str(flat)])
+        return run_process([sys.executable, str(BENCH / "extract_worker.py"), "parse", str(flat)])
 
     log(f"extract: {stats['files']} files, {stats['words']:,} words, x{repeat} (A B A B) ...")
-    runs = alternate({"i18n extract (CLI)": cli, "i18n (library)": library,
-                      "mdpo (markdown_to_pofile per file)": mdpo,
-                      "markdown-it-py parse only": parse}, repeat)
+    runs = alternate(
+        {
+            "i18n extract (CLI)": cli,
+            "i18n (library)": library,
+            "mdpo (markdown_to_pofile per file)": mdpo,
+            "markdown-it-py parse only": parse,
+        },
+        repeat,
+    )
 
     def count(paths: Any) -> int:
         return sum(len(p.read_text(encoding="utf-8").split("\nmsgid ")) - 2 for p in paths)
 
-    out: dict[str, Any] = {"corpus": stats, "entries": {
-        "i18n": count(pot_dir.glob("*.pot")), "mdpo": count(mdpo_dir.glob("*.po"))},
-        "sides": {}}
+    out: dict[str, Any] = {
+        "corpus": stats,
+        "entries": {"i18n": count(pot_dir.glob("*.pot")), "mdpo": count(mdpo_dir.glob("*.po"))},
+        "sides": {},
+    }
     if with_mdpo_cli:
         log(f"extract: one md2po run over the whole corpus (capped at {MDPO_CLI_TIMEOUT:.0f} s)")
         one = mdpo_one_run()
@@ -145,26 +161,34 @@ def run(repeat: int, with_mdpo_cli: bool = True) -> dict[str, Any]:
 
 def print_table(out: dict[str, Any]) -> None:
     s = out["sides"]
-    print(f"\n### Extraction: {out['corpus']['files']} Markdown files, "
-          f"{out['corpus']['words']:,} words (i18n: {out['entries']['i18n']:,} entries in "
-          f"{out['corpus']['files'] + 1} POT files; mdpo: {out['entries']['mdpo']:,} in "
-          f"{out['corpus']['files']} PO files)\n")
+    print(
+        f"\n### Extraction: {out['corpus']['files']} Markdown files, "
+        f"{out['corpus']['words']:,} words (i18n: {out['entries']['i18n']:,} entries in "
+        f"{out['corpus']['files'] + 1} POT files; mdpo: {out['entries']['mdpo']:,} in "
+        f"{out['corpus']['files']} PO files)\n"
+    )
     print("| side | wall (median) | CPU | peak RSS | vs mdpo | vs bare parse |")
     print("| --- | --- | --- | --- | --- | --- |")
     mdpo = s["mdpo (markdown_to_pofile per file)"]["wall"]
     floor = s["markdown-it-py parse only"]["wall"]
     for name, r in s.items():
         wall = fmt_s(r["wall"]) + (f" (call {fmt_s(r['call'])})" if r["call"] else "")
-        print(f"| {name} | {wall} | {fmt_s(r['cpu'])} | {r['rss_mb']:.0f} MiB "
-              f"| {fmt_ratio(r['wall'], mdpo)} | {fmt_ratio(r['wall'], floor)} |")
+        print(
+            f"| {name} | {wall} | {fmt_s(r['cpu'])} | {r['rss_mb']:.0f} MiB "
+            f"| {fmt_ratio(r['wall'], mdpo)} | {fmt_ratio(r['wall'], floor)} |"
+        )
     once = out.get("mdpo_cli_once")
     if once:
-        print(f"\nOne `md2po 'corpus/*.md' --save --po-filepath one.po` over the whole corpus "
-              f"(a single run): {fmt_s(once['wall'])}" + (" (stopped at the cap)"
-                                                           if once["timeout"] else "")
-              + ": mdpo looks each new msgid up among all earlier entries, so one run over "
-              "many files grows quadratically; the table's mdpo side is its library, per file.")
+        print(
+            f"\nOne `md2po 'corpus/*.md' --save --po-filepath one.po` over the whole corpus "
+            f"(a single run): {fmt_s(once['wall'])}"
+            + (" (stopped at the cap)" if once["timeout"] else "")
+            + ": mdpo looks each new msgid up among all earlier entries, so one run over "
+            "many files grows quadratically; the table's mdpo side is its library, per file."
+        )
     lib, bare = s["i18n (library)"]["call"], s["markdown-it-py parse only"]["call"]
     if lib and bare:
-        print(f"\nIn-process (imports excluded): i18n extract {fmt_s(lib)}, bare parse "
-              f"{fmt_s(bare)}: {lib / bare:.2f}×")
+        print(
+            f"\nIn-process (imports excluded): i18n extract {fmt_s(lib)}, bare parse "
+            f"{fmt_s(bare)}: {lib / bare:.2f}×"
+        )

@@ -64,8 +64,16 @@ def sides_for(n: int, babel_bin: Path | None) -> tuple[dict[str, Any], dict[str,
     shutil.copyfile(sc.new_pot, project / "locales" / "templates" / "bench.pot")
 
     def ours() -> Run:
-        return run_process([sys.executable, str(BENCH / "merge_worker.py"), str(sc.new_pot),
-                            str(sc.old_po), str(outputs["i18n (library)"]), LOCALE])
+        return run_process(
+            [
+                sys.executable,
+                str(BENCH / "merge_worker.py"),
+                str(sc.new_pot),
+                str(sc.old_po),
+                str(outputs["i18n (library)"]),
+                LOCALE,
+            ]
+        )
 
     def cli() -> Run:
         shutil.copyfile(sc.old_po, outputs["i18n update (CLI)"])
@@ -73,8 +81,18 @@ def sides_for(n: int, babel_bin: Path | None) -> tuple[dict[str, Any], dict[str,
 
     def msgmerge(threads: int | None, target: Path) -> Run:
         env = {"OMP_NUM_THREADS": str(threads)} if threads else None
-        return run_process(["msgmerge", "--previous", "--quiet", "-o", str(target),
-                            str(sc.old_po), str(sc.new_pot)], env=env)
+        return run_process(
+            [
+                "msgmerge",
+                "--previous",
+                "--quiet",
+                "-o",
+                str(target),
+                str(sc.old_po),
+                str(sc.new_pot),
+            ],
+            env=env,
+        )
 
     sides: dict[str, Any] = {
         "i18n (library)": ours,
@@ -88,9 +106,20 @@ def sides_for(n: int, babel_bin: Path | None) -> tuple[dict[str, Any], dict[str,
 
         def babel() -> Run:
             shutil.copyfile(sc.old_po, target)
-            return run_process([str(babel_bin / "pybabel"), "-q", "update", "-i",
-                                str(sc.new_pot), "-o", str(target), "-l", LOCALE],
-                               timeout=BABEL_TIMEOUT)
+            return run_process(
+                [
+                    str(babel_bin / "pybabel"),
+                    "-q",
+                    "update",
+                    "-i",
+                    str(sc.new_pot),
+                    "-o",
+                    str(target),
+                    "-l",
+                    LOCALE,
+                ],
+                timeout=BABEL_TIMEOUT,
+            )
 
         sides["pybabel update"] = babel
     return {"scenario": sc, "sides": sides}, outputs
@@ -123,15 +152,27 @@ def run(sizes: tuple[int, ...], repeat: int, babel_repeat: int, babel: bool) -> 
                 "cpu": median([r.cpu for r in rs]),
                 "rss_mb": max(r.rss_mb for r in rs),
                 "call": median([r.extra["call"] for r in rs]) if "call" in rs[0].extra else None,
-                "steps": {k: median([r.extra[k] for r in rs])
-                          for k in ("import", "read", "merge", "write") if k in rs[0].extra},
+                "steps": {
+                    k: median([r.extra[k] for r in rs])
+                    for k in ("import", "read", "merge", "write")
+                    if k in rs[0].extra
+                },
                 "timeout": timed_out,
                 "quality": quality,
             }
         for threshold in OTHER_THRESHOLDS:  # quality only: the trade-off of the cutoff
             target = sc.folder / f"ours-{threshold}.po"
-            run_process([sys.executable, str(BENCH / "merge_worker.py"), str(sc.new_pot),
-                         str(sc.old_po), str(target), LOCALE, str(threshold)])
+            run_process(
+                [
+                    sys.executable,
+                    str(BENCH / "merge_worker.py"),
+                    str(sc.new_pot),
+                    str(sc.old_po),
+                    str(target),
+                    LOCALE,
+                    str(threshold),
+                ]
+            )
             row.setdefault("other_thresholds", {})[threshold] = score(sc, target).as_dict()
         results["sizes"][n] = row
         print_size(n, row)
@@ -142,21 +183,29 @@ def print_size(n: int, row: dict[str, Any]) -> None:
     sides = row["sides"]
     ref = sides["msgmerge"]["wall"]
     print(f"\n### Merge, {n:,} entries ({row['counts']})\n")
-    print("| side | wall (median) | CPU | vs msgmerge | peak RSS | right | wrong | missed "
-          "| guesses on new | kept |")
+    print(
+        "| side | wall (median) | CPU | vs msgmerge | peak RSS | right | wrong | missed "
+        "| guesses on new | kept |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, s in sides.items():
         q = s["quality"] or {}
         wall = fmt_s(s["wall"]) + (" (timeout)" if s["timeout"] else "")
         if s["call"] is not None:
             wall += f" (call {fmt_s(s['call'])})"
-        print(f"| {name} | {wall} | {fmt_s(s['cpu'])} | {fmt_ratio(s['wall'], ref)} "
-              f"| {s['rss_mb']:.0f} MiB | {q.get('right', '-')} | {q.get('wrong', '-')} "
-              f"| {q.get('missed', '-')} | {q.get('guesses_on_new', '-')} | {q.get('kept', '-')} |")
+        print(
+            f"| {name} | {wall} | {fmt_s(s['cpu'])} | {fmt_ratio(s['wall'], ref)} "
+            f"| {s['rss_mb']:.0f} MiB | {q.get('right', '-')} | {q.get('wrong', '-')} "
+            f"| {q.get('missed', '-')} | {q.get('guesses_on_new', '-')} | {q.get('kept', '-')} |"
+        )
     for threshold, q in row.get("other_thresholds", {}).items():
-        print(f"\ni18n with fuzzy_threshold = {threshold} (default 70): right {q['right']}, "
-              f"wrong {q['wrong']}, missed {q['missed']}, guesses on new {q['guesses_on_new']}")
+        print(
+            f"\ni18n with fuzzy_threshold = {threshold} (default 70): right {q['right']}, "
+            f"wrong {q['wrong']}, missed {q['missed']}, guesses on new {q['guesses_on_new']}"
+        )
     if "pybabel update" in sides:
         b = sides["pybabel update"]["wall"]
-        print(f"\npybabel update / i18n (library): {b / sides['i18n (library)']['wall']:.0f}×; "
-              f"pybabel / i18n update (CLI): {b / sides['i18n update (CLI)']['wall']:.0f}×")
+        print(
+            f"\npybabel update / i18n (library): {b / sides['i18n (library)']['wall']:.0f}×; "
+            f"pybabel / i18n update (CLI): {b / sides['i18n update (CLI)']['wall']:.0f}×"
+        )

@@ -55,8 +55,18 @@ def run() -> dict[str, Any]:
     fake = FakeLibreTranslate(on_translate=gauge).start()
     out: dict[str, Any] = {"latency_s": LATENCY, "runs": []}
     try:
-        cmd = [i18n_script(), "translate", "--project", str(root), "--locale", LOCALE,
-               "--provider", "libre", "--endpoint", fake.url]
+        cmd = [
+            i18n_script(),
+            "translate",
+            "--project",
+            str(root),
+            "--locale",
+            LOCALE,
+            "--provider",
+            "libre",
+            "--endpoint",
+            fake.url,
+        ]
         for label in ("first run", "second run (unchanged)", "after restoring the catalogs"):
             if label.startswith("after"):
                 shutil.rmtree(root / "locales" / LOCALE)
@@ -66,9 +76,15 @@ def run() -> dict[str, Any]:
             log(f"mt: {label} ...")
             r = run_process(cmd)
             sent = fake.count("/translate")
-            out["runs"].append({"run": label, "wall": r.wall, "requests": sent,
-                                "in_flight_max": gauge.max,
-                                "segments_per_s": sent / r.wall if sent else 0.0})
+            out["runs"].append(
+                {
+                    "run": label,
+                    "wall": r.wall,
+                    "requests": sent,
+                    "in_flight_max": gauge.max,
+                    "segments_per_s": sent / r.wall if sent else 0.0,
+                }
+            )
     finally:
         fake.stop()
     print_table(out)
@@ -76,13 +92,17 @@ def run() -> dict[str, Any]:
 
 
 def print_table(out: dict[str, Any]) -> None:
-    print(f"\n### Machine translation: sample project, locale {LOCALE}, local LibreTranslate "
-          f"server answering in {out['latency_s'] * 1000:.0f} ms, default concurrency\n")
+    print(
+        f"\n### Machine translation: sample project, locale {LOCALE}, local LibreTranslate "
+        f"server answering in {out['latency_s'] * 1000:.0f} ms, default concurrency\n"
+    )
     print("| run | wall | requests | most in flight | segments/s |")
     print("| --- | --- | --- | --- | --- |")
     for r in out["runs"]:
-        print(f"| {r['run']} | {r['wall']:.2f} s | {r['requests']} | {r['in_flight_max']} "
-              f"| {r['segments_per_s']:.1f} |")
+        print(
+            f"| {r['run']} | {r['wall']:.2f} s | {r['requests']} | {r['in_flight_max']} "
+            f"| {r['segments_per_s']:.1f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -17,8 +17,11 @@ from common import REPO, WORK, Run, alternate, fmt_s, log, median, run_process
 
 
 def state(root: Path) -> dict[str, tuple[int, bytes]]:
-    return {p.relative_to(root).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def run(repeat: int) -> dict[str, Any]:
@@ -40,10 +43,12 @@ def run(repeat: int) -> dict[str, Any]:
         after = state(root)
         touched.extend(p for p in after if before.get(p) != after[p])
         touched.extend(p for p in before if p not in after)
-        return Run(sum(r.wall for r in runs), max(r.rss_mb for r in runs),
-                   sum(r.cpu for r in runs),
-                   {name: r.wall for name, r in zip(("extract", "update", "render"), runs,
-                                                    strict=True)})
+        return Run(
+            sum(r.wall for r in runs),
+            max(r.rss_mb for r in runs),
+            sum(r.cpu for r in runs),
+            {name: r.wall for name, r in zip(("extract", "update", "render"), runs, strict=True)},
+        )
 
     def help_() -> Run:
         return run_process([cli, "--help"])
@@ -65,10 +70,12 @@ def run(repeat: int) -> dict[str, Any]:
 def print_table(out: dict[str, Any]) -> None:
     steps = ", ".join(f"{k} {fmt_s(v)}" for k, v in out["steps"].items())
     print("\n### No-op pipeline on the sample project\n")
-    print(f"`i18n extract && i18n update && i18n render` on unchanged input: "
-          f"{fmt_s(out['wall'])} (median; {steps}); files written: "
-          f"{len(out['files_written'])}" + (f" ({', '.join(out['files_written'][:10])})"
-                                            if out["files_written"] else ""))
+    print(
+        f"`i18n extract && i18n update && i18n render` on unchanged input: "
+        f"{fmt_s(out['wall'])} (median; {steps}); files written: "
+        f"{len(out['files_written'])}"
+        + (f" ({', '.join(out['files_written'][:10])})" if out["files_written"] else "")
+    )
     print(f"\n`i18n --help`: {fmt_s(out['help_wall'])} (median, whole process)")
 
 

@@ -55,8 +55,9 @@ def sphinx_project(n: int, venv: Path) -> Path:
     (src / "conf.py").write_text(CONF)
     docs = sorted(p.stem for p in src.glob("*.md"))
     (src / "index.md").write_text("# Articles\n\n```{toctree}\n" + "\n".join(docs) + "\n```\n")
-    run_process([str(venv / "sphinx-build"), "-q", "-b", "gettext", str(src),
-                 str(base / "gettext")])
+    run_process(
+        [str(venv / "sphinx-build"), "-q", "-b", "gettext", str(src), str(base / "gettext")]
+    )
     for pot in (base / "gettext").glob("*.pot"):
         identity_po(pot, src / "locale" / "de" / "LC_MESSAGES" / f"{pot.stem}.po")
     (base / ".built").write_text("ok")
@@ -80,8 +81,19 @@ def one_string_change(repeat: int) -> dict[str, Any]:
     published = count_pages(site)
     from i18n.catalogs import read_po, write_po
 
-    queue = json.loads(i18n("queue", "--project", str(root), "--locale", "de", "--state",
-                            "approved", "--format", "json"))
+    queue = json.loads(
+        i18n(
+            "queue",
+            "--project",
+            str(root),
+            "--locale",
+            "de",
+            "--state",
+            "approved",
+            "--format",
+            "json",
+        )
+    )
     item = next(i for i in queue if i["catalog"] != "site" and not i["msgctxt"])
     path = root / "locales" / "de" / "LC_MESSAGES" / f"{item['catalog']}.po"
     results = []
@@ -90,16 +102,27 @@ def one_string_change(repeat: int) -> dict[str, Any]:
         entry = next(e for e in po if e.msgid == item["msgid"] and not e.obsolete)
         entry.msgstr = entry.msgstr.rstrip(" ·") + " " + "·" * (k + 1)  # new text each time
         write_po(path, po)
-        new = next(i for i in json.loads(i18n(
-            "queue", "--project", str(root), "--locale", "de", "--format", "json"))
-            if i["msgid"] == item["msgid"] and i["catalog"] == item["catalog"])
-        i18n("approve", "--project", str(root), "--locale", "de", "--reviewer",
-             "Bench Reviewer", new["id"])
+        new = next(
+            i
+            for i in json.loads(
+                i18n("queue", "--project", str(root), "--locale", "de", "--format", "json")
+            )
+            if i["msgid"] == item["msgid"] and i["catalog"] == item["catalog"]
+        )
+        i18n(
+            "approve",
+            "--project",
+            str(root),
+            "--locale",
+            "de",
+            "--reviewer",
+            "Bench Reviewer",
+            new["id"],
+        )
         before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
         run = run_process([i18n_script(), "render", "--project", str(root)])
         after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
-        changed = sorted(p.relative_to(site).as_posix() for p in after
-                         if before.get(p) != after[p])
+        changed = sorted(p.relative_to(site).as_posix() for p in after if before.get(p) != after[p])
         results.append((run.wall, changed))
     pages_with_string = sorted({c for _, ch in results for c in ch if c.endswith(".html")})
     return {
@@ -128,8 +151,19 @@ def run(repeat: int, n: int) -> dict[str, Any]:
 
     def sphinx_build() -> Any:
         shutil.rmtree(sphinx_out, ignore_errors=True)
-        r = run_process([str(venv / "sphinx-build"), "-q", "-E", "-b", "html", "-D",
-                         "language=de", str(sphinx / "src"), str(sphinx_out)])
+        r = run_process(
+            [
+                str(venv / "sphinx-build"),
+                "-q",
+                "-E",
+                "-b",
+                "html",
+                "-D",
+                "language=de",
+                str(sphinx / "src"),
+                str(sphinx_out),
+            ]
+        )
         r.extra["pages"] = n
         return r
 
@@ -139,10 +173,14 @@ def run(repeat: int, n: int) -> dict[str, Any]:
     for name, rs in runs.items():
         wall = median([r.wall for r in rs])
         pages = rs[0].extra["pages"]
-        out["sides"][name] = {"wall": wall, "walls": [round(r.wall, 3) for r in rs],
-                              "cpu": median([r.cpu for r in rs]),
-                              "rss_mb": max(r.rss_mb for r in rs), "pages": pages,
-                              "pages_per_s": pages / wall}
+        out["sides"][name] = {
+            "wall": wall,
+            "walls": [round(r.wall, 3) for r in rs],
+            "cpu": median([r.cpu for r in rs]),
+            "rss_mb": max(r.rss_mb for r in rs),
+            "pages": pages,
+            "pages_per_s": pages / wall,
+        }
     with stopwatch() as elapsed:
         out["one_string"] = one_string_change(repeat)
     log(f"one-string change measured in {elapsed():.0f} s")
@@ -152,20 +190,26 @@ def run(repeat: int, n: int) -> dict[str, Any]:
 
 def print_table(out: dict[str, Any]) -> None:
     s = out["sides"]
-    print(f"\n### Render: {out['articles']} articles (copies of the sample) x the sample's "
-          "11 countries, identity translations approved\n")
+    print(
+        f"\n### Render: {out['articles']} articles (copies of the sample) x the sample's "
+        "11 countries, identity translations approved\n"
+    )
     print("| side | pages | wall (median) | CPU | peak RSS | pages/s |")
     print("| --- | --- | --- | --- | --- | --- |")
     for name, r in s.items():
-        print(f"| {name} | {r['pages']} | {fmt_s(r['wall'])} | {fmt_s(r['cpu'])} "
-              f"| {r['rss_mb']:.0f} MiB | {r['pages_per_s']:.0f} |")
+        print(
+            f"| {name} | {r['pages']} | {fmt_s(r['wall'])} | {fmt_s(r['cpu'])} "
+            f"| {r['rss_mb']:.0f} MiB | {r['pages_per_s']:.0f} |"
+        )
     ours, theirs = s["i18n render"]["pages_per_s"], s["sphinx-build -D language=de"]["pages_per_s"]
     print(f"\ni18n / Sphinx pages per second: {ours / theirs:.1f}×")
     o = out["one_string"]
-    print(f"\nOne approved de string changed in `{o['catalog']}` (sample project, "
-          f"{o['published_pages']} pages published): next `i18n render` "
-          f"{fmt_s(o['wall'])} (median), {o['files_rewritten']} files rewritten: "
-          + ", ".join(f"`{p}`" for p in o["rewritten"]))
+    print(
+        f"\nOne approved de string changed in `{o['catalog']}` (sample project, "
+        f"{o['published_pages']} pages published): next `i18n render` "
+        f"{fmt_s(o['wall'])} (median), {o['files_rewritten']} files rewritten: "
+        + ", ".join(f"`{p}`" for p in o["rewritten"])
+    )
 
 
 if __name__ == "__main__":

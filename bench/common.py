@@ -67,8 +67,7 @@ def download(spec: str, *, sdist: bool = False) -> Path:
     hit = found()
     if hit:
         return hit
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(DOWNLOADS),
-           spec]
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(DOWNLOADS), spec]
     cmd += ["--no-binary", ":all:"] if sdist else ["--only-binary", ":all:"]
     log(f"fetching {spec} ({'sdist' if sdist else 'wheel'}) ...")
     subprocess.run(cmd, check=True)
@@ -103,8 +102,14 @@ class Run:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def run_process(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None,
-                timeout: float | None = None, stdout: Any = subprocess.DEVNULL) -> Run:
+def run_process(
+    cmd: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+    stdout: Any = subprocess.DEVNULL,
+) -> Run:
     """Wall time, CPU time (``os.wait4``) and peak memory (GNU time's %M) of one process.
 
     A process that runs past ``timeout`` is killed and reported with ``extra['timeout']``.
@@ -119,8 +124,9 @@ def run_process(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path 
         os.close(fd)
         cmd = [GNU_TIME, "-q", "-f", "%M", "-o", rss_file, *cmd]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=full_env, cwd=cwd, stdout=stdout,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, env=full_env, cwd=cwd, stdout=stdout, stderr=subprocess.PIPE, start_new_session=True
+    )
     timed_out = False
     if timeout is not None:
         deadline = t0 + timeout
@@ -198,8 +204,10 @@ def machine() -> str:
     with contextlib.suppress(OSError, ValueError, IndexError):
         kb = int(Path("/proc/meminfo").read_text().split()[1])
         mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
-    return (f"{os.cpu_count()} cores ({cpu}){mem}, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}){mem}, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
 
 
 @contextlib.contextmanager

@@ -31,10 +31,19 @@ def main() -> None:
     t2 = time.perf_counter()
     write_po(Path(out_path), merged)
     t3 = time.perf_counter()
-    print(json.dumps({
-        "import": t_imported - t_start, "read": t1 - t0, "merge": t2 - t1, "write": t3 - t2,
-        "call": t3 - t0, "stats": stats.__dict__,
-    }), file=sys.stderr)
+    print(
+        json.dumps(
+            {
+                "import": t_imported - t_start,
+                "read": t1 - t0,
+                "merge": t2 - t1,
+                "write": t3 - t2,
+                "call": t3 - t0,
+                "stats": stats.__dict__,
+            }
+        ),
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -26,24 +26,32 @@ def main() -> None:
     parser.add_argument("benches", nargs="*", choices=[*BENCHES, []], default=[])
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per side (median)")
     parser.add_argument("--sizes", default="3000,10000,30000", help="merge: catalog sizes")
-    parser.add_argument("--babel-repeat", type=int, default=3,
-                        help="merge: runs of pybabel update (each takes up to minutes)")
+    parser.add_argument(
+        "--babel-repeat",
+        type=int,
+        default=3,
+        help="merge: runs of pybabel update (each takes up to minutes)",
+    )
     parser.add_argument("--no-babel", action="store_true", help="merge: skip pybabel")
     parser.add_argument("--articles", type=int, default=48, help="render: articles")
     args = parser.parse_args()
     chosen = args.benches or list(BENCHES)
-    commit = subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"],
-                            capture_output=True, text=True).stdout.strip()
-    print(f"Machine: {machine()}  \nDate: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC  \n"
-          f"Commit: {commit}  \n"
-          f"Command: `{' '.join(['python bench/run.py', *sys.argv[1:]])}`")
+    commit = subprocess.run(
+        ["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True
+    ).stdout.strip()
+    print(
+        f"Machine: {machine()}  \nDate: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC  \n"
+        f"Commit: {commit}  \n"
+        f"Command: `{' '.join(['python bench/run.py', *sys.argv[1:]])}`"
+    )
     for name in chosen:
         if name == "merge":
             import bench_merge
 
             sizes = tuple(int(s) for s in args.sizes.split(","))
-            save_result("merge", bench_merge.run(sizes, args.repeat, args.babel_repeat,
-                                                 not args.no_babel))
+            save_result(
+                "merge", bench_merge.run(sizes, args.repeat, args.babel_repeat, not args.no_babel)
+            )
         elif name == "extract":
             import bench_extract
 

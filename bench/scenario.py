@@ -110,7 +110,7 @@ def _typo(text: str, rng: random.Random, donor: str) -> str:
     elif len(w) > 1:
         j = min(i + 1, len(w) - 1)
         w[i], w[j] = w[j], w[i]
-    return text[: m.start()] + "".join(w) + text[m.end():]
+    return text[: m.start()] + "".join(w) + text[m.end() :]
 
 
 def _donor_word(donor: str, rng: random.Random) -> str:
@@ -129,7 +129,7 @@ def _drop_word(text: str, rng: random.Random, donor: str) -> str:
     if len(words) < 3:
         return _insert_word(text, rng, donor)
     m = rng.choice(words)
-    end = m.end() + 1 if text[m.end(): m.end() + 1] == " " else m.end()
+    end = m.end() + 1 if text[m.end() : m.end() + 1] == " " else m.end()
     return text[: m.start()] + text[end:]
 
 
@@ -138,7 +138,7 @@ def _replace_word(text: str, rng: random.Random, donor: str) -> str:
     if not words:
         return _insert_word(text, rng, donor)
     m = rng.choice(words)
-    return text[: m.start()] + _donor_word(donor, rng) + text[m.end():]
+    return text[: m.start()] + _donor_word(donor, rng) + text[m.end() :]
 
 
 def _punctuation(text: str, rng: random.Random, donor: str) -> str:
@@ -153,11 +153,10 @@ def _case(text: str, rng: random.Random, donor: str) -> str:
         return _punctuation(text, rng, donor)
     m = rng.choice(words)
     w = m.group()
-    return text[: m.start()] + w[0].swapcase() + w[1:] + text[m.end():]
+    return text[: m.start()] + w[0].swapcase() + w[1:] + text[m.end() :]
 
 
-EDITS = (_typo, _typo, _insert_word, _drop_word, _replace_word, _replace_word, _punctuation,
-         _case)
+EDITS = (_typo, _typo, _insert_word, _drop_word, _replace_word, _replace_word, _punctuation, _case)
 ONE_WORD_EDITS = (_typo, _typo, _insert_word, _punctuation, _case)
 
 
@@ -204,8 +203,11 @@ class Scenario:
 
 
 def _entry(msgid: str, i: int, msgstr: str = "") -> polib.POEntry:
-    return polib.POEntry(msgid=msgid, msgstr=msgstr,
-                         occurrences=[(f"app/module{i // 40:04d}.py", str(10 + i % 40 * 7))])
+    return polib.POEntry(
+        msgid=msgid,
+        msgstr=msgstr,
+        occurrences=[(f"app/module{i // 40:04d}.py", str(10 + i % 40 * 7))],
+    )
 
 
 def build(pool: list[tuple[str, str]], n: int, seed: int = SEED) -> Scenario:
@@ -223,13 +225,13 @@ def build(pool: list[tuple[str, str]], n: int, seed: int = SEED) -> Scenario:
     if len(order) < n + n_add:
         raise SystemExit(f"the pool holds {len(order)} texts, fewer than {n + n_add}")
     old = [pool[i] for i in order[:n]]
-    extra = [pool[i][0] for i in order[n: n + n_add]]
+    extra = [pool[i][0] for i in order[n : n + n_add]]
     donors: dict[str, list[str]] = {}
     for i in order[: n + n_add]:
         donors.setdefault(script(pool[i][0]), []).append(pool[i][0])
     picked = rng.sample(range(n), n * 15 // 100)
     edited = set(picked[: n * 10 // 100])
-    deleted = set(picked[n * 10 // 100:])
+    deleted = set(picked[n * 10 // 100 :])
     taken = {t for t, _ in old} | set(extra)
 
     truth: dict[str, tuple[str, int | None]] = {}

@@ -284,7 +284,8 @@ def _has_words(children: Sequence[Token]) -> bool:
             in_autolink = child.type == "link_open" and child.markup == "autolink"
             continue
         words = (
-            _has_words(child.children or []) if child.type == "image"
+            _has_words(child.children or [])
+            if child.type == "image"
             else child.type == "text" and not in_autolink and _has_letters(child.content)
         )
         if words:
@@ -429,7 +430,8 @@ def _image_only(tok: Token) -> Token | None:
     """The image of a block that shows nothing else (white space and line breaks aside)."""
     blank = ("softbreak", "hardbreak")
     children = [
-        c for c in (tok.children or [])
+        c
+        for c in (tok.children or [])
         if c.type not in blank and not (c.type == "text" and not c.content.strip())
     ]
     if len(children) == 1 and children[0].type == "image":
@@ -514,8 +516,11 @@ def load_article(file: Path, root: Path) -> Article:
         raise I18nError("file points outside the project (symlink?)", shown)
     size = file.stat().st_size
     if size > MAX_ARTICLE_BYTES:  # refused before reading: memory stays bounded
-        raise I18nError(f"file is too large for an article ({size / 1e6:.1f} MB; at most "
-                        f"{MAX_ARTICLE_BYTES / 1e6:g} MB)", shown)
+        raise I18nError(
+            f"file is too large for an article ({size / 1e6:.1f} MB; at most "
+            f"{MAX_ARTICLE_BYTES / 1e6:g} MB)",
+            shown,
+        )
     text = read_text(file, shown)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return parse_article(text, shown, stem=file.stem, source_hash=digest)
@@ -622,6 +627,9 @@ def check_articles(articles: list[Article]) -> list[Article]:
     for art in articles:
         for i, rel in enumerate(art.related):
             if rel not in seen:
-                raise I18nError(f"related article '{rel}' does not exist", art.path,
-                                art.meta_lines.get(("related", str(i)), 2))
+                raise I18nError(
+                    f"related article '{rel}' does not exist",
+                    art.path,
+                    art.meta_lines.get(("related", str(i)), 2),
+                )
     return articles

@@ -69,9 +69,7 @@ _FAST_PO_LINE = (  # _PO_LINE with its strings written as "unrolled loops" (the 
     rf"(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])[ \t]*)?{_FAST_STRING}"
     rf"(?:[ \t]*{_FAST_STRING})*[ \t]*"
 )
-_VALID_LINE = (
-    rf"[ \t]*(?:#(?![~|])[^\n]*|(?:(?:#~|#\|)[ \t]*(?:\|[ \t]*)?)?(?:{_FAST_PO_LINE})?)"
-)
+_VALID_LINE = rf"[ \t]*(?:#(?![~|])[^\n]*|(?:(?:#~|#\|)[ \t]*(?:\|[ \t]*)?)?(?:{_FAST_PO_LINE})?)"
 _VALID_FILE = re.compile(rf"{_VALID_LINE}(?:\n{_VALID_LINE})*")
 
 
@@ -188,10 +186,10 @@ def _check_plurals(po: polib.POFile, shown: str, text: str) -> None:
         live_plural = entry.msgid_plural and not entry.obsolete and entry.msgstr_plural
         if live_plural and len(entry.msgstr_plural) != nplurals:
             raise I18nError(
-                    f"entry has {len(entry.msgstr_plural)} plural forms, header says {nplurals}",
-                    shown,
-                    entry.linenum,
-                )
+                f"entry has {len(entry.msgstr_plural)} plural forms, header says {nplurals}",
+                shown,
+                entry.linenum,
+            )
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -247,8 +245,16 @@ _KEYWORDS = {"msgctxt": "ct", "msgid": "mi", "msgstr": "ms", "msgid_plural": "mp
 _PREV_KEYWORDS = {"msgid_plural": "pp", "msgid": "pm", "msgctxt": "pc"}
 _UNESCAPED_QUOTE = re.compile(r'([^\\]|^)"')
 _ESCAPE_SEQ = re.compile(r'\\(\\|n|t|r|v|b|f|")')
-_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\",
-              '"': '"'}
+_UNESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "v": "\v",
+    "b": "\b",
+    "f": "\f",
+    "\\": "\\",
+    '"': '"',
+}
 _MULTILINE_ENDS = ("mc", "ms", "mx")
 
 
@@ -259,9 +265,17 @@ def _unescape(text: str) -> str:
 
 
 _ENTRY_FIELDS = {
-    "msgid": "", "msgstr": "", "msgid_plural": "", "msgctxt": None, "obsolete": False,
-    "encoding": polib.default_encoding, "comment": "", "tcomment": "",
-    "previous_msgctxt": None, "previous_msgid": None, "previous_msgid_plural": None,
+    "msgid": "",
+    "msgstr": "",
+    "msgid_plural": "",
+    "msgctxt": None,
+    "obsolete": False,
+    "encoding": polib.default_encoding,
+    "comment": "",
+    "tcomment": "",
+    "previous_msgctxt": None,
+    "previous_msgid": None,
+    "previous_msgid_plural": None,
 }
 
 
@@ -279,8 +293,12 @@ def _new_entry(linenum: int) -> polib.POEntry:
 
 # Lines whose first token and symbol are known from their start (after strip()): the
 # keyword is followed by a space and a quote, so split() would give the same first token.
-_QUICK = {'msgid "': ("msgid", "mi"), 'msgstr "': ("msgstr", "ms"),
-          'msgctxt "': ("msgctxt", "ct"), 'msgid_plural "': ("msgid_plural", "mp")}
+_QUICK = {
+    'msgid "': ("msgid", "mi"),
+    'msgstr "': ("msgstr", "ms"),
+    'msgctxt "': ("msgctxt", "ct"),
+    'msgid_plural "': ("msgid_plural", "mp"),
+}
 # A handler that starts a new entry when the previous one ended with a string (polib's
 # ``if self.current_state in ['mc', 'ms', 'mx']``; the state is never 'mc').
 _STARTS_ENTRY = frozenset({"tc", "gc", "oc", "fl", "pp", "pm", "pc", "ct", "mi"})
@@ -295,8 +313,7 @@ def parse_po(text: str) -> polib.POFile:
     >>> po.metadata, [(e.msgid, e.msgstr, e.flags, e.linenum) for e in po]
     ({'Language': 'de'}, [('a', 'b', ['fuzzy'], 4)])
     """
-    po = polib.POFile(pofile=text, encoding=polib.detect_encoding(text),
-                      check_for_duplicates=False)
+    po = polib.POFile(pofile=text, encoding=polib.detect_encoding(text), check_for_duplicates=False)
     append = list.append  # POFile.append checks duplicates only when asked to
     transitions = _TRANSITIONS
     quick = _QUICK
@@ -348,7 +365,7 @@ def parse_po(text: str) -> polib.POFile:
             last_is_comment = first.startswith("#")
             n_tokens = len(tokens)
             if first in _KEYWORDS and n_tokens > 1:
-                line = line[len(first):].lstrip()
+                line = line[len(first) :].lstrip()
                 if '"' in line[1:-1] and _UNESCAPED_QUOTE.search(line[1:-1]):
                     raise fail(": unescaped double quote found")
                 token, symbol = line, _KEYWORDS[first]
@@ -385,7 +402,7 @@ def parse_po(text: str) -> polib.POFile:
                     elif tokens[1] not in _PREV_KEYWORDS:
                         raise fail(f": unknown keyword {tokens[1]}")
                     else:
-                        token = line[len(tokens[1]):].lstrip()
+                        token = line[len(tokens[1]) :].lstrip()
                         symbol = _PREV_KEYWORDS[tokens[1]]
                 else:
                     raise fail()
@@ -546,8 +563,7 @@ def _field_lines(name: str, delflag: str, index: str, value: str, width: int) ->
         special = sum(value.count(c) for c in '\\\n\r\t\v\b\f"')
         room = width - len(name) - 3 - len(index) + special
         if width > 0 and len(value) > room:
-            lines = ["", *(polib.unescape(item) for item in _wrap(polib.escape(value),
-                                                                  width - 2))]
+            lines = ["", *(polib.unescape(item) for item in _wrap(polib.escape(value), width - 2))]
         else:
             lines = [value]
     out = [f'{delflag}{shown}{index} "{polib.escape(lines[0])}"']
@@ -559,8 +575,13 @@ def _comment_lines(text: str, prefix: str, width: int) -> list[str]:
     out: list[str] = []
     for comment in text.split("\n"):
         if width > 0 and len(comment) + len(prefix) > width:
-            out += textwrap.wrap(comment, width, initial_indent=prefix,
-                                 subsequent_indent=prefix, break_long_words=False)
+            out += textwrap.wrap(
+                comment,
+                width,
+                initial_indent=prefix,
+                subsequent_indent=prefix,
+                break_long_words=False,
+            )
         else:
             out.append(prefix + comment)
     return out
@@ -577,9 +598,16 @@ def entry_text(entry: polib.POEntry, width: int = WRAP) -> str:
     if not obsolete and entry.occurrences:
         filestr = " ".join(f"{path}:{line}" if line else path for path, line in entry.occurrences)
         if width > 0 and len(filestr) + 3 > width:
-            ret += [line.replace("*", "-") for line in textwrap.wrap(
-                filestr.replace("-", "*"), width, initial_indent="#: ",
-                subsequent_indent="#: ", break_long_words=False)]
+            ret += [
+                line.replace("*", "-")
+                for line in textwrap.wrap(
+                    filestr.replace("-", "*"),
+                    width,
+                    initial_indent="#: ",
+                    subsequent_indent="#: ",
+                    break_long_words=False,
+                )
+            ]
         else:
             ret.append("#: " + filestr)
     if entry.flags:
@@ -597,8 +625,7 @@ def entry_text(entry: polib.POEntry, width: int = WRAP) -> str:
         ret += _field_lines("msgid_plural", delflag, "", entry.msgid_plural, width)
     if entry.msgstr_plural:
         for index in sorted(entry.msgstr_plural):
-            ret += _field_lines("msgstr", delflag, f"[{index}]", entry.msgstr_plural[index],
-                                width)
+            ret += _field_lines("msgstr", delflag, f"[{index}]", entry.msgstr_plural[index], width)
     else:
         ret += _field_lines("msgstr", delflag, "", entry.msgstr, width)
     ret.append("")
@@ -684,8 +711,14 @@ def article_pot(project: Project, article: Article) -> polib.POFile:
     """The template of one article: one entry per segment, in source order."""
     entries: dict[tuple[str | None, str], polib.POEntry] = {}
     for seg in article.segments:
-        _add(entries, seg.msgctxt, seg.msgid, (article.path, str(seg.line)),
-             segment_comments(seg), seg.flags)
+        _add(
+            entries,
+            seg.msgctxt,
+            seg.msgid,
+            (article.path, str(seg.line)),
+            segment_comments(seg),
+            seg.flags,
+        )
     return _make_pot(project, article.slug, entries.values())
 
 
@@ -724,8 +757,15 @@ def site_pot(project: Project) -> polib.POFile:
                 continue
             flags = ["python-format"] if re.search(r"%\(\w+\)[sd]", msgid + plural) else []
             notes = [c.removeprefix("i18n:").removeprefix("Translators:").strip() for c in comments]
-            _add(entries, ctx, msgid, (shown, str(lineno)), ["type: site template", *notes],
-                 flags, plural)
+            _add(
+                entries,
+                ctx,
+                msgid,
+                (shown, str(lineno)),
+                ["type: site template", *notes],
+                flags,
+                plural,
+            )
     return _make_pot(project, SITE_DOMAIN, entries.values())
 
 
@@ -943,27 +983,38 @@ def _similar(queries: list[str], choices: list[str], cutoff: float) -> list[tupl
     while start < len(q_order):
         shortest = len(queries[q_order[start]])
         stop = start
-        while stop < len(q_order) and len(queries[q_order[stop]]) <= max(shortest * 1.25,
-                                                                           shortest + 4):
+        while stop < len(q_order) and len(queries[q_order[stop]]) <= max(
+            shortest * 1.25, shortest + 4
+        ):
             stop += 1
         longest = len(queries[q_order[stop - 1]])
         lo = int(np.searchsorted(lengths, shortest * k, "left"))
         hi = int(np.searchsorted(lengths, longest / k if k else np.inf, "right"))
         if hi > lo:
             band = q_order[start:stop]
-            matrix = process.cdist([queries[i] for i in band], sorted_choices[lo:hi],
-                                   scorer=fuzz.ratio, score_cutoff=cutoff, dtype="uint8",
-                                   workers=-1)
+            matrix = process.cdist(
+                [queries[i] for i in band],
+                sorted_choices[lo:hi],
+                scorer=fuzz.ratio,
+                score_cutoff=cutoff,
+                dtype="uint8",
+                workers=-1,
+            )
             rows, cols = matrix.nonzero()
-            for r, c, s in zip(rows.tolist(), (choice_index[lo:hi][cols]).tolist(),
-                               matrix[rows, cols].tolist(), strict=True):
+            for r, c, s in zip(
+                rows.tolist(),
+                (choice_index[lo:hi][cols]).tolist(),
+                matrix[rows, cols].tolist(),
+                strict=True,
+            ):
                 found.append((s, band[r], c))
         start = stop
     return found
 
 
-def _similar_unbanded(queries: list[str], choices: list[str],
-                      cutoff: float) -> list[tuple[int, int, int]]:
+def _similar_unbanded(
+    queries: list[str], choices: list[str], cutoff: float
+) -> list[tuple[int, int, int]]:
     found = []
     for qi, text in enumerate(queries):
         for _choice, score, ci in process.extract(
@@ -1015,12 +1066,19 @@ def merge(
     - ``sparse`` (regional catalogs such as de_CH) adds no untranslated entries.
     """
     with _gc_paused():
-        return _merge(pot, old, locale, threshold, sparse,
-                      stats if stats is not None else MergeStats())
+        return _merge(
+            pot, old, locale, threshold, sparse, stats if stats is not None else MergeStats()
+        )
 
 
-def _merge(pot: polib.POFile, old: polib.POFile | None, locale: str, threshold: float,
-           sparse: bool, stats: MergeStats) -> polib.POFile:
+def _merge(
+    pot: polib.POFile,
+    old: polib.POFile | None,
+    locale: str,
+    threshold: float,
+    sparse: bool,
+    stats: MergeStats,
+) -> polib.POFile:
     old_entries = [e for e in (old or []) if e.msgid] if old is not None else []
     live = {_key(e): e for e in old_entries if not e.obsolete}
     dead = {_key(e): e for e in old_entries if e.obsolete}
@@ -1061,9 +1119,7 @@ def _merge(pot: polib.POFile, old: polib.POFile | None, locale: str, threshold: 
             pos, new = singles[qi]
             prev = cands[ci]
             used.add(id(prev))
-            result[pos] = _carry(
-                new, prev, locale, fuzzy=True, previous=prev, record_previous=True
-            )
+            result[pos] = _carry(new, prev, locale, fuzzy=True, previous=prev, record_previous=True)
             stats.fuzzy += 1
     for pos, new in unmatched:
         if result[pos] is None:

@@ -149,7 +149,9 @@ def check_links(src: Markup, dst: Markup) -> str | None:
     return None
 
 
-_URL = re.compile(r"(?:https?|ftp)://[^\s<>()\[\]\"']+|mailto:[^\s<>()\[\]\"']+|www\.[^\s<>()\[\]\"']+")
+_URL = re.compile(
+    r"(?:https?|ftp)://[^\s<>()\[\]\"']+|mailto:[^\s<>()\[\]\"']+|www\.[^\s<>()\[\]\"']+"
+)
 
 
 def bare_urls(text: str) -> Counter[str]:
@@ -174,9 +176,7 @@ def check_markup(source: str, target: str) -> str | None:
     """Markdown syntax that did not parse stays in the text: an unclosed ``**``, a lone
     backtick, ``[text](`` without its closing parenthesis."""
     s, t = _text_tokens(source), _text_tokens(target)
-    problems = [
-        f"unbalanced '{m}'" for m in STRAY_MARKERS if t.count(m) > s.count(m)
-    ]
+    problems = [f"unbalanced '{m}'" for m in STRAY_MARKERS if t.count(m) > s.count(m)]
     if t.count("[") - t.count("]") != s.count("[") - s.count("]"):
         problems.append("unbalanced '[' ']'")
     if t.count("](") > s.count("]("):
@@ -199,14 +199,40 @@ _DECIMAL = "\u066b"
 _NUMBER = re.compile(r"\d+(?:(?:[.,\u066b\u066c'\u2019]\d+)|(?: \d{3}(?!\d)))*")
 # Unit symbols that are the same in every language (SI and clinical symbols).
 UNITS = (
-    "mmol/l", "mg/dl", "mg/kg", "mmhg", "kpa", "mcg", "μg", "mg", "kg", "ml", "mm", "cm",
-    "km", "°c", "°f", "iu", "fr", "%", "‰",
+    "mmol/l",
+    "mg/dl",
+    "mg/kg",
+    "mmhg",
+    "kpa",
+    "mcg",
+    "μg",
+    "mg",
+    "kg",
+    "ml",
+    "mm",
+    "cm",
+    "km",
+    "°c",
+    "°f",
+    "iu",
+    "fr",
+    "%",
+    "‰",
 )
 # Unit spellings some languages use instead of the symbol (after NFKC and casefold).
 UNIT_ALIASES = {
     "٪": "%",
-    "ملغ": "mg", "مغ": "mg", "ملجم": "mg", "كغ": "kg", "كجم": "kg", "مل": "ml",
-    "ملم": "mm", "مم": "mm", "سم": "cm", "ملم زئبق": "mmhg", "مم زئبق": "mmhg",
+    "ملغ": "mg",
+    "مغ": "mg",
+    "ملجم": "mg",
+    "كغ": "kg",
+    "كجم": "kg",
+    "مل": "ml",
+    "ملم": "mm",
+    "مم": "mm",
+    "سم": "cm",
+    "ملم زئبق": "mmhg",
+    "مم زئبق": "mmhg",
     "mm hg": "mmhg",
 }
 _UNIT_WORDS = sorted(set(UNITS) | set(UNIT_ALIASES), key=len, reverse=True)
@@ -418,7 +444,7 @@ def _lead(s: str) -> str:
 
 
 def _trail(s: str) -> str:
-    return s[len(s.rstrip()):]
+    return s[len(s.rstrip()) :]
 
 
 # pofilter checks used, with their severity here.
@@ -451,8 +477,9 @@ class Checker:
     ['warning whitespace: trailing whitespace differs from the source']
     """
 
-    def __init__(self, locale: str, glossary: Glossary | None = None,
-                 claims: Iterable[re.Pattern[str]] = ()) -> None:
+    def __init__(
+        self, locale: str, glossary: Glossary | None = None, claims: Iterable[re.Pattern[str]] = ()
+    ) -> None:
         self.locale = locale
         self.language = locale.split("_")[0]
         self.claims = list(claims)  # forbidden wording for this language (i18n.claims)
@@ -461,7 +488,8 @@ class Checker:
         self.required = glossary.required(locale)
         # one-word terms whose translation differs from the English word
         must = [
-            t.lower() for t, want in self.required.items()
+            t.lower()
+            for t, want in self.required.items()
             if " " not in t and t.casefold() != want.casefold()
         ]
         self.pofilter = tt.StandardChecker(
@@ -483,10 +511,13 @@ class Checker:
         if limit is not None:
             for _source, target in _pairs(entry):
                 if len(target) > limit:
-                    findings.add(Finding(
-                        "max-length", BLOCKING,
-                        f"{len(target)} characters, at most {limit} allowed (max-length flag)",
-                    ))
+                    findings.add(
+                        Finding(
+                            "max-length",
+                            BLOCKING,
+                            f"{len(target)} characters, at most {limit} allowed (max-length flag)",
+                        )
+                    )
         return sorted(findings, key=lambda f: (f.severity != BLOCKING, f.code, f.message))
 
     def compare(self, source: str, target: str) -> list[Finding]:

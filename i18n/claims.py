@@ -40,10 +40,10 @@ def find_claims(text: str, patterns: list[re.Pattern[str]]) -> list[tuple[str, s
         if m:
             start, end = max(0, m.start() - 40), min(len(text), m.end() + 40)
             snippet = " ".join(text[start:end].split())
-            hits.append((pat.pattern, ("…" if start else "") + snippet
-                         + ("…" if end < len(text) else "")))
+            hits.append(
+                (pat.pattern, ("…" if start else "") + snippet + ("…" if end < len(text) else ""))
+            )
     return hits
-
 
 
 def language_patterns(countries: list[Country], language: str) -> list[re.Pattern[str]]:

@@ -44,8 +44,11 @@ def fail_clearly(func: F) -> F:
             sys.exit(2)
         except OSError as exc:  # disk full, permissions: the write was atomic, nothing is torn
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"error: {where}{exc.strerror or exc}; nothing was half-written, "
-                       "fix the cause and run the command again", err=True)
+            click.echo(
+                f"error: {where}{exc.strerror or exc}; nothing was half-written, "
+                "fix the cause and run the command again",
+                err=True,
+            )
             sys.exit(2)
 
     return wrapper
@@ -119,9 +122,7 @@ def status(project_dir: Path, fmt: str) -> None:
 
     data = do_status(open_project(project_dir))
     if fmt == "json":
-        out = {
-            loc: {dom: c.as_dict() for dom, c in per.items()} for loc, per in data.items()
-        }
+        out = {loc: {dom: c.as_dict() for dom, c in per.items()} for loc, per in data.items()}
         click.echo(json.dumps(out, indent=2, sort_keys=True))
         return
     rows = []
@@ -142,10 +143,22 @@ def status(project_dir: Path, fmt: str) -> None:
     from rich.table import Table
 
     table = Table(title="Translation status")
-    for col in ("locale", "catalog", "untranslated", "draft", "rejected", "translated",
-                "approved", "total", "approved %"):
-        table.add_column(col, justify="right" if col not in ("locale", "catalog") else "left",
-                         no_wrap=col == "catalog")
+    for col in (
+        "locale",
+        "catalog",
+        "untranslated",
+        "draft",
+        "rejected",
+        "translated",
+        "approved",
+        "total",
+        "approved %",
+    ):
+        table.add_column(
+            col,
+            justify="right" if col not in ("locale", "catalog") else "left",
+            no_wrap=col == "catalog",
+        )
     for loc, dom, c in rows:
         pct = f"{100 * c.approved / c.total:.0f}%" if c.total else "-"
         style = "bold" if dom == "(all)" else None
@@ -157,14 +170,26 @@ def status(project_dir: Path, fmt: str) -> None:
 @project_option
 @click.option("--country", help="Render only this country (ISO code, e.g. CH).")
 @click.option("--preview", is_flag=True, help="Include drafts, marked, into site-preview/.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: site/, or site-preview/ with --preview).")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Check disclaimer validity as of this date (YYYY-MM-DD).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: site/, or site-preview/ with --preview).",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Check disclaimer validity as of this date (YYYY-MM-DD).",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 when any page is withheld.")
 @fail_clearly
-def render(project_dir: Path, country: str | None, preview: bool, out: Path | None,
-           today: Any, strict: bool) -> None:
+def render(
+    project_dir: Path,
+    country: str | None,
+    preview: bool,
+    out: Path | None,
+    today: Any,
+    strict: bool,
+) -> None:
     """The site: approved text only, per country and language (site/<cc>/<lang>/)."""
     from rich.console import Console
     from rich.table import Table
@@ -174,11 +199,17 @@ def render(project_dir: Path, country: str | None, preview: bool, out: Path | No
 
     project = open_project(project_dir)
     with project_lock(project, "render"):
-        result = render_site(project, out=out, country=country, preview=preview,
-                             today=today.date() if today else None)
+        result = render_site(
+            project,
+            out=out,
+            country=country,
+            preview=preview,
+            today=today.date() if today else None,
+        )
         for debris in remove_partial_writes(result.out):
-            click.echo(f"note: removed {project.rel(debris)}, left by an interrupted write",
-                       err=True)
+            click.echo(
+                f"note: removed {project.rel(debris)}, left by an interrupted write", err=True
+            )
     table = Table(title="Preview" if preview else "Published and withheld pages")
     for col in ("country", "locale", "page", "status", "reason"):
         table.add_column(col, overflow="fold")
@@ -192,11 +223,15 @@ def render(project_dir: Path, country: str | None, preview: bool, out: Path | No
     click.echo(
         f"{result.out}: {published} article pages {what}, {withheld} withheld "
         f"({len(result.written)} files written, {len(result.unchanged)} unchanged"
-        + (f", {len(result.removed)} stale pages removed" if result.removed else "") + ")"
+        + (f", {len(result.removed)} stale pages removed" if result.removed else "")
+        + ")"
     )
     for rel in result.foreign:
-        click.echo(f"warning: {result.out / rel} was not written by a render (no manifest lists "
-                   "it); left untouched — `i18n check` reports it as a stray page", err=True)
+        click.echo(
+            f"warning: {result.out / rel} was not written by a render (no manifest lists "
+            "it); left untouched — `i18n check` reports it as a stray page",
+            err=True,
+        )
     if strict and result.withheld_any:
         sys.exit(1)
 
@@ -214,19 +249,34 @@ def _short(text: str, width: int = 70) -> str:
 @click.option("--locale", "locales", multiple=True, help="Only this locale (repeatable).")
 @click.option("--article", help="Only this catalog: an article slug, or 'site'.")
 @click.option(
-    "--state", "states", multiple=True, type=click.Choice([*REVIEW_STATES, "all"]),
+    "--state",
+    "states",
+    multiple=True,
+    type=click.Choice([*REVIEW_STATES, "all"]),
     help="Only items in this state (repeatable). Default: draft, rejected, translated.",
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]),
-              default="table", show_default=True)
 @click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path),
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "html"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
     help="--format html: folder for the review sheets (<locale>.html). Default: print the "
-         "page when one --locale is given, else write to <project>/.cache/i18n/review/.",
+    "page when one --locale is given, else write to <project>/.cache/i18n/review/.",
 )
 @fail_clearly
-def queue(project_dir: Path, locales: tuple[str, ...], article: str | None,
-          states: tuple[str, ...], fmt: str, out: Path | None) -> None:
+def queue(
+    project_dir: Path,
+    locales: tuple[str, ...],
+    article: str | None,
+    states: tuple[str, ...],
+    fmt: str,
+    out: Path | None,
+) -> None:
     """The review queue: entries waiting for a reviewer, with QA findings.
 
     Each item has a stable id (from locale, catalog, msgctxt and msgid) to pass to
@@ -246,8 +296,19 @@ def queue(project_dir: Path, locales: tuple[str, ...], article: str | None,
         import io
 
         buf = io.StringIO()
-        cols = ["id", "locale", "catalog", "msgctxt", "msgid", "msgstr", "state", "reason",
-                "findings", "previous_msgid", "diff"]
+        cols = [
+            "id",
+            "locale",
+            "catalog",
+            "msgctxt",
+            "msgid",
+            "msgstr",
+            "state",
+            "reason",
+            "findings",
+            "previous_msgid",
+            "diff",
+        ]
         writer = csv.DictWriter(buf, cols, lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
         for item in items:
@@ -283,8 +344,9 @@ def queue(project_dir: Path, locales: tuple[str, ...], article: str | None,
                 source += "\nsource changed: " + _short(format_word_diff(diff), 120)
             state = item.state + (f"\n{item.reason}" if item.reason else "")
             findings = "\n".join(f"{f.severity} {f.code}" for f in item.findings)
-            table.add_row(item.id, item.locale, item.catalog, state, source,
-                          _short(item.msgstr), findings)
+            table.add_row(
+                item.id, item.locale, item.catalog, state, source, _short(item.msgstr), findings
+            )
         Console(width=160).print(table)
         click.echo(f"{len(items)} items")
 
@@ -296,11 +358,21 @@ def queue(project_dir: Path, locales: tuple[str, ...], article: str | None,
 @click.argument("ids", nargs=-1)
 @click.option("--article", help="Every translated entry of this catalog.")
 @click.option("--all", "all_", is_flag=True, help="Every translated entry of the locale.")
-@click.option("--override", metavar="REASON",
-              help="Approve the named ids despite blocking QA findings; the reason is recorded.")
+@click.option(
+    "--override",
+    metavar="REASON",
+    help="Approve the named ids despite blocking QA findings; the reason is recorded.",
+)
 @fail_clearly
-def approve(project_dir: Path, locale: str, reviewer: str, ids: tuple[str, ...],
-            article: str | None, all_: bool, override: str | None) -> None:
+def approve(
+    project_dir: Path,
+    locale: str,
+    reviewer: str,
+    ids: tuple[str, ...],
+    article: str | None,
+    all_: bool,
+    override: str | None,
+) -> None:
     """Sign off translated entries (ID... | --article S | --all).
 
     Appends one event per entry to locales/<locale>/approvals.jsonl: reviewer, UTC time,
@@ -325,7 +397,8 @@ def approve(project_dir: Path, locale: str, reviewer: str, ids: tuple[str, ...],
     for name in report.self_review:
         click.echo(
             f"warning: {reviewer} is the Last-Translator of {review.locale}/{name}.po; "
-            "a second person should review (ISO 17100)", err=True,
+            "a second person should review (ISO 17100)",
+            err=True,
         )
     for item in report.approved:
         extra = " (override)" if item.blocking else ""
@@ -347,8 +420,9 @@ def approve(project_dir: Path, locale: str, reviewer: str, ids: tuple[str, ...],
 @click.option("--reason", required=True, help="What the translator must fix.")
 @click.option("--reviewer", help="Who sends it back (recorded).")
 @fail_clearly
-def reject(project_dir: Path, locale: str, entry_id: str, reason: str,
-           reviewer: str | None) -> None:
+def reject(
+    project_dir: Path, locale: str, entry_id: str, reason: str, reviewer: str | None
+) -> None:
     """Send an entry back to the translator: fuzzy again, reason as a translator comment."""
     from .locking import project_lock
     from .review import LocaleReview
@@ -365,16 +439,32 @@ def reject(project_dir: Path, locale: str, entry_id: str, reason: str,
 @cli.command()
 @project_option
 @click.option("--country", help="Check one country (ISO code, e.g. CH).")
-@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Rendered site to prove (default: site/ when it exists).")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Check expiry as of this date (default: today).")
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Rendered site to prove (default: site/ when it exists).",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Check expiry as of this date (default: today).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to this file instead of standard output.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
 @fail_clearly
-def check(project_dir: Path, country: str | None, site_dir: Path | None, today: Any,
-          fmt: str, out: Path | None) -> None:
+def check(
+    project_dir: Path,
+    country: str | None,
+    site_dir: Path | None,
+    today: Any,
+    fmt: str,
+    out: Path | None,
+) -> None:
     """Regulatory and translation checks: disclaimers, claims, products, rendered output.
 
     Exit code 0 when clean (warnings allowed), 1 on any violation, 2 on bad input.
@@ -385,8 +475,9 @@ def check(project_dir: Path, country: str | None, site_dir: Path | None, today: 
     project = open_project(project_dir)
     if site_dir is not None and not site_dir.is_absolute():
         site_dir = Path.cwd() / site_dir
-    report = run_check(project, country=country, site=site_dir,
-                       today=today.date() if today else None)
+    report = run_check(
+        project, country=country, site=site_dir, today=today.date() if today else None
+    )
     if fmt == "json":
         text = json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "html":
@@ -397,8 +488,9 @@ def check(project_dir: Path, country: str | None, site_dir: Path | None, today: 
         from .files import atomic_write
 
         atomic_write(out, text)
-        click.echo(f"wrote {out}: {len(report.violations)} violation(s), "
-                   f"{len(report.warnings)} warning(s)")
+        click.echo(
+            f"wrote {out}: {len(report.violations)} violation(s), {len(report.warnings)} warning(s)"
+        )
     else:
         click.echo(text, nl=False)
     sys.exit(1 if report.violations else 0)
@@ -407,24 +499,43 @@ def check(project_dir: Path, country: str | None, site_dir: Path | None, today: 
 @cli.command()
 @project_option
 @click.option("--locale", required=True, help="Locale whose catalogs get drafts (e.g. de, pt_BR).")
-@click.option("--provider", type=click.Choice(
-    ["memory", "pseudo", "google", "deepl", "microsoft", "libre", "mymemory"]),
-    help="Provider after translation memory (default: [tool.i18n] provider, else pseudo).")
+@click.option(
+    "--provider",
+    type=click.Choice(["memory", "pseudo", "google", "deepl", "microsoft", "libre", "mymemory"]),
+    help="Provider after translation memory (default: [tool.i18n] provider, else pseudo).",
+)
 @click.option("--endpoint", help="LibreTranslate server URL (provider libre).")
 @click.option("--article", help="Only this article's catalog (its slug).")
-@click.option("--dry-run", is_flag=True,
-              help="Count entries, characters and requests; send nothing, write nothing.")
-@click.option("--refresh", is_flag=True,
-              help="Also redo machine drafts that are still fuzzy and unedited.")
-@click.option("--concurrency", type=click.IntRange(min=1),
-              help="Requests in flight at once (default: [tool.i18n] concurrency, 8).")
-@click.option("--max-requests", type=click.IntRange(min=0),
-              help="Send at most this many requests in this run (default: [tool.i18n] "
-                   "max_requests).")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Count entries, characters and requests; send nothing, write nothing.",
+)
+@click.option(
+    "--refresh", is_flag=True, help="Also redo machine drafts that are still fuzzy and unedited."
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    help="Requests in flight at once (default: [tool.i18n] concurrency, 8).",
+)
+@click.option(
+    "--max-requests",
+    type=click.IntRange(min=0),
+    help="Send at most this many requests in this run (default: [tool.i18n] max_requests).",
+)
 @fail_clearly
-def translate(project_dir: Path, locale: str, provider: str | None, endpoint: str | None,
-              article: str | None, dry_run: bool, refresh: bool, concurrency: int | None,
-              max_requests: int | None) -> None:
+def translate(
+    project_dir: Path,
+    locale: str,
+    provider: str | None,
+    endpoint: str | None,
+    article: str | None,
+    dry_run: bool,
+    refresh: bool,
+    concurrency: int | None,
+    max_requests: int | None,
+) -> None:
     """Machine and memory drafts for untranslated entries, written fuzzy for review.
 
     Keys come from the environment only (DEEPL_API_KEY, MICROSOFT_API_KEY,
@@ -438,9 +549,16 @@ def translate(project_dir: Path, locale: str, provider: str | None, endpoint: st
     from .translate import Options
     from .translate import translate as do_translate
 
-    opts = Options(locale=locale, provider=provider, endpoint=endpoint, article=article,
-                   dry_run=dry_run, refresh=refresh, concurrency=concurrency,
-                   max_requests=max_requests)
+    opts = Options(
+        locale=locale,
+        provider=provider,
+        endpoint=endpoint,
+        article=article,
+        dry_run=dry_run,
+        refresh=refresh,
+        concurrency=concurrency,
+        max_requests=max_requests,
+    )
     project = open_project(project_dir)
     with nullcontext() if dry_run else project_lock(project, "translate"):
         report = do_translate(project, opts)
@@ -454,8 +572,14 @@ def translate(project_dir: Path, locale: str, provider: str | None, endpoint: st
         for col in ("locale", "provider", "entries", "characters", "requests", "cached"):
             table.add_column(col, justify="left" if col in ("locale", "provider") else "right")
         for row in report.plan:
-            table.add_row(report.locale, row.provider, str(row.entries), str(row.characters),
-                          str(row.requests), str(row.cached))
+            table.add_row(
+                report.locale,
+                row.provider,
+                str(row.entries),
+                str(row.characters),
+                str(row.requests),
+                str(row.cached),
+            )
         if report.plan:
             Console(width=100).print(table)
         else:
@@ -468,15 +592,18 @@ def translate(project_dir: Path, locale: str, provider: str | None, endpoint: st
         click.echo(f"warning: {warning}", err=True)
     click.echo(report.summary())
     if report.cap_reached:
-        click.echo(f"note: request cap reached ({report.sent} requests); "
-                   "run again to continue", err=True)
+        click.echo(
+            f"note: request cap reached ({report.sent} requests); run again to continue", err=True
+        )
     if report.interrupted:
-        click.echo("interrupted: drafts received so far are written; run again to resume",
-                   err=True)
+        click.echo("interrupted: drafts received so far are written; run again to resume", err=True)
         sys.exit(130)
     if report.error:
-        click.echo(f"error: {report.error}; drafts received before the failure are written, "
-                   "run again to resume", err=True)
+        click.echo(
+            f"error: {report.error}; drafts received before the failure are written, "
+            "run again to resume",
+            err=True,
+        )
         sys.exit(1)
 
 

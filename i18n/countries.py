@@ -114,27 +114,49 @@ def parse_country(text: str, path: str, stem: str | None = None) -> Country:
         return lines.get(tuple(key), 1)
 
     for key in data:
-        _need(key in COUNTRY_FIELDS, f"unknown key '{key}' (known: {', '.join(COUNTRY_FIELDS)})",
-              path, ln(str(key)))
+        _need(
+            key in COUNTRY_FIELDS,
+            f"unknown key '{key}' (known: {', '.join(COUNTRY_FIELDS)})",
+            path,
+            ln(str(key)),
+        )
     for key in ("code", "name", "languages", "regulator", "disclaimer"):
         _need(key in data, f"missing required key '{key}'", path, 1)
     code = data["code"]
-    _need(isinstance(code, str) and code in iso_countries(),
-          f"unknown country code {code!r}: use an ISO 3166-1 alpha-2 code such as CH",
-          path, ln("code"))
+    _need(
+        isinstance(code, str) and code in iso_countries(),
+        f"unknown country code {code!r}: use an ISO 3166-1 alpha-2 code such as CH",
+        path,
+        ln("code"),
+    )
     if stem is not None:
-        _need(stem == code.lower(), f"file name must be '{code.lower()}.yaml' for code {code}",
-              path, ln("code"))
+        _need(
+            stem == code.lower(),
+            f"file name must be '{code.lower()}.yaml' for code {code}",
+            path,
+            ln("code"),
+        )
     for key in ("name", "regulator"):
-        _need(isinstance(data[key], str) and data[key].strip() != "",
-              f"'{key}' must be a non-empty string", path, ln(key))
+        _need(
+            isinstance(data[key], str) and data[key].strip() != "",
+            f"'{key}' must be a non-empty string",
+            path,
+            ln(key),
+        )
     audience = data.get("audience", "public")
-    _need(audience in AUDIENCES,
-          f"audience must be one of {', '.join(AUDIENCES)}, found {audience!r}",
-          path, ln("audience"))
+    _need(
+        audience in AUDIENCES,
+        f"audience must be one of {', '.join(AUDIENCES)}, found {audience!r}",
+        path,
+        ln("audience"),
+    )
     langs = data["languages"]
-    _need(isinstance(langs, list) and len(langs) > 0, "'languages' must be a non-empty list",
-          path, ln("languages"))
+    _need(
+        isinstance(langs, list) and len(langs) > 0,
+        "'languages' must be a non-empty list",
+        path,
+        ln("languages"),
+    )
     languages: list[str] = []
     for i, lang in enumerate(langs):
         where = ln("languages", str(i))
@@ -143,39 +165,67 @@ def parse_country(text: str, path: str, stem: str | None = None) -> Country:
             norm = normalize_locale(lang)
         except I18nError as exc:
             raise I18nError(exc.message, path, where) from None
-        _need("_" not in norm, f"list the language ({norm.split('_')[0]}), not a locale ({lang}): "
-              f"the country gives the region", path, where)
+        _need(
+            "_" not in norm,
+            f"list the language ({norm.split('_')[0]}), not a locale ({lang}): "
+            f"the country gives the region",
+            path,
+            where,
+        )
         _need(norm not in languages, f"language '{norm}' is listed twice", path, where)
         languages.append(norm)
 
     products: dict[str, Product] = {}
     raw_products = data.get("products") or {}
-    _need(isinstance(raw_products, dict), "'products' must be a mapping of product id to status",
-          path, ln("products"))
+    _need(
+        isinstance(raw_products, dict),
+        "'products' must be a mapping of product id to status",
+        path,
+        ln("products"),
+    )
     for pid, spec in raw_products.items():
         where = ln("products", str(pid))
-        _need(isinstance(spec, dict), f"product '{pid}' must be a mapping with a status",
-              path, where)
+        _need(
+            isinstance(spec, dict), f"product '{pid}' must be a mapping with a status", path, where
+        )
         status = spec.get("status")
-        _need(status in PRODUCT_STATES,
-              f"product '{pid}' status must be one of {', '.join(PRODUCT_STATES)}, "
-              f"found {status!r}",
-              path, ln("products", str(pid), "status") if "status" in spec else where)
+        _need(
+            status in PRODUCT_STATES,
+            f"product '{pid}' status must be one of {', '.join(PRODUCT_STATES)}, found {status!r}",
+            path,
+            ln("products", str(pid), "status") if "status" in spec else where,
+        )
         reg = spec.get("registration")
-        _need(reg is None or isinstance(reg, str), f"product '{pid}' registration must be a string",
-              path, where)
+        _need(
+            reg is None or isinstance(reg, str),
+            f"product '{pid}' registration must be a string",
+            path,
+            where,
+        )
         products[str(pid)] = Product(str(pid), status, reg)
 
     claims: dict[str, list[re.Pattern[str]]] = {}
     raw_claims = data.get("claims") or {}
-    _need(isinstance(raw_claims, dict), "'claims' must map a language to a list of patterns",
-          path, ln("claims"))
+    _need(
+        isinstance(raw_claims, dict),
+        "'claims' must map a language to a list of patterns",
+        path,
+        ln("claims"),
+    )
     for lang, patterns in raw_claims.items():
         where = ln("claims", str(lang))
-        _need(lang in languages,
-              f"claims for '{lang}', which is not one of the country's languages", path, where)
-        _need(isinstance(patterns, list), f"claims for '{lang}' must be a list of patterns",
-              path, where)
+        _need(
+            lang in languages,
+            f"claims for '{lang}', which is not one of the country's languages",
+            path,
+            where,
+        )
+        _need(
+            isinstance(patterns, list),
+            f"claims for '{lang}' must be a list of patterns",
+            path,
+            where,
+        )
         compiled = []
         for i, pat in enumerate(patterns):
             pw = ln("claims", str(lang), str(i))
@@ -188,30 +238,74 @@ def parse_country(text: str, path: str, stem: str | None = None) -> Country:
 
     disclaimers: dict[str, Disclaimer] = {}
     raw_disc = data["disclaimer"]
-    _need(isinstance(raw_disc, dict), "'disclaimer' must map each language to its disclaimer",
-          path, ln("disclaimer"))
+    _need(
+        isinstance(raw_disc, dict),
+        "'disclaimer' must map each language to its disclaimer",
+        path,
+        ln("disclaimer"),
+    )
     for lang, spec in raw_disc.items():
         where = ln("disclaimer", str(lang))
-        _need(lang in languages,
-              f"disclaimer for '{lang}', which is not one of the country's languages", path, where)
+        _need(
+            lang in languages,
+            f"disclaimer for '{lang}', which is not one of the country's languages",
+            path,
+            where,
+        )
         _need(isinstance(spec, dict), f"disclaimer '{lang}' must be a mapping", path, where)
         for key in DISCLAIMER_FIELDS:
-            _need(key in spec and spec[key] not in (None, ""),
-                  f"disclaimer '{lang}' lacks '{key}'", path, where)
+            _need(
+                key in spec and spec[key] not in (None, ""),
+                f"disclaimer '{lang}' lacks '{key}'",
+                path,
+                where,
+            )
         for key in ("text", "reference", "approved_by"):
-            _need(isinstance(spec[key], str), f"disclaimer '{lang}' {key} must be a string",
-                  path, ln("disclaimer", str(lang), key))
-        approved = _date(spec["approved_on"], f"disclaimer '{lang}' approved_on", path,
-                         ln("disclaimer", str(lang), "approved_on"))
-        expires = _date(spec["expires"], f"disclaimer '{lang}' expires", path,
-                        ln("disclaimer", str(lang), "expires"))
-        _need(expires > approved, f"disclaimer '{lang}' expires before it was approved",
-              path, ln("disclaimer", str(lang), "expires"))
-        disclaimers[lang] = Disclaimer(" ".join(spec["text"].split()), spec["reference"].strip(),
-                                       spec["approved_by"].strip(), approved, expires, where)
+            _need(
+                isinstance(spec[key], str),
+                f"disclaimer '{lang}' {key} must be a string",
+                path,
+                ln("disclaimer", str(lang), key),
+            )
+        approved = _date(
+            spec["approved_on"],
+            f"disclaimer '{lang}' approved_on",
+            path,
+            ln("disclaimer", str(lang), "approved_on"),
+        )
+        expires = _date(
+            spec["expires"],
+            f"disclaimer '{lang}' expires",
+            path,
+            ln("disclaimer", str(lang), "expires"),
+        )
+        _need(
+            expires > approved,
+            f"disclaimer '{lang}' expires before it was approved",
+            path,
+            ln("disclaimer", str(lang), "expires"),
+        )
+        disclaimers[lang] = Disclaimer(
+            " ".join(spec["text"].split()),
+            spec["reference"].strip(),
+            spec["approved_by"].strip(),
+            approved,
+            expires,
+            where,
+        )
 
-    return Country(code, data["name"].strip(), languages, data["regulator"].strip(), audience,
-                   products, claims, disclaimers, path, lines)
+    return Country(
+        code,
+        data["name"].strip(),
+        languages,
+        data["regulator"].strip(),
+        audience,
+        products,
+        claims,
+        disclaimers,
+        path,
+        lines,
+    )
 
 
 def country_files(project: Project) -> list[Path]:
@@ -278,16 +372,28 @@ def load_glossary(project: Project) -> Glossary:
     shown = project.rel(file)
     data, lines = load_yaml_mapping(read_text(file, shown), shown)
     dnt = data.get("do_not_translate") or []
-    _need(isinstance(dnt, list) and all(isinstance(t, str) and t for t in dnt),
-          "'do_not_translate' must be a list of terms", shown, lines.get(("do_not_translate",), 1))
+    _need(
+        isinstance(dnt, list) and all(isinstance(t, str) and t for t in dnt),
+        "'do_not_translate' must be a list of terms",
+        shown,
+        lines.get(("do_not_translate",), 1),
+    )
     terms_raw = data.get("terms") or {}
-    _need(isinstance(terms_raw, dict), "'terms' must map a term to its translations", shown,
-          lines.get(("terms",), 1))
+    _need(
+        isinstance(terms_raw, dict),
+        "'terms' must map a term to its translations",
+        shown,
+        lines.get(("terms",), 1),
+    )
     terms: dict[str, dict[str, str]] = {}
     for term, trans in terms_raw.items():
         where = lines.get(("terms", str(term)), 1)
-        _need(isinstance(trans, dict) and all(isinstance(v, str) for v in trans.values()),
-              f"term '{term}' must map language codes to translations", shown, where)
+        _need(
+            isinstance(trans, dict) and all(isinstance(v, str) for v in trans.values()),
+            f"term '{term}' must map language codes to translations",
+            shown,
+            where,
+        )
         for lang in trans:
             try:
                 normalize_locale(lang)

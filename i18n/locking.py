@@ -58,8 +58,10 @@ def lock_timeout(project: Project) -> float:
         return value
     value = project.config.get("lock_timeout", DEFAULT_TIMEOUT)
     if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
-        raise I18nError(f"[tool.i18n] lock_timeout must be a number of seconds >= 0, "
-                        f"got {value!r}", "pyproject.toml")
+        raise I18nError(
+            f"[tool.i18n] lock_timeout must be a number of seconds >= 0, got {value!r}",
+            "pyproject.toml",
+        )
     return float(value)
 
 
@@ -115,8 +117,11 @@ def project_lock(project: Project, what: str, *, timeout: float | None = None) -
         lock.acquire(timeout=0)
     except Timeout:
         other = holder_description(read_holder(project))
-        print(f"waiting for {other} to finish (lock file {shown}; giving up after {wait:g} s)",
-              file=sys.stderr, flush=True)
+        print(
+            f"waiting for {other} to finish (lock file {shown}; giving up after {wait:g} s)",
+            file=sys.stderr,
+            flush=True,
+        )
         try:
             lock.acquire(timeout=wait)
         except Timeout:
@@ -127,14 +132,22 @@ def project_lock(project: Project, what: str, *, timeout: float | None = None) -
             ) from None
     try:
         for debris in remove_partial_writes(project.locales_dir):
-            print(f"note: removed {project.rel(debris)}, left by an interrupted write",
-                  file=sys.stderr)
+            print(
+                f"note: removed {project.rel(debris)}, left by an interrupted write",
+                file=sys.stderr,
+            )
         started = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        _record(holder_file, json.dumps({
-            "command": what,
-            "pid": os.getpid(),
-            "started": started.isoformat().replace("+00:00", "Z"),
-        }) + "\n")
+        _record(
+            holder_file,
+            json.dumps(
+                {
+                    "command": what,
+                    "pid": os.getpid(),
+                    "started": started.isoformat().replace("+00:00", "Z"),
+                }
+            )
+            + "\n",
+        )
         hold = os.environ.get(HOLD_ENV)
         if hold:
             deadline = time.monotonic() + 60

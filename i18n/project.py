@@ -85,8 +85,9 @@ class Project:
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 m = re.search(r"\s*\(at line (\d+), column \d+\)", str(exc))
                 problem = str(exc).replace(m.group(0), "") if m else str(exc)
-                raise I18nError(f"invalid TOML: {problem}", "pyproject.toml",
-                                int(m.group(1)) if m else None) from None
+                raise I18nError(
+                    f"invalid TOML: {problem}", "pyproject.toml", int(m.group(1)) if m else None
+                ) from None
             cfg.update(data.get("tool", {}).get("i18n", {}))
         cfg.update({k: v for k, v in self.overrides.items() if v is not None})
         return cfg

@@ -173,8 +173,9 @@ def _classify(exc: BaseException, provider: str, secrets: Collection[str]) -> Pr
         return ProviderError(f"{provider}: no answer within {_state.timeout:g} s", retryable=True)
     if isinstance(error, requests.ConnectionError):
         host = urllib.parse.urlsplit(error.request.url if error.request else "").netloc
-        return ProviderError(f"{provider}: cannot connect to {host or 'the server'}",
-                             retryable=True)
+        return ProviderError(
+            f"{provider}: cannot connect to {host or 'the server'}", retryable=True
+        )
     if error is not None:
         return ProviderError(redact(f"{provider}: {type(error).__name__}: {error}", secrets))
     if response is not None and not 200 <= response.status_code < 300:
@@ -182,8 +183,11 @@ def _classify(exc: BaseException, provider: str, secrets: Collection[str]) -> Pr
         detail = _error_detail(response)
         message = redact(f"{provider}: HTTP {code}{': ' + detail if detail else ''}", secrets)
         if code in (408, 425, 429) or code >= 500:
-            return ProviderError(message, retryable=True,
-                                 retry_after=_retry_after(response.headers.get("Retry-After")))
+            return ProviderError(
+                message,
+                retryable=True,
+                retry_after=_retry_after(response.headers.get("Retry-After")),
+            )
         if code in (401, 403):
             message += " (is the API key in the environment valid?)"
         return ProviderError(message)
@@ -246,8 +250,9 @@ class Requester:
                 tries += 1
                 if not err.retryable or tries > self.settings.retries:
                     if err.retryable:
-                        raise ProviderError(f"{err.message} (gave up after {tries} attempts)") \
-                            from None
+                        raise ProviderError(
+                            f"{err.message} (gave up after {tries} attempts)"
+                        ) from None
                     raise
                 delay = min(self.settings.max_backoff, self.settings.backoff * 2 ** (tries - 1))
                 delay *= random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
@@ -280,9 +285,36 @@ class Requester:
 
 # --- language codes ------------------------------------------------------------------------
 
-_DEEPL_COMMON = ("AR", "BG", "CS", "DA", "DE", "EL", "ES", "ET", "FI", "FR", "HU", "ID", "IT",
-                 "JA", "KO", "LT", "LV", "NB", "NL", "PL", "RO", "RU", "SK", "SL", "SV", "TR",
-                 "UK", "ZH")
+_DEEPL_COMMON = (
+    "AR",
+    "BG",
+    "CS",
+    "DA",
+    "DE",
+    "EL",
+    "ES",
+    "ET",
+    "FI",
+    "FR",
+    "HU",
+    "ID",
+    "IT",
+    "JA",
+    "KO",
+    "LT",
+    "LV",
+    "NB",
+    "NL",
+    "PL",
+    "RO",
+    "RU",
+    "SK",
+    "SL",
+    "SV",
+    "TR",
+    "UK",
+    "ZH",
+)
 DEEPL_SOURCES = frozenset((*_DEEPL_COMMON, "EN", "PT"))
 DEEPL_TARGETS = frozenset(
     (*_DEEPL_COMMON, "EN-GB", "EN-US", "PT-BR", "PT-PT", "ZH-HANS", "ZH-HANT")
@@ -352,8 +384,9 @@ def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def pick_code(provider: str, locale: str, supported: Collection[str], *, target: bool = True
-              ) -> str | None:
+def pick_code(
+    provider: str, locale: str, supported: Collection[str], *, target: bool = True
+) -> str | None:
     """The first candidate the provider supports (case-insensitive), in its own spelling."""
     by_lower = {s.lower(): s for s in supported}
     for cand in candidates(provider, locale, target=target):
@@ -430,8 +463,13 @@ def pseudo(text: str) -> str:
     pieces = re.split(r"(⟦\s*\d+\s*⟧)", core)
     visible = sum(len(p) for i, p in enumerate(pieces) if i % 2 == 0)
     extra = max(0, math.ceil(visible * PSEUDO_GROWTH) - 2)  # the brackets count too
-    vowels = [(i, j) for i, p in enumerate(pieces) if i % 2 == 0
-              for j, ch in enumerate(p) if ch in _VOWELS]
+    vowels = [
+        (i, j)
+        for i, p in enumerate(pieces)
+        if i % 2 == 0
+        for j, ch in enumerate(p)
+        if ch in _VOWELS
+    ]
     doubled: set[tuple[int, int]] = set()
     if vowels and extra:
         k = min(extra, len(vowels))
@@ -464,8 +502,18 @@ class Remote(Engine):
 
     remote = True
 
-    def __init__(self, name: str, prototype: Any, *, source: str, target: str, cache_id: str,
-                 secrets: Collection[str], timeout: float, note: str = ""):
+    def __init__(
+        self,
+        name: str,
+        prototype: Any,
+        *,
+        source: str,
+        target: str,
+        cache_id: str,
+        secrets: Collection[str],
+        timeout: float,
+        note: str = "",
+    ):
         self.name = name
         self.max_chars = MAX_CHARS.get(name)
         self.source_code = source
@@ -520,8 +568,10 @@ def normalize_endpoint(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise I18nError(f"--endpoint must be an http(s) URL, got {url!r}")
     if parts.username or parts.password or parts.query or parts.fragment:
-        raise I18nError("--endpoint must not carry credentials, a query or a fragment "
-                        "(put the key in LIBRETRANSLATE_API_KEY)")
+        raise I18nError(
+            "--endpoint must not carry credentials, a query or a fragment "
+            "(put the key in LIBRETRANSLATE_API_KEY)"
+        )
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
@@ -564,8 +614,10 @@ def open_engine(
 
     if provider == "libre":
         if not endpoint:
-            raise I18nError("provider libre needs --endpoint URL (or [tool.i18n] endpoint), "
-                            "the LibreTranslate server to use")
+            raise I18nError(
+                "provider libre needs --endpoint URL (or [tool.i18n] endpoint), "
+                "the LibreTranslate server to use"
+            )
         base = normalize_endpoint(endpoint)
         key = _key("libre", required=False, offline=offline)
         if offline:  # only the server knows its languages: no check, best guess of codes
@@ -582,22 +634,36 @@ def open_engine(
                 raise _unsupported("libre", source, target, targets)
         from deep_translator import LibreTranslator
 
-        proto = LibreTranslator(source="en", target="en", api_key=key or "unused",
-                                custom_url=base)
+        proto = LibreTranslator(source="en", target="en", api_key=key or "unused", custom_url=base)
         proto.source, proto.target = src, tgt  # the server, not deep-translator's list, decides
         if not key:
             proto.api_key = None  # a self-hosted server without keys: send none
-        return Remote("libre", proto, source=src, target=tgt, cache_id=f"libre {base}",
-                      secrets=secrets, timeout=settings.timeout, note=note)
+        return Remote(
+            "libre",
+            proto,
+            source=src,
+            target=tgt,
+            cache_id=f"libre {base}",
+            secrets=secrets,
+            timeout=settings.timeout,
+            note=note,
+        )
 
     if provider == "microsoft":
         key = _key("microsoft", required=True, offline=offline)
         region = region or os.environ.get("MICROSOFT_REGION") or None
         if offline:
             src, tgt = candidates("microsoft", source)[0], candidates("microsoft", target)[0]
-            return Remote("microsoft", None, source=src, target=tgt, cache_id="microsoft",
-                          secrets=secrets, timeout=settings.timeout,
-                          note="language pair checked only when requests are sent")
+            return Remote(
+                "microsoft",
+                None,
+                source=src,
+                target=tgt,
+                cache_id="microsoft",
+                secrets=secrets,
+                timeout=settings.timeout,
+                note="language pair checked only when requests are sent",
+            )
         from deep_translator import MicrosoftTranslator
 
         def build() -> Any:
@@ -614,8 +680,15 @@ def open_engine(
         if not src or not tgt:
             raise _unsupported("microsoft", source, target, codes)
         proto.source, proto.target = src, tgt
-        return Remote("microsoft", proto, source=src, target=tgt, cache_id="microsoft",
-                      secrets=secrets, timeout=settings.timeout)
+        return Remote(
+            "microsoft",
+            proto,
+            source=src,
+            target=tgt,
+            cache_id="microsoft",
+            secrets=secrets,
+            timeout=settings.timeout,
+        )
 
     src_known = static_languages(provider, target=False) or ()
     tgt_known = static_languages(provider) or ()
@@ -635,11 +708,19 @@ def open_engine(
         key = _key("deepl", required=True, offline=offline)
         from deep_translator import DeeplTranslator
 
-        proto = DeeplTranslator(source="en", target="de", api_key=key or "unused",
-                                use_free_api=key.endswith(":fx"))
+        proto = DeeplTranslator(
+            source="en", target="de", api_key=key or "unused", use_free_api=key.endswith(":fx")
+        )
         proto.source, proto.target = src, tgt  # DeepL's own codes (PT-BR, ZH-HANT, ...)
-    return Remote(provider, proto, source=src, target=tgt, cache_id=provider, secrets=secrets,
-                  timeout=settings.timeout)
+    return Remote(
+        provider,
+        proto,
+        source=src,
+        target=tgt,
+        cache_id=provider,
+        secrets=secrets,
+        timeout=settings.timeout,
+    )
 
 
 def _libre_languages(

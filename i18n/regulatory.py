@@ -129,34 +129,72 @@ def _config_findings(
     for i, lang in enumerate(country.languages):
         disc = country.disclaimers.get(lang)
         if disc is None:
-            out.append(Finding(VIOLATION, "disclaimer-missing",
-                               f"no disclaimer for language '{lang}'", cc, lang,
-                               path=country.path, line=country.line("languages", str(i))))
+            out.append(
+                Finding(
+                    VIOLATION,
+                    "disclaimer-missing",
+                    f"no disclaimer for language '{lang}'",
+                    cc,
+                    lang,
+                    path=country.path,
+                    line=country.line("languages", str(i)),
+                )
+            )
             continue
         line = country.line("disclaimer", lang, "expires")
         if disc.expires < today:
-            out.append(Finding(VIOLATION, "disclaimer-expired",
-                               f"disclaimer {disc.reference} ({lang}) expired on "
-                               f"{disc.expires.isoformat()}", cc, lang,
-                               path=country.path, line=line))
+            out.append(
+                Finding(
+                    VIOLATION,
+                    "disclaimer-expired",
+                    f"disclaimer {disc.reference} ({lang}) expired on {disc.expires.isoformat()}",
+                    cc,
+                    lang,
+                    path=country.path,
+                    line=line,
+                )
+            )
         elif (disc.expires - today).days <= window:
             days = (disc.expires - today).days
-            out.append(Finding(WARNING, "disclaimer-expiring",
-                               f"disclaimer {disc.reference} ({lang}) expires on "
-                               f"{disc.expires.isoformat()}, in {days} days", cc, lang,
-                               path=country.path, line=line))
+            out.append(
+                Finding(
+                    WARNING,
+                    "disclaimer-expiring",
+                    f"disclaimer {disc.reference} ({lang}) expires on "
+                    f"{disc.expires.isoformat()}, in {days} days",
+                    cc,
+                    lang,
+                    path=country.path,
+                    line=line,
+                )
+            )
         if disc.approved_on > today:
-            out.append(Finding(WARNING, "disclaimer-not-yet-valid",
-                               f"disclaimer {disc.reference} ({lang}) is approved only from "
-                               f"{disc.approved_on.isoformat()}", cc, lang, path=country.path,
-                               line=country.line("disclaimer", lang, "approved_on")))
+            out.append(
+                Finding(
+                    WARNING,
+                    "disclaimer-not-yet-valid",
+                    f"disclaimer {disc.reference} ({lang}) is approved only from "
+                    f"{disc.approved_on.isoformat()}",
+                    cc,
+                    lang,
+                    path=country.path,
+                    line=country.line("disclaimer", lang, "approved_on"),
+                )
+            )
     named = sorted({p for a in articles for p in a.products})
     for pid in named:
         if pid not in country.products:
             users = ", ".join(a.slug for a in articles if pid in a.products)
-            out.append(Finding(VIOLATION, "product-unknown",
-                               f"product '{pid}' (named by {users}) has no status in this country",
-                               cc, path=country.path, line=country.line("products")))
+            out.append(
+                Finding(
+                    VIOLATION,
+                    "product-unknown",
+                    f"product '{pid}' (named by {users}) has no status in this country",
+                    cc,
+                    path=country.path,
+                    line=country.line("products"),
+                )
+            )
     return out
 
 
@@ -169,12 +207,19 @@ def _copied_disclaimers(countries: list[Country]) -> list[Finding]:
             key = " ".join(disc.text.split()).casefold()
             if key in seen and seen[key][1] != lang:
                 other, other_lang = seen[key]
-                out.append(Finding(VIOLATION, "disclaimer-copied",
-                                   f"disclaimer text for '{lang}' is identical to the "
-                                   f"'{other_lang}' "
-                                   f"text of {other.code}: a copy left untranslated?",
-                                   country.code, lang, path=country.path,
-                                   line=country.line("disclaimer", lang, "text")))
+                out.append(
+                    Finding(
+                        VIOLATION,
+                        "disclaimer-copied",
+                        f"disclaimer text for '{lang}' is identical to the "
+                        f"'{other_lang}' "
+                        f"text of {other.code}: a copy left untranslated?",
+                        country.code,
+                        lang,
+                        path=country.path,
+                        line=country.line("disclaimer", lang, "text"),
+                    )
+                )
             seen.setdefault(key, (country, lang))
     return out
 
@@ -182,17 +227,26 @@ def _copied_disclaimers(countries: list[Country]) -> list[Finding]:
 # --- claims in approved text --------------------------------------------------------------------
 
 
-def _claim_findings(project: Project, country: Country, articles: list[Article],
-                    store: Any) -> list[Finding]:
+def _claim_findings(
+    project: Project, country: Country, articles: list[Article], store: Any
+) -> list[Finding]:
     out: list[Finding] = []
     shown: dict[str, str] = {}  # catalog ("de/site") -> its path as shown
     for lang in country.languages:
         patterns = claim_patterns(country, lang)
         if not patterns:
-            out.append(Finding(WARNING, "claims-unchecked",
-                               f"no claim patterns for '{lang}' (none in the country file, none "
-                               "built in): its wording is not checked", country.code, lang,
-                               path=country.path, line=country.line("claims")))
+            out.append(
+                Finding(
+                    WARNING,
+                    "claims-unchecked",
+                    f"no claim patterns for '{lang}' (none in the country file, none "
+                    "built in): its wording is not checked",
+                    country.code,
+                    lang,
+                    path=country.path,
+                    line=country.line("claims"),
+                )
+            )
             continue
         locale = country.locale(lang)
         tag = language_tag(locale)
@@ -200,28 +254,48 @@ def _claim_findings(project: Project, country: Country, articles: list[Article],
             for art in articles:
                 for seg in art.segments:
                     for pat, snippet in find_claims(seg.msgid, patterns):
-                        out.append(Finding(VIOLATION, "claim-source",
-                                           f"source text matches forbidden wording /{pat}/",
-                                           country.code, tag, art.slug, art.path, seg.line,
-                                           snippet))
+                        out.append(
+                            Finding(
+                                VIOLATION,
+                                "claim-source",
+                                f"source text matches forbidden wording /{pat}/",
+                                country.code,
+                                tag,
+                                art.slug,
+                                art.path,
+                                seg.line,
+                                snippet,
+                            )
+                        )
             continue
         for domain in [a.slug for a in articles] + [SITE_DOMAIN]:
             for res in store.resolve(locale, domain).values():
                 if not res.approved:
                     continue
-                texts = list(res.entry.msgstr_plural.values()) if res.entry.msgid_plural else [
-                    res.entry.msgstr]
+                texts = (
+                    list(res.entry.msgstr_plural.values())
+                    if res.entry.msgid_plural
+                    else [res.entry.msgstr]
+                )
                 path = shown.get(res.catalog)
                 if path is None:
                     loc, dom = res.catalog.split("/", 1)
                     path = shown[res.catalog] = project.rel(project.po_path(loc, dom))
                 for text in texts:
                     for pat, snippet in find_claims(text, patterns):
-                        out.append(Finding(VIOLATION, "claim-translation",
-                                           "approved translation matches forbidden wording "
-                                           f"/{pat}/",
-                                           country.code, tag, domain, path, res.entry.linenum,
-                                           snippet))
+                        out.append(
+                            Finding(
+                                VIOLATION,
+                                "claim-translation",
+                                f"approved translation matches forbidden wording /{pat}/",
+                                country.code,
+                                tag,
+                                domain,
+                                path,
+                                res.entry.linenum,
+                                snippet,
+                            )
+                        )
     return out
 
 
@@ -246,8 +320,9 @@ def _read_manifest(site: Path, project: Project) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     except json.JSONDecodeError as exc:
-        raise I18nError(f"manifest is not valid JSON: {exc.msg} (column {exc.colno})", shown,
-                        exc.lineno) from None
+        raise I18nError(
+            f"manifest is not valid JSON: {exc.msg} (column {exc.colno})", shown, exc.lineno
+        ) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise I18nError(f"manifest is not valid JSON: {exc}", shown) from None
     if not isinstance(data, dict) or not isinstance(data.get("pages"), list):
@@ -260,8 +335,9 @@ def _read_manifest(site: Path, project: Project) -> dict[str, Any] | None:
             if not isinstance(page.get(key), str) or not page[key]:
                 raise I18nError(f"{what} lacks a '{key}' string", shown)
         if page["kind"] not in PAGE_KINDS:
-            raise I18nError(f"{what} has kind {page['kind']!r} (known: {', '.join(PAGE_KINDS)})",
-                            shown)
+            raise I18nError(
+                f"{what} has kind {page['kind']!r} (known: {', '.join(PAGE_KINDS)})", shown
+            )
         if page["kind"] == "article" and not isinstance(page.get("article"), str):
             raise I18nError(f"{what} is an article page without an 'article' slug", shown)
         for key in ("approvals", "site_approvals"):
@@ -273,26 +349,44 @@ def _read_manifest(site: Path, project: Project) -> dict[str, Any] | None:
 
 def _site_pages(site: Path) -> list[str]:
     """Every HTML file of the site but the country picker (``index.html`` at the top)."""
-    return sorted(rel for p in site.rglob("*.html")
-                  if p.is_file() and (rel := p.relative_to(site).as_posix()) != "index.html")
+    return sorted(
+        rel
+        for p in site.rglob("*.html")
+        if p.is_file() and (rel := p.relative_to(site).as_posix()) != "index.html"
+    )
 
 
-def _site_findings(project: Project, site: Path, manifest: dict[str, Any] | None,
-                   countries: list[Country], results: dict[str, CountryResult], plan: Any,
-                   only: str | None) -> list[Finding]:
+def _site_findings(
+    project: Project,
+    site: Path,
+    manifest: dict[str, Any] | None,
+    countries: list[Country],
+    results: dict[str, CountryResult],
+    plan: Any,
+    only: str | None,
+) -> list[Finding]:
     """Parse every page and compare it with the manifest, the plan, the ledger and the config."""
     general: list[Finding] = []
     shown = project.rel(site)
     if manifest is None:
-        general.append(Finding(VIOLATION, "manifest-missing",
-                               f"{shown}/manifest.json is missing: the site cannot be proven",
-                               path=shown))
+        general.append(
+            Finding(
+                VIOLATION,
+                "manifest-missing",
+                f"{shown}/manifest.json is missing: the site cannot be proven",
+                path=shown,
+            )
+        )
         return general
     if manifest.get("preview"):
-        general.append(Finding(VIOLATION, "preview-site",
-                               f"{shown} is a preview render (drafts included), "
-                               "not a publish render",
-                               path=f"{shown}/manifest.json"))
+        general.append(
+            Finding(
+                VIOLATION,
+                "preview-site",
+                f"{shown} is a preview render (drafts included), not a publish render",
+                path=f"{shown}/manifest.json",
+            )
+        )
     by_country = {c.code: c for c in countries}
     plans = {(lp.country.code, lp.tag): lp for lp in plan.locales}
     ledgers: dict[str, Ledger] = {}
@@ -322,38 +416,60 @@ def _site_findings(project: Project, site: Path, manifest: dict[str, Any] | None
         if only and cc != only:
             continue
         if twice:
-            general.append(Finding(VIOLATION, "manifest-duplicate",
-                                   f"manifest lists {rel} more than once",
-                                   path=f"{shown}/manifest.json"))
+            general.append(
+                Finding(
+                    VIOLATION,
+                    "manifest-duplicate",
+                    f"manifest lists {rel} more than once",
+                    path=f"{shown}/manifest.json",
+                )
+            )
             continue
         country = by_country.get(cc)
         result = results.get(cc)
         if country is None or result is None:
-            general.append(Finding(VIOLATION, "manifest-unknown-country",
-                                   f"manifest lists {rel} for unknown country {cc!r}",
-                                   path=f"{shown}/manifest.json"))
+            general.append(
+                Finding(
+                    VIOLATION,
+                    "manifest-unknown-country",
+                    f"manifest lists {rel} for unknown country {cc!r}",
+                    path=f"{shown}/manifest.json",
+                )
+            )
             continue
         lp = plans.get((cc, tag))
         problems: list[tuple[str, str, str | None]] = []
         slug = page.get("article") if page["kind"] == "article" else None
         expected = f"{lp.folder}/{slug or 'index'}.html" if lp else None
         if lp is None:
-            problems.append(("manifest-unknown-locale",
-                             f"manifest lists a page for {tag}, not a language of {cc}", None))
+            problems.append(
+                (
+                    "manifest-unknown-locale",
+                    f"manifest lists a page for {tag}, not a language of {cc}",
+                    None,
+                )
+            )
         elif rel != expected:
-            problems.append(("manifest-path", f"manifest lists the {tag} {page['kind']} page "
-                             f"at {rel}; it belongs at {expected}", None))
+            problems.append(
+                (
+                    "manifest-path",
+                    f"manifest lists the {tag} {page['kind']} page "
+                    f"at {rel}; it belongs at {expected}",
+                    None,
+                )
+            )
         elif rel not in on_disk:
-            problems.append(("page-missing", "page listed in the manifest is missing on disk",
-                             None))
+            problems.append(
+                ("page-missing", "page listed in the manifest is missing on disk", None)
+            )
         else:
             result.pages.append(rel)
-            problems += _page_problems(project, site, page, country, lp, plan, approved,
-                                       locales)
+            problems += _page_problems(project, site, page, country, lp, plan, approved, locales)
         for code, message, snippet in problems:
             where = f"{shown}/manifest.json" if code.startswith("manifest") else f"{shown}/{rel}"
-            result.findings.append(Finding(VIOLATION, code, message, cc, tag, slug, where, None,
-                                           snippet))
+            result.findings.append(
+                Finding(VIOLATION, code, message, cc, tag, slug, where, None, snippet)
+            )
     general += _sitemap_findings(project, site, by_country, results, only)
     # files on disk that the manifest does not list
     for rel in sorted(on_disk - listed):
@@ -361,8 +477,15 @@ def _site_findings(project: Project, site: Path, manifest: dict[str, Any] | None
         if only and cc != only:
             continue
         target = results.get(cc)
-        finding = Finding(VIOLATION, "page-stray", "page on disk is not in the manifest",
-                          cc if target else None, None, Path(rel).stem, f"{shown}/{rel}")
+        finding = Finding(
+            VIOLATION,
+            "page-stray",
+            "page on disk is not in the manifest",
+            cc if target else None,
+            None,
+            Path(rel).stem,
+            f"{shown}/{rel}",
+        )
         (target.findings if target else general).append(finding)
     return general
 
@@ -371,8 +494,13 @@ _SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
-def _sitemap_findings(project: Project, site: Path, by_country: dict[str, Country],
-                      results: dict[str, CountryResult], only: str | None) -> list[Finding]:
+def _sitemap_findings(
+    project: Project,
+    site: Path,
+    by_country: dict[str, Country],
+    results: dict[str, CountryResult],
+    only: str | None,
+) -> list[Finding]:
     """Every URL and hreflang alternate of ``sitemap.xml`` is a page of the site, and no
     professional-audience (noindex) page is offered to search engines. Returns the findings
     that belong to no checked country; the others go to their country's card."""
@@ -384,8 +512,15 @@ def _sitemap_findings(project: Project, site: Path, by_country: dict[str, Countr
     try:
         root = lxml.etree.parse(str(path), parser).getroot()
     except lxml.etree.XMLSyntaxError as exc:
-        return [Finding(VIOLATION, "sitemap-unparsable", f"sitemap is not well-formed XML: {exc}",
-                        path=shown, line=exc.lineno)]
+        return [
+            Finding(
+                VIOLATION,
+                "sitemap-unparsable",
+                f"sitemap is not well-formed XML: {exc}",
+                path=shown,
+                line=exc.lineno,
+            )
+        ]
     general: list[Finding] = []
     seen: set[str] = set()
     for el in root.iter(f"{_SITEMAP}loc", f"{_XHTML}link"):
@@ -399,23 +534,35 @@ def _sitemap_findings(project: Project, site: Path, by_country: dict[str, Countr
         if only and cc != only:
             continue
         if rel is None or not (site / rel).is_file():
-            code, message = ("sitemap-broken",
-                             f"sitemap lists {href}, which is not a page of this site")
+            code, message = (
+                "sitemap-broken",
+                f"sitemap lists {href}, which is not a page of this site",
+            )
         elif cc in by_country and by_country[cc].audience == "professional":
-            code, message = ("sitemap-noindex", f"sitemap lists {href}, a professional-audience "
-                             "page that must not be indexed")
+            code, message = (
+                "sitemap-noindex",
+                f"sitemap lists {href}, a professional-audience page that must not be indexed",
+            )
         else:
             continue
         target = results.get(cc or "")
-        finding = Finding(VIOLATION, code, message, cc if target else None, path=shown,
-                          line=el.sourceline)
+        finding = Finding(
+            VIOLATION, code, message, cc if target else None, path=shown, line=el.sourceline
+        )
         (target.findings if target else general).append(finding)
     return general
 
 
-def _page_problems(project: Project, site: Path, page: dict[str, Any], country: Country,
-                   lp: Any, plan: Any, approved: Callable[[str, str], set[str]],
-                   locales: dict[str, str]) -> list[tuple[str, str, str | None]]:
+def _page_problems(
+    project: Project,
+    site: Path,
+    page: dict[str, Any],
+    country: Country,
+    lp: Any,
+    plan: Any,
+    approved: Callable[[str, str], set[str]],
+    locales: dict[str, str],
+) -> list[tuple[str, str, str | None]]:
     """(code, message, snippet) for everything wrong with one published page; ``approved``
     gives a catalog's approved hashes for a locale, ``locales`` the language tag of each page
     of the manifest."""
@@ -424,35 +571,65 @@ def _page_problems(project: Project, site: Path, page: dict[str, Any], country: 
     slug = page.get("article")
     kind = page["kind"]
     if kind == "article" and not lp.published(slug):
-        reasons = lp.reasons + (lp.articles[slug].reasons if slug in lp.articles
-                                else ["not an article of source/articles/"])
-        out.append(("withheld-published",
-                    f"page is published but the article is withheld: {'; '.join(reasons)}", None))
+        reasons = lp.reasons + (
+            lp.articles[slug].reasons
+            if slug in lp.articles
+            else ["not an article of source/articles/"]
+        )
+        out.append(
+            (
+                "withheld-published",
+                f"page is published but the article is withheld: {'; '.join(reasons)}",
+                None,
+            )
+        )
     if kind == "index" and not lp.index_published:
-        out.append(("withheld-published",
-                    f"index is published but the locale is withheld: "
-                    f"{'; '.join(lp.reasons or ['no article is published'])}", None))
+        out.append(
+            (
+                "withheld-published",
+                f"index is published but the locale is withheld: "
+                f"{'; '.join(lp.reasons or ['no article is published'])}",
+                None,
+            )
+        )
     # what was approved (or written, for the source language) is what was published
     article = plan.articles.get(slug) if slug else None
     if article is not None and page.get("source_hash") != article.source_hash:
-        out.append(("source-changed", f"source/articles/{slug}.md changed after this page was "
-                    "rendered: re-render", None))
+        out.append(
+            (
+                "source-changed",
+                f"source/articles/{slug}.md changed after this page was rendered: re-render",
+                None,
+            )
+        )
     if not lp.source:  # the plan decides, not the manifest
         own, shared = set(page.get("approvals", [])), set(page.get("site_approvals", []))
         recorded = own | shared
-        stale = sorted({h for h in own if not slug or h not in approved(lp.locale, slug)}
-                       | {h for h in shared if h not in approved(lp.locale, SITE_DOMAIN)})
+        stale = sorted(
+            {h for h in own if not slug or h not in approved(lp.locale, slug)}
+            | {h for h in shared if h not in approved(lp.locale, SITE_DOMAIN)}
+        )
         if stale:
-            out.append(("approval-revoked", f"{len(stale)} approval hash(es) of this page are no "
-                        "longer approvals in the ledger", stale[0][:12]))
+            out.append(
+                (
+                    "approval-revoked",
+                    f"{len(stale)} approval hash(es) of this page are no "
+                    "longer approvals in the ledger",
+                    stale[0][:12],
+                )
+            )
         current = set(lp.site_hashes)
         if kind == "article":
             current |= set(lp.articles[slug].hashes) if slug in lp.articles else set()
         if recorded != current:
-            out.append(("approval-mismatch",
-                        f"page was built from text that differs from the current approved "
-                        f"catalogs ({len(recorded ^ current)} hash(es) differ): re-render",
-                        None))
+            out.append(
+                (
+                    "approval-mismatch",
+                    f"page was built from text that differs from the current approved "
+                    f"catalogs ({len(recorded ^ current)} hash(es) differ): re-render",
+                    None,
+                )
+            )
     try:
         doc = lxml.html.document_fromstring((site / rel).read_bytes(), parser=_UTF8)
     except (lxml.etree.ParserError, ValueError) as exc:
@@ -468,31 +645,62 @@ def _page_problems(project: Project, site: Path, page: dict[str, Any], country: 
     if disc is None:
         out.append(("disclaimer-missing", "page published without a configured disclaimer", None))
     elif _norm(disc.text) not in box_text:
-        out.append(("disclaimer-altered", f"the approved disclaimer {disc.reference} is not on "
-                    "the page verbatim", box_text[:80] or "(no disclaimer box)"))
+        out.append(
+            (
+                "disclaimer-altered",
+                f"the approved disclaimer {disc.reference} is not on the page verbatim",
+                box_text[:80] or "(no disclaimer box)",
+            )
+        )
     elif disc.reference not in box_text:
-        out.append(("disclaimer-reference",
-                    f"the disclaimer's reference {disc.reference} is not shown", None))
+        out.append(
+            (
+                "disclaimer-reference",
+                f"the disclaimer's reference {disc.reference} is not shown",
+                None,
+            )
+        )
     if country.audience == "professional":
-        robots = [m.get("content", "") for m in doc.iter("meta")
-                  if (m.get("name") or "").lower() == "robots"]
+        robots = [
+            m.get("content", "")
+            for m in doc.iter("meta")
+            if (m.get("name") or "").lower() == "robots"
+        ]
         if not any("noindex" in r.lower() for r in robots):
             out.append(("professional-indexable", "professional-audience page lacks noindex", None))
         if doc.get_element_by_id("hcp-gate", None) is None:
-            out.append(("professional-ungated", "professional-audience page lacks the "
-                        "healthcare-professional self-declaration", None))
+            out.append(
+                (
+                    "professional-ungated",
+                    "professional-audience page lacks the healthcare-professional self-declaration",
+                    None,
+                )
+            )
     for el in doc.iter("link", "a"):
         hreflang, href = el.get("hreflang"), el.get("href")
         if not hreflang or href is None:
             continue
         target = _local(href, project, rel)
         if target is None or not (site / target).is_file():
-            out.append(("hreflang-broken", f"hreflang {hreflang} points to {href}, which is not "
-                        "a page of this site", None))
-        elif (target in locales and hreflang.lower() != "x-default"
-              and hreflang.lower() != locales[target].lower()):
-            out.append(("hreflang-wrong", f"hreflang {hreflang} points to {href}, a "
-                        f"{locales[target]} page", None))
+            out.append(
+                (
+                    "hreflang-broken",
+                    f"hreflang {hreflang} points to {href}, which is not a page of this site",
+                    None,
+                )
+            )
+        elif (
+            target in locales
+            and hreflang.lower() != "x-default"
+            and hreflang.lower() != locales[target].lower()
+        ):
+            out.append(
+                (
+                    "hreflang-wrong",
+                    f"hreflang {hreflang} points to {href}, a {locales[target]} page",
+                    None,
+                )
+            )
     # forbidden wording in what a reader or a search engine sees; the disclaimer is approved
     # regulatory text (it may say "no result can be guaranteed") and is left out
     for pat, snippet in find_claims(_published_text(doc), claim_patterns(country, lp.language)):
@@ -504,8 +712,11 @@ def _published_text(doc: Any) -> str:
     """The text a page shows: title, description and keywords, image alternatives, and the
     body, without scripts, styles and the disclaimer boxes. ``doc`` is changed."""
     parts = [doc.findtext(".//title") or ""]
-    parts += [m.get("content", "") for m in doc.iter("meta")
-              if (m.get("name") or "").lower() in ("description", "keywords")]
+    parts += [
+        m.get("content", "")
+        for m in doc.iter("meta")
+        if (m.get("name") or "").lower() in ("description", "keywords")
+    ]
     for el in [*doc.find_class("disclaimer"), *doc.iter(*_NOT_READ)]:
         if el.getparent() is not None:
             el.drop_tree()
@@ -530,7 +741,7 @@ def _local(href: str, project: Project, page_rel: str) -> str | None:
     url = urljoin(base + page_rel, href.strip())
     if not url.startswith(base):
         return None
-    return unquote(urlsplit(url[len(base):]).path)
+    return unquote(urlsplit(url[len(base) :]).path)
 
 
 # --- translation QA -------------------------------------------------------------------------------
@@ -566,16 +777,24 @@ def expiry_window(project: Project) -> int:
             text = path.read_text(encoding="utf-8")
             found = re.search(r"^\s*expiry_warning_days\s*=", text, re.M)
             line = text.count("\n", 0, found.start()) + 1 if found else None
-        raise I18nError(f"[tool.i18n] expiry_warning_days must be a whole number of days, "
-                        f"found {value!r}", "pyproject.toml", line)
+        raise I18nError(
+            f"[tool.i18n] expiry_warning_days must be a whole number of days, found {value!r}",
+            "pyproject.toml",
+            line,
+        )
     return value
 
 
 # --- the whole check ------------------------------------------------------------------------------
 
 
-def run_check(project: Project, *, country: str | None = None, site: Path | None = None,
-              today: dt.date | None = None) -> CheckReport:
+def run_check(
+    project: Project,
+    *,
+    country: str | None = None,
+    site: Path | None = None,
+    today: dt.date | None = None,
+) -> CheckReport:
     """Run every regulatory check; ``site`` defaults to ``site/`` when it exists."""
     from .render import CatalogStore, plan_site
 
@@ -587,8 +806,9 @@ def run_check(project: Project, *, country: str | None = None, site: Path | None
     if country:
         only = country.strip().upper()
         if only not in {c.code for c in countries}:
-            raise I18nError(f"unknown country {country!r}: no source/countries/"
-                            f"{country.strip().lower()}.yaml")
+            raise I18nError(
+                f"unknown country {country!r}: no source/countries/{country.strip().lower()}.yaml"
+            )
     selected = [c for c in countries if only is None or c.code == only]
     if site is None and (project.root / "site").is_dir():
         site = project.root / "site"
@@ -599,10 +819,20 @@ def run_check(project: Project, *, country: str | None = None, site: Path | None
     results: dict[str, CountryResult] = {}
     for c in selected:
         result = CountryResult(
-            c.code, c.name, c.regulator, c.audience,
-            [{"language": lang, "reference": d.reference, "approved_by": d.approved_by,
-              "approved_on": d.approved_on.isoformat(), "expires": d.expires.isoformat()}
-             for lang, d in sorted(c.disclaimers.items())],
+            c.code,
+            c.name,
+            c.regulator,
+            c.audience,
+            [
+                {
+                    "language": lang,
+                    "reference": d.reference,
+                    "approved_by": d.approved_by,
+                    "approved_on": d.approved_on.isoformat(),
+                    "expires": d.expires.isoformat(),
+                }
+                for lang, d in sorted(c.disclaimers.items())
+            ],
         )
         result.findings += _config_findings(c, articles, today, window)
         result.findings += _claim_findings(project, c, articles, store)
@@ -615,8 +845,23 @@ def run_check(project: Project, *, country: str | None = None, site: Path | None
         report.site = project.rel(site)
         plan = plan_site(project, articles, countries, today)
         report.general += _site_findings(project, site, manifest, countries, results, plan, only)
-    locales = sorted({c.locale(lang) for c in selected for lang in c.languages
-                      if lang != project.source_language})
-    report.qa = _qa_summary(project, sorted({loc for x in locales for loc in fallback_chain(x)
-                                             if project.po_path(loc, "site").parent.is_dir()}))
+    locales = sorted(
+        {
+            c.locale(lang)
+            for c in selected
+            for lang in c.languages
+            if lang != project.source_language
+        }
+    )
+    report.qa = _qa_summary(
+        project,
+        sorted(
+            {
+                loc
+                for x in locales
+                for loc in fallback_chain(x)
+                if project.po_path(loc, "site").parent.is_dir()
+            }
+        ),
+    )
     return report

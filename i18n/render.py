@@ -173,14 +173,17 @@ def placeholder_problem(msgid: str, msgid_plural: str, msgstr: str) -> str | Non
             return "unknown placeholders: " + ", ".join(f"%({n})s" for n in sorted(extra))
         return None
     if used != allowed:
-        return "placeholders differ from the source: " + (
-            ", ".join(f"%({n})s" for n in sorted(allowed)) or "none"
-        ) + " expected"
+        return (
+            "placeholders differ from the source: "
+            + (", ".join(f"%({n})s" for n in sorted(allowed)) or "none")
+            + " expected"
+        )
     return None
 
 
-def check_path_code(value: str, pattern: re.Pattern[str], what: str, where: str | None,
-                    line: int | None = None) -> str:
+def check_path_code(
+    value: str, pattern: re.Pattern[str], what: str, where: str | None, line: int | None = None
+) -> str:
     """Refuse a country or language code that is not safe as a single path component."""
     if not isinstance(value, str) or not value.isascii() or not pattern.fullmatch(value):
         raise I18nError(f"{what} {value!r} cannot be used in a path", where, line)
@@ -283,8 +286,13 @@ class CatalogStore:
                 key = (entry.msgctxt, entry.msgid)
                 if key in out:
                     continue
-                res = Resolved(entry, f"{loc}/{domain}", entry_state(entry, approved),
-                               content_hash(entry), plural)
+                res = Resolved(
+                    entry,
+                    f"{loc}/{domain}",
+                    entry_state(entry, approved),
+                    content_hash(entry),
+                    plural,
+                )
                 if is_translated(entry):
                     out[key] = res
                 else:
@@ -463,8 +471,7 @@ def _claim_reasons(texts: Iterable[str], lp: LocalePlan) -> list[str]:
         hits = find_claims(text, patterns)
         if hits:
             pattern, snippet = hits[0]
-            return [f"text matches forbidden wording /{pattern}/ in {snippet!r}; "
-                    "see i18n check"]
+            return [f"text matches forbidden wording /{pattern}/ in {snippet!r}; see i18n check"]
     return []
 
 
@@ -507,21 +514,37 @@ def _plan_site_strings(lp: LocalePlan, store: CatalogStore, messages: list[polib
         lp.reasons.append(f"site.po: {bad} translation(s) unusable ({first_bad})")
 
 
-def plan_site(project: Project, articles: list[Article], countries: list[Country],
-              today: dt.date, preview: bool = False) -> SitePlan:
+def plan_site(
+    project: Project,
+    articles: list[Article],
+    countries: list[Country],
+    today: dt.date,
+    preview: bool = False,
+) -> SitePlan:
     """Decide, with reasons, what every country and language may publish."""
     store = CatalogStore(project)
     messages = site_messages(project)
     source = project.source_language
     plans: list[LocalePlan] = []
     for country in countries:
-        check_path_code(country.slug, COUNTRY_DIR_RE, "country code", country.path,
-                        country.line("code"))
+        check_path_code(
+            country.slug, COUNTRY_DIR_RE, "country code", country.path, country.line("code")
+        )
         for i, language in enumerate(country.languages):
-            check_path_code(language, LANGUAGE_DIR_RE, "language code", country.path,
-                            country.line("languages", str(i)))
-            lp = LocalePlan(country, language, country.locale(language), language == source,
-                            country.disclaimers.get(language))
+            check_path_code(
+                language,
+                LANGUAGE_DIR_RE,
+                "language code",
+                country.path,
+                country.line("languages", str(i)),
+            )
+            lp = LocalePlan(
+                country,
+                language,
+                country.locale(language),
+                language == source,
+                country.disclaimers.get(language),
+            )
             lp.reasons.extend(_disclaimer_reasons(country, language, today))
             _plan_site_strings(lp, store, messages)
             for article in articles:
@@ -593,7 +616,10 @@ class SiteStrings:
 
     def install(self, env: Environment) -> None:
         env.install_gettext_callables(  # type: ignore[attr-defined]
-            self.gettext, self.ngettext, newstyle=True, pgettext=self.pgettext,
+            self.gettext,
+            self.ngettext,
+            newstyle=True,
+            pgettext=self.pgettext,
             npgettext=self.npgettext,
         )
 
@@ -610,25 +636,34 @@ class Pages:
         self.plan = plan
         self.site_url = site_url.rstrip("/")
         self.env = environment(project)
-        self.templates = {n: self.env.get_template(f"{n}.html")
-                          for n in ("article", "index", "root")}
+        self.templates = {
+            n: self.env.get_template(f"{n}.html") for n in ("article", "index", "root")
+        }
         css_path = project.templates_dir / "site.css"
         self.css = css_path.read_text(encoding="utf-8") if css_path.is_file() else ""
-        self.csp = "; ".join([
-            "default-src 'none'",
-            "img-src 'self' https: data:",
-            f"style-src {_csp_hash(self.css)}",
-            f"script-src {_csp_hash(HCP_HEAD_SCRIPT)} {_csp_hash(HCP_BODY_SCRIPT)}",
-            "base-uri 'none'",
-            "form-action 'none'",
-        ])
+        self.csp = "; ".join(
+            [
+                "default-src 'none'",
+                "img-src 'self' https: data:",
+                f"style-src {_csp_hash(self.css)}",
+                f"script-src {_csp_hash(HCP_HEAD_SCRIPT)} {_csp_hash(HCP_BODY_SCRIPT)}",
+                "base-uri 'none'",
+                "form-action 'none'",
+            ]
+        )
         self.brand = str(project.config.get("project_name", "Articles"))
         self.brands = load_glossary(project).do_not_translate
 
     # -- shared context
 
-    def _page(self, lp: LocalePlan | None, root: str, alternates: list[dict[str, str]],
-              languages: list[dict[str, str]], country_name: str = "") -> dict[str, Any]:
+    def _page(
+        self,
+        lp: LocalePlan | None,
+        root: str,
+        alternates: list[dict[str, str]],
+        languages: list[dict[str, str]],
+        country_name: str = "",
+    ) -> dict[str, Any]:
         professional = lp is not None and lp.professional
         return {
             "lang": lp.tag if lp else language_tag(self.project.source_language),
@@ -677,8 +712,12 @@ class Pages:
         """Links to the same page in the country's other languages where it is shown."""
         name = "index.html" if slug is None else f"{slug}.html"
         return [
-            {"hreflang": o.tag, "href": f"../{o.language}/{name}",
-             "dir": "rtl" if o.rtl else "ltr", "name": language_name(o.language)}
+            {
+                "hreflang": o.tag,
+                "href": f"../{o.language}/{name}",
+                "dir": "rtl" if o.rtl else "ltr",
+                "name": language_name(o.language),
+            }
             for o in self._siblings(slug)
             if o.country.code == lp.country.code and o.language != lp.language
         ]
@@ -735,13 +774,18 @@ class Pages:
         for rel in art.related:
             if self.plan.shown(lp, rel):
                 rap = lp.articles[rel]
-                related.append({"href": f"{rel}.html",
-                                "title": self._field(lp, rap, "title", rap.article.title)[1]})
+                related.append(
+                    {
+                        "href": f"{rel}.html",
+                        "title": self._field(lp, rap, "title", rap.article.title)[1],
+                    }
+                )
         updated = art.updated
         changed = meta.get("updated") is not None and updated != art.date
         ctx = {
-            "page": self._page(lp, "../../", self.alternates(lp, slug), self.languages(lp, slug),
-                               country_name(lp)),
+            "page": self._page(
+                lp, "../../", self.alternates(lp, slug), self.languages(lp, slug), country_name(lp)
+            ),
             "article": {
                 "title": title_html,
                 "title_text": title,
@@ -772,24 +816,30 @@ class Pages:
             if not self.plan.preview:
                 return None
             return {"text": _marked("(no disclaimer for this language)"), "reference": "-"}
-        return {"text": isolate_latin(disc.text, lp.rtl),
-                "reference": isolate(disc.reference, lp.rtl)}
+        return {
+            "text": isolate_latin(disc.text, lp.rtl),
+            "reference": isolate(disc.reference, lp.rtl),
+        }
 
     def index(self, lp: LocalePlan) -> str:
         items = []
         for slug, ap in lp.articles.items():
             if not self.plan.shown(lp, slug):
                 continue
-            items.append({
-                "href": f"{slug}.html",
-                "title": self._field(lp, ap, "title", ap.article.title)[1],
-                "category": self._field(lp, ap, "category", ap.article.meta.get("category"))[1],
-                "description": self._field(lp, ap, "description",
-                                           ap.article.meta.get("description"))[1],
-            })
+            items.append(
+                {
+                    "href": f"{slug}.html",
+                    "title": self._field(lp, ap, "title", ap.article.title)[1],
+                    "category": self._field(lp, ap, "category", ap.article.meta.get("category"))[1],
+                    "description": self._field(
+                        lp, ap, "description", ap.article.meta.get("description")
+                    )[1],
+                }
+            )
         ctx = {
-            "page": self._page(lp, "../../", self.alternates(lp, None), self.languages(lp, None),
-                               country_name(lp)),
+            "page": self._page(
+                lp, "../../", self.alternates(lp, None), self.languages(lp, None), country_name(lp)
+            ),
             "articles": items,
             "disclaimer": self._disclaimer(lp),
         }
@@ -802,11 +852,14 @@ class Pages:
             if not self.plan.index_shown(lp):
                 continue
             entry = countries.setdefault(lp.country.code, {"name": lp.country.name, "locales": []})
-            entry["locales"].append({
-                "href": f"{lp.folder}/index.html", "hreflang": lp.tag,
-                "dir": "rtl" if lp.rtl else "ltr",
-                "name": language_name(lp.language),
-            })
+            entry["locales"].append(
+                {
+                    "href": f"{lp.folder}/index.html",
+                    "hreflang": lp.tag,
+                    "dir": "rtl" if lp.rtl else "ltr",
+                    "name": language_name(lp.language),
+                }
+            )
         ctx = {
             "page": self._page(None, "", [], []),
             "countries": sorted(countries.values(), key=lambda c: c["name"]),
@@ -815,8 +868,9 @@ class Pages:
         return self.templates["root"].render(ctx)
 
 
-def registrations(article: Article, country: Country,
-                  brands: Iterable[str] = ()) -> list[tuple[str, str]]:
+def registrations(
+    article: Article, country: Country, brands: Iterable[str] = ()
+) -> list[tuple[str, str]]:
     """(product name, registration number) of the products the article names that carry a
     registration or authorization number in ``country`` (510(k), ANVISA, SFDA MDMA, ...).
     The name is the glossary's do-not-translate spelling when it has one (``Mantis``)."""
@@ -911,7 +965,7 @@ def sitemap(pages: Pages) -> str:
             for alt in pages.alternates(lp, slug):
                 lines.append(
                     f'<xhtml:link rel="alternate" hreflang={quoteattr(alt["hreflang"])} '
-                    f'href={quoteattr(alt["href"])}/>'
+                    f"href={quoteattr(alt['href'])}/>"
                 )
             lines.append("</url>")
     lines.append("</urlset>")
@@ -926,22 +980,35 @@ def manifest(plan: SitePlan) -> str:
         disc = lp.disclaimer.reference if lp.disclaimer else None
         base = {"country": lp.country.code, "locale": lp.tag}
         if plan.index_shown(lp):
-            pages.append({
-                "path": f"{lp.folder}/index.html", "kind": "index", **base, "disclaimer": disc,
-                "articles": [s for s in lp.articles if plan.shown(lp, s)],
-                "site_approvals": lp.site_hashes,
-            })
+            pages.append(
+                {
+                    "path": f"{lp.folder}/index.html",
+                    "kind": "index",
+                    **base,
+                    "disclaimer": disc,
+                    "articles": [s for s in lp.articles if plan.shown(lp, s)],
+                    "site_approvals": lp.site_hashes,
+                }
+            )
         elif not plan.preview:
-            withheld.append({**base, "article": None,
-                             "reasons": lp.reasons or ["no article is published"]})
+            withheld.append(
+                {**base, "article": None, "reasons": lp.reasons or ["no article is published"]}
+            )
         for slug, ap in lp.articles.items():
             if plan.shown(lp, slug):
-                pages.append({
-                    "path": f"{lp.folder}/{slug}.html", "kind": "article", **base,
-                    "article": slug, "source_hash": ap.article.source_hash, "disclaimer": disc,
-                    "source_text": lp.source, "approvals": ap.hashes,
-                    "site_approvals": lp.site_hashes,
-                })
+                pages.append(
+                    {
+                        "path": f"{lp.folder}/{slug}.html",
+                        "kind": "article",
+                        **base,
+                        "article": slug,
+                        "source_hash": ap.article.source_hash,
+                        "disclaimer": disc,
+                        "source_text": lp.source,
+                        "approvals": ap.hashes,
+                        "site_approvals": lp.site_hashes,
+                    }
+                )
             if not lp.published(slug):
                 withheld.append({**base, "article": slug, "reasons": lp.reasons + ap.reasons})
     data = {"preview": plan.preview, "pages": pages, "withheld": withheld}
@@ -1057,8 +1124,14 @@ def _stale(out: Path, expected: set[str]) -> tuple[list[Path], list[Path]]:
     return stale, foreign
 
 
-def render_site(project: Project, *, out: Path | None = None, country: str | None = None,
-                preview: bool = False, today: dt.date | None = None) -> RenderResult:
+def render_site(
+    project: Project,
+    *,
+    out: Path | None = None,
+    country: str | None = None,
+    preview: bool = False,
+    today: dt.date | None = None,
+) -> RenderResult:
     """Plan and write the site. Everything is loaded and checked before the first write."""
     today = today or dt.date.today()
     default = project.root / ("site-preview" if preview else "site")
@@ -1114,9 +1187,16 @@ def report_rows(result: RenderResult) -> list[tuple[str, str, str, str, str]]:
         cc, tag = lp.country.code, lp.tag
         if lp.reasons and not plan.preview:
             ready = sum(1 for ap in lp.articles.values() if ap.ok)
-            rows.append((cc, tag, f"all {len(lp.articles)} articles", "withheld",
-                         "; ".join(lp.reasons)
-                         + f" (otherwise {ready} of {len(lp.articles)} articles ready)"))
+            rows.append(
+                (
+                    cc,
+                    tag,
+                    f"all {len(lp.articles)} articles",
+                    "withheld",
+                    "; ".join(lp.reasons)
+                    + f" (otherwise {ready} of {len(lp.articles)} articles ready)",
+                )
+            )
             continue
         for slug, ap in lp.articles.items():
             reasons = lp.reasons + ap.reasons

@@ -283,18 +283,36 @@ def check_text(report: Any) -> str:
     from rich.table import Table
 
     console = Console(record=True, width=120, file=io.StringIO(), force_terminal=False)
-    table = Table(title=f"Regulatory check as of {report.today}"
-                  + (f" (site: {report.site})" if report.site else " (no rendered site)"))
-    for col in ("country", "audience", "disclaimers", "first expiry", "pages", "violations",
-                "warnings", "status"):
+    table = Table(
+        title=f"Regulatory check as of {report.today}"
+        + (f" (site: {report.site})" if report.site else " (no rendered site)")
+    )
+    for col in (
+        "country",
+        "audience",
+        "disclaimers",
+        "first expiry",
+        "pages",
+        "violations",
+        "warnings",
+        "status",
+    ):
         table.add_column(col, no_wrap=col != "disclaimers")
     for c in report.countries:
         refs = ", ".join(f"{d['language']}: {d['reference']}" for d in c.disclaimers)
         expiry = min((d["expires"] for d in c.disclaimers), default="-")
         nv = sum(f.severity == "violation" for f in c.findings)
         nw = len(c.findings) - nv
-        table.add_row(f"{c.code} {c.name}", c.audience, refs or "-", expiry,
-                      str(len(c.pages)), str(nv), str(nw), c.status.upper())
+        table.add_row(
+            f"{c.code} {c.name}",
+            c.audience,
+            refs or "-",
+            expiry,
+            str(len(c.pages)),
+            str(nv),
+            str(nw),
+            c.status.upper(),
+        )
     console.print(table)
     lines = []  # plain lines, never wrapped: one finding is one line for logs and grep
     for f in report.findings:
@@ -307,6 +325,7 @@ def check_text(report: Any) -> str:
         summary = ", ".join(f"{k}: {v}" for k, v in counts.items())
         lines.append(f"translation QA {loc}: {summary}")
     verdict = "FAIL" if report.violations else "PASS"
-    lines.append(f"{verdict}: {len(report.violations)} violation(s), "
-                 f"{len(report.warnings)} warning(s)")
+    lines.append(
+        f"{verdict}: {len(report.violations)} violation(s), {len(report.warnings)} warning(s)"
+    )
     return console.export_text() + "".join(line + "\n" for line in lines)

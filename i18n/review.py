@@ -266,8 +266,7 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
 def format_word_diff(parts: list[tuple[str, str]]) -> str:
     """``git diff --word-diff=plain`` notation: ``[-removed-]{+added+}``."""
     return "".join(
-        text if op == "=" else f"[-{text}-]" if op == "-" else f"{{+{text}+}}"
-        for op, text in parts
+        text if op == "=" else f"[-{text}-]" if op == "-" else f"{{+{text}+}}" for op, text in parts
     )
 
 
@@ -331,9 +330,7 @@ class Item:
         }
         if e.msgid_plural:
             d["msgid_plural"] = e.msgid_plural
-            d["msgstr_plural"] = [
-                e.msgstr_plural[k] for k in sorted(e.msgstr_plural, key=int)
-            ]
+            d["msgstr_plural"] = [e.msgstr_plural[k] for k in sorted(e.msgstr_plural, key=int)]
         diff = self.diff()
         if diff is not None:
             d["previous_msgid"] = self.previous_msgid
@@ -363,8 +360,14 @@ class LocaleReview:
     The project-level functions (:func:`open_review`) build it; the CLI calls its methods.
     """
 
-    def __init__(self, project: Project, locale: str, catalogs: list[Catalog],
-                 ledger: Ledger, checker: Checker) -> None:
+    def __init__(
+        self,
+        project: Project,
+        locale: str,
+        catalogs: list[Catalog],
+        ledger: Ledger,
+        checker: Checker,
+    ) -> None:
         self.project = project
         self.locale = locale
         self.catalogs = catalogs
@@ -437,8 +440,9 @@ class LocaleReview:
             )
         return [by_id[i] for i in wanted]
 
-    def approve(self, items: list[Item], reviewer: str, *, explicit: bool,
-                override: str | None = None) -> ApprovalReport:
+    def approve(
+        self, items: list[Item], reviewer: str, *, explicit: bool, override: str | None = None
+    ) -> ApprovalReport:
         """Append an approval event for every translated item without a blocking finding
         (or with one, when ``override`` gives the reason). Never touches the .po files."""
         reviewer = reviewer.strip()
@@ -448,8 +452,11 @@ class LocaleReview:
             raise I18nError("--override needs a reason")
         report = ApprovalReport()
         touched = {item.catalog for item in items}
-        self_review = {c.name for c in self.catalogs
-                       if c.name in touched and _same_person(reviewer, c.last_translator)}
+        self_review = {
+            c.name
+            for c in self.catalogs
+            if c.name in touched and _same_person(reviewer, c.last_translator)
+        }
         report.self_review = sorted(self_review)
         events = []
         now = utc_now()
@@ -459,8 +466,11 @@ class LocaleReview:
                 continue
             if item.state != TRANSLATED:
                 (report.refused if explicit else report.skipped).append(
-                    (item, f"state is {item.state}: only translated (non-fuzzy) entries "
-                           "can be approved")
+                    (
+                        item,
+                        f"state is {item.state}: only translated (non-fuzzy) entries "
+                        "can be approved",
+                    )
                 )
                 continue
             blocking_findings = item.blocking
@@ -556,11 +566,7 @@ def _same_person(reviewer: str, last_translator: str) -> bool:
     r_name, r_email = (rm.group(1).casefold(), (rm.group(2) or "").casefold()) if rm else (r, "")
     names = {" ".join(name.casefold().split())} - {""}
     emails = {(email or "").casefold()} - {""}
-    return (
-        " ".join(r_name.split()) in names
-        or r in emails
-        or bool(r_email and r_email in emails)
-    )
+    return " ".join(r_name.split()) in names or r in emails or bool(r_email and r_email in emails)
 
 
 def queue(

@@ -113,8 +113,10 @@ class Draft:
                 lines.append("memory draft; review before approval")
                 lines.append(f"translation memory: same text translated in {self.memory_from}")
             elif self.provider == COPY:
-                lines.append("draft copied from the source (nothing but names, numbers or "
-                             "markup to translate); review before approval")
+                lines.append(
+                    "draft copied from the source (nothing but names, numbers or "
+                    "markup to translate); review before approval"
+                )
             else:
                 lines.append(f"machine draft ({self.provider}); review before approval")
         lines += [f"draft warning: {p}" for p in dict.fromkeys(self.problems)]
@@ -142,8 +144,9 @@ def merge_comments(old: str, new_lines: list[str]) -> str:
         kept.append(line)
     for line in new_lines:
         line = " ".join(line.split())
-        kept += textwrap.wrap(line, COMMENT_WIDTH, subsequent_indent=CONTINUATION,
-                              break_on_hyphens=False) or [line]
+        kept += textwrap.wrap(
+            line, COMMENT_WIDTH, subsequent_indent=CONTINUATION, break_on_hyphens=False
+        ) or [line]
     return "\n".join(kept)
 
 
@@ -249,7 +252,8 @@ class Cache:
         try:
             row = self.db.execute(
                 "SELECT translation FROM translations WHERE engine=? AND source=? AND target=?"
-                " AND text=?", key
+                " AND text=?",
+                key,
             ).fetchone()
         except sqlite3.Error:
             return None
@@ -326,8 +330,10 @@ class Report:
             text += f"; {self.left} left for the next run"
         if self.skipped:
             text += f"; {self.skipped} skipped (translated by hand meanwhile)"
-        text += (f"; requests: {self.sent} sent, {self.retried} retried, "
-                 f"{self.cached} answered from the cache")
+        text += (
+            f"; requests: {self.sent} sent, {self.retried} retried, "
+            f"{self.cached} answered from the cache"
+        )
         return text
 
 
@@ -337,8 +343,10 @@ def _settings(project: Project, opts: Options) -> Settings:
     def number(key: str, value: Any, default: Any, kind: type, minimum: float) -> Any:
         value = default if value is None else value
         if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-            raise I18nError(f"[tool.i18n] {key} must be a number >= {minimum:g}, got {value!r}",
-                            "pyproject.toml")
+            raise I18nError(
+                f"[tool.i18n] {key} must be a number >= {minimum:g}, got {value!r}",
+                "pyproject.toml",
+            )
         return kind(value)
 
     return Settings(
@@ -346,10 +354,20 @@ def _settings(project: Project, opts: Options) -> Settings:
         retries=number("retries", cfg.get("retries"), 4, int, 0),
         backoff=number("backoff", cfg.get("backoff"), 0.5, float, 0),
         max_backoff=number("max_backoff", cfg.get("max_backoff"), 60.0, float, 0),
-        max_requests=number("max_requests", opts.max_requests if opts.max_requests is not None
-                            else cfg.get("max_requests"), 5000, int, 0),
-        concurrency=number("concurrency", opts.concurrency if opts.concurrency is not None
-                           else cfg.get("concurrency"), 8, int, 1),
+        max_requests=number(
+            "max_requests",
+            opts.max_requests if opts.max_requests is not None else cfg.get("max_requests"),
+            5000,
+            int,
+            0,
+        ),
+        concurrency=number(
+            "concurrency",
+            opts.concurrency if opts.concurrency is not None else cfg.get("concurrency"),
+            8,
+            int,
+            1,
+        ),
     )
 
 
@@ -357,13 +375,17 @@ def _catalogs(project: Project, locale: str, article: str | None) -> list[tuple[
     folder = project.locales_dir / locale / "LC_MESSAGES"
     found = sorted(folder.glob("*.po")) if folder.is_dir() else []
     if not found:
-        raise I18nError(f"no catalogs for {locale} in {project.rel(folder)}: "
-                        f"run 'i18n update --locale {locale}' first")
+        raise I18nError(
+            f"no catalogs for {locale} in {project.rel(folder)}: "
+            f"run 'i18n update --locale {locale}' first"
+        )
     if article is not None:
         found = [p for p in found if p.stem == article]
         if not found:
-            raise I18nError(f"no catalog for article {article!r} in locale {locale}",
-                            project.rel(project.po_path(locale, article)))
+            raise I18nError(
+                f"no catalog for article {article!r} in locale {locale}",
+                project.rel(project.po_path(locale, article)),
+            )
     return [(p.stem, p) for p in found]
 
 
@@ -388,8 +410,9 @@ def translate(project: Project, opts: Options) -> Report:
 
 
 class _Run:
-    def __init__(self, project: Project, opts: Options, locale: str, provider: str,
-                 settings: Settings):
+    def __init__(
+        self, project: Project, opts: Options, locale: str, provider: str, settings: Settings
+    ):
         self.project = project
         self.opts = opts
         self.locale = locale
@@ -412,8 +435,10 @@ class _Run:
         if provider == "libre":
             endpoint = self._endpoint()
             if not endpoint:
-                raise I18nError("provider libre needs --endpoint URL (or [tool.i18n] endpoint), "
-                                "the LibreTranslate server to use")
+                raise I18nError(
+                    "provider libre needs --endpoint URL (or [tool.i18n] endpoint), "
+                    "the LibreTranslate server to use"
+                )
             normalize_endpoint(endpoint)
         self.engine: Engine | None = None
         self.cache: Cache | None = None
@@ -430,8 +455,11 @@ class _Run:
             po = read_po(path, self.project.rel(path))
             pos[domain] = po
             memory.add(domain, po)
-        drafted = {ev["hash"] for ev in self.ledger.events
-                   if ev.get("event") == "drafted" and ev.get("hash")}
+        drafted = {
+            ev["hash"]
+            for ev in self.ledger.events
+            if ev.get("event") == "drafted" and ev.get("hash")
+        }
         for domain, path in all_files:
             if domain not in chosen:
                 continue
@@ -442,8 +470,9 @@ class _Run:
                     cat.drafts.append(draft)
             self.catalogs.append(cat)
 
-    def _plan_entry(self, domain: str, entry: polib.POEntry, memory: Memory,
-                    drafted: set[str]) -> Draft | None:
+    def _plan_entry(
+        self, domain: str, entry: polib.POEntry, memory: Memory, drafted: set[str]
+    ) -> Draft | None:
         if entry.obsolete or not entry.msgid:
             return None
         old_hash = None
@@ -452,8 +481,14 @@ class _Run:
             if not (self.opts.refresh and "fuzzy" in entry.flags and h in drafted):
                 return None  # a human's translation (or a draft a human touched): never ours
             old_hash = h
-        draft = Draft(domain, entry.msgctxt, entry.msgid, entry.msgid_plural or "",
-                      old_hash=old_hash, max_length=_max_length(entry))
+        draft = Draft(
+            domain,
+            entry.msgctxt,
+            entry.msgid,
+            entry.msgid_plural or "",
+            old_hash=old_hash,
+            max_length=_max_length(entry),
+        )
         if not entry.msgid_plural:
             hit = memory.exact(entry.msgctxt, entry.msgid)
             if hit is not None:
@@ -496,7 +531,8 @@ class _Run:
             longest = max(len(t or "") for t in draft.texts)
             if longest > draft.max_length:
                 draft.problems.append(
-                    f"{longest} characters, longer than max-length:{draft.max_length}")
+                    f"{longest} characters, longer than max-length:{draft.max_length}"
+                )
 
     # writing -------------------------------------------------------------------------------
 
@@ -526,15 +562,17 @@ class _Run:
                     self.report.flagged += 1
                     for problem in dict.fromkeys(draft.problems):
                         cat.warnings.append(f"{cat.shown}: {_excerpt(draft.msgid)}: {problem}")
-                events.append({
-                    "event": "drafted",
-                    "hash": content_hash(entry),
-                    "catalog": cat.domain,
-                    "msgctxt": entry.msgctxt,
-                    "msgid": entry.msgid,
-                    "provider": draft.provider,
-                    "time": utc_now(),
-                })
+                events.append(
+                    {
+                        "event": "drafted",
+                        "hash": content_hash(entry),
+                        "catalog": cat.domain,
+                        "msgctxt": entry.msgctxt,
+                        "msgid": entry.msgid,
+                        "provider": draft.provider,
+                        "time": utc_now(),
+                    }
+                )
         # the events first: killed in between, the ledger names a draft the catalog lacks
         # (harmless: the next run drafts it again), never a draft without its event
         self.ledger.append(events)
@@ -547,8 +585,11 @@ class _Run:
             self.report.drafted.update(used)
             kinds = ", ".join(f"{p} {n}" for p, n in sorted(used.items()))
             flagged = sum(1 for d in ready if d.problems and d.texts)
-            line = f"drafted {cat.shown}: {sum(used.values())} ({kinds})" if used else \
-                f"commented {cat.shown}"
+            line = (
+                f"drafted {cat.shown}: {sum(used.values())} ({kinds})"
+                if used
+                else f"commented {cat.shown}"
+            )
             cat.lines.append(line + (f", {flagged} flagged" if flagged else ""))
 
     def _apply(self, po: polib.POFile, entry: polib.POEntry, draft: Draft) -> None:
@@ -621,7 +662,8 @@ class _Run:
             self.report.warnings.append(
                 f"{self.project.rel(self.project.po_path(self.locale, draft.domain))}: "
                 f"{_excerpt(draft.msgid)}: {len(text)} characters, more than {self.provider} "
-                f"accepts ({limit}); left untranslated")
+                f"accepts ({limit}); left untranslated"
+            )
 
     def _key(self, text: str) -> tuple[str, str, str, str]:
         assert self.engine is not None
@@ -630,9 +672,13 @@ class _Run:
     def _open_engine(self, *, offline: bool) -> None:
         try:
             self.engine = open_engine(
-                self.provider, source=self.project.source_language, target=self.locale,
-                settings=self.settings, requester=self.requester,
-                endpoint=self._endpoint(), region=self.project.config.get("microsoft_region"),
+                self.provider,
+                source=self.project.source_language,
+                target=self.locale,
+                settings=self.settings,
+                requester=self.requester,
+                endpoint=self._endpoint(),
+                region=self.project.config.get("microsoft_region"),
                 offline=offline,
             )
         except ProviderError as exc:
@@ -644,10 +690,16 @@ class _Run:
         if self.engine.note and offline and self.opts.dry_run:
             self.report.notes.append(f"{self.provider}: {self.engine.note}")
         env = KEY_ENV.get(self.provider)
-        if offline and self.opts.dry_run and env and self.provider != "libre" \
-                and not os.environ.get(env, "").strip():
-            self.report.notes.append(f"{self.provider}: {env} is not set; a real run would "
-                                     "stop before sending anything")
+        if (
+            offline
+            and self.opts.dry_run
+            and env
+            and self.provider != "libre"
+            and not os.environ.get(env, "").strip()
+        ):
+            self.report.notes.append(
+                f"{self.provider}: {env} is not set; a real run would stop before sending anything"
+            )
         if self.engine.remote and self.cache is None:
             self.cache = Cache(self.project.cache_dir / CACHE_FILE, readonly=self.opts.dry_run)
 
@@ -662,8 +714,9 @@ class _Run:
     def _send(self, texts: list[str]) -> None:
         engine, cache = self.engine, self.cache
         assert engine is not None and cache is not None
-        pool = ThreadPoolExecutor(max_workers=self.settings.concurrency,
-                                  thread_name_prefix="i18n-mt")
+        pool = ThreadPoolExecutor(
+            max_workers=self.settings.concurrency, thread_name_prefix="i18n-mt"
+        )
         futures: dict[Future[str], str] = {
             pool.submit(self.requester.call, lambda t=t: engine.translate(t)): t for t in texts
         }
@@ -701,9 +754,11 @@ class _Run:
                     continue
                 else:
                     if self.report.error is None:
-                        self.report.error = (exc.message if isinstance(exc, ProviderError)
-                                             else redact(f"{type(exc).__name__}: {exc}",
-                                                         self.secrets))
+                        self.report.error = (
+                            exc.message
+                            if isinstance(exc, ProviderError)
+                            else redact(f"{type(exc).__name__}: {exc}", self.secrets)
+                        )
                     self.stop.set()
                     cancel_rest()
         except KeyboardInterrupt:
@@ -712,8 +767,12 @@ class _Run:
             self.stop.set()
             cancel_rest()
             for fut in futures:  # answers already here are kept; only those in flight are lost
-                if fut not in kept and fut.done() and not fut.cancelled() \
-                        and fut.exception() is None:
+                if (
+                    fut not in kept
+                    and fut.done()
+                    and not fut.cancelled()
+                    and fut.exception() is None
+                ):
                     keep(fut)
         finally:
             pool.shutdown(wait=not interrupted, cancel_futures=True)
@@ -756,15 +815,22 @@ class _Progress:
 
         console = Console(stderr=True)
         on = console.is_terminal if enabled is None else enabled
-        self.progress = Progress(TextColumn("{task.description:<10}"), BarColumn(),
-                                 MofNCompleteColumn(), console=console, transient=True,
-                                 disable=not on)
+        self.progress = Progress(
+            TextColumn("{task.description:<10}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+            transient=True,
+            disable=not on,
+        )
         drafts = [d for c in run.catalogs for d in c.drafts]
         self.tasks = {
             "catalogs": self.progress.add_task(
-                "catalogs", total=sum(1 for c in run.catalogs if c.drafts)),
+                "catalogs", total=sum(1 for c in run.catalogs if c.drafts)
+            ),
             "entries": self.progress.add_task(
-                "entries", total=len(drafts), completed=sum(1 for d in drafts if d.done)),
+                "entries", total=len(drafts), completed=sum(1 for d in drafts if d.done)
+            ),
             "requests": self.progress.add_task("requests", total=requests),
         }
 

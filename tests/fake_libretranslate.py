@@ -163,10 +163,13 @@ def _handler(fake: FakeLibreTranslate) -> type[BaseHTTPRequestHandler]:
                 return
             if path == "/languages":
                 fake._record(path, 200, "", None)
-                self._send(200, [
-                    {"code": c, "name": c, "targets": [t for t in fake.languages if t != c]}
-                    for c in fake.languages
-                ])
+                self._send(
+                    200,
+                    [
+                        {"code": c, "name": c, "targets": [t for t in fake.languages if t != c]}
+                        for c in fake.languages
+                    ],
+                )
                 return
             self._send(404, {"error": "not found"})
 
@@ -225,8 +228,9 @@ def _handler(fake: FakeLibreTranslate) -> type[BaseHTTPRequestHandler]:
                 return
             if fake.mode == "rate_limit" and previous < fake.fail_first:
                 fake._record(split.path, 429, text, key, split.query)
-                self._send(429, {"error": "Slowdown: too many requests"},
-                           {"Retry-After": fake.retry_after})
+                self._send(
+                    429, {"error": "Slowdown: too many requests"}, {"Retry-After": fake.retry_after}
+                )
                 return
             if fake.mode == "error" and (
                 (fake.fail_on is not None and fake.fail_on in text)

@@ -20,17 +20,80 @@ import polib
 from i18n.catalogs import MergeStats, merge
 
 TERMS = [
-    "deep", "vein", "thrombosis", "clot", "anticoagulation", "compression", "stocking", "iliac",
-    "femoral", "popliteal", "calf", "thigh", "pelvis", "ultrasound", "venogram", "catheter",
-    "sheath", "stent", "balloon", "thrombectomy", "embolism", "swelling", "pain", "ulcer", "valve",
-    "reflux", "obstruction", "symptom", "patient", "physician", "nurse", "hospital", "treatment",
-    "recovery", "risk", "bleeding", "dose", "tablet", "injection", "heparin", "warfarin",
-    "apixaban", "rivaroxaban", "pregnancy", "surgery", "travel", "immobility", "cancer", "smoking",
-    "exercise", "walking", "elevation",
+    "deep",
+    "vein",
+    "thrombosis",
+    "clot",
+    "anticoagulation",
+    "compression",
+    "stocking",
+    "iliac",
+    "femoral",
+    "popliteal",
+    "calf",
+    "thigh",
+    "pelvis",
+    "ultrasound",
+    "venogram",
+    "catheter",
+    "sheath",
+    "stent",
+    "balloon",
+    "thrombectomy",
+    "embolism",
+    "swelling",
+    "pain",
+    "ulcer",
+    "valve",
+    "reflux",
+    "obstruction",
+    "symptom",
+    "patient",
+    "physician",
+    "nurse",
+    "hospital",
+    "treatment",
+    "recovery",
+    "risk",
+    "bleeding",
+    "dose",
+    "tablet",
+    "injection",
+    "heparin",
+    "warfarin",
+    "apixaban",
+    "rivaroxaban",
+    "pregnancy",
+    "surgery",
+    "travel",
+    "immobility",
+    "cancer",
+    "smoking",
+    "exercise",
+    "walking",
+    "elevation",
 ]
 GLUE = [
-    "the", "a", "an", "of", "in", "on", "with", "for", "and", "or", "to", "may", "can", "is",
-    "are", "be", "by", "after", "before", "when",
+    "the",
+    "a",
+    "an",
+    "of",
+    "in",
+    "on",
+    "with",
+    "for",
+    "and",
+    "or",
+    "to",
+    "may",
+    "can",
+    "is",
+    "are",
+    "be",
+    "by",
+    "after",
+    "before",
+    "when",
 ]
 
 
@@ -111,10 +174,14 @@ def main(n: int = 30_000, seed: int = 1) -> None:
                 wrong += 1
         elif e.msgid in added and fuzzy:
             spurious += 1
-    print(f"entries: {n} old, {len(pot)} new ({len(origin)} edited, {len(deleted)} deleted, "
-          f"{len(added)} added)")
-    print(f"merge: {seconds:.2f} s wall; exact {stats.exact}, fuzzy {stats.fuzzy}, "
-          f"new {stats.new}, obsolete {stats.obsolete}")
+    print(
+        f"entries: {n} old, {len(pot)} new ({len(origin)} edited, {len(deleted)} deleted, "
+        f"{len(added)} added)"
+    )
+    print(
+        f"merge: {seconds:.2f} s wall; exact {stats.exact}, fuzzy {stats.fuzzy}, "
+        f"new {stats.new}, obsolete {stats.obsolete}"
+    )
     print(f"edited: {right} right, {wrong} wrong, {missed} missed; added: {spurious} spurious")
 
 

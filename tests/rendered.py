@@ -49,8 +49,10 @@ def invoke(root: Path, *args: str) -> str:
     cmd, *rest = args
     result = CliRunner().invoke(cli, [cmd, "--project", str(root), *rest])
     if result.exit_code != 0:
-        raise AssertionError(f"i18n {' '.join(args)} exited {result.exit_code}:\n"
-                             f"{result.output}\n{result.exception!r}")
+        raise AssertionError(
+            f"i18n {' '.join(args)} exited {result.exit_code}:\n"
+            f"{result.output}\n{result.exception!r}"
+        )
     return result.output
 
 
@@ -64,8 +66,9 @@ def translate_japanese(root: Path, domains: list[str]) -> None:
             if entry.obsolete or not entry.msgid:
                 continue
             if entry.msgid_plural:
-                entry.msgstr_plural = {i: JA_PREFIX + entry.msgid_plural
-                                       for i in entry.msgstr_plural}
+                entry.msgstr_plural = {
+                    i: JA_PREFIX + entry.msgid_plural for i in entry.msgstr_plural
+                }
             else:
                 entry.msgstr = JA_PREFIX + entry.msgid
             if "fuzzy" in entry.flags:

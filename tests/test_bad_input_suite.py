@@ -22,8 +22,17 @@ from conftest import snapshot
 
 CASES_DIR = Path(__file__).parent / "bad_inputs"
 CASES: list[dict[str, Any]] = yaml.safe_load((CASES_DIR / "cases.yaml").read_text("utf-8"))
-KEYS = {"name", "command", "where", "line", "message", "exit", "generate", "transform",
-        "files_from"}
+KEYS = {
+    "name",
+    "command",
+    "where",
+    "line",
+    "message",
+    "exit",
+    "generate",
+    "transform",
+    "files_from",
+}
 HUGE_BYTES = 50_000_000
 RSS_LIMIT_KB = 1_000_000  # 1 GB
 
@@ -59,8 +68,10 @@ def generate(kind: str, root: Path) -> None:
         (outside / "evil.md").write_text("---\nslug: evil\ntitle: Evil\n---\nText.\n", "utf-8")
         os.symlink(outside / "evil.md", root / "source/articles/evil.md")
     elif kind == "huge-article":
-        para = ("Deep vein thrombosis is a blood clot in a deep vein, usually in the leg. "
-                * 12 + "\n\n").encode()
+        para = (
+            "Deep vein thrombosis is a blood clot in a deep vein, usually in the leg. " * 12
+            + "\n\n"
+        ).encode()
         head = b"---\nslug: huge\ntitle: Huge\n---\n\n"
         with (root / "source/articles/huge.md").open("wb") as fh:
             fh.write(head)
@@ -92,7 +103,8 @@ def run_cli(root: Path, command: list[str], *, measure: bool) -> tuple[int, str,
     with out_path.open("wb") as out, err_path.open("wb") as err:
         proc = subprocess.Popen(
             [sys.executable, "-m", "i18n.cli", cmd, "--project", str(root), *rest],
-            stdout=out, stderr=err,
+            stdout=out,
+            stderr=err,
         )
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -125,7 +137,8 @@ def test_bad_input(case: dict[str, Any], project: Path, run) -> None:
         result = run(project, *command)
         code, out, err = result.exit_code, result.stdout, result.stderr
         assert result.exception is None or isinstance(result.exception, SystemExit), (
-            f"uncaught {type(result.exception).__name__}: {result.exception}")
+            f"uncaught {type(result.exception).__name__}: {result.exception}"
+        )
 
     assert "Traceback" not in out + err
     assert code == expected_exit, out + err

@@ -34,9 +34,16 @@ from i18n.project import Project
 pytestmark = pytest.mark.browser
 
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-    "--disable-dev-shm-usage", "--window-size=1280,900",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+    "--window-size=1280,900",
 ]
 
 # Records CSP violations from the first moment of each document (DevTools-injected scripts
@@ -91,8 +98,11 @@ class Browser:
 
     def errors(self) -> list[str]:
         logs = self.driver.get_log("browser")
-        found = [f"{e['level']}: {e['message']}" for e in logs
-                 if e["level"] == "SEVERE" or "Content Security Policy" in e["message"]]
+        found = [
+            f"{e['level']}: {e['message']}"
+            for e in logs
+            if e["level"] == "SEVERE" or "Content Security Policy" in e["message"]
+        ]
         found += [f"CSP: {v}" for v in self.js("return window.__cspViolations || []")]
         return found
 
@@ -111,11 +121,20 @@ class Browser:
             self.driver.save_screenshot(str(path))
             return path
         size = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
-        shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
-            "format": "png", "captureBeyondViewport": True,
-            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"],
-                     "scale": 1},
-        })
+        shot = self.driver.execute_cdp_cmd(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {
+                    "x": 0,
+                    "y": 0,
+                    "width": size["width"],
+                    "height": size["height"],
+                    "scale": 1,
+                },
+            },
+        )
         path.write_bytes(base64.b64decode(shot["data"]))
         return path
 
@@ -147,14 +166,17 @@ def disclaimer_text(root: Path, code: str, language: str) -> str:
 
 def first_line_edges(b: Browser, css: str) -> dict[str, float]:
     """Where the first line of an element's text starts and ends, against its box."""
-    return b.js("""
+    return b.js(
+        """
         const el = document.querySelector(arguments[0]);
         const range = document.createRange(); range.selectNodeContents(el);
         const line = range.getClientRects()[0], box = el.getBoundingClientRect();
         const style = getComputedStyle(el);
         return {left: line.left - box.left - parseFloat(style.paddingLeft),
                 right: box.right - parseFloat(style.paddingRight) - line.right};
-    """, css)
+    """,
+        css,
+    )
 
 
 def assert_disclaimer(b: Browser, expected: str, reference: str) -> None:
@@ -168,8 +190,9 @@ def assert_disclaimer(b: Browser, expected: str, reference: str) -> None:
 # --- pages --------------------------------------------------------------------------------
 
 
-def test_de_ch_article_shows_the_swiss_disclaimer_verbatim(browser: Browser,
-                                                           rendered_sample: RenderedSample) -> None:
+def test_de_ch_article_shows_the_swiss_disclaimer_verbatim(
+    browser: Browser, rendered_sample: RenderedSample
+) -> None:
     errors = browser.open(f"site/ch/de/{DVT}.html")
     browser.screenshot("de-CH-article")
     assert errors == []
@@ -177,26 +200,29 @@ def test_de_ch_article_shows_the_swiss_disclaimer_verbatim(browser: Browser,
     assert browser.js("return getComputedStyle(document.documentElement).direction") == "ltr"
     assert_disclaimer(browser, disclaimer_text(rendered_sample.root, "CH", "de"), "CH-2026-003")
     # the hash-pinned stylesheet applies (a blocked <style> would leave the box unstyled)
-    box = browser.js("return getComputedStyle(document.querySelector('.disclaimer'))"
-                     ".borderLeftWidth")
+    box = browser.js(
+        "return getComputedStyle(document.querySelector('.disclaimer')).borderLeftWidth"
+    )
     assert box == "4px"
     edges = first_line_edges(browser, "h1")
     assert abs(edges["left"]) < 1 < edges["right"]  # starts at the left edge
 
 
-def test_ar_sa_article_is_right_to_left_and_mirrored(browser: Browser,
-                                                     rendered_sample: RenderedSample) -> None:
+def test_ar_sa_article_is_right_to_left_and_mirrored(
+    browser: Browser, rendered_sample: RenderedSample
+) -> None:
     errors = browser.open(f"site/sa/ar/{DVT}.html")
     browser.screenshot("ar-SA-article")
     assert errors == []
     assert browser.js("return document.documentElement.lang") == "ar-SA"
     assert browser.js("return getComputedStyle(document.documentElement).direction") == "rtl"
-    assert_disclaimer(browser, disclaimer_text(rendered_sample.root, "SA", "ar"),
-                      "SA-MKT-2026-007")
+    assert_disclaimer(browser, disclaimer_text(rendered_sample.root, "SA", "ar"), "SA-MKT-2026-007")
     # mirrored by the logical CSS properties: the accent rule is on the right, and the first
     # line of the title starts at the right edge
-    sides = browser.js("const s = getComputedStyle(document.querySelector('.disclaimer'));"
-                       "return [s.borderRightWidth, s.borderLeftWidth]")
+    sides = browser.js(
+        "const s = getComputedStyle(document.querySelector('.disclaimer'));"
+        "return [s.borderRightWidth, s.borderLeftWidth]"
+    )
     assert sides == ["4px", "1px"]
     edges = first_line_edges(browser, "h1")
     assert abs(edges["right"]) < 1 < edges["left"]
@@ -210,39 +236,47 @@ def test_ar_sa_article_is_right_to_left_and_mirrored(browser: Browser,
         browser.driver.set_window_size(1280, 900)
 
 
-def test_ja_jp_article_shows_the_japanese_disclaimer(browser: Browser,
-                                                     rendered_sample: RenderedSample) -> None:
+def test_ja_jp_article_shows_the_japanese_disclaimer(
+    browser: Browser, rendered_sample: RenderedSample
+) -> None:
     errors = browser.open(f"site/jp/ja/{DVT}.html")
     browser.screenshot("ja-JP-article")
     assert errors == []
     assert browser.js("return document.documentElement.lang") == "ja-JP"
     assert browser.find("h1").text.startswith(JA_PREFIX)  # the approved Japanese text
-    assert_disclaimer(browser, disclaimer_text(rendered_sample.root, "JP", "ja"),
-                      "JP-INFO-2026-002")
+    assert_disclaimer(
+        browser, disclaimer_text(rendered_sample.root, "JP", "ja"), "JP-INFO-2026-002"
+    )
     assert browser.js("return document.querySelector('.preview-banner')") is None
 
 
-def test_preview_page_shows_its_banner_and_marks_drafts(browser: Browser,
-                                                        rendered_sample: RenderedSample) -> None:
+def test_preview_page_shows_its_banner_and_marks_drafts(
+    browser: Browser, rendered_sample: RenderedSample
+) -> None:
     errors = browser.open(f"site-preview/jp/ja/{DVT}.html")
     browser.screenshot("ja-JP-preview")
     assert errors == []
     banner = browser.find(".preview-banner")
     assert banner.is_displayed()
-    assert banner.find_element("css selector", "strong").text.casefold() == \
-        "preview – not approved"  # an untranslated site string: the English fallback
+    assert (
+        banner.find_element("css selector", "strong").text.casefold() == "preview – not approved"
+    )  # an untranslated site string: the English fallback
     assert banner.location["y"] < 5  # the first thing on the page
-    marks = browser.js("return [...document.querySelectorAll('main mark.unapproved')]"
-                       ".filter(m => m.checkVisibility()).length")
+    marks = browser.js(
+        "return [...document.querySelectorAll('main mark.unapproved')]"
+        ".filter(m => m.checkVisibility()).length"
+    )
     assert marks > 10  # the untranslated Japanese entries, highlighted
     robots = browser.js("return document.querySelector('meta[name=robots]').content")
     assert robots == "noindex"
-    assert_disclaimer(browser, disclaimer_text(rendered_sample.root, "JP", "ja"),
-                      "JP-INFO-2026-002")
+    assert_disclaimer(
+        browser, disclaimer_text(rendered_sample.root, "JP", "ja"), "JP-INFO-2026-002"
+    )
 
 
-def test_professional_gate_hides_content_until_confirmed(browser: Browser,
-                                                         rendered_sample: RenderedSample) -> None:
+def test_professional_gate_hides_content_until_confirmed(
+    browser: Browser, rendered_sample: RenderedSample
+) -> None:
     path = f"site/tr/tr/{DVT}.html"
     browser.open(path)
     browser.js("sessionStorage.clear()")
@@ -265,8 +299,7 @@ def test_professional_gate_hides_content_until_confirmed(browser: Browser,
     yes.click()
     assert not gate.is_displayed()
     assert main.is_displayed()
-    assert_disclaimer(browser, disclaimer_text(rendered_sample.root, "TR", "tr"),
-                      "TR-HCP-2026-006")
+    assert_disclaimer(browser, disclaimer_text(rendered_sample.root, "TR", "tr"), "TR-HCP-2026-006")
     browser.screenshot("tr-TR-after-confirmation")
     errors += browser.errors()
 
@@ -275,8 +308,9 @@ def test_professional_gate_hides_content_until_confirmed(browser: Browser,
     assert errors == []
 
 
-def test_every_published_page_loads_without_console_errors(browser: Browser,
-                                                 rendered_sample: RenderedSample) -> None:
+def test_every_published_page_loads_without_console_errors(
+    browser: Browser, rendered_sample: RenderedSample
+) -> None:
     """A sweep over every published page (what the public sees; the preview pages share
     their templates, and the preview page test above loads one)."""
     problems: dict[str, list[str]] = {}
@@ -289,13 +323,15 @@ def test_every_published_page_loads_without_console_errors(browser: Browser,
     assert problems == {}
 
 
-def test_the_error_collector_sees_a_csp_violation(browser: Browser,
-                                                  rendered_sample: RenderedSample) -> None:
+def test_the_error_collector_sees_a_csp_violation(
+    browser: Browser, rendered_sample: RenderedSample
+) -> None:
     """The check above can fail: a published page with one injected inline script and one
     inline style attribute is refused by the page's own CSP, and both refusals are seen."""
     page = (rendered_sample.site / f"ch/de/{DVT}.html").read_text(encoding="utf-8")
-    evil = page.replace("<main ", '<script>document.title = "pwned"</script>\n<main '
-                        'style="color: red" ', 1)
+    evil = page.replace(
+        "<main ", '<script>document.title = "pwned"</script>\n<main style="color: red" ', 1
+    )
     canary = rendered_sample.root / "canary/csp.html"  # served, but outside site/
     canary.parent.mkdir(exist_ok=True)
     canary.write_text(evil, encoding="utf-8")
@@ -305,7 +341,8 @@ def test_the_error_collector_sees_a_csp_violation(browser: Browser,
         canary.unlink()
     assert browser.js("return document.title") != "pwned"
     console = [e for e in errors if e.startswith("SEVERE:")]
-    assert any(re.search(r"inline script violates .*Content Security Policy", e)
-               for e in console), errors
+    assert any(
+        re.search(r"inline script violates .*Content Security Policy", e) for e in console
+    ), errors
     violations = sorted(e.split(" blocked ")[0] for e in errors if e.startswith("CSP:"))
     assert violations == ["CSP: script-src-elem", "CSP: style-src-attr"], errors

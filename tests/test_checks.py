@@ -35,14 +35,23 @@ def blocking(source: str, target: str, locale: str = "de", flags=()) -> set[str]
 
 
 FAITHFUL = [
-    ("de", f"Read our guide to {LINK}.", "Lesen Sie unseren Leitfaden zu [Warnzeichen]"
-     "(https://www.invamed.example/articles/pe)."),
-    ("de", "Treatment lasts **at least 3 months**.", "Die Behandlung dauert **mindestens 3 "
-     "Monate**."),
+    (
+        "de",
+        f"Read our guide to {LINK}.",
+        "Lesen Sie unseren Leitfaden zu [Warnzeichen](https://www.invamed.example/articles/pe).",
+    ),
+    (
+        "de",
+        "Treatment lasts **at least 3 months**.",
+        "Die Behandlung dauert **mindestens 3 Monate**.",
+    ),
     ("de", "1 to 2 in every 1,000 adults", "1 bis 2 von 1.000 Erwachsenen"),
     ("de_CH", "1 to 2 in every 1,000 adults", "1 bis 2 von 1’000 Erwachsenen"),
-    ("fr", "1 to 2 in every 1,000 adults, 0.5 seconds", "1 à 2 adultes sur 1\u202f000, "
-     "0,5 seconde"),
+    (
+        "fr",
+        "1 to 2 in every 1,000 adults, 0.5 seconds",
+        "1 à 2 adultes sur 1\u202f000, 0,5 seconde",
+    ),
     ("ar", "1 to 2 in every 1,000 adults, 0.5 seconds", "١ إلى ٢ من كل ١٬٠٠٠ بالغ، ٠٫٥ ثانية"),
     ("ar", "A pressure of 30 mmHg and 2.5 mg", "ضغط ٣٠ ملم زئبق و٢٫٥ ملغ"),
     ("tr", "In 50 to 60% of people", "İnsanların %50 ile %60'ında"),
@@ -50,10 +59,16 @@ FAITHFUL = [
     ("ja", "In 50% of people, a 3 mm stent", "人々の５０％に、３ｍｍのステント"),
     ("ja", "The Mantis catheter", "Mantisカテーテル"),
     ("de", "The Vertex Flow stent by INVAMED", "Der Vertex Flow-Stent von INVAMED"),
-    ("de", "Use `mantis --help` and ![a catheter](img/cath.png).",
-     "Verwenden Sie `mantis --help` und ![einen Katheter](img/cath.png)."),
-    ("de", "Two links: [a](https://a.example) and [b](https://b.example).",
-     "Zwei Links: [b](https://b.example) und [a](https://a.example)."),  # order may change
+    (
+        "de",
+        "Use `mantis --help` and ![a catheter](img/cath.png).",
+        "Verwenden Sie `mantis --help` und ![einen Katheter](img/cath.png).",
+    ),
+    (
+        "de",
+        "Two links: [a](https://a.example) and [b](https://b.example).",
+        "Zwei Links: [b](https://b.example) und [a](https://a.example).",
+    ),  # order may change
 ]
 
 
@@ -83,8 +98,9 @@ BROKEN = [
 ]
 
 
-@pytest.mark.parametrize("code,source,target", BROKEN, ids=[f"{b[0]}-{i}" for i, b in
-                                                            enumerate(BROKEN)])
+@pytest.mark.parametrize(
+    "code,source,target", BROKEN, ids=[f"{b[0]}-{i}" for i, b in enumerate(BROKEN)]
+)
 def test_each_blocking_check_fires(code: str, source: str, target: str) -> None:
     assert code in blocking(source, target)
 
@@ -127,9 +143,12 @@ def test_glossary_terms_found_inside_compounds_and_case_insensitively() -> None:
 
 
 def test_plural_forms_are_each_checked() -> None:
-    entry = polib.POEntry(msgid="%(n)s article", msgid_plural="%(n)s articles",
-                          msgstr_plural={0: "%(n)s Artikel", 1: "%(x)s Artikel"},
-                          flags=["python-format"])
+    entry = polib.POEntry(
+        msgid="%(n)s article",
+        msgid_plural="%(n)s articles",
+        msgstr_plural={0: "%(n)s Artikel", 1: "%(x)s Artikel"},
+        flags=["python-format"],
+    )
     assert "printf" in {f.code for f in run_checks(entry, "de")}
     entry.msgstr_plural[1] = "%(n)s Artikel"
     assert not [f for f in run_checks(entry, "de") if f.blocking]
@@ -142,15 +161,15 @@ def test_untranslated_entry_has_no_findings() -> None:
 # Numbers formatted by CLDR (Babel) for each locale must match the English number, and a
 # different number must not: the check understands every locale's digit conventions.
 LOCALES = ["de", "de_CH", "fr", "it", "nl", "pt_BR", "tr", "ja", "sv", "ar_SA"]
-values = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False,
-                     allow_infinity=False)
+values = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
 
 
 def local(value: Decimal, locale: str, percent: bool = False) -> str:
     system = "default" if locale.startswith("ar") else "latn"
     if percent:
-        return format_percent(value / 100, locale=locale, numbering_system=system,
-                              decimal_quantization=False)
+        return format_percent(
+            value / 100, locale=locale, numbering_system=system, decimal_quantization=False
+        )
     return format_decimal(value, locale=locale, numbering_system=system)
 
 

@@ -30,7 +30,9 @@ def start(project: Path, *args: str, env: dict[str, str] | None = None) -> subpr
     cmd, *rest = args
     return subprocess.Popen(
         [sys.executable, "-m", "i18n.cli", cmd, "--project", str(project), *rest],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**{k: v for k, v in os.environ.items() if not k.startswith("I18N_")}, **(env or {})},
     )
 
@@ -159,8 +161,10 @@ def test_waiting_too_long_fails_clearly_and_changes_nothing(
     assert lines[1].startswith(
         f"error: gave up after 0.5 s waiting for 'i18n update' (pid {first.pid}, started "
     ), err
-    assert lines[1].endswith("to finish (lock file .cache/i18n/write.lock); run again when "
-                             "it is done, or raise [tool.i18n] lock_timeout")
+    assert lines[1].endswith(
+        "to finish (lock file .cache/i18n/write.lock); run again when "
+        "it is done, or raise [tool.i18n] lock_timeout"
+    )
     assert took < 15
     assert snapshot(project) == files
 
@@ -178,8 +182,11 @@ def test_dry_run_and_read_only_commands_do_not_wait(project: Path, tmp_path: Pat
     release = tmp_path / "release"
     first = holding(project, "update", release=release)
     try:
-        for args in (("translate", "--locale", "de", "--dry-run"), ("status",),
-                     ("queue", "--locale", "de")):
+        for args in (
+            ("translate", "--locale", "de", "--dry-run"),
+            ("status",),
+            ("queue", "--locale", "de"),
+        ):
             code, _, err = finish(start(project, *args, env={"I18N_LOCK_TIMEOUT": "0"}))
             assert code == 0, (args, err)
             assert "waiting" not in err

@@ -97,8 +97,12 @@ def site_then_changes(root: Path, run: Callable[..., object]) -> None:
     rest alone: a revised Swiss disclaimer and a revised (unapproved) German translation."""
     assert run(root, "render").exit_code == 0
     ch = root / "source/countries/ch.yaml"
-    ch.write_text(ch.read_text(encoding="utf-8").replace(
-        "Diese Informationen dienen", "Diese Angaben dienen"), encoding="utf-8")
+    ch.write_text(
+        ch.read_text(encoding="utf-8").replace(
+            "Diese Informationen dienen", "Diese Angaben dienen"
+        ),
+        encoding="utf-8",
+    )
     po_path = root / f"locales/de/LC_MESSAGES/{DVT}.po"
     po = read_po(po_path)
     entry = next(e for e in po if e.msgctxt == "title")
@@ -108,13 +112,27 @@ def site_then_changes(root: Path, run: Callable[..., object]) -> None:
 
 SCENARIOS = [
     Scenario("update", ("update", "--locale", "es"), ("locales",), edit_articles),
-    Scenario("translate-pseudo", ("translate", "--locale", "de", "--provider", "pseudo"),
-             ("locales",), ledgers=("locales/de/approvals.jsonl",)),
-    Scenario("translate-libre", ("translate", "--locale", "de", "--provider", "libre"),
-             ("locales",), ledgers=("locales/de/approvals.jsonl",), server=True),
-    Scenario("approve", ("approve", "--locale", "de", "--reviewer", "Dr. Crash", "--all"),
-             ("locales",), accepted_drafts, ledgers=("locales/de/approvals.jsonl",),
-             codes=(0, 1)),
+    Scenario(
+        "translate-pseudo",
+        ("translate", "--locale", "de", "--provider", "pseudo"),
+        ("locales",),
+        ledgers=("locales/de/approvals.jsonl",),
+    ),
+    Scenario(
+        "translate-libre",
+        ("translate", "--locale", "de", "--provider", "libre"),
+        ("locales",),
+        ledgers=("locales/de/approvals.jsonl",),
+        server=True,
+    ),
+    Scenario(
+        "approve",
+        ("approve", "--locale", "de", "--reviewer", "Dr. Crash", "--all"),
+        ("locales",),
+        accepted_drafts,
+        ledgers=("locales/de/approvals.jsonl",),
+        codes=(0, 1),
+    ),
     Scenario("render", ("render",), ("site",), site_then_changes),
 ]
 
@@ -220,8 +238,9 @@ def test_sigkill_at_random_moments_loses_nothing(
         work = tmp_path / f"seed-{seed}"
         shutil.copytree(before_root, work, symlinks=True)
         quiet = signature(work, scenario)
-        proc = subprocess.Popen(command(work, scenario, endpoint), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            command(work, scenario, endpoint), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         if when == ANYTIME:
             time.sleep(rng.uniform(0.2, 1.0) * window)
         else:  # WRITING: from the first write on, within the reference's writing time
@@ -243,8 +262,10 @@ def test_sigkill_at_random_moments_loses_nothing(
         new = sum(1 for k in changed if now.get(k) == after.get(k))
         recorded = {k: len(v - before_events[k]) for k, v in events(work, scenario.ledgers).items()}
         stray = sorted(set(now) - set(before) - set(after))
-        print(f"{scenario.name} seed {seed} ({when}): exit {code}, {new}/{len(changed)} files "
-              f"new, events {recorded}, stray {stray}")
+        print(
+            f"{scenario.name} seed {seed} ({when}): exit {code}, {new}/{len(changed)} files "
+            f"new, events {recorded}, stray {stray}"
+        )
         for rel in stray:
             assert PARTIAL_WRITE.fullmatch(rel.rsplit("/", 1)[-1]), f"seed {seed}: stray {rel}"
             del now[rel]
@@ -294,7 +315,8 @@ def test_a_torn_ledger_line_is_reported_and_the_next_approval_completes(
         (work / ledger_rel).write_bytes(full[:cut])
         torn = Ledger.read(work / ledger_rel)
         assert [w.split(": ", 1)[1] for w in torn.warnings] == [
-            "torn last line (interrupted write?); ignored"]
+            "torn last line (interrupted write?); ignored"
+        ]
         again = run(work, *args)
         assert again.exit_code == first.exit_code, again.output
         assert "torn last line" in again.stderr

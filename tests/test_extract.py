@@ -25,8 +25,11 @@ def country_languages(root: Path) -> set[str]:
 
 
 def mtimes(root: Path) -> dict[str, int]:
-    return {rel: p.stat().st_mtime_ns for p in root.rglob("*")
-            if (rel := p.relative_to(root).as_posix()) not in LOCK_FILES}
+    return {
+        rel: p.stat().st_mtime_ns
+        for p in root.rglob("*")
+        if (rel := p.relative_to(root).as_posix()) not in LOCK_FILES
+    }
 
 
 def extract_and_update(run, root: Path) -> None:
@@ -145,14 +148,20 @@ def test_dates_change_only_with_content(bare_project: Path, run, monkeypatch) ->
     changed = sorted(k for k, v in after.items() if before.get(k) != v)
     assert changed == sorted(
         [f"source/articles/{slug}.md", f"locales/templates/{slug}.pot"]
-        + [f"locales/{lang}/LC_MESSAGES/{slug}.po" for lang in country_languages(bare_project)
-           if lang != "en"]
+        + [
+            f"locales/{lang}/LC_MESSAGES/{slug}.po"
+            for lang in country_languages(bare_project)
+            if lang != "en"
+        ]
     )
     assert b"POT-Creation-Date: 2026-01-02 00:00+0000" in after[f"locales/templates/{slug}.pot"]
 
 
-@pytest.mark.parametrize("path", sorted((REPO / "locales").rglob("*.po*")),
-                         ids=lambda p: p.relative_to(REPO / "locales").as_posix())
+@pytest.mark.parametrize(
+    "path",
+    sorted((REPO / "locales").rglob("*.po*")),
+    ids=lambda p: p.relative_to(REPO / "locales").as_posix(),
+)
 def test_committed_catalogs_pass_msgfmt(path: Path) -> None:
     check = msgfmt_check(path)
     assert check.returncode == 0, check.stderr

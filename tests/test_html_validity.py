@@ -22,9 +22,19 @@ JAVA_OPTIONS = ["-Xss2m", "-XX:TieredStopAtLevel=1"]
 
 def nu_check(files: list[Path]) -> list[dict]:
     proc = subprocess.run(
-        [str(java()), *JAVA_OPTIONS, "-jar", str(VNU_JAR), "--errors-only", "--format", "json",
-         *map(str, files)],
-        capture_output=True, text=True, timeout=600,
+        [
+            str(java()),
+            *JAVA_OPTIONS,
+            "-jar",
+            str(VNU_JAR),
+            "--errors-only",
+            "--format",
+            "json",
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     try:
         report = json.loads(proc.stderr)
@@ -50,14 +60,20 @@ def test_every_rendered_page_validates(rendered_sample: RenderedSample, tmp_path
     page = (rendered_sample.preview / f"jp/ja/{DVT}.html").read_text(encoding="utf-8")
     assert page.count('aria-label="Breadcrumb"') == 1
     canary = tmp_path / "canary.html"
-    canary.write_text(page.replace('aria-label="Breadcrumb"',
-                                   'aria-label="<mark class="unapproved">Breadcrumb</mark>"'),
-                      encoding="utf-8")
+    canary.write_text(
+        page.replace(
+            'aria-label="Breadcrumb"', 'aria-label="<mark class="unapproved">Breadcrumb</mark>"'
+        ),
+        encoding="utf-8",
+    )
 
     messages = nu_check([*pages, canary])
-    problems = [f"{where(m, rendered_sample.root)}: {m['type']}: {m.get('message')} "
-                f"[{m.get('extract', '')}]"
-                for m in messages if m.get("url") != f"file:{canary}"]
+    problems = [
+        f"{where(m, rendered_sample.root)}: {m['type']}: {m.get('message')} "
+        f"[{m.get('extract', '')}]"
+        for m in messages
+        if m.get("url") != f"file:{canary}"
+    ]
     assert problems == []
     caught = [m for m in messages if m.get("url") == f"file:{canary}"]
     assert any(m["type"] == "error" and "Stray end tag “mark”" in m["message"] for m in caught)

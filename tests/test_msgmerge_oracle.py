@@ -57,59 +57,87 @@ class E:
 
 
 OLD = [
-    E("Post-Thrombotic Syndrome: The Long-Term Effects of a Leg Clot",
-      "Postthrombotisches Syndrom: Die Langzeitfolgen eines Blutgerinnsels im Bein", "title"),
+    E(
+        "Post-Thrombotic Syndrome: The Long-Term Effects of a Leg Clot",
+        "Postthrombotisches Syndrom: Die Langzeitfolgen eines Blutgerinnsels im Bein",
+        "title",
+    ),
     E("Conditions", "Erkrankungen", "category"),
-    E("post-thrombotic syndrome", "postthrombotisches Syndrom", "keyword",
-      tcomment="glossary term"),
-    E("Studies report that roughly 20 to 50% of people with a DVT in the leg develop some "
-      "signs of PTS, usually within 1 to 2 years.",
-      "Studien zufolge entwickeln etwa 20 bis 50 % der Menschen mit einer TVT im Bein "
-      "innerhalb von 1 bis 2 Jahren Anzeichen eines PTS.",
-      tcomment="numbers checked against the source study"),
+    E(
+        "post-thrombotic syndrome",
+        "postthrombotisches Syndrom",
+        "keyword",
+        tcomment="glossary term",
+    ),
+    E(
+        "Studies report that roughly 20 to 50% of people with a DVT in the leg develop some "
+        "signs of PTS, usually within 1 to 2 years.",
+        "Studien zufolge entwickeln etwa 20 bis 50 % der Menschen mit einer TVT im Bein "
+        "innerhalb von 1 bis 2 Jahren Anzeichen eines PTS.",
+        tcomment="numbers checked against the source study",
+    ),
     E("Why post-thrombotic syndrome develops", "Wie ein postthrombotisches Syndrom entsteht"),
-    E("Healthy leg veins rely on thin, one-way valves and the pumping action of the calf "
-      "muscles to move blood back towards the heart.",
-      "Gesunde Beinvenen sind auf dünne Venenklappen und die Pumpwirkung der Wadenmuskulatur "
-      "angewiesen, um das Blut zum Herzen zurückzuführen."),
+    E(
+        "Healthy leg veins rely on thin, one-way valves and the pumping action of the calf "
+        "muscles to move blood back towards the heart.",
+        "Gesunde Beinvenen sind auf dünne Venenklappen und die Pumpwirkung der Wadenmuskulatur "
+        "angewiesen, um das Blut zum Herzen zurückzuführen.",
+    ),
     E("Common symptoms", "Häufige Beschwerden"),
-    E("**Heaviness and aching:** a tired, dragging feeling in the affected leg.",
-      "**Schwere und Schmerzen:** ein müdes, ziehendes Gefühl im betroffenen Bein.",
-      tcomment="reviewed by Dr. Weber"),
-    E("**Swelling:** often around the ankle and calf, sometimes affecting the whole leg.",
-      "**Schwellung:** oft um Knöchel und Wade, manchmal am ganzen Bein."),
-    E("**Venous ulcers:** open wounds, usually on the inner ankle, that are slow to heal.",
-      "**Venöse Geschwüre:** offene Wunden, meist am inneren Knöchel, die langsam heilen.",
-      fuzzy=True,
-      previous="**Venous ulcers:** open wounds, usually on the inner ankle."),
+    E(
+        "**Heaviness and aching:** a tired, dragging feeling in the affected leg.",
+        "**Schwere und Schmerzen:** ein müdes, ziehendes Gefühl im betroffenen Bein.",
+        tcomment="reviewed by Dr. Weber",
+    ),
+    E(
+        "**Swelling:** often around the ankle and calf, sometimes affecting the whole leg.",
+        "**Schwellung:** oft um Knöchel und Wade, manchmal am ganzen Bein.",
+    ),
+    E(
+        "**Venous ulcers:** open wounds, usually on the inner ankle, that are slow to heal.",
+        "**Venöse Geschwüre:** offene Wunden, meist am inneren Knöchel, die langsam heilen.",
+        fuzzy=True,
+        previous="**Venous ulcers:** open wounds, usually on the inner ankle.",
+    ),
     E("How it is assessed", "Wie es beurteilt wird"),
-    E("Compression stockings were once routinely prescribed to prevent PTS.",
-      "Kompressionsstrümpfe wurden früher routinemässig zur Vorbeugung eines PTS verordnet.",
-      tcomment="de_CH spelling on purpose? ask the Swiss team"),
+    E(
+        "Compression stockings were once routinely prescribed to prevent PTS.",
+        "Kompressionsstrümpfe wurden früher routinemässig zur Vorbeugung eines PTS verordnet.",
+        tcomment="de_CH spelling on purpose? ask the Swiss team",
+    ),
     E("Skin care", "Hautpflege"),
     E("Frequently Asked Questions", "Häufig gestellte Fragen"),
     E("Can post-thrombotic syndrome be cured?", "Ist ein postthrombotisches Syndrom heilbar?"),
     E("Weight management"),  # untranslated, with a note: kept untranslated
     E("Ulcer care"),  # untranslated and deleted: dropped
     E("Exercise and leg elevation", "Bewegung und Hochlagern der Beine", obsolete=True),
-    E("An obsolete sentence about leg ulcers and their slow healing process.",
-      "Ein veralteter Satz über Beingeschwüre.", obsolete=True),
+    E(
+        "An obsolete sentence about leg ulcers and their slow healing process.",
+        "Ein veralteter Satz über Beingeschwüre.",
+        obsolete=True,
+    ),
 ]
 TCOMMENT_ON_UNTRANSLATED = ("Weight management", "term: Gewichtskontrolle?")
 
 NEW = [
     # edited front-matter title (same msgctxt)
-    E("Post-Thrombotic Syndrome: The Long-Term Effects of a Blood Clot in the Leg",
-      msgctxt="title"),
+    E(
+        "Post-Thrombotic Syndrome: The Long-Term Effects of a Blood Clot in the Leg",
+        msgctxt="title",
+    ),
     E("Conditions", msgctxt="category"),
     E("post-thrombotic syndrome", msgctxt="keyword"),
     E("PTS", msgctxt="keyword"),  # added
     # edited numbers
-    E("Studies report that roughly 20 to 40% of people with a DVT in the leg develop some "
-      "signs of PTS, usually within 1 to 2 years."),
+    E(
+        "Studies report that roughly 20 to 40% of people with a DVT in the leg develop some "
+        "signs of PTS, usually within 1 to 2 years."
+    ),
     E("Why post-thrombotic syndrome develops"),
-    E("Healthy leg veins rely on thin, one-way valves and the pumping action of the calf "
-      "muscles to move blood back towards the heart."),
+    E(
+        "Healthy leg veins rely on thin, one-way valves and the pumping action of the calf "
+        "muscles to move blood back towards the heart."
+    ),
     E("Common symptoms"),
     # edited wording
     E("**Heaviness and aching:** a tired, heavy feeling in the affected leg, worse at night."),
@@ -131,9 +159,14 @@ def write_po(path: Path, entries: list[E], *, template: bool = False) -> None:
     po = polib.POFile(wrapwidth=79)
     po.metadata = dict(HEADER) if not template else {**HEADER, "Language": ""}
     for e in entries:
-        entry = polib.POEntry(msgctxt=e.msgctxt, msgid=e.msgid, msgstr="" if template else e.msgstr,
-                              tcomment="" if template else e.tcomment,
-                              flags=["fuzzy"] if e.fuzzy else [], previous_msgid=e.previous)
+        entry = polib.POEntry(
+            msgctxt=e.msgctxt,
+            msgid=e.msgid,
+            msgstr="" if template else e.msgstr,
+            tcomment="" if template else e.tcomment,
+            flags=["fuzzy"] if e.fuzzy else [],
+            previous_msgid=e.previous,
+        )
         if not template and e.msgid == TCOMMENT_ON_UNTRANSLATED[0]:
             entry.tcomment = TCOMMENT_ON_UNTRANSLATED[1]
         if not template:
@@ -178,8 +211,9 @@ def both(tmp_path: Path, run, old: list[E], new: list[E]) -> tuple[dict, dict]:
     write_po(pot, new, template=True)
     write_po(po, old)
     gnu = tmp_path / "gnu.po"
-    subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(gnu), str(po), str(pot)],
-                   check=True)
+    subprocess.run(
+        ["msgmerge", "--quiet", "--previous", "-o", str(gnu), str(po), str(pot)], check=True
+    )
     result = run(root, "update")
     assert result.exit_code == 0, result.output
     return summary(gnu), summary(po)
@@ -200,8 +234,9 @@ def test_update_agrees_with_msgmerge(tmp_path: Path, run) -> None:
 def test_the_case_is_realistic_for_msgfmt(tmp_path: Path, run) -> None:
     both(tmp_path, run, OLD, NEW)
     po = tmp_path / "proj" / "locales" / "de" / "LC_MESSAGES" / "case.po"
-    check = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)],
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True
+    )
     assert check.returncode == 0 and check.stderr == "", check.stderr
 
 
@@ -213,16 +248,26 @@ DIFFERENCES = {
         "Deep Vein Thrombosis: Causes, Symptoms, Treatment",
     ),
     "weak guess": (
-        [E("Compression stockings may help relieve swelling.",
-           "Kompressionsstrümpfe können Schwellungen lindern.")],
+        [
+            E(
+                "Compression stockings may help relieve swelling.",
+                "Kompressionsstrümpfe können Schwellungen lindern.",
+            )
+        ],
         [E("Compression bandages may help heal ulcers.")],
         "Compression bandages may help heal ulcers.",
     ),
     "one translation, many entries": (
-        [E("Walking every day keeps the calf muscle pump working.",
-           "Tägliches Gehen hält die Wadenmuskelpumpe in Gang.")],
-        [E("Walking every day keeps the calf muscle pump working."),
-         E("Walking every day keeps the calf muscle pump working well.")],
+        [
+            E(
+                "Walking every day keeps the calf muscle pump working.",
+                "Tägliches Gehen hält die Wadenmuskelpumpe in Gang.",
+            )
+        ],
+        [
+            E("Walking every day keeps the calf muscle pump working."),
+            E("Walking every day keeps the calf muscle pump working well."),
+        ],
         "Walking every day keeps the calf muscle pump working well.",
     ),
 }

@@ -40,8 +40,11 @@ def extract_both(run, root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple:
     second = run(root, "extract")
     files_second = snapshot(root / "locales") if (root / "locales").exists() else {}
     monkeypatch.undo()
-    return (first.exit_code, first.output, files_first), (second.exit_code, second.output,
-                                                          files_second)
+    return (first.exit_code, first.output, files_first), (
+        second.exit_code,
+        second.output,
+        files_second,
+    )
 
 
 def test_parallel_extraction_writes_what_sequential_extraction_writes(
@@ -68,12 +71,15 @@ def test_parallel_extraction_fails_like_sequential_extraction(
             victim.write_text("---\nslug: [unclosed\n---\nText.\n", encoding="utf-8")
     elif breakage == "slug-mismatch":  # found in a worker, after earlier chunks succeeded
         text = late.read_text(encoding="utf-8")
-        late.write_text(re.sub(r"(?m)^slug: \S+$", "slug: another-name", text, count=1),
-                        encoding="utf-8")
+        late.write_text(
+            re.sub(r"(?m)^slug: \S+$", "slug: another-name", text, count=1), encoding="utf-8"
+        )
     else:  # a rule across articles, checked after the workers
         text = late.read_text(encoding="utf-8")
-        late.write_text(re.sub(r"(?m)^related: \[.*\]$", "related: [no-such-article]", text,
-                               count=1), encoding="utf-8")
+        late.write_text(
+            re.sub(r"(?m)^related: \[.*\]$", "related: [no-such-article]", text, count=1),
+            encoding="utf-8",
+        )
     parallel, sequential = extract_both(run, root, monkeypatch)
     assert parallel[0] == 2
     assert parallel == sequential

@@ -26,7 +26,7 @@ from i18n.catalogs import WRAP, parse_po, po_file_text
 
 SAMPLE_FILES = sorted((REPO / "locales").rglob("*.po")) + sorted((REPO / "locales").rglob("*.pot"))
 
-ODD = r'''# Header comment
+ODD = r"""# Header comment
 #, fuzzy
 msgid ""
 msgstr ""
@@ -70,7 +70,7 @@ msgstr "x"
 #~ msgstr ""
 #~ "weg zwei"
 # trailing comment
-'''
+"""
 
 
 def assert_same_file(text: str) -> None:
@@ -102,18 +102,21 @@ def test_odd_corners_read_and_write_as_polib() -> None:
     assert_same_file("")
 
 
-@pytest.mark.parametrize("text", [
-    'msgid "a"\nmsgstr "b"c"\n',  # unescaped quote
-    'msgid "a"\n"x"y"\n',
-    'msgstr "b"\n',  # msgstr without msgid
-    'msgid "a"\nmsgstr[x] "b"\n',
-    '#| msgid\n',
-    '#| "x"\n',
-    '#| foo "x"\n',
-    '#~\n',
-    'what is this\n',
-    'msgid "a"\nmsgid_plural "b"\nmsgid_plural "c"\n',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'msgid "a"\nmsgstr "b"c"\n',  # unescaped quote
+        'msgid "a"\n"x"y"\n',
+        'msgstr "b"\n',  # msgstr without msgid
+        'msgid "a"\nmsgstr[x] "b"\n',
+        "#| msgid\n",
+        '#| "x"\n',
+        '#| foo "x"\n',
+        "#~\n",
+        "what is this\n",
+        'msgid "a"\nmsgid_plural "b"\nmsgid_plural "c"\n',
+    ],
+)
 def test_broken_input_fails_on_the_same_line_as_polib(text: str) -> None:
     with pytest.raises(OSError) as ref:
         polib.pofile(text)
@@ -123,7 +126,7 @@ def test_broken_input_fails_on_the_same_line_as_polib(text: str) -> None:
 
 
 _text = st.text(
-    alphabet=st.sampled_from(list("abc xyz-ÄÖ€\\\"\t\n\r.,:%()日本\u2028\x0c")),
+    alphabet=st.sampled_from(list('abc xyz-ÄÖ€\\"\t\n\r.,:%()日本\u2028\x0c')),
     max_size=120,
 )
 
@@ -142,15 +145,22 @@ def catalogs_(draw: st.DrawFn) -> polib.POFile:
         seen.add((ctx, msgid))
         plural = draw(st.booleans())
         e = polib.POEntry(
-            msgid=msgid, msgctxt=ctx,
+            msgid=msgid,
+            msgctxt=ctx,
             msgid_plural=draw(_text.filter(bool)) if plural else "",
             msgstr="" if plural else draw(_text),
             msgstr_plural={0: draw(_text), 1: draw(_text)} if plural else {},
             tcomment=draw(st.sampled_from(["", "note", "a long translator comment " * 5])),
             comment=draw(st.sampled_from(["", "type: paragraph", "x " * 60])),
-            occurrences=draw(st.sampled_from(
-                [[], [("a.md", "3")], [(f"source/articles/a-long-name-{i}.md", str(i))
-                                       for i in range(8)]])),
+            occurrences=draw(
+                st.sampled_from(
+                    [
+                        [],
+                        [("a.md", "3")],
+                        [(f"source/articles/a-long-name-{i}.md", str(i)) for i in range(8)],
+                    ]
+                )
+            ),
             flags=draw(st.sampled_from([[], ["fuzzy"], ["fuzzy", "max-length:160"]])),
             previous_msgid=draw(st.none() | _text),
         )
@@ -188,13 +198,10 @@ def test_similar_pairs_are_every_pair_above_the_cutoff(
 
     rng = random.Random(cutoff)
     words = ["vein", "clot", "stent", "iliac", "deep", "the", "a", "of", "thrombosis", "x"]
-    queries = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 9)))
-               for _ in range(120)]
-    choices = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 9)))
-               for _ in range(150)]
+    queries = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 9))) for _ in range(120)]
+    choices = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 9))) for _ in range(150)]
     monkeypatch.setattr(catalogs, "_SMALL_SEARCH", 10**9 if small else 0)
-    matrix = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=cutoff,
-                           dtype="uint8")
+    matrix = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=cutoff, dtype="uint8")
     rows, cols = matrix.nonzero()
     expected = sorted((int(matrix[i, j]), int(i), int(j)) for i, j in zip(rows, cols, strict=True))
     assert sorted(catalogs._similar(queries, choices, cutoff)) == expected

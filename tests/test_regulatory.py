@@ -39,7 +39,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("rendered") / "proj")
     done = subprocess.run(
         [sys.executable, str(REPO / "render.py"), "--project", str(root), "--today", TODAY],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert (root / "site" / "manifest.json").is_file()
@@ -110,11 +111,21 @@ def write_manifest(proj: Path, data: dict[str, Any]) -> None:
     (proj / "site" / "manifest.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
 
 
-def approve(run: Runner, proj: Path, locale: str, catalog: str, msgid: str,
-            msgctxt: str | None = None) -> None:
+def approve(
+    run: Runner, proj: Path, locale: str, catalog: str, msgid: str, msgctxt: str | None = None
+) -> None:
     """Sign an entry off through the CLI (as a reviewer would after the edit)."""
-    res = run(proj, "approve", "--locale", locale, "--reviewer", "Test Reviewer",
-              entry_id(locale, catalog, msgctxt, msgid), "--override", "test scenario")
+    res = run(
+        proj,
+        "approve",
+        "--locale",
+        locale,
+        "--reviewer",
+        "Test Reviewer",
+        entry_id(locale, catalog, msgctxt, msgid),
+        "--override",
+        "test scenario",
+    )
     assert res.exit_code == 0, res.output
     assert "1 approved" in res.stdout
 
@@ -139,15 +150,17 @@ def test_sample_passes_after_render(run: Runner, rendered: Path) -> None:
     assert [c["code"] for c in data["countries"]] == COUNTRIES and len(COUNTRIES) == 11
     assert all(c["status"] == "pass" for c in data["countries"])
     # every page on disk was proven, and each belongs to its country's card
-    on_disk = sorted(p.relative_to(rendered / "site").as_posix()
-                     for p in (rendered / "site").glob("*/*/*.html"))
+    on_disk = sorted(
+        p.relative_to(rendered / "site").as_posix() for p in (rendered / "site").glob("*/*/*.html")
+    )
     checked = sorted(p for c in data["countries"] for p in c["pages"])
     assert checked == on_disk and len(on_disk) > 30
     for c in data["countries"]:
         assert all(p.startswith(c["code"].lower() + "/") for p in c["pages"])
     # translation QA is summarized per locale that has catalogs
-    locales = sorted(p.name for p in (rendered / "locales").iterdir()
-                     if (p / "LC_MESSAGES").is_dir())
+    locales = sorted(
+        p.name for p in (rendered / "locales").iterdir() if (p / "LC_MESSAGES").is_dir()
+    )
     assert sorted(data["translation_qa"]) == locales
 
 
@@ -173,8 +186,11 @@ def test_claims_no_false_positive_on_sample(project: Path) -> None:
             files = sorted((project / "locales").glob(f"{lang}*/LC_MESSAGES/*.po"))
             texts = [e.msgstr for f in files for e in polib.pofile(str(f)) if e.msgstr]
             if lang == "en":
-                texts = [e.msgid for f in (project / "locales" / "templates").glob("*.pot")
-                         for e in polib.pofile(str(f))]
+                texts = [
+                    e.msgid
+                    for f in (project / "locales" / "templates").glob("*.pot")
+                    for e in polib.pofile(str(f))
+                ]
             for text in texts:
                 assert find_claims(text, pats) == [], (country.code, lang, text)
             scanned += len(texts)
@@ -185,46 +201,144 @@ def test_claims_no_false_positive_on_sample(project: Path) -> None:
 # and honest wording next to it that it must leave alone (negations, "the best ... for you",
 # the Arabic noun "content", "quality assurance").
 RISKY = {
-    "en": (["We guarantee a good result.", "Guaranteed results.", "This device cures DVT.",
-            "It is 100% safe.", "There are no side effects.", "A risk-free procedure.",
-            "The best treatment available.", "A side-effect-free option.", "A miracle."],
-           ["Results cannot be guaranteed.", "There is no guarantee of success.",
-            "Thrombectomy does not cure the underlying condition.", "There is no cure for PTS.",
-            "Stenting is not a cure.", "Your doctor will suggest the best treatment for you.",
-            "Success is not guaranteed.", "It is secure."]),
-    "de": (["Der Erfolg ist garantiert.", "Wir garantieren Ergebnisse.",
-            "Mantis heilt die Thrombose.", "100 % sicher", "100 Prozent wirksam",
-            "ohne Nebenwirkungen", "ein risikoloser Eingriff", "Die beste Behandlung der TVT."],
-           ["Ein Erfolg kann nicht garantiert werden.", "Sie heilt nicht die Ursache.",
-            "Keine Garantie.", "welche Behandlung für Sie die beste ist",
-            "Die beste Behandlung für Sie bespricht Ihr Arzt."]),
-    "fr": (["Résultat garanti.", "Mantis guérit la thrombose.", "100 % sûr",
-            "sans effets secondaires", "sans aucun risque", "le meilleur traitement de la TVP"],
-           ["Le résultat n'est pas garanti.", "Le succès ne peut pas être garanti.",
-            "sans garantie de résultat", "Le stent ne guérit pas la maladie.",
-            "le meilleur traitement pour vous"]),
-    "it": (["Risultato garantito.", "Mantis guarisce la trombosi.", "100% sicuro",
-            "senza effetti collaterali"],
-           ["Il risultato non è garantito.", "Il successo non può essere garantito.",
-            "La procedura non guarisce la causa."]),
-    "nl": (["Gegarandeerd resultaat.", "Mantis geneest trombose.", "zonder bijwerkingen",
-            "risicoloos"],
-           ["Het resultaat is niet gegarandeerd.", "Succes kan niet worden gegarandeerd.",
-            "De stent geneest niet de oorzaak."]),
-    "pt": (["Resultado garantido.", "cura garantida", "sem efeitos colaterais", "100% seguro"],
-           ["O resultado não é garantido.", "O sucesso não pode ser garantido."]),
-    "tr": (["Başarı garantilidir.", "Sonuç garanti edilir.", "kesin tedavi", "Cihaz %100 güvenli.",
-            "risksiz"],
-           ["Sonuç garanti edilemez.", "Başarının garantisi yoktur.",
-            "Tedavi sonucu garanti değildir."]),
-    "ar": (["النتائج مضمونة.", "علاج مضمون", "نضمن لكم الشفاء", "هذا الجهاز يضمن الشفاء",
-            "علاج نهائي للجلطة", "آمن تماما", "بدون آثار جانبية", "أفضل علاج"],
-           ["مضمون المقال تعليمي", "النتائج غير مضمونة", "لا نضمن النتائج",
-            "لا يضمن الجهاز الشفاء", "ما تتضمنه فترة التعافي", "يتضمن العلاج"]),
-    "ja": (["効果を保証します。", "完治します。", "100%安全です。", "副作用はありません。",
-            "最高の治療"],
-           ["効果を保証するものではありません。", "品質保証部門", "完治は期待できません。",
-            "保証はありません。"]),
+    "en": (
+        [
+            "We guarantee a good result.",
+            "Guaranteed results.",
+            "This device cures DVT.",
+            "It is 100% safe.",
+            "There are no side effects.",
+            "A risk-free procedure.",
+            "The best treatment available.",
+            "A side-effect-free option.",
+            "A miracle.",
+        ],
+        [
+            "Results cannot be guaranteed.",
+            "There is no guarantee of success.",
+            "Thrombectomy does not cure the underlying condition.",
+            "There is no cure for PTS.",
+            "Stenting is not a cure.",
+            "Your doctor will suggest the best treatment for you.",
+            "Success is not guaranteed.",
+            "It is secure.",
+        ],
+    ),
+    "de": (
+        [
+            "Der Erfolg ist garantiert.",
+            "Wir garantieren Ergebnisse.",
+            "Mantis heilt die Thrombose.",
+            "100 % sicher",
+            "100 Prozent wirksam",
+            "ohne Nebenwirkungen",
+            "ein risikoloser Eingriff",
+            "Die beste Behandlung der TVT.",
+        ],
+        [
+            "Ein Erfolg kann nicht garantiert werden.",
+            "Sie heilt nicht die Ursache.",
+            "Keine Garantie.",
+            "welche Behandlung für Sie die beste ist",
+            "Die beste Behandlung für Sie bespricht Ihr Arzt.",
+        ],
+    ),
+    "fr": (
+        [
+            "Résultat garanti.",
+            "Mantis guérit la thrombose.",
+            "100 % sûr",
+            "sans effets secondaires",
+            "sans aucun risque",
+            "le meilleur traitement de la TVP",
+        ],
+        [
+            "Le résultat n'est pas garanti.",
+            "Le succès ne peut pas être garanti.",
+            "sans garantie de résultat",
+            "Le stent ne guérit pas la maladie.",
+            "le meilleur traitement pour vous",
+        ],
+    ),
+    "it": (
+        [
+            "Risultato garantito.",
+            "Mantis guarisce la trombosi.",
+            "100% sicuro",
+            "senza effetti collaterali",
+        ],
+        [
+            "Il risultato non è garantito.",
+            "Il successo non può essere garantito.",
+            "La procedura non guarisce la causa.",
+        ],
+    ),
+    "nl": (
+        [
+            "Gegarandeerd resultaat.",
+            "Mantis geneest trombose.",
+            "zonder bijwerkingen",
+            "risicoloos",
+        ],
+        [
+            "Het resultaat is niet gegarandeerd.",
+            "Succes kan niet worden gegarandeerd.",
+            "De stent geneest niet de oorzaak.",
+        ],
+    ),
+    "pt": (
+        ["Resultado garantido.", "cura garantida", "sem efeitos colaterais", "100% seguro"],
+        ["O resultado não é garantido.", "O sucesso não pode ser garantido."],
+    ),
+    "tr": (
+        [
+            "Başarı garantilidir.",
+            "Sonuç garanti edilir.",
+            "kesin tedavi",
+            "Cihaz %100 güvenli.",
+            "risksiz",
+        ],
+        [
+            "Sonuç garanti edilemez.",
+            "Başarının garantisi yoktur.",
+            "Tedavi sonucu garanti değildir.",
+        ],
+    ),
+    "ar": (
+        [
+            "النتائج مضمونة.",
+            "علاج مضمون",
+            "نضمن لكم الشفاء",
+            "هذا الجهاز يضمن الشفاء",
+            "علاج نهائي للجلطة",
+            "آمن تماما",
+            "بدون آثار جانبية",
+            "أفضل علاج",
+        ],
+        [
+            "مضمون المقال تعليمي",
+            "النتائج غير مضمونة",
+            "لا نضمن النتائج",
+            "لا يضمن الجهاز الشفاء",
+            "ما تتضمنه فترة التعافي",
+            "يتضمن العلاج",
+        ],
+    ),
+    "ja": (
+        [
+            "効果を保証します。",
+            "完治します。",
+            "100%安全です。",
+            "副作用はありません。",
+            "最高の治療",
+        ],
+        [
+            "効果を保証するものではありません。",
+            "品質保証部門",
+            "完治は期待できません。",
+            "保証はありません。",
+        ],
+    ),
 }
 
 
@@ -253,14 +367,19 @@ def test_builtin_risky_wording_covers_every_sample_language() -> None:
 
 def test_expired_disclaimer(run: Runner, project: Path) -> None:
     start = line_of(ch_yaml(project), "  de:", after=15)
-    edit(ch_yaml(project), "approved_on: 2026-09-01\n    expires: 2027-09-01",
-         "approved_on: 2025-09-01\n    expires: 2026-11-25")
+    edit(
+        ch_yaml(project),
+        "approved_on: 2026-09-01\n    expires: 2027-09-01",
+        "approved_on: 2025-09-01\n    expires: 2026-11-25",
+    )
     line = line_of(ch_yaml(project), "expires: 2026-11-25")
     assert line > start
     res = check(run, project)
     assert res.exit_code == 1, res.output
-    assert (f"violation: disclaimer-expired [CH de] source/countries/ch.yaml:{line}: "
-            "disclaimer CH-2026-003 (de) expired on 2026-11-25") in res.stdout
+    assert (
+        f"violation: disclaimer-expired [CH de] source/countries/ch.yaml:{line}: "
+        "disclaimer CH-2026-003 (de) expired on 2026-11-25"
+    ) in res.stdout
     assert "FAIL: 1 violation(s), 0 warning(s)" in res.stdout
     # the day it expires it is still valid (a warning), the day after it is not
     assert check(run, project, "--country", "CH", "--today", "2026-11-25").exit_code == 0
@@ -273,8 +392,10 @@ def test_missing_disclaimer_for_one_language(run: Runner, project: Path) -> None
     res = check(run, project)
     assert res.exit_code == 1, res.output
     line = line_of(ch_yaml(project), "languages: [de, fr, it]")
-    assert (f"violation: disclaimer-missing [CH it] source/countries/ch.yaml:{line}: "
-            "no disclaimer for language 'it'") in res.stdout
+    assert (
+        f"violation: disclaimer-missing [CH it] source/countries/ch.yaml:{line}: "
+        "no disclaimer for language 'it'"
+    ) in res.stdout
     assert reported(res) == [("disclaimer-missing", f"source/countries/ch.yaml:{line}")]
 
 
@@ -282,38 +403,51 @@ def test_published_pages_outlive_their_disclaimer(run: Runner, rendered: Path) -
     """Time passes after the render: pages still online with an expired disclaimer fail."""
     res = check(run, rendered, "--country", "CH", "--today", "2027-09-02")
     assert res.exit_code == 1, res.output
-    assert (f"violation: withheld-published [CH de-CH {DVT}] site/{CH_DE}: page is published "
-            "but the article is withheld: disclaimer CH-2026-003 expired on 2027-09-01"
-            ) in res.stdout
-    assert ("violation: withheld-published [CH fr-CH] site/ch/fr/index.html: index is published "
-            "but the locale is withheld: disclaimer CH-2026-004 expired on 2027-09-01"
-            ) in res.stdout
+    assert (
+        f"violation: withheld-published [CH de-CH {DVT}] site/{CH_DE}: page is published "
+        "but the article is withheld: disclaimer CH-2026-003 expired on 2027-09-01"
+    ) in res.stdout
+    assert (
+        "violation: withheld-published [CH fr-CH] site/ch/fr/index.html: index is published "
+        "but the locale is withheld: disclaimer CH-2026-004 expired on 2027-09-01"
+    ) in res.stdout
     flagged = {where for code, where in reported(res) if code == "withheld-published"}
-    assert flagged == {f"site/{p['path']}" for p in manifest(rendered)["pages"]
-                       if p["country"] == "CH"}
+    assert flagged == {
+        f"site/{p['path']}" for p in manifest(rendered)["pages"] if p["country"] == "CH"
+    }
 
 
 def test_disclaimer_not_yet_valid_is_a_warning(run: Runner, project: Path) -> None:
-    edit(ch_yaml(project), "approved_on: 2026-09-01\n    expires: 2027-09-01",
-         "approved_on: 2026-12-01\n    expires: 2027-09-01")
+    edit(
+        ch_yaml(project),
+        "approved_on: 2026-09-01\n    expires: 2027-09-01",
+        "approved_on: 2026-12-01\n    expires: 2027-09-01",
+    )
     line = line_of(ch_yaml(project), "approved_on: 2026-12-01")
     res = check(run, project, "--country", "CH")
     assert res.exit_code == 0, res.output
-    assert (f"warning: disclaimer-not-yet-valid [CH de] source/countries/ch.yaml:{line}: "
-            "disclaimer CH-2026-003 (de) is approved only from 2026-12-01") in res.stdout
+    assert (
+        f"warning: disclaimer-not-yet-valid [CH de] source/countries/ch.yaml:{line}: "
+        "disclaimer CH-2026-003 (de) is approved only from 2026-12-01"
+    ) in res.stdout
 
 
 def test_disclaimer_about_to_expire_is_a_warning(run: Runner, project: Path) -> None:
     # 2027-01-10 is 45 days after TODAY: inside the default 60-day window
-    edit(ch_yaml(project), "CH-2026-004\n    approved_by: Regulatory Affairs Switzerland\n"
-         "    approved_on: 2026-09-01\n    expires: 2027-09-01",
-         "CH-2026-004\n    approved_by: Regulatory Affairs Switzerland\n"
-         "    approved_on: 2026-09-01\n    expires: 2027-01-10")
+    edit(
+        ch_yaml(project),
+        "CH-2026-004\n    approved_by: Regulatory Affairs Switzerland\n"
+        "    approved_on: 2026-09-01\n    expires: 2027-09-01",
+        "CH-2026-004\n    approved_by: Regulatory Affairs Switzerland\n"
+        "    approved_on: 2026-09-01\n    expires: 2027-01-10",
+    )
     line = line_of(ch_yaml(project), "expires: 2027-01-10")
     res = check(run, project)
     assert res.exit_code == 0, res.output
-    assert (f"warning: disclaimer-expiring [CH fr] source/countries/ch.yaml:{line}: "
-            "disclaimer CH-2026-004 (fr) expires on 2027-01-10, in 45 days") in res.stdout
+    assert (
+        f"warning: disclaimer-expiring [CH fr] source/countries/ch.yaml:{line}: "
+        "disclaimer CH-2026-004 (fr) expires on 2027-01-10, in 45 days"
+    ) in res.stdout
     assert "PASS: 0 violation(s), 1 warning(s)" in res.stdout
     # the window is the boundary: 60 days before still warns, 61 days before does not
     ch = ("--country", "CH")
@@ -322,8 +456,11 @@ def test_disclaimer_about_to_expire_is_a_warning(run: Runner, project: Path) -> 
 
 
 def test_expiry_window_is_configurable(run: Runner, project: Path) -> None:
-    edit(ch_yaml(project), "approved_on: 2026-09-01\n    expires: 2027-09-01",
-         "approved_on: 2026-09-01\n    expires: 2027-01-10")
+    edit(
+        ch_yaml(project),
+        "approved_on: 2026-09-01\n    expires: 2027-09-01",
+        "approved_on: 2026-09-01\n    expires: 2027-01-10",
+    )
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + "expiry_warning_days = 30\n")
     res = check(run, project)
@@ -353,13 +490,14 @@ def test_disclaimer_copied_from_another_language(run: Runner, project: Path) -> 
     assert line == it_line + 1
     res = check(run, project)
     assert res.exit_code == 1, res.output
-    assert (f"violation: disclaimer-copied [CH it] source/countries/ch.yaml:{line}: "
-            "disclaimer text for 'it' is identical to the 'de' text of CH") in res.stdout
+    assert (
+        f"violation: disclaimer-copied [CH it] source/countries/ch.yaml:{line}: "
+        "disclaimer text for 'it' is identical to the 'de' text of CH"
+    ) in res.stdout
     assert reported(res) == [("disclaimer-copied", f"source/countries/ch.yaml:{line}")]
 
 
-def test_same_language_same_text_in_two_countries_is_not_a_copy(run: Runner,
-                                                                 project: Path) -> None:
+def test_same_language_same_text_in_two_countries_is_not_a_copy(run: Runner, project: Path) -> None:
     """Belgium may reuse Germany's German wording: same language, not a copy left untranslated."""
     de = (project / "source" / "countries" / "de.yaml").read_text(encoding="utf-8")
     be = project / "source" / "countries" / "be.yaml"
@@ -376,9 +514,12 @@ def test_product_unknown_to_a_country(run: Runner, project: Path) -> None:
     res = check(run, project)
     assert res.exit_code == 1, res.output
     line = line_of(ch_yaml(project), "products:")
-    assert re.search(rf"violation: product-unknown \[CH\] source/countries/ch.yaml:{line}: "
-                     r"product 'vertex' \(named by [a-z-]+(, [a-z-]+)*\) has no status in this "
-                     r"country", res.stdout), res.stdout
+    assert re.search(
+        rf"violation: product-unknown \[CH\] source/countries/ch.yaml:{line}: "
+        r"product 'vertex' \(named by [a-z-]+(, [a-z-]+)*\) has no status in this "
+        r"country",
+        res.stdout,
+    ), res.stdout
 
 
 def test_language_without_claim_patterns_is_a_warning(run: Runner, project: Path) -> None:
@@ -392,9 +533,10 @@ def test_language_without_claim_patterns_is_a_warning(run: Runner, project: Path
     (project / "source" / "countries" / "lu.yaml").write_text(spec, encoding="utf-8")
     res = check(run, project, "--country", "LU")
     assert res.exit_code == 0, res.output
-    assert ("warning: claims-unchecked [LU lb] source/countries/lu.yaml:1: no claim patterns for "
-            "'lb' (none in the country file, none built in): its wording is not checked"
-            ) in res.stdout
+    assert (
+        "warning: claims-unchecked [LU lb] source/countries/lu.yaml:1: no claim patterns for "
+        "'lb' (none in the country file, none built in): its wording is not checked"
+    ) in res.stdout
 
 
 # --- 3. rendered output -----------------------------------------------------------------------
@@ -409,8 +551,10 @@ def test_page_disclaimer_removed(run: Runner, site: Path) -> None:
     page(site, CH_DE).write_text(html, encoding="utf-8")
     res = check(run, site, "--country", "CH")
     assert res.exit_code == 1, res.output
-    assert (f"violation: disclaimer-altered [CH de-CH {DVT}] site/{CH_DE}: the approved "
-            "disclaimer CH-2026-003 is not on the page verbatim") in res.stdout
+    assert (
+        f"violation: disclaimer-altered [CH de-CH {DVT}] site/{CH_DE}: the approved "
+        "disclaimer CH-2026-003 is not on the page verbatim"
+    ) in res.stdout
     assert "    (no disclaimer box)\n" in res.stdout
     assert reported(res) == [("disclaimer-altered", f"site/{CH_DE}")]
 
@@ -419,8 +563,10 @@ def test_page_disclaimer_one_word_changed(run: Runner, site: Path) -> None:
     edit(page(site, CH_DE), "keine ärztliche Beratung", "keine medizinische Beratung")
     res = check(run, site, "--country", "CH")
     assert res.exit_code == 1, res.output
-    assert (f"violation: disclaimer-altered [CH de-CH {DVT}] site/{CH_DE}: the approved "
-            "disclaimer CH-2026-003 is not on the page verbatim") in res.stdout
+    assert (
+        f"violation: disclaimer-altered [CH de-CH {DVT}] site/{CH_DE}: the approved "
+        "disclaimer CH-2026-003 is not on the page verbatim"
+    ) in res.stdout
     assert reported(res) == [("disclaimer-altered", f"site/{CH_DE}")]
 
 
@@ -434,8 +580,10 @@ def test_page_disclaimer_reference_removed(run: Runner, site: Path) -> None:
     edit(page(site, CH_DE), "<span>Referenz: CH-2026-003</span>", "<span>Referenz: CH-2026</span>")
     res = check(run, site, "--country", "CH")
     assert res.exit_code == 1, res.output
-    assert (f"violation: disclaimer-reference [CH de-CH {DVT}] site/{CH_DE}: the disclaimer's "
-            "reference CH-2026-003 is not shown") in res.stdout
+    assert (
+        f"violation: disclaimer-reference [CH de-CH {DVT}] site/{CH_DE}: the disclaimer's "
+        "reference CH-2026-003 is not shown"
+    ) in res.stdout
 
 
 def test_page_deleted(run: Runner, site: Path) -> None:
@@ -443,19 +591,26 @@ def test_page_deleted(run: Runner, site: Path) -> None:
     page(site, rel).unlink()
     res = check(run, site)
     assert res.exit_code == 1, res.output
-    assert (f"violation: page-missing [CH fr-CH {THROMB}] site/{rel}: page listed in the "
-            "manifest is missing on disk") in res.stdout
+    assert (
+        f"violation: page-missing [CH fr-CH {THROMB}] site/{rel}: page listed in the "
+        "manifest is missing on disk"
+    ) in res.stdout
     # its published siblings and the sitemap still point to it
-    assert {code for code, _ in reported(res)} == {"page-missing", "hreflang-broken",
-                                                   "sitemap-broken"}
+    assert {code for code, _ in reported(res)} == {
+        "page-missing",
+        "hreflang-broken",
+        "sitemap-broken",
+    }
 
 
 def test_stray_page_not_in_manifest(run: Runner, site: Path) -> None:
     shutil.copy(page(site, CH_DE), page(site, "ch/de/old-article.html"))
     res = check(run, site)
     assert res.exit_code == 1, res.output
-    assert ("violation: page-stray [CH old-article] site/ch/de/old-article.html: page on disk "
-            "is not in the manifest") in res.stdout
+    assert (
+        "violation: page-stray [CH old-article] site/ch/de/old-article.html: page on disk "
+        "is not in the manifest"
+    ) in res.stdout
     assert reported(res) == [("page-stray", "site/ch/de/old-article.html")]
 
 
@@ -480,36 +635,53 @@ def test_hreflang_target_removed(run: Runner, site: Path) -> None:
     res = check(run, site)
     assert res.exit_code == 1, res.output
     href = f"https://www.invamed.example/{rel}"
-    assert (f"violation: hreflang-broken [CH de-CH {DVT}] site/{CH_DE}: hreflang fr-FR points "
-            f"to {href}, which is not a page of this site") in res.stdout
+    assert (
+        f"violation: hreflang-broken [CH de-CH {DVT}] site/{CH_DE}: hreflang fr-FR points "
+        f"to {href}, which is not a page of this site"
+    ) in res.stdout
     sitemap = site / "site" / "sitemap.xml"
-    assert (f"violation: sitemap-broken [FR] site/sitemap.xml:{line_of(sitemap, href)}: sitemap "
-            f"lists {href}, which is not a page of this site") in res.stdout
+    assert (
+        f"violation: sitemap-broken [FR] site/sitemap.xml:{line_of(sitemap, href)}: sitemap "
+        f"lists {href}, which is not a page of this site"
+    ) in res.stdout
     assert {code for code, _ in reported(res)} == {"hreflang-broken", "sitemap-broken"}
     broken = sorted(where for code, where in reported(res) if code == "hreflang-broken")
-    siblings = sorted(f"site/{p['path']}" for p in manifest(site)["pages"]
-                      if p.get("article") == DVT and p["country"] not in ("TR", "IT"))
+    siblings = sorted(
+        f"site/{p['path']}"
+        for p in manifest(site)["pages"]
+        if p.get("article") == DVT and p["country"] not in ("TR", "IT")
+    )
     assert broken == siblings
 
 
 def test_language_switch_target_removed(run: Runner, site: Path) -> None:
     """The in-page language switch (<a hreflang>) is checked as well as <link hreflang>."""
-    edit(page(site, CH_DE), f'<a href="../fr/{DVT}.html" hreflang="fr-CH"',
-         f'<a href="../it/{DVT}.html" hreflang="fr-CH"')
+    edit(
+        page(site, CH_DE),
+        f'<a href="../fr/{DVT}.html" hreflang="fr-CH"',
+        f'<a href="../it/{DVT}.html" hreflang="fr-CH"',
+    )
     res = check(run, site)
     assert res.exit_code == 1, res.output
-    assert (f"violation: hreflang-broken [CH de-CH {DVT}] site/{CH_DE}: hreflang fr-CH points "
-            f"to ../it/{DVT}.html, which is not a page of this site") in res.stdout
+    assert (
+        f"violation: hreflang-broken [CH de-CH {DVT}] site/{CH_DE}: hreflang fr-CH points "
+        f"to ../it/{DVT}.html, which is not a page of this site"
+    ) in res.stdout
 
 
 def test_hreflang_names_the_wrong_language(run: Runner, site: Path) -> None:
     """An alternate must be the language it claims: search engines serve it by that tag."""
-    edit(page(site, CH_DE), f'hreflang="fr-FR" href="https://www.invamed.example/fr/fr/{DVT}.html"',
-         f'hreflang="fr-FR" href="https://www.invamed.example/be/fr/{DVT}.html"')
+    edit(
+        page(site, CH_DE),
+        f'hreflang="fr-FR" href="https://www.invamed.example/fr/fr/{DVT}.html"',
+        f'hreflang="fr-FR" href="https://www.invamed.example/be/fr/{DVT}.html"',
+    )
     res = check(run, site, "--country", "CH")
     assert res.exit_code == 1, res.output
-    assert (f"violation: hreflang-wrong [CH de-CH {DVT}] site/{CH_DE}: hreflang fr-FR points to "
-            f"https://www.invamed.example/be/fr/{DVT}.html, a fr-BE page") in res.stdout
+    assert (
+        f"violation: hreflang-wrong [CH de-CH {DVT}] site/{CH_DE}: hreflang fr-FR points to "
+        f"https://www.invamed.example/be/fr/{DVT}.html, a fr-BE page"
+    ) in res.stdout
     assert reported(res) == [("hreflang-wrong", f"site/{CH_DE}")]
 
 
@@ -520,8 +692,10 @@ def test_sitemap_lists_a_professional_page(run: Runner, site: Path) -> None:
     line = line_of(site / "site" / "sitemap.xml", url)
     res = check(run, site, "--country", "TR")
     assert res.exit_code == 1, res.output
-    assert (f"violation: sitemap-noindex [TR] site/sitemap.xml:{line}: sitemap lists {url}, a "
-            "professional-audience page that must not be indexed") in res.stdout
+    assert (
+        f"violation: sitemap-noindex [TR] site/sitemap.xml:{line}: sitemap lists {url}, a "
+        "professional-audience page that must not be indexed"
+    ) in res.stdout
     assert reported(res) == [("sitemap-noindex", f"site/sitemap.xml:{line}")]
 
 
@@ -529,8 +703,12 @@ def test_sitemap_not_well_formed(run: Runner, site: Path) -> None:
     edit(site / "site" / "sitemap.xml", "</urlset>", "</url>")
     res = check(run, site, "--country", "CH")
     assert res.exit_code == 1, res.output
-    assert re.search(r"^violation: sitemap-unparsable site/sitemap.xml:\d+: sitemap is not "
-                     r"well-formed XML", res.stdout, re.M), res.stdout
+    assert re.search(
+        r"^violation: sitemap-unparsable site/sitemap.xml:\d+: sitemap is not "
+        r"well-formed XML",
+        res.stdout,
+        re.M,
+    ), res.stdout
 
 
 def test_country_withdrawn_after_render(run: Runner, site: Path) -> None:
@@ -538,8 +716,10 @@ def test_country_withdrawn_after_render(run: Runner, site: Path) -> None:
     (site / "source" / "countries" / "sa.yaml").unlink()
     res = check(run, site)
     assert res.exit_code == 1, res.output
-    assert (f"violation: manifest-unknown-country site/manifest.json: manifest lists "
-            f"sa/ar/{DVT}.html for unknown country 'SA'") in res.stdout
+    assert (
+        f"violation: manifest-unknown-country site/manifest.json: manifest lists "
+        f"sa/ar/{DVT}.html for unknown country 'SA'"
+    ) in res.stdout
     assert {code for code, _ in reported(res)} == {"manifest-unknown-country"}
 
 
@@ -547,8 +727,9 @@ def test_lang_attribute_tampered(run: Runner, site: Path) -> None:
     edit(page(site, CH_DE), '<html lang="de-CH" dir="ltr">', '<html lang="de" dir="ltr">')
     res = check(run, site, "--country", "CH")
     assert res.exit_code == 1, res.output
-    assert (f'violation: page-lang [CH de-CH {DVT}] site/{CH_DE}: <html lang="de"> should be '
-            '"de-CH"') in res.stdout
+    assert (
+        f'violation: page-lang [CH de-CH {DVT}] site/{CH_DE}: <html lang="de"> should be "de-CH"'
+    ) in res.stdout
 
 
 def test_dir_attribute_tampered(run: Runner, site: Path) -> None:
@@ -556,8 +737,9 @@ def test_dir_attribute_tampered(run: Runner, site: Path) -> None:
     edit(page(site, rel), '<html lang="ar-SA" dir="rtl">', '<html lang="ar-SA" dir="ltr">')
     res = check(run, site, "--country", "SA")
     assert res.exit_code == 1, res.output
-    assert (f'violation: page-dir [SA ar-SA {DVT}] site/{rel}: <html dir="ltr"> should be '
-            '"rtl"') in res.stdout
+    assert (
+        f'violation: page-dir [SA ar-SA {DVT}] site/{rel}: <html dir="ltr"> should be "rtl"'
+    ) in res.stdout
 
 
 def test_lang_tag_case_is_not_significant(run: Runner, site: Path) -> None:
@@ -571,8 +753,10 @@ def test_professional_page_noindex_removed(run: Runner, site: Path) -> None:
     edit(page(site, rel), '<meta name="robots" content="noindex">', "")
     res = check(run, site, "--country", "TR")
     assert res.exit_code == 1, res.output
-    assert (f"violation: professional-indexable [TR tr-TR {DVT}] site/{rel}: "
-            "professional-audience page lacks noindex") in res.stdout
+    assert (
+        f"violation: professional-indexable [TR tr-TR {DVT}] site/{rel}: "
+        "professional-audience page lacks noindex"
+    ) in res.stdout
 
 
 def test_professional_page_gate_removed(run: Runner, site: Path) -> None:
@@ -582,8 +766,10 @@ def test_professional_page_gate_removed(run: Runner, site: Path) -> None:
     page(site, rel).write_text(html, encoding="utf-8")
     res = check(run, site, "--country", "TR")
     assert res.exit_code == 1, res.output
-    assert (f"violation: professional-ungated [TR tr-TR] site/{rel}: professional-audience page "
-            "lacks the healthcare-professional self-declaration") in res.stdout
+    assert (
+        f"violation: professional-ungated [TR tr-TR] site/{rel}: professional-audience page "
+        "lacks the healthcare-professional self-declaration"
+    ) in res.stdout
 
 
 def test_withheld_article_still_published(run: Runner, site: Path) -> None:
@@ -592,13 +778,21 @@ def test_withheld_article_still_published(run: Runner, site: Path) -> None:
     res = check(run, site, "--country", "CH")
     assert res.exit_code == 1
     flagged = sorted(where for code, where in reported(res) if code == "withheld-published")
-    named = sorted(f"site/{p['path']}" for p in manifest(site)["pages"]
-                   if p["country"] == "CH" and p["kind"] == "article"
-                   and "mantis" in (site / "source" / "articles" / f"{p['article']}.md")
-                   .read_text(encoding="utf-8").split("---")[1])
+    named = sorted(
+        f"site/{p['path']}"
+        for p in manifest(site)["pages"]
+        if p["country"] == "CH"
+        and p["kind"] == "article"
+        and "mantis"
+        in (site / "source" / "articles" / f"{p['article']}.md")
+        .read_text(encoding="utf-8")
+        .split("---")[1]
+    )
     assert flagged == named and named
-    assert "page is published but the article is withheld: names product 'mantis', " \
-           "unavailable in CH" in res.stdout
+    assert (
+        "page is published but the article is withheld: names product 'mantis', "
+        "unavailable in CH" in res.stdout
+    )
 
 
 # --- 4. forbidden claims ----------------------------------------------------------------------
@@ -628,15 +822,17 @@ def test_forbidden_claim_in_approved_german_translation(run: Runner, project: Pa
     assert res.exit_code == 1, res.output
     where = f"locales/de/LC_MESSAGES/{DVT}.po:{start}"
     for cc in ("DE", "CH", "BE"):  # every country whose German pages use this entry
-        assert (f"violation: claim-translation [{cc} de-{cc} {DVT}] {where}: approved "
-                f"translation matches forbidden wording /{builtin_pattern('de', 'garantier')}/"
-                ) in res.stdout
+        assert (
+            f"violation: claim-translation [{cc} de-{cc} {DVT}] {where}: approved "
+            f"translation matches forbidden wording /{builtin_pattern('de', 'garantier')}/"
+        ) in res.stdout
     assert f"\n    {CLAIM_DE}\n" in res.stdout
     _, data = check_json(run, project)
     claims = [f for f in violations(data) if f["code"] == "claim-translation"]
     assert {(f["country"], f["locale"], f["article"], f["path"], f["line"]) for f in claims} == {
         (cc, f"de-{cc}", DVT, f"locales/de/LC_MESSAGES/{DVT}.po", start)
-        for cc in ("DE", "CH", "BE")}
+        for cc in ("DE", "CH", "BE")
+    }
     assert all("garantiert" in f["snippet"] for f in claims)
     assert codes(data) == {"claim-translation"}
 
@@ -644,21 +840,27 @@ def test_forbidden_claim_in_approved_german_translation(run: Runner, project: Pa
 def test_forbidden_claim_in_english_source(run: Runner, project: Path) -> None:
     """English-language countries publish the source itself: it is checked like a translation."""
     art = project / "source" / "articles" / "post-thrombotic-syndrome.md"
-    edit(art, "mobility, work and quality of life.",
-         "mobility, work and quality of life. Relief is guaranteed.")
+    edit(
+        art,
+        "mobility, work and quality of life.",
+        "mobility, work and quality of life. Relief is guaranteed.",
+    )
     line = line_of(art, "Studies report that roughly")  # the paragraph's first line
     res = check(run, project)
     assert res.exit_code == 1, res.output
     pattern = builtin_pattern("en", "guarantee")
     for cc in ("CA", "US"):
-        assert (f"violation: claim-source [{cc} en-{cc} post-thrombotic-syndrome] "
-                f"source/articles/post-thrombotic-syndrome.md:{line}: source text matches "
-                f"forbidden wording /{pattern}/") in res.stdout
+        assert (
+            f"violation: claim-source [{cc} en-{cc} post-thrombotic-syndrome] "
+            f"source/articles/post-thrombotic-syndrome.md:{line}: source text matches "
+            f"forbidden wording /{pattern}/"
+        ) in res.stdout
     assert {code for code, _ in reported(res)} == {"claim-source"}
 
 
-def test_forbidden_claim_in_unapproved_translation_is_not_published(run: Runner,
-                                                                      project: Path) -> None:
+def test_forbidden_claim_in_unapproved_translation_is_not_published(
+    run: Runner, project: Path
+) -> None:
     """Only approved text can reach a page: an unapproved claim is the reviewer's to catch."""
     po = project / "locales" / "de" / "LC_MESSAGES" / f"{DVT}.po"
     edit(po, f'msgstr "{HEADING_DE}"', f'msgstr "{CLAIM_DE}"')
@@ -671,8 +873,10 @@ def test_forbidden_claim_in_rendered_page(run: Runner, site: Path) -> None:
     edit(page(site, rel), f">{HEADING_DE}<", f">{CLAIM_DE}<")
     res = check(run, site, "--country", "DE")
     assert res.exit_code == 1, res.output
-    assert (f"violation: claim-page [DE de-DE {DVT}] site/{rel}: rendered page matches "
-            f"forbidden wording /{builtin_pattern('de', 'garantier')}/") in res.stdout
+    assert (
+        f"violation: claim-page [DE de-DE {DVT}] site/{rel}: rendered page matches "
+        f"forbidden wording /{builtin_pattern('de', 'garantier')}/"
+    ) in res.stdout
     assert "Heilung garantiert" in res.stdout
     assert set(reported(res)) == {("claim-page", f"site/{rel}")}
 
@@ -680,8 +884,11 @@ def test_forbidden_claim_in_rendered_page(run: Runner, site: Path) -> None:
 def test_forbidden_claim_in_page_metadata(run: Runner, site: Path) -> None:
     """What search engines show (title, description) is published text too."""
     rel = f"de/de/{DVT}.html"
-    edit(page(site, rel), '<meta name="description" content="Die tiefe Venenthrombose',
-         '<meta name="description" content="Heilung garantiert: Die tiefe Venenthrombose')
+    edit(
+        page(site, rel),
+        '<meta name="description" content="Die tiefe Venenthrombose',
+        '<meta name="description" content="Heilung garantiert: Die tiefe Venenthrombose',
+    )
     res = check(run, site, "--country", "DE")
     assert res.exit_code == 1, res.output
     assert set(reported(res)) == {("claim-page", f"site/{rel}")}
@@ -691,8 +898,12 @@ def test_forbidden_claim_in_page_metadata(run: Runner, site: Path) -> None:
 def test_negated_wording_in_disclaimer_is_not_a_claim(run: Runner, site: Path) -> None:
     """Disclaimers are approved regulatory text and are excluded from page claims scanning:
     'Ein Behandlungserfolg kann nicht garantiert werden' must not fail the check."""
-    edit(ch_yaml(site), "unterschiedlich ausfallen.", "unterschiedlich ausfallen. Ein "
-         "Behandlungserfolg kann nicht garantiert werden, eine Heilung ist nicht gewiss.")
+    edit(
+        ch_yaml(site),
+        "unterschiedlich ausfallen.",
+        "unterschiedlich ausfallen. Ein "
+        "Behandlungserfolg kann nicht garantiert werden, eine Heilung ist nicht gewiss.",
+    )
     res = run(site, "render", "--country", "CH", "--today", TODAY)
     assert res.exit_code == 0, res.output
     assert "nicht garantiert werden" in page(site, CH_DE).read_text(encoding="utf-8")
@@ -710,16 +921,19 @@ def test_negated_wording_in_disclaimer_is_not_a_claim(run: Runner, site: Path) -
 
 def test_translation_edited_after_render(run: Runner, site: Path) -> None:
     po = site / "locales" / "de" / "LC_MESSAGES" / f"{DVT}.po"
-    edit(po, f'msgstr "{HEADING_DE}"', 'msgstr "Wie ein Blutgerinnsel in einer tiefen Vene '
-         'entsteht"')
+    edit(
+        po, f'msgstr "{HEADING_DE}"', 'msgstr "Wie ein Blutgerinnsel in einer tiefen Vene entsteht"'
+    )
     approve(run, site, "de", DVT, HEADING)
     res = check(run, site)
     assert res.exit_code == 1, res.output
     for rel in (f"de/de/{DVT}.html", f"ch/de/{DVT}.html", f"be/de/{DVT}.html"):
         cc = rel[:2].upper()
-        assert (f"violation: approval-mismatch [{cc} de-{cc} {DVT}] site/{rel}: page was built "
-                "from text that differs from the current approved catalogs (2 hash(es) differ): "
-                "re-render") in res.stdout
+        assert (
+            f"violation: approval-mismatch [{cc} de-{cc} {DVT}] site/{rel}: page was built "
+            "from text that differs from the current approved catalogs (2 hash(es) differ): "
+            "re-render"
+        ) in res.stdout
     assert {code for code, _ in reported(res)} == {"approval-mismatch"}
     # re-rendering the site restores the proof
     assert run(site, "render", "--today", TODAY).exit_code == 0
@@ -751,12 +965,24 @@ def test_approval_revoked_after_render(run: Runner, site: Path) -> None:
     assert shared, "the sample has keywords shared by both articles"
     ledger = site / "locales" / "fr" / "approvals.jsonl"
     with ledger.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps({"event": "revoked", "hash": shared[0], "catalog": THROMB,
-                             "reviewer": "QA", "time": "2026-11-26T10:00:00Z"}) + "\n")
+        fh.write(
+            json.dumps(
+                {
+                    "event": "revoked",
+                    "hash": shared[0],
+                    "catalog": THROMB,
+                    "reviewer": "QA",
+                    "time": "2026-11-26T10:00:00Z",
+                }
+            )
+            + "\n"
+        )
     res = check(run, site, "--country", "FR")
     assert res.exit_code == 1, res.output
-    assert (f"violation: approval-revoked [FR fr-FR {THROMB}] site/{rel}: 1 approval hash(es) "
-            "of this page are no longer approvals in the ledger") in res.stdout
+    assert (
+        f"violation: approval-revoked [FR fr-FR {THROMB}] site/{rel}: 1 approval hash(es) "
+        "of this page are no longer approvals in the ledger"
+    ) in res.stdout
     assert f"\n    {shared[0][:12]}\n" in res.stdout
     assert f"site/{other}" not in {where for _, where in reported(res)}
 
@@ -767,16 +993,21 @@ def test_english_source_edited_after_render(run: Runner, site: Path) -> None:
     text = art.read_text(encoding="utf-8")
     body = text.index("\n---", 4) + 5
     para = re.search(r"\n\n([A-Z][^\n]+)", text[body:]).group(1)
-    art.write_text(text.replace(para, para.replace(" ", "  ", 1) + " Ask your doctor.", 1),
-                   encoding="utf-8")
+    art.write_text(
+        text.replace(para, para.replace(" ", "  ", 1) + " Ask your doctor.", 1), encoding="utf-8"
+    )
     res = check(run, site)
     assert res.exit_code == 1, res.output
-    assert reported(res) == [("source-changed", "site/ca/en/chronic-venous-insufficiency.html"),
-                             ("source-changed", "site/us/en/chronic-venous-insufficiency.html")]
-    assert ("violation: source-changed [US en-US chronic-venous-insufficiency] "
-            "site/us/en/chronic-venous-insufficiency.html: source/articles/"
-            "chronic-venous-insufficiency.md changed after this page was rendered: "
-            "re-render") in res.stdout
+    assert reported(res) == [
+        ("source-changed", "site/ca/en/chronic-venous-insufficiency.html"),
+        ("source-changed", "site/us/en/chronic-venous-insufficiency.html"),
+    ]
+    assert (
+        "violation: source-changed [US en-US chronic-venous-insufficiency] "
+        "site/us/en/chronic-venous-insufficiency.html: source/articles/"
+        "chronic-venous-insufficiency.md changed after this page was rendered: "
+        "re-render"
+    ) in res.stdout
 
 
 def test_untranslated_source_field_edited_after_render(run: Runner, site: Path) -> None:
@@ -813,9 +1044,10 @@ def test_manifest_page_in_the_wrong_folder(run: Runner, site: Path) -> None:
     write_manifest(site, data)
     res = check(run, site, "--country", "CH")
     assert res.exit_code == 1
-    assert (f"violation: manifest-path [CH de-CH {DVT}] site/manifest.json: manifest lists "
-            f"the de-CH article page at de/de/{DVT}.html; it belongs at ch/de/{DVT}.html"
-            ) in res.stdout
+    assert (
+        f"violation: manifest-path [CH de-CH {DVT}] site/manifest.json: manifest lists "
+        f"the de-CH article page at de/de/{DVT}.html; it belongs at ch/de/{DVT}.html"
+    ) in res.stdout
 
 
 # --- 6. the HTML report -----------------------------------------------------------------------
@@ -849,13 +1081,19 @@ def test_html_report_is_self_contained(run: Runner, rendered: Path, tmp_path: Pa
     assert all(c.get("data-status") == "pass" for c in cards)
     for card in cards:  # each card lists the pages of its country that were proven
         folder = rendered / "site" / card.get("data-country").lower()
-        on_disk = sorted(p.relative_to(rendered / "site").as_posix()
-                         for p in folder.glob("*/*.html"))
+        on_disk = sorted(
+            p.relative_to(rendered / "site").as_posix() for p in folder.glob("*/*.html")
+        )
         assert f"{len(on_disk)} page(s) checked" in card.text_content()
         assert sorted(c.text_content() for c in card.iter("code")) == on_disk
     ch = next(c for c in cards if c.get("data-country") == "CH")
-    for ref in ("CH-2026-003", "CH-2026-004", "CH-2026-005", "2027-09-01",
-                "Regulatory Affairs Switzerland"):
+    for ref in (
+        "CH-2026-003",
+        "CH-2026-004",
+        "CH-2026-005",
+        "2027-09-01",
+        "Regulatory Affairs Switzerland",
+    ):
         assert ref in ch.text_content()
     assert f"ch/de/{DVT}.html" in ch.text_content()
 
@@ -863,8 +1101,11 @@ def test_html_report_is_self_contained(run: Runner, rendered: Path, tmp_path: Pa
 def test_html_report_shows_findings_escaped(run: Runner, site: Path, tmp_path: Path) -> None:
     """Findings carry page text: it is escaped, so the report stays script-free."""
     rel = f"de/de/{DVT}.html"
-    edit(page(site, rel), f">{HEADING_DE}<",
-         ">&lt;script&gt;alert(1)&lt;/script&gt; Heilung garantiert<")
+    edit(
+        page(site, rel),
+        f">{HEADING_DE}<",
+        ">&lt;script&gt;alert(1)&lt;/script&gt; Heilung garantiert<",
+    )
     out = tmp_path / "report.html"
     res = check(run, site, "--country", "DE", "--format", "html", "--out", str(out))
     assert res.exit_code == 1
@@ -889,7 +1130,8 @@ def test_country_filter(run: Runner, site: Path) -> None:
     assert pages and all(p.startswith("ch/") for p in pages)
     chains = ("de_CH", "de", "fr_CH", "fr", "it_CH", "it")
     assert set(data["translation_qa"]) == {
-        loc for loc in chains if (site / "locales" / loc / "LC_MESSAGES").is_dir()}
+        loc for loc in chains if (site / "locales" / loc / "LC_MESSAGES").is_dir()
+    }
     res = check(run, site, "--country", "TR")
     assert res.exit_code == 1 and "professional-indexable" in res.stdout
 
@@ -924,19 +1166,37 @@ def test_corrupt_manifest_is_bad_input(run: Runner, site: Path) -> None:
     assert res.output.startswith(f"error: site/manifest.json:{line}: manifest is not valid JSON")
 
 
-@pytest.mark.parametrize(("pages", "message"), [
-    ({}, "manifest lacks a 'pages' list"),
-    ([1], "manifest pages[0] is not an object"),
-    ([{"path": 3}], "manifest pages[0] lacks a 'path' string"),
-    ([{"path": "ch/de/index.html", "country": "CH", "locale": "de-CH"}],
-     "manifest pages[0] lacks a 'kind' string"),
-    ([{"path": "ch/de/x.html", "country": "CH", "locale": "de-CH", "kind": "article"}],
-     "manifest pages[0] is an article page without an 'article' slug"),
-    ([{"path": "ch/de/index.html", "country": "CH", "locale": "de-CH", "kind": "index",
-       "site_approvals": "abc"}], "manifest pages[0] 'site_approvals' must be a list of hashes"),
-])
-def test_manifest_wrong_shape_is_bad_input(run: Runner, site: Path, pages: Any,
-                                           message: str) -> None:
+@pytest.mark.parametrize(
+    ("pages", "message"),
+    [
+        ({}, "manifest lacks a 'pages' list"),
+        ([1], "manifest pages[0] is not an object"),
+        ([{"path": 3}], "manifest pages[0] lacks a 'path' string"),
+        (
+            [{"path": "ch/de/index.html", "country": "CH", "locale": "de-CH"}],
+            "manifest pages[0] lacks a 'kind' string",
+        ),
+        (
+            [{"path": "ch/de/x.html", "country": "CH", "locale": "de-CH", "kind": "article"}],
+            "manifest pages[0] is an article page without an 'article' slug",
+        ),
+        (
+            [
+                {
+                    "path": "ch/de/index.html",
+                    "country": "CH",
+                    "locale": "de-CH",
+                    "kind": "index",
+                    "site_approvals": "abc",
+                }
+            ],
+            "manifest pages[0] 'site_approvals' must be a list of hashes",
+        ),
+    ],
+)
+def test_manifest_wrong_shape_is_bad_input(
+    run: Runner, site: Path, pages: Any, message: str
+) -> None:
     data = manifest(site)
     data["pages"] = pages
     write_manifest(site, data)
@@ -952,16 +1212,18 @@ def test_manifest_lists_a_page_twice(run: Runner, site: Path) -> None:
     res = check(run, site, "--country", "CH")
     assert res.exit_code == 1, res.output
     assert reported(res) == [("manifest-duplicate", "site/manifest.json")]
-    assert (f"violation: manifest-duplicate site/manifest.json: manifest lists {CH_DE} more "
-            "than once") in res.stdout
+    assert (
+        f"violation: manifest-duplicate site/manifest.json: manifest lists {CH_DE} more than once"
+    ) in res.stdout
 
 
 def test_manifest_missing(run: Runner, site: Path) -> None:
     (site / "site" / "manifest.json").unlink()
     res = check(run, site)
     assert res.exit_code == 1, res.output
-    assert ("violation: manifest-missing site: site/manifest.json is missing: the site cannot "
-            "be proven") in res.stdout
+    assert (
+        "violation: manifest-missing site: site/manifest.json is missing: the site cannot be proven"
+    ) in res.stdout
 
 
 def test_manifest_path_outside_the_site(run: Runner, site: Path) -> None:
@@ -974,11 +1236,15 @@ def test_manifest_path_outside_the_site(run: Runner, site: Path) -> None:
     write_manifest(site, data)
     res = check(run, site)
     assert res.exit_code == 1
-    assert (f"violation: manifest-path [CH de-CH {DVT}] site/manifest.json: manifest lists the "
-            f"de-CH article page at {outside}; it belongs at {CH_DE}") in res.stdout
+    assert (
+        f"violation: manifest-path [CH de-CH {DVT}] site/manifest.json: manifest lists the "
+        f"de-CH article page at {outside}; it belongs at {CH_DE}"
+    ) in res.stdout
     # the page it should have named is now unlisted, and the file outside was never read
-    assert reported(res) == [("manifest-path", "site/manifest.json"),
-                             ("page-stray", f"site/{CH_DE}")]
+    assert reported(res) == [
+        ("manifest-path", "site/manifest.json"),
+        ("page-stray", f"site/{CH_DE}"),
+    ]
 
 
 def test_preview_site_is_a_violation(run: Runner, site: Path) -> None:
@@ -986,15 +1252,29 @@ def test_preview_site_is_a_violation(run: Runner, site: Path) -> None:
     assert res.exit_code == 0, res.output
     res = check(run, site, "--site", str(site / "site-preview"), "--country", "CH")
     assert res.exit_code == 1, res.output
-    assert ("violation: preview-site site-preview/manifest.json: site-preview is a preview "
-            "render (drafts included), not a publish render") in res.stdout
+    assert (
+        "violation: preview-site site-preview/manifest.json: site-preview is a preview "
+        "render (drafts included), not a publish render"
+    ) in res.stdout
     # the auditors' report shows it among the site-wide findings
     out = site / "report.html"
-    res = check(run, site, "--site", str(site / "site-preview"), "--country", "CH",
-                "--format", "html", "--out", str(out))
+    res = check(
+        run,
+        site,
+        "--site",
+        str(site / "site-preview"),
+        "--country",
+        "CH",
+        "--format",
+        "html",
+        "--out",
+        str(out),
+    )
     assert res.exit_code == 1
     doc = lxml.html.document_fromstring(out.read_text(encoding="utf-8"))
-    general = [li.text_content() for li in doc.iter("li") if li.get("class") == "violation"
-               and li.getparent().getparent().tag == "body"]
+    general = [
+        li.text_content()
+        for li in doc.iter("li")
+        if li.get("class") == "violation" and li.getparent().getparent().tag == "body"
+    ]
     assert len(general) == 1 and "preview-site" in general[0]
-

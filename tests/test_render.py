@@ -50,8 +50,9 @@ def approve(
             _approve_catalogs(project, folder.name, domains, text)
 
 
-def _approve_catalogs(project: Project, locale: str, domains: list[str] | None,
-                      text: Callable[[polib.POEntry], str]) -> None:
+def _approve_catalogs(
+    project: Project, locale: str, domains: list[str] | None, text: Callable[[polib.POEntry], str]
+) -> None:
     folder = project.locales_dir / locale / "LC_MESSAGES"
     events = []
     for path in sorted(folder.glob("*.po")):
@@ -63,8 +64,9 @@ def _approve_catalogs(project: Project, locale: str, domains: list[str] | None,
                 continue
             if entry.msgid_plural:
                 n = len(entry.msgstr_plural)
-                entry.msgstr_plural = {i: entry.msgid if i == 0 and n > 1 else entry.msgid_plural
-                                       for i in range(n)}
+                entry.msgstr_plural = {
+                    i: entry.msgid if i == 0 and n > 1 else entry.msgid_plural for i in range(n)
+                }
             else:
                 entry.msgstr = text(entry)
             if "fuzzy" in entry.flags:
@@ -87,8 +89,16 @@ def approval(entry: polib.POEntry, catalog: str) -> dict[str, str | None]:
     }
 
 
-def set_msgstr(root: Path, locale: str, domain: str, msgid: str, msgstr: str,
-               *, approve_it: bool = False, msgctxt: str | None = None) -> None:
+def set_msgstr(
+    root: Path,
+    locale: str,
+    domain: str,
+    msgid: str,
+    msgstr: str,
+    *,
+    approve_it: bool = False,
+    msgctxt: str | None = None,
+) -> None:
     project = Project(root)
     path = project.po_path(locale, domain)
     po = read_po(path)
@@ -213,8 +223,13 @@ def test_render_py_on_the_sample_publishes_and_explains(tmp_path: Path) -> None:
 
     root = copy_project(tmp_path / "proj")
     (root / "render.py").write_text((REPO / "render.py").read_text())
-    proc = subprocess.run([sys.executable, "render.py"], cwd=root, capture_output=True,
-                          text=True, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    proc = subprocess.run(
+        [sys.executable, "render.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+    )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "published" in out and "withheld" in out
@@ -260,8 +275,9 @@ def test_an_unapproved_entry_withdraws_the_article_everywhere(project: Path, run
     assert not any(tag.startswith("de-") for tag, _ in sibling)
     assert f"../de/{DVT}.html" not in links(site / f"ch/fr/{DVT}.html").hrefs
     assert url not in (site / "sitemap.xml").read_text()
-    withheld = [w for w in manifest(site)["withheld"] if w["locale"] == "de-CH"
-                and w["article"] == DVT]
+    withheld = [
+        w for w in manifest(site)["withheld"] if w["locale"] == "de-CH" and w["article"] == DVT
+    ]
     reason = withheld[0]["reasons"][0]
     assert "1 of" in reason and "Who is at higher risk" in reason
     assert re.search(rf"{DVT}\s+│ withheld\s+│ 1 of \d+ entries not approved", result.output)
@@ -275,15 +291,17 @@ def test_unapproved_site_strings_withhold_the_whole_locale(project: Path, run: R
     result = run(project, "render", "--country", "DE")
     assert result.exit_code == 0
     assert not (project / "site/de").exists()
-    assert re.search(r"de-DE\s+│ all 6 articles\s+│ withheld\s+│ site\.po: 1 of \d+ template",
-                     result.output)
+    assert re.search(
+        r"de-DE\s+│ all 6 articles\s+│ withheld\s+│ site\.po: 1 of \d+ template", result.output
+    )
 
 
 # --- 3. disclaimers and products ----------------------------------------------------------
 
 
-def test_expired_disclaimer_withholds_every_page_of_that_language(project: Path,
-                                                                  run: Runner) -> None:
+def test_expired_disclaimer_withholds_every_page_of_that_language(
+    project: Path, run: Runner
+) -> None:
     approve(project, "de")
     approve(project, "fr")
     site = project / "site"
@@ -297,16 +315,19 @@ def test_expired_disclaimer_withholds_every_page_of_that_language(project: Path,
     assert "disclaimer CH-2026-003 expired on 2027-09-01" in result.output
     assert (site / f"fr/fr/{DVT}.html").is_file()
     reasons = {(w["locale"], w["article"]): w["reasons"] for w in manifest(site)["withheld"]}
-    assert all(any("expired" in r for r in reasons[("de-CH", a.slug)])
-               for a in load_articles(project))
+    assert all(
+        any("expired" in r for r in reasons[("de-CH", a.slug)]) for a in load_articles(project)
+    )
 
 
-def test_unavailable_or_unknown_product_withholds_the_articles_naming_it(project: Path,
-                                                                        run: Runner) -> None:
+def test_unavailable_or_unknown_product_withholds_the_articles_naming_it(
+    project: Path, run: Runner
+) -> None:
     approve(project, "de")
     ch = project / "source/countries/ch.yaml"
-    ch.write_text(ch.read_text().replace("mantis: {status: available}",
-                                         "mantis: {status: unavailable}"))
+    ch.write_text(
+        ch.read_text().replace("mantis: {status: available}", "mantis: {status: unavailable}")
+    )
     de = project / "source/countries/de.yaml"
     de.write_text(re.sub(r"\n  vertex: \{[^}]*\}", "", de.read_text()))
     result = run(project, "render")
@@ -360,11 +381,25 @@ def test_translator_payloads_are_inert_text(project: Path, run: Runner) -> None:
     po = read_po(project_.po_path("de", DVT))
     para = next(e for e in po if e.msgid.startswith(FIRST_PARAGRAPH_START))
     set_msgstr(project, "de", DVT, para.msgid, " ".join(PAYLOADS), approve_it=True)
-    set_msgstr(project, "de", DVT, po.find("Understanding Deep Vein Thrombosis: Causes, Symptoms "
-               "and Treatment", msgctxt="title").msgid, "<script>alert(2)</script> {{ 6*7 }}",
-               approve_it=True, msgctxt="title")
-    set_msgstr(project, "de", "site", "Related articles", "<b onmouseover=alert(3)>Verwandt</b>",
-               approve_it=True)
+    set_msgstr(
+        project,
+        "de",
+        DVT,
+        po.find(
+            "Understanding Deep Vein Thrombosis: Causes, Symptoms and Treatment", msgctxt="title"
+        ).msgid,
+        "<script>alert(2)</script> {{ 6*7 }}",
+        approve_it=True,
+        msgctxt="title",
+    )
+    set_msgstr(
+        project,
+        "de",
+        "site",
+        "Related articles",
+        "<b onmouseover=alert(3)>Verwandt</b>",
+        approve_it=True,
+    )
     result = run(project, "render", "--country", "CH")
     assert result.exit_code == 0, result.output
     html = (project / f"site/ch/de/{DVT}.html").read_text()
@@ -396,11 +431,18 @@ def test_a_translation_that_changes_links_is_refused(project: Path, run: Runner)
     assert "evil.example" not in (project / f"site-preview/de/de/{MT}.html").read_text()
 
 
-def test_site_string_with_foreign_placeholders_withholds_not_crashes(project: Path,
-                                                                     run: Runner) -> None:
+def test_site_string_with_foreign_placeholders_withholds_not_crashes(
+    project: Path, run: Runner
+) -> None:
     approve(project, "de")
-    set_msgstr(project, "de", "site", "Reference: %(reference)s", "Referenz: %(__class__)s %",
-               approve_it=True)
+    set_msgstr(
+        project,
+        "de",
+        "site",
+        "Reference: %(reference)s",
+        "Referenz: %(__class__)s %",
+        approve_it=True,
+    )
     result = run(project, "render", "--country", "DE")
     assert result.exit_code == 0, result.output
     assert not (project / "site/de").exists()
@@ -417,8 +459,13 @@ def test_a_path_like_slug_is_refused_at_load(project: Path, run: Runner) -> None
 
 
 def test_unknown_country_and_bad_options_exit_2(project: Path, run: Runner) -> None:
-    for args in (["--country", "XX"], ["--country", "../ch"], ["--today", "2027-13-01"],
-                 ["--preview", "--out", str(project / "site")], ["--out", str(project)]):
+    for args in (
+        ["--country", "XX"],
+        ["--country", "../ch"],
+        ["--today", "2027-13-01"],
+        ["--preview", "--out", str(project / "site")],
+        ["--out", str(project)],
+    ):
         result = run(project, "render", *args)
         assert result.exit_code == 2, (args, result.output)
         assert "Traceback" not in result.output
@@ -438,8 +485,11 @@ def test_rtl_regional_fallback_and_localized_dates(project: Path, run: Runner) -
     else:
         de_ch.parent.mkdir(parents=True, exist_ok=True)
         po = polib.POFile()
-        po.metadata = {"Language": "de_CH", "Content-Type": "text/plain; charset=UTF-8",
-                       "Plural-Forms": "nplurals=2; plural=(n != 1);"}
+        po.metadata = {
+            "Language": "de_CH",
+            "Content-Type": "text/plain; charset=UTF-8",
+            "Plural-Forms": "nplurals=2; plural=(n != 1);",
+        }
     assert po.find("Who is at higher risk") is None  # only where the variant differs
     entry = polib.POEntry(msgid="Who is at higher risk", msgstr="Wer ein erhöhtes Risiko hat")
     po.append(entry)
@@ -465,8 +515,9 @@ def test_rtl_regional_fallback_and_localized_dates(project: Path, run: Runner) -
     assert_valid_html(site / f"sa/ar/{DVT}.html")
 
 
-def test_related_articles_and_language_links_only_to_published_siblings(project: Path,
-                                                                       run: Runner) -> None:
+def test_related_articles_and_language_links_only_to_published_siblings(
+    project: Path, run: Runner
+) -> None:
     for locale in ("de", "de_CH"):  # start from no German approvals, whatever the sample has
         Project(project).ledger_path(locale).unlink(missing_ok=True)
     approve(project, "de", [DVT, "site"])
@@ -484,8 +535,7 @@ def test_related_articles_and_language_links_only_to_published_siblings(project:
 # --- professional audience ----------------------------------------------------------------
 
 
-def test_professional_country_opens_behind_a_self_declaration(project: Path,
-                                                              run: Runner) -> None:
+def test_professional_country_opens_behind_a_self_declaration(project: Path, run: Runner) -> None:
     approve(project, "tr")
     assert run(project, "render").exit_code == 0
     html = (project / f"site/tr/tr/{DVT}.html").read_text()
@@ -543,8 +593,13 @@ def test_pages_are_deterministic_across_projects(tmp_path: Path, run: Runner) ->
         approve(root, "de")
         approve(root, "ar")
         assert run(root, "render").exit_code == 0
-        outputs.append({p.relative_to(root / "site"): p.read_bytes()
-                        for p in (root / "site").rglob("*") if p.is_file()})
+        outputs.append(
+            {
+                p.relative_to(root / "site"): p.read_bytes()
+                for p in (root / "site").rglob("*")
+                if p.is_file()
+            }
+        )
     assert outputs[0] == outputs[1]
 
 
@@ -559,8 +614,9 @@ def test_bad_country_config_names_file_and_line(project: Path, run: Runner) -> N
     assert not (project / "site").exists()
 
 
-def test_article_images_are_copied_and_linked_relative_to_the_page(project: Path,
-                                                                  run: Runner) -> None:
+def test_article_images_are_copied_and_linked_relative_to_the_page(
+    project: Path, run: Runner
+) -> None:
     assert run(project, "render", "--country", "US").exit_code == 0
     site = project / "site"
     svg = "mechanical-thrombectomy-for-dvt-diagram.svg"
@@ -571,7 +627,8 @@ def test_article_images_are_copied_and_linked_relative_to_the_page(project: Path
 
 
 def test_registration_numbers_of_named_products_are_shown_where_the_market_has_them(
-        project: Path, run: Runner) -> None:
+    project: Path, run: Runner
+) -> None:
     assert run(project, "render", "--country", "US").exit_code == 0
     assert run(project, "render", "--country", "DE").exit_code == 0
     us = lxml.html.parse(str(project / f"site/us/en/{MT}.html")).getroot()
@@ -589,12 +646,20 @@ def test_approved_text_with_forbidden_wording_is_withheld(project: Path, run: Ru
     built-in risky wording withhold the page (fail closed), for translations and English."""
     po = read_po(Project(project).po_path("de", MT))
     entry = next(e for e in po if e.msgid.startswith("Most people with DVT"))
-    set_msgstr(project, "de", MT, entry.msgid, entry.msgstr + " Der Erfolg ist garantiert.",
-               approve_it=True)
+    set_msgstr(
+        project,
+        "de",
+        MT,
+        entry.msgid,
+        entry.msgstr + " Der Erfolg ist garantiert.",
+        approve_it=True,
+    )
     article = project / "source/articles/understanding-deep-vein-thrombosis.md"
     text = article.read_text(encoding="utf-8")
-    article.write_text(text.replace("\n\n## ", "\n\nPrompt treatment cures most clots.\n\n## ", 1),
-                       encoding="utf-8")
+    article.write_text(
+        text.replace("\n\n## ", "\n\nPrompt treatment cures most clots.\n\n## ", 1),
+        encoding="utf-8",
+    )
     assert run(project, "extract").exit_code == 0
     result = run(project, "render", "--strict", "--today", "2026-11-26")
     assert result.exit_code == 1

@@ -137,8 +137,14 @@ def test_full_cycle_draft_clear_fuzzy_approve_status(sv: Path, run, tmp_path: Pa
     one.save(str(tmp_path / "one.po"))
     path = po_path(sv)
     subprocess.run(
-        ["msgattrib", "--clear-fuzzy", f"--only-file={tmp_path / 'one.po'}", "-o", str(path),
-         str(path)],
+        [
+            "msgattrib",
+            "--clear-fuzzy",
+            f"--only-file={tmp_path / 'one.po'}",
+            "-o",
+            str(path),
+            str(path),
+        ],
         check=True,
     )
     states = {i["id"]: i["state"] for i in queue(run, sv, "--article", SLUG)}
@@ -213,7 +219,7 @@ def test_rewrapping_keeps_approvals_and_one_char_edit_voids_exactly_one(sv: Path
     # one character of one msgstr, edited in the file as a text editor would
     text = path.read_text("utf-8")
     at = text.index("lasts", text.index("msgstr", text.index("Treatment usually lasts")))
-    path.write_text(text[:at] + "last" + text[at + len("lasts"):], "utf-8")
+    path.write_text(text[:at] + "last" + text[at + len("lasts") :], "utf-8")
     c = counts(run, sv)
     assert (c["approved"], c["translated"]) == (total - 1, 1)
     (voided,) = queue(run, sv, "--state", "translated")
@@ -224,20 +230,41 @@ def test_rewrapping_keeps_approvals_and_one_char_edit_voids_exactly_one(sv: Path
 
 BLOCKING_CASES = [
     # (check, catalog, part of the msgid, msgctxt, how the translation goes wrong)
-    ("links", SLUG, "explains what to watch for", None,
-     lambda s: s.replace("https://www.invamed.example/", "https://invamed.example.net/")),
-    ("numbers", SLUG, "Treatment usually lasts", None,
-     lambda s: s.replace("at least 3 months", "at least 6 months")),
-    ("markup", SLUG, "Treatment usually lasts", None,
-     lambda s: s.replace("3 months**", "3 months", 1)),
+    (
+        "links",
+        SLUG,
+        "explains what to watch for",
+        None,
+        lambda s: s.replace("https://www.invamed.example/", "https://invamed.example.net/"),
+    ),
+    (
+        "numbers",
+        SLUG,
+        "Treatment usually lasts",
+        None,
+        lambda s: s.replace("at least 3 months", "at least 6 months"),
+    ),
+    (
+        "markup",
+        SLUG,
+        "Treatment usually lasts",
+        None,
+        lambda s: s.replace("3 months**", "3 months", 1),
+    ),
     ("dnt", DEVICE, "developed by INVAMED", None, lambda s: s.replace("INVAMED", "Invamed")),
-    ("max-length", SLUG, "plain-language guide", "description",
-     lambda s: s + " Read on for a longer explanation of each of these points."),
+    (
+        "max-length",
+        SLUG,
+        "plain-language guide",
+        "description",
+        lambda s: s + " Read on for a longer explanation of each of these points.",
+    ),
 ]
 
 
-@pytest.mark.parametrize("code,slug,needle,ctx,corrupt", BLOCKING_CASES,
-                         ids=[c[0] for c in BLOCKING_CASES])
+@pytest.mark.parametrize(
+    "code,slug,needle,ctx,corrupt", BLOCKING_CASES, ids=[c[0] for c in BLOCKING_CASES]
+)
 def test_blocking_check_refuses_approval_and_override_is_recorded(
     sv: Path, run, code, slug, needle, ctx, corrupt
 ) -> None:
@@ -259,11 +286,22 @@ def test_blocking_check_refuses_approval_and_override_is_recorded(
     assert approvals(sv) == []
 
     reason = "wording confirmed with the medical reviewer"
-    bulk = run(sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, "--all",
-               "--override", reason)
+    bulk = run(
+        sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, "--all", "--override", reason
+    )
     assert bulk.exit_code == 2 and approvals(sv) == []  # no blanket overrides
-    ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, item["id"],
-       "--override", reason)
+    ok(
+        run,
+        sv,
+        "approve",
+        "--locale",
+        LOC,
+        "--reviewer",
+        REVIEWER,
+        item["id"],
+        "--override",
+        reason,
+    )
     (event,) = approvals(sv)
     assert event["override"] == reason
     assert any(o.startswith(f"{code}:") for o in event["overridden"])
@@ -284,11 +322,18 @@ def test_clean_translation_is_not_refused(sv: Path, run) -> None:
 
 
 def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                          env=env, check=check)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, env=env, check=check
+    )
 
 
 @pytest.mark.parametrize("union", [True, False], ids=["merge=union", "no-attributes"])
@@ -316,8 +361,9 @@ def test_two_branches_appending_approvals_merge_cleanly(sv: Path, run, union: bo
         return
     assert merged.returncode == 0, merged.stdout + merged.stderr
     assert "<<<<<<<" not in (sv / "locales" / LOC / "approvals.jsonl").read_text("utf-8")
-    assert sorted(e["reviewer"] for e in approvals(sv)) == sorted([REVIEWER, "Reviewer A",
-                                                                   "Reviewer B"])
+    assert sorted(e["reviewer"] for e in approvals(sv)) == sorted(
+        [REVIEWER, "Reviewer A", "Reviewer B"]
+    )
     assert {i["id"] for i in queue(run, sv, "--state", "approved")} == {first, a, b}
 
 
@@ -356,8 +402,18 @@ def test_reject_sends_entry_back_with_reason(sv: Path, run) -> None:
     edit(sv, human)
     item = by_msgid(queue(run, sv, "--article", SLUG), "Treatment usually lasts")
     ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, item["id"])
-    out = ok(run, sv, "reject", "--locale", LOC, item["id"], "--reason",
-             "Dose duration must match the IFU wording", "--reviewer", REVIEWER)
+    out = ok(
+        run,
+        sv,
+        "reject",
+        "--locale",
+        LOC,
+        item["id"],
+        "--reason",
+        "Dose duration must match the IFU wording",
+        "--reviewer",
+        REVIEWER,
+    )
     assert f"rejected {item['id']}" in out
 
     entry = next(e for e in read_po(po_path(sv)) if e.msgid == item["msgid"])
@@ -386,8 +442,9 @@ def test_reject_sends_entry_back_with_reason(sv: Path, run) -> None:
     ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, item["id"])
     assert counts(run, sv)["approved"] == 1
 
-    untranslated = by_msgid(queue(run, sv, "--article", DEVICE, "--state", "untranslated"),
-                            "developed by INVAMED")
+    untranslated = by_msgid(
+        queue(run, sv, "--article", DEVICE, "--state", "untranslated"), "developed by INVAMED"
+    )
     refused = run(sv, "reject", "--locale", LOC, untranslated["id"], "--reason", "x")
     assert refused.exit_code == 2 and "no translation to reject" in refused.stderr
 
@@ -396,10 +453,10 @@ def test_draft_reason_from_ledger_event_and_comment(sv: Path, run) -> None:
     edit(sv, machine_draft)
     items = queue(run, sv, "--article", SLUG)
     path = sv / "locales" / LOC / "approvals.jsonl"
-    events = [{"event": "drafted", "hash": items[0]["hash"], "provider": "libre",
-               "catalog": SLUG},
-              {"event": "drafted", "hash": items[1]["hash"], "provider": "memory",
-               "catalog": SLUG}]
+    events = [
+        {"event": "drafted", "hash": items[0]["hash"], "provider": "libre", "catalog": SLUG},
+        {"event": "drafted", "hash": items[1]["hash"], "provider": "memory", "catalog": SLUG},
+    ]
     path.write_text("".join(json.dumps(e) + "\n" for e in events), "utf-8")
     reasons = [i["reason"] for i in queue(run, sv, "--article", SLUG)]
     assert reasons[:3] == ["machine (libre)", "memory", "machine (pseudo)"]
@@ -448,21 +505,33 @@ def test_queue_formats_filters_and_ids(sv: Path, run) -> None:
     assert drafts and {i["catalog"] for i in drafts} == {SLUG}
     assert queue(run, sv, "--article", DEVICE) == [i for i in everything if i["catalog"] == DEVICE]
     for item in everything[:3]:
-        assert set(item) >= {"id", "locale", "catalog", "msgctxt", "msgid", "msgstr", "state",
-                             "reason", "findings"}
+        assert set(item) >= {
+            "id",
+            "locale",
+            "catalog",
+            "msgctxt",
+            "msgid",
+            "msgstr",
+            "state",
+            "reason",
+            "findings",
+        }
 
     import csv
     import io
 
-    rows = list(csv.DictReader(io.StringIO(ok(run, sv, "queue", "--locale", LOC,
-                                                  "--format", "csv"))))
+    rows = list(
+        csv.DictReader(io.StringIO(ok(run, sv, "queue", "--locale", LOC, "--format", "csv")))
+    )
     assert [r["id"] for r in rows] == [i["id"] for i in everything]
     table = ok(run, sv, "queue", "--locale", LOC, "--article", DEVICE)
     assert all(i["id"] in table for i in everything if i["catalog"] == DEVICE)
 
     # ids survive re-ordering and re-wrapping of the catalog
-    subprocess.run(["msgcat", "--sort-output", "-w", "30", "-o", str(po_path(sv)),
-                    str(po_path(sv))], check=True)
+    subprocess.run(
+        ["msgcat", "--sort-output", "-w", "30", "-o", str(po_path(sv)), str(po_path(sv))],
+        check=True,
+    )
     assert sorted(i["id"] for i in queue(run, sv)) == sorted(i["id"] for i in everything)
 
     bad = run(sv, "queue", "--locale", LOC, "--article", "no-such-article")
@@ -471,8 +540,21 @@ def test_queue_formats_filters_and_ids(sv: Path, run) -> None:
 
 # --- 6. the HTML review sheet -------------------------------------------------------------
 
-VOID = {"meta", "br", "hr", "img", "input", "link", "area", "base", "col", "embed", "source",
-        "track", "wbr"}
+VOID = {
+    "meta",
+    "br",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "area",
+    "base",
+    "col",
+    "embed",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class StrictPage(HTMLParser):
@@ -529,15 +611,19 @@ def test_html_review_sheet_is_self_contained_and_lists_every_item(
     reject_me = by_msgid(queue(run, sv, "--article", DEVICE), "The Mantis platform")
     ok(run, sv, "reject", "--locale", LOC, reject_me["id"], "--reason", "Use <b>bold</b>?")
     article = sv / "source" / "articles" / f"{DEVICE}.md"
-    article.write_text(article.read_text("utf-8").replace(
-        "continues, usually for at least 3 months", "continues, usually for at least 6 months"),
-        "utf-8")
+    article.write_text(
+        article.read_text("utf-8").replace(
+            "continues, usually for at least 3 months", "continues, usually for at least 6 months"
+        ),
+        "utf-8",
+    )
     ok(run, sv, "extract")
     ok(run, sv, "update")
 
     out = tmp_path / "sheets"
-    printed = ok(run, sv, "queue", "--locale", LOC, "--locale", "de", "--format", "html",
-                 "--out", str(out))
+    printed = ok(
+        run, sv, "queue", "--locale", LOC, "--locale", "de", "--format", "html", "--out", str(out)
+    )
     assert sorted(p.name for p in out.iterdir()) == ["de.html", f"{LOC}.html"]
     assert "wrote" in printed
 

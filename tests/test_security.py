@@ -47,11 +47,36 @@ DVT = "understanding-deep-vein-thrombosis"
 # --- what a page may contain ----------------------------------------------------------------
 
 SITE_SCRIPTS = {HCP_HEAD_SCRIPT, HCP_BODY_SCRIPT}  # the professional gate, hash-pinned by CSP
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "srcset", "background",
-                  "cite", "data", "ping", "xlink:href", "manifest", "codebase"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "poster",
+    "srcset",
+    "background",
+    "cite",
+    "data",
+    "ping",
+    "xlink:href",
+    "manifest",
+    "codebase",
+}
 BAD_URL = re.compile(r"^(javascript|vbscript|data):", re.IGNORECASE)
-EMBEDDING = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "form",
-             "svg", "math", "template", "portal"}
+EMBEDDING = {
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "form",
+    "svg",
+    "math",
+    "template",
+    "portal",
+}
 
 
 def csp_hash(text: str) -> str:
@@ -70,8 +95,11 @@ def active_content(html: str) -> list[str]:
     """Everything in a parsed page that could run, navigate or restyle: empty when inert."""
     problems = []
     root = parse(html)
-    csp = [m.get("content", "") for m in root.iter("meta")
-           if (m.get("http-equiv") or "").lower() == "content-security-policy"]
+    csp = [
+        m.get("content", "")
+        for m in root.iter("meta")
+        if (m.get("http-equiv") or "").lower() == "content-security-policy"
+    ]
     if len(csp) != 1 or "default-src 'none'" not in csp[0]:
         problems.append(f"expected the site's one CSP meta, found {csp}")
     for el in root.iter():
@@ -125,10 +153,11 @@ def assert_inert_text(text: str, literal: str) -> None:
 
 def test_the_checker_finds_active_content() -> None:
     """:func:`active_content` can fail: each kind of active content in a page is reported."""
-    csp = ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-           f"script-src {csp_hash(HCP_HEAD_SCRIPT)}\">")
-    page = ("<!DOCTYPE html><html><head>{csp}<title>t</title>{head}</head>"
-            "<body>{body}</body></html>")
+    csp = (
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        f'script-src {csp_hash(HCP_HEAD_SCRIPT)}">'
+    )
+    page = "<!DOCTYPE html><html><head>{csp}<title>t</title>{head}</head><body>{body}</body></html>"
     ok = page.format(csp=csp, head=f"<script>{HCP_HEAD_SCRIPT}</script>", body="<p>x</p>")
     assert active_content(ok) == []
     hostile = {
@@ -200,8 +229,9 @@ def translator_site(tmp_path_factory: pytest.TempPathFactory) -> TranslatorSite:
     root = copy_project(tmp_path_factory.mktemp("translator") / "proj")
     approve(root, "de")  # every de entry approved (identity), so only the payloads vary
     po = read_po(Project(root).po_path("de", DVT))
-    paragraphs = [e for e in po if not e.msgctxt and "paragraph" in (e.comment or "")
-                  and "](" not in e.msgid]
+    paragraphs = [
+        e for e in po if not e.msgctxt and "paragraph" in (e.comment or "") and "](" not in e.msgid
+    ]
     assert len(paragraphs) >= len(BODY_PAYLOADS)
     markers = {}
     for (name, payload), entry in zip(BODY_PAYLOADS.items(), paragraphs, strict=False):
@@ -215,8 +245,9 @@ def translator_site(tmp_path_factory: pytest.TempPathFactory) -> TranslatorSite:
 
     html = {}
     for mode, args, folder in (("publish", [], "site"), ("preview", ["--preview"], "site-preview")):
-        result = CliRunner().invoke(cli, ["render", "--project", str(root), "--country", "DE",
-                                          "--today", TODAY, *args])
+        result = CliRunner().invoke(
+            cli, ["render", "--project", str(root), "--country", "DE", "--today", TODAY, *args]
+        )
         assert result.exit_code == 0, result.output
         page = root / folder / f"de/de/{DVT}.html"
         assert page.is_file(), f"the payload page was not rendered ({mode}):\n{result.output}"
@@ -225,16 +256,18 @@ def translator_site(tmp_path_factory: pytest.TempPathFactory) -> TranslatorSite:
 
 
 @pytest.mark.parametrize("mode", ["publish", "preview"])
-def test_translator_payload_page_has_no_active_content(translator_site: TranslatorSite,
-                                                       mode: str) -> None:
+def test_translator_payload_page_has_no_active_content(
+    translator_site: TranslatorSite, mode: str
+) -> None:
     assert active_content(translator_site.html[mode]) == []
     html5lib.HTMLParser(strict=True).parse(translator_site.html[mode])  # no parse errors
 
 
 @pytest.mark.parametrize("mode", ["publish", "preview"])
 @pytest.mark.parametrize("name", sorted(BODY_PAYLOADS))
-def test_body_payload_is_visible_text(translator_site: TranslatorSite, mode: str,
-                                      name: str) -> None:
+def test_body_payload_is_visible_text(
+    translator_site: TranslatorSite, mode: str, name: str
+) -> None:
     root = parse(translator_site.html[mode])
     paragraph = body_paragraph(root, f"Absatz {name}: ")
     assert text_of(paragraph) == translator_site.markers[name]
@@ -249,8 +282,9 @@ def test_front_matter_translations_are_text(translator_site: TranslatorSite, mod
     assert_inert_text(text_of(next(root.iter("h1"))), FIELD_PAYLOADS["title"])
     (description,) = find(root, "meta", name="description")
     assert description.get("content") == FIELD_PAYLOADS["description"]
-    assert_inert_text(text_of(find(root, "p", **{"class": "lead"})[0]),
-                      FIELD_PAYLOADS["description"])
+    assert_inert_text(
+        text_of(find(root, "p", **{"class": "lead"})[0]), FIELD_PAYLOADS["description"]
+    )
     (keywords,) = find(root, "meta", name="keywords")
     assert FIELD_PAYLOADS["keyword"] in keywords.get("content", "").split(", ")
 
@@ -269,8 +303,9 @@ def test_site_string_translations_are_text(translator_site: TranslatorSite, mode
     assert [text_of(s) for s in written] == ["<script>alert(5)</script> Dr. Priya Ramanathan, MD"]
 
 
-def test_translations_adding_data_or_javascript_links_are_refused(project: Path,
-                                                                  run: Runner) -> None:
+def test_translations_adding_data_or_javascript_links_are_refused(
+    project: Path, run: Runner
+) -> None:
     """A link markdown-it would render (a data:image URL, here as a link) and a source link
     swapped for javascript: change the entry's link targets: the article is withheld and
     the preview shows the source text, never the translator's link."""
@@ -278,17 +313,27 @@ def test_translations_adding_data_or_javascript_links_are_refused(project: Path,
     po = read_po(Project(project).po_path("de", DVT))
     plain = next(e for e in po if not e.msgctxt and "](" not in e.msgid and len(e.msgid) > 80)
     linked = next(e for e in po if "](https://" in e.msgid)
-    set_msgstr(project, "de", DVT, plain.msgid,
-               "Mehr [hier](data:image/png;base64,iVBORw0KGgo=).", approve_it=True)
-    set_msgstr(project, "de", DVT, linked.msgid,
-               re.sub(r"\]\(https://[^)]+\)", "](javascript:alert(1))", linked.msgid),
-               approve_it=True)
+    set_msgstr(
+        project,
+        "de",
+        DVT,
+        plain.msgid,
+        "Mehr [hier](data:image/png;base64,iVBORw0KGgo=).",
+        approve_it=True,
+    )
+    set_msgstr(
+        project,
+        "de",
+        DVT,
+        linked.msgid,
+        re.sub(r"\]\(https://[^)]+\)", "](javascript:alert(1))", linked.msgid),
+        approve_it=True,
+    )
     result = run(project, "render", "--country", "DE", "--today", TODAY)
     assert result.exit_code == 0, result.output
     assert not (project / f"site/de/de/{DVT}.html").exists()
     assert "2 translation(s) change the source's links" in result.output
-    assert run(project, "render", "--country", "DE", "--preview",
-               "--today", TODAY).exit_code == 0
+    assert run(project, "render", "--country", "DE", "--preview", "--today", TODAY).exit_code == 0
     html = (project / f"site-preview/de/de/{DVT}.html").read_text(encoding="utf-8")
     assert active_content(html) == []
     assert "data:image" not in html and "javascript:" not in html
@@ -318,8 +363,14 @@ def test_source_front_matter_and_raw_html_are_inert(project: Path, run: Runner) 
     meta = yaml.safe_load(front)
     meta.update(SOURCE_FIELDS)
     meta["keywords"] = [SOURCE_KEYWORD, "DVT"]
-    path.write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
-                    + "---\n" + body + SOURCE_BODY, encoding="utf-8")
+    path.write_text(
+        "---\n"
+        + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+        + "---\n"
+        + body
+        + SOURCE_BODY,
+        encoding="utf-8",
+    )
     result = run(project, "render", "--country", "US", "--today", TODAY)
     assert result.exit_code == 0, result.output
     html = (project / f"site/us/en/{DVT}.html").read_text(encoding="utf-8")
@@ -327,22 +378,25 @@ def test_source_front_matter_and_raw_html_are_inert(project: Path, run: Runner) 
     root = parse(html)
     assert_inert_text(text_of(next(root.iter("h1"))), SOURCE_FIELDS["title"])
     assert text_of(next(root.iter("title"))).startswith(SOURCE_FIELDS["title"])
-    assert find(root, "meta", name="description")[0].get("content") == \
-        SOURCE_FIELDS["description"]
+    assert find(root, "meta", name="description")[0].get("content") == SOURCE_FIELDS["description"]
     assert find(root, "meta", name="keywords")[0].get("content") == f"{SOURCE_KEYWORD}, DVT"
     meta_line = text_of(find(root, "p", **{"class": "meta"})[0])
     assert SOURCE_FIELDS["author"] in meta_line and SOURCE_FIELDS["reviewed_by"] in meta_line
     last = body_paragraph(root, "Inline ")
-    assert text_of(last) == ("Inline <img src=x onerror=alert('inline')> and "
-                             "[js](javascript:alert(1)) and {% if true %}{{ 7*7 }}{% endif %} end.")
+    assert text_of(last) == (
+        "Inline <img src=x onerror=alert('inline')> and "
+        "[js](javascript:alert(1)) and {% if true %}{{ 7*7 }}{% endif %} end."
+    )
     assert "alert('block')" not in text_of(next(root.iter("main")))  # raw HTML block dropped
 
 
 # --- 3. country disclaimers and names ------------------------------------------------------
 
 
-DISCLAIMER = ("Hinweis <script>alert('disc')</script> <img src=x onerror=alert(1)> "
-              "<a href=\"javascript:alert(2)\">Link</a> {{ 7*7 }} {% raw %}r{% endraw %}")
+DISCLAIMER = (
+    "Hinweis <script>alert('disc')</script> <img src=x onerror=alert(1)> "
+    '<a href="javascript:alert(2)">Link</a> {{ 7*7 }} {% raw %}r{% endraw %}'
+)
 REFERENCE = '"><svg onload=alert(3)>'
 COUNTRY_NAME = "<b onmouseover=alert('name')>Schweiz</b>"
 
@@ -380,8 +434,7 @@ def test_disclaimer_and_country_name_payloads_are_text(project: Path, run: Runne
         assert scripts == ([HCP_HEAD_SCRIPT, HCP_BODY_SCRIPT] if folder == "tr/tr" else [])
     index = (project / "site/index.html").read_text(encoding="utf-8")
     assert active_content(index) == []
-    names = [text_of(s) for s in parse(index).iter("span")
-             if s.get("class") == "country-name"]
+    names = [text_of(s) for s in parse(index).iter("span") if s.get("class") == "country-name"]
     assert COUNTRY_NAME in names
 
 
@@ -398,8 +451,11 @@ def guarded(project: Path) -> Iterator[tuple[Path, dict[str, bytes]]]:
     before = snapshot(project.parent)
     yield project, before
     after = snapshot(project.parent)
-    changed = {k for k in before.keys() | after.keys()
-               if not k.startswith(f"{project.name}/") and before.get(k) != after.get(k)}
+    changed = {
+        k
+        for k in before.keys() | after.keys()
+        if not k.startswith(f"{project.name}/") and before.get(k) != after.get(k)
+    }
     assert changed == set()
 
 
@@ -408,9 +464,9 @@ TRAVERSING_SLUGS = ["../escape", "/tmp/escape", "a/../../escape", "..", "..\\esc
 
 @pytest.mark.parametrize("slug", TRAVERSING_SLUGS)
 @pytest.mark.parametrize("command", ["extract", "render"])
-def test_traversing_slug_is_refused_before_any_write(guarded: tuple[Path, dict[str, bytes]],
-                                                     run: Runner, slug: str,
-                                                     command: str) -> None:
+def test_traversing_slug_is_refused_before_any_write(
+    guarded: tuple[Path, dict[str, bytes]], run: Runner, slug: str, command: str
+) -> None:
     project, before = guarded
     path = project / "source/articles/escape.md"
     path.write_text(f"---\nslug: {yaml.safe_dump(slug).splitlines()[0]}\ntitle: X\n---\nBody.\n")
@@ -422,15 +478,22 @@ def test_traversing_slug_is_refused_before_any_write(guarded: tuple[Path, dict[s
 
 
 def out_cases(project: Path) -> list[str]:
-    return [str(project), str(project.parent), str(project / "source"),
-            str(project / "source/articles/out"), str(project / "locales"),
-            str(project / "locales/de/LC_MESSAGES"), str(project / "source/../locales/x"),
-            str(project / "source/articles") + "/../../locales"]
+    return [
+        str(project),
+        str(project.parent),
+        str(project / "source"),
+        str(project / "source/articles/out"),
+        str(project / "locales"),
+        str(project / "locales/de/LC_MESSAGES"),
+        str(project / "source/../locales/x"),
+        str(project / "source/articles") + "/../../locales",
+    ]
 
 
 @pytest.mark.parametrize("case", range(8))
-def test_out_into_the_project_or_above_it_is_refused(guarded: tuple[Path, dict[str, bytes]],
-                                                     run: Runner, case: int) -> None:
+def test_out_into_the_project_or_above_it_is_refused(
+    guarded: tuple[Path, dict[str, bytes]], run: Runner, case: int
+) -> None:
     project, _ = guarded
     out = out_cases(project)[case]
     files = snapshot(project)
@@ -440,8 +503,9 @@ def test_out_into_the_project_or_above_it_is_refused(guarded: tuple[Path, dict[s
     assert snapshot(project) == files
 
 
-def test_out_never_deletes_files_it_did_not_write(project: Path, run: Runner,
-                                                  tmp_path: Path) -> None:
+def test_out_never_deletes_files_it_did_not_write(
+    project: Path, run: Runner, tmp_path: Path
+) -> None:
     out = tmp_path / "documents"
     (out / "ab/cd").mkdir(parents=True)
     (out / "ab/cd/notes.html").write_text("<p>mine</p>\n")
@@ -451,14 +515,21 @@ def test_out_never_deletes_files_it_did_not_write(project: Path, run: Runner,
     assert "ab/cd/notes.html was not written by a render" in result.output
 
 
-@pytest.mark.parametrize("change", [
-    {"code": "../../escape"}, {"code": "CH/../../escape"}, {"code": "/tmp"},
-    {"languages": ["../../escape"]}, {"languages": ["de/../../../escape"]},
-    {"languages": ["/tmp/escape"]}, {"languages": ["de", ".."]},
-])
-def test_traversing_codes_in_country_yaml_are_refused(guarded: tuple[Path, dict[str, bytes]],
-                                                      run: Runner,
-                                                      change: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"code": "../../escape"},
+        {"code": "CH/../../escape"},
+        {"code": "/tmp"},
+        {"languages": ["../../escape"]},
+        {"languages": ["de/../../../escape"]},
+        {"languages": ["/tmp/escape"]},
+        {"languages": ["de", ".."]},
+    ],
+)
+def test_traversing_codes_in_country_yaml_are_refused(
+    guarded: tuple[Path, dict[str, bytes]], run: Runner, change: dict[str, Any]
+) -> None:
     project, _ = guarded
     path = project / "source/countries/ch.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -472,21 +543,35 @@ def test_traversing_codes_in_country_yaml_are_refused(guarded: tuple[Path, dict[
     assert snapshot(project) == files
 
 
-@pytest.mark.parametrize("args", [
-    ("render", "--country", "../ch"), ("render", "--country", "/etc/passwd"),
-    ("check", "--country", "ch/../../x"),
-    ("update", "--locale", "../de"), ("update", "--locale", "de/../../../x"),
-    ("translate", "--locale", "../../de", "--provider", "pseudo"),
-    ("translate", "--locale", "de", "--provider", "pseudo",
-     "--article", "../../fr/LC_MESSAGES/site"),
-    ("translate", "--locale", "de", "--provider", "pseudo", "--article", "/etc/passwd"),
-    ("approve", "--locale", "de/../fr", "--reviewer", "R", "--all"),
-    ("approve", "--locale", "de", "--reviewer", "R", "--article", "../../fr/LC_MESSAGES/site"),
-    ("queue", "--locale", "../fr"), ("queue", "--locale", "de", "--article", "../de_CH/site"),
-    ("reject", "--locale", "../fr", "deadbeef", "--reason", "x"),
-])
-def test_traversing_command_line_values_are_refused(guarded: tuple[Path, dict[str, bytes]],
-                                                    run: Runner, args: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("render", "--country", "../ch"),
+        ("render", "--country", "/etc/passwd"),
+        ("check", "--country", "ch/../../x"),
+        ("update", "--locale", "../de"),
+        ("update", "--locale", "de/../../../x"),
+        ("translate", "--locale", "../../de", "--provider", "pseudo"),
+        (
+            "translate",
+            "--locale",
+            "de",
+            "--provider",
+            "pseudo",
+            "--article",
+            "../../fr/LC_MESSAGES/site",
+        ),
+        ("translate", "--locale", "de", "--provider", "pseudo", "--article", "/etc/passwd"),
+        ("approve", "--locale", "de/../fr", "--reviewer", "R", "--all"),
+        ("approve", "--locale", "de", "--reviewer", "R", "--article", "../../fr/LC_MESSAGES/site"),
+        ("queue", "--locale", "../fr"),
+        ("queue", "--locale", "de", "--article", "../de_CH/site"),
+        ("reject", "--locale", "../fr", "deadbeef", "--reason", "x"),
+    ],
+)
+def test_traversing_command_line_values_are_refused(
+    guarded: tuple[Path, dict[str, bytes]], run: Runner, args: tuple[str, ...]
+) -> None:
     project, _ = guarded
     files = snapshot(project)
     result = run(project, *args)
@@ -507,8 +592,18 @@ def test_provider_key_echoed_by_a_rejecting_server_is_redacted(
     fake = FakeLibreTranslate(api_key="the-right-key", echo_key=True).start()
     try:
         monkeypatch.setenv("LIBRETRANSLATE_API_KEY", KEY)
-        result = run(project, "translate", "--locale", "de", "--provider", "libre",
-                     "--endpoint", fake.url, "--article", UNTRANSLATED_IN_DE)
+        result = run(
+            project,
+            "translate",
+            "--locale",
+            "de",
+            "--provider",
+            "libre",
+            "--endpoint",
+            fake.url,
+            "--article",
+            UNTRANSLATED_IN_DE,
+        )
         rejected = fake.translate_requests()
     finally:
         fake.stop()

@@ -62,8 +62,11 @@ def _title(words: str, newline: bool) -> str:
 @st.composite
 def link(draw: st.DrawFn) -> str:
     text = draw(plain)
-    url = draw(st.sampled_from(["https://example.org/a", "/articles/x", "#faq", "b.html?q=1&r=2",
-                                "<with space.html>"]))
+    url = draw(
+        st.sampled_from(
+            ["https://example.org/a", "/articles/x", "#faq", "b.html?q=1&r=2", "<with space.html>"]
+        )
+    )
     title = ""
     if draw(st.booleans()):
         words = draw(plain).replace('"', "")
@@ -95,8 +98,17 @@ inline_element = st.one_of(
     plain.map(lambda s: f"![{s}](/images/a.png)"),
     st.just("<https://example.org/path>"),
     st.sampled_from([r"\*", r"\_", r"\[", r"\\", r"\#", "&amp;", "&copy;", "&#x2014;", "&nbsp;"]),
-    st.sampled_from(['<span class="x">', "</span>", "<br>", '<a href="*x*">', "<!-- c -->",
-                     "<em>", "<abbr\ntitle=\"deep vein\">"]),
+    st.sampled_from(
+        [
+            '<span class="x">',
+            "</span>",
+            "<br>",
+            '<a href="*x*">',
+            "<!-- c -->",
+            "<em>",
+            '<abbr\ntitle="deep vein">',
+        ]
+    ),
     markup_char,
 )
 
@@ -147,7 +159,7 @@ def heading(draw: st.DrawFn) -> str:
 @st.composite
 def image_paragraph(draw: st.DrawFn) -> str:
     alt = draw(inline(breaks=False)).replace("]", "").replace("[", "")
-    return f"![{alt}](/images/figure.svg \"{draw(plain)}\")"
+    return f'![{alt}](/images/figure.svg "{draw(plain)}")'
 
 
 @st.composite
@@ -156,10 +168,14 @@ def table(draw: st.DrawFn) -> str:
 
     def cell() -> str:  # a row is one line; every pipe in it (also in code) is escaped
         return draw(inline(breaks=False)).replace("|", r"\|").replace("\n", " ")
+
     rows = [[cell() for _ in range(cols)] for _ in range(draw(st.integers(1, 3)))]
     head = "| " + " | ".join(cell() for _ in range(cols)) + " |"
-    delim = "|" + "|".join(draw(st.sampled_from(["---", ":--", "--:", ":-:"]))
-                           for _ in range(cols)) + "|"
+    delim = (
+        "|"
+        + "|".join(draw(st.sampled_from(["---", ":--", "--:", ":-:"])) for _ in range(cols))
+        + "|"
+    )
     return "\n".join([head, delim] + ["| " + " | ".join(r) + " |" for r in rows])
 
 
@@ -192,8 +208,17 @@ def block_quote(draw: st.DrawFn) -> str:
 fenced_code = st.text(LATIN + " *_\n", max_size=30).map(lambda s: f"```python\n{s}\n```")
 note = plain.map(lambda s: f"<!-- i18n: {s} -->")
 block = st.one_of(
-    paragraph(), paragraph(), heading(), bullet_list(), block_quote(), table(),
-    image_paragraph(), fenced_code, note, st.just("---"), st.just("<div>raw *html*</div>"),
+    paragraph(),
+    paragraph(),
+    heading(),
+    bullet_list(),
+    block_quote(),
+    table(),
+    image_paragraph(),
+    fenced_code,
+    note,
+    st.just("---"),
+    st.just("<div>raw *html*</div>"),
 )
 REF = '[ref]: https://example.org/ref "Reference\n  title"'
 
@@ -224,7 +249,8 @@ def test_identity_translation_renders_the_source(text: str) -> None:
 def _breakable(para: str) -> list[int]:
     """Single spaces between two non-blank characters, not after a backslash."""
     return [
-        i for i in range(1, len(para) - 1)
+        i
+        for i in range(1, len(para) - 1)
         if para[i] == " " and para[i - 1] not in " \t\n\\" and para[i + 1] not in " \t\n"
     ]
 
@@ -280,13 +306,16 @@ def test_round_trip_cases(source: str, msgid: str) -> None:
     assert body == [msgid]
 
 
-@pytest.mark.parametrize("source", [
-    "`npm install`",
-    "<https://example.org/only-a-link>",
-    "&nbsp; ![0](/images/a.png)",
-    "&nbsp;\n![0](/images/a.png)",
-    "1. 2. 3.",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "`npm install`",
+        "<https://example.org/only-a-link>",
+        "&nbsp; ![0](/images/a.png)",
+        "&nbsp;\n![0](/images/a.png)",
+        "1. 2. 3.",
+    ],
+)
 def test_blocks_without_words_for_translators_are_no_segments(source: str) -> None:
     article = parse_article(FRONT + "w " + source + "\n\n" + source + "\n", "g.md")
     body = [s.msgid for s in article.segments if s.msgctxt is None]

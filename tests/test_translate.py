@@ -84,8 +84,9 @@ def configure(root: Path, **settings_: object) -> None:
 
 
 def libre(run, root: Path, fake: FakeLibreTranslate, *args: str) -> Result:
-    return run(root, "translate", "--locale", LOC, "--provider", "libre",
-               "--endpoint", fake.url, *args)
+    return run(
+        root, "translate", "--locale", LOC, "--provider", "libre", "--endpoint", fake.url, *args
+    )
 
 
 def catalogs(root: Path, locale: str = LOC) -> list[Path]:
@@ -124,8 +125,9 @@ def terms(text: str) -> Counter[str]:
 def restore_catalogs(root: Path, locale: str = LOC) -> None:
     """Put the sample's catalogs back (drafts gone); the ledger and cache stay."""
     shutil.rmtree(root / "locales" / locale / "LC_MESSAGES")
-    shutil.copytree(REPO / "locales" / locale / "LC_MESSAGES",
-                    root / "locales" / locale / "LC_MESSAGES")
+    shutil.copytree(
+        REPO / "locales" / locale / "LC_MESSAGES", root / "locales" / locale / "LC_MESSAGES"
+    )
 
 
 # --- 1. LibreTranslate over HTTP through deep-translator ------------------------------------
@@ -184,8 +186,9 @@ def test_libre_drafts_are_fuzzy_with_provider_comment_ledger_event_and_cached(
     assert third.exit_code == 0, third.output
     assert fake.log == []
     assert f"{len(sent)} answered from the cache" in third.stdout
-    assert {k: e.msgstr for k, e in live(project).items()} == \
-        {k: e.msgstr for k, e in after.items()}
+    assert {k: e.msgstr for k, e in live(project).items()} == {
+        k: e.msgstr for k, e in after.items()
+    }
 
 
 # --- 2. faults: 429, 500 forever, hang, mangled sentinels -----------------------------------
@@ -204,22 +207,29 @@ def test_rate_limit_is_retried_honouring_retry_after(fast: Path, run, fake) -> N
         retry = next(r for r in answered if r.text == refused.text)
         assert retry.time - refused.time >= 0.9
     assert "2 retried" in result.stdout
-    assert not [e for e in live(fast).values() if not is_translated(e)
-                and e.msgid in {r.text for r in answered}]
+    assert not [
+        e
+        for e in live(fast).values()
+        if not is_translated(e) and e.msgid in {r.text for r in answered}
+    ]
 
 
 def test_server_error_forever_fails_clearly_keeps_earlier_drafts_and_resumes(
     fast: Path, run, fake
 ) -> None:
-    victim = next(e for e in read_po(fast / f"locales/{LOC}/LC_MESSAGES/{SMALL}.po")
-                  if not is_translated(e) and len(e.msgid) > 60 and "`" not in e.msgid)
+    victim = next(
+        e
+        for e in read_po(fast / f"locales/{LOC}/LC_MESSAGES/{SMALL}.po")
+        if not is_translated(e) and len(e.msgid) > 60 and "`" not in e.msgid
+    )
     needle = victim.msgid[:40]
     fake.reset(mode="error", fail_on=needle)
     result = libre(run, fast, fake)
 
     assert result.exit_code == 1
-    assert "error: libre: HTTP 500: Internal Server Error (gave up after 3 attempts)" \
-        in result.stderr
+    assert (
+        "error: libre: HTTP 500: Internal Server Error (gave up after 3 attempts)" in result.stderr
+    )
     assert "run again to resume" in result.stderr
     assert "Traceback" not in result.output
     failed = [r for r in fake.translate_requests() if r.status == 500]
@@ -345,8 +355,10 @@ def test_missing_glossary_terms_are_noted(project: Path, run, fake) -> None:
             assert 'glossary: "deep vein thrombosis"' not in e.tcomment
         if "pulmonary embolism" in source:
             seen["pe"] += 1
-            assert 'draft warning: glossary: "pulmonary embolism" should be "Lungenembolie"' \
+            assert (
+                'draft warning: glossary: "pulmonary embolism" should be "Lungenembolie"'
                 in e.tcomment
+            )
     assert seen["dvt"] and seen["pe"]
 
 
@@ -355,8 +367,9 @@ def test_unsupported_pair_is_refused_before_any_translation_request(
 ) -> None:
     fake.reset(languages=("en", "de", "fr"))
     files = snapshot(project / "locales")
-    result = run(project, "translate", "--locale", "ja", "--provider", "libre",
-                 "--endpoint", fake.url)
+    result = run(
+        project, "translate", "--locale", "ja", "--provider", "libre", "--endpoint", fake.url
+    )
     assert result.exit_code == 2
     assert "error: provider libre does not translate en -> ja" in result.stderr
     assert fake.count("/translate") == 0 and fake.count("/languages") == 1
@@ -384,14 +397,27 @@ def test_google_through_deep_translator_with_workers_that_do_not_mix_texts(
 
     monkeypatch.setitem(BASE_URLS, "GOOGLE_TRANSLATE", fake.url + "m")
     fake.reset(mode="rate_limit", fail_first=1)
-    result = run(fast, "translate", "--locale", "pt", "--provider", "google",
-                 "--article", SMALL, "--concurrency", "8")
+    result = run(
+        fast,
+        "translate",
+        "--locale",
+        "pt",
+        "--provider",
+        "google",
+        "--article",
+        SMALL,
+        "--concurrency",
+        "8",
+    )
     assert result.exit_code == 0, result.output
     log = [r for r in fake.log if r.path == "/m"]
     assert [r.status for r in log].count(429) == 1 and "1 retried" in result.stdout
     assert all("tl=pt" in r.query and "sl=en" in r.query for r in log)  # pt (Brazil) -> pt
-    drafts = [e for e in read_po(fast / f"locales/pt/LC_MESSAGES/{SMALL}.po")
-              if "machine draft (google)" in (e.tcomment or "")]
+    drafts = [
+        e
+        for e in read_po(fast / f"locales/pt/LC_MESSAGES/{SMALL}.po")
+        if "machine draft (google)" in (e.tcomment or "")
+    ]
     assert len(drafts) > 20
     for e in drafts:  # each answer landed on its own entry, though 8 workers ran at once
         assert e.msgstr.casefold() == e.msgid.casefold()
@@ -417,22 +443,31 @@ def test_pseudo_drafts_whole_sample_offline_with_markup_intact(
                 if e.obsolete or "machine draft (pseudo)" not in (e.tcomment or ""):
                     continue
                 drafts += 1
-                forms = [(e.msgid, e.msgstr)] if not e.msgid_plural else [
-                    (e.msgid if n == 0 else e.msgid_plural, text)
-                    for n, text in sorted(e.msgstr_plural.items())
-                ]
+                forms = (
+                    [(e.msgid, e.msgstr)]
+                    if not e.msgid_plural
+                    else [
+                        (e.msgid if n == 0 else e.msgid_plural, text)
+                        for n, text in sorted(e.msgstr_plural.items())
+                    ]
+                )
                 plurals += bool(e.msgid_plural)
                 for source, draft in forms:
                     assert links(draft) == links(source), source
                     assert code_spans(draft) == code_spans(source), source
                     assert terms(draft) == terms(source), source
                     assert draft.startswith("[") and draft.endswith("]")
-                    prose = [re.sub(r"\]\([^)]*\)|`[^`]*`|%\(\w+\)[sd]", "", t)
-                             for t in (source, draft)]
+                    prose = [
+                        re.sub(r"\]\([^)]*\)|`[^`]*`|%\(\w+\)[sd]", "", t) for t in (source, draft)
+                    ]
                     if len(prose[0]) >= 40:  # about 35% longer, markup and placeholders aside
                         assert 1.25 <= len(prose[1]) / len(prose[0]) <= 1.45, source
-                    outside = re.sub(r"\]\([^)]*\)|`[^`]*`|\b(?:INVAMED|Mantis|Vertex)\b"
-                                     r"|%\(\w+\)[sd]|\{\w+\}|&\w+;", "", draft)
+                    outside = re.sub(
+                        r"\]\([^)]*\)|`[^`]*`|\b(?:INVAMED|Mantis|Vertex)\b"
+                        r"|%\(\w+\)[sd]|\{\w+\}|&\w+;",
+                        "",
+                        draft,
+                    )
                     assert not re.search(r"[a-z]", outside), draft  # every letter accented
     assert drafts > 500 and plurals > 0
 
@@ -524,18 +559,27 @@ def test_api_key_appears_in_no_output_file_or_cache(
     assert SECRET not in dump and "translations" in dump
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--locale", "de", "--article", "no-such-article"),
-     "no catalog for article 'no-such-article' in locale de"),
-    (("--locale", "en"), "en is the source language"),
-    (("--locale", "sv"), "no catalogs for sv in locales/sv/LC_MESSAGES: run 'i18n update"),
-    (("--locale", "xx"), "unknown language or locale code 'xx'"),
-    (("--locale", "de", "--provider", "google", "--endpoint", "http://127.0.0.1:9/"),
-     "--endpoint is for the libre provider, not google"),
-    (("--locale", "de", "--provider", "libre"), "provider libre needs --endpoint URL"),
-    (("--locale", "de", "--provider", "libre", "--endpoint", "http://u:p@127.0.0.1:9/"),
-     "--endpoint must not carry credentials"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--locale", "de", "--article", "no-such-article"),
+            "no catalog for article 'no-such-article' in locale de",
+        ),
+        (("--locale", "en"), "en is the source language"),
+        (("--locale", "sv"), "no catalogs for sv in locales/sv/LC_MESSAGES: run 'i18n update"),
+        (("--locale", "xx"), "unknown language or locale code 'xx'"),
+        (
+            ("--locale", "de", "--provider", "google", "--endpoint", "http://127.0.0.1:9/"),
+            "--endpoint is for the libre provider, not google",
+        ),
+        (("--locale", "de", "--provider", "libre"), "provider libre needs --endpoint URL"),
+        (
+            ("--locale", "de", "--provider", "libre", "--endpoint", "http://u:p@127.0.0.1:9/"),
+            "--endpoint must not carry credentials",
+        ),
+    ],
+)
 def test_bad_usage_is_one_clear_error_and_changes_nothing(
     project: Path, run, offline, args: tuple[str, ...], message: str
 ) -> None:
@@ -548,8 +592,10 @@ def test_bad_usage_is_one_clear_error_and_changes_nothing(
 
 
 def test_redaction_and_missing_key(project: Path, run, offline) -> None:
-    assert redact(f"Unauthorized access with the api key {SECRET}", [SECRET]) == \
-        "Unauthorized access with the api key [redacted]"
+    assert (
+        redact(f"Unauthorized access with the api key {SECRET}", [SECRET])
+        == "Unauthorized access with the api key [redacted]"
+    )
     result = run(project, "translate", "--locale", LOC, "--provider", "deepl")
     assert result.exit_code == 2
     assert "needs an API key in the environment variable DEEPL_API_KEY" in result.stderr
@@ -588,8 +634,10 @@ def test_memory_exact_match_is_the_draft_and_similar_text_a_comment(
     exact, near = free[0], free[1]
     other = catalogs(project)[0]
     po = read_po(other)
-    for msgid, msgstr in ((exact.msgid, "Aus dem Gedächtnis."),
-                          (near.msgid + " Extra words.", "Ähnlich.")):
+    for msgid, msgstr in (
+        (exact.msgid, "Aus dem Gedächtnis."),
+        (near.msgid + " Extra words.", "Ähnlich."),
+    ):
         po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, obsolete=True))
     write_po(other, po)
 
@@ -608,12 +656,23 @@ def test_memory_exact_match_is_the_draft_and_similar_text_a_comment(
     assert msgfmt_check(small).returncode == 0
 
 
-@pytest.mark.parametrize(("provider", "locale", "code"), [
-    ("google", "pt_BR", "pt"), ("google", "zh_Hans_CN", "zh-CN"), ("google", "de_CH", "de"),
-    ("google", "he", "iw"), ("deepl", "pt_BR", "PT-BR"), ("deepl", "pt", "PT-BR"),
-    ("deepl", "zh_Hans_CN", "ZH"), ("deepl", "de_CH", "DE"), ("mymemory", "de_CH", "de-CH"),
-    ("mymemory", "de", "de-DE"), ("mymemory", "ar", "ar-EG"), ("libre", "de_CH", "de"),
-])
+@pytest.mark.parametrize(
+    ("provider", "locale", "code"),
+    [
+        ("google", "pt_BR", "pt"),
+        ("google", "zh_Hans_CN", "zh-CN"),
+        ("google", "de_CH", "de"),
+        ("google", "he", "iw"),
+        ("deepl", "pt_BR", "PT-BR"),
+        ("deepl", "pt", "PT-BR"),
+        ("deepl", "zh_Hans_CN", "ZH"),
+        ("deepl", "de_CH", "DE"),
+        ("mymemory", "de_CH", "de-CH"),
+        ("mymemory", "de", "de-DE"),
+        ("mymemory", "ar", "ar-EG"),
+        ("libre", "de_CH", "de"),
+    ],
+)
 def test_language_codes_are_mapped_per_provider(provider: str, locale: str, code: str) -> None:
     from i18n.providers import static_languages
 
@@ -667,7 +726,9 @@ def test_dry_run_says_when_the_provider_key_is_missing(tmp_path: Path, monkeypat
 
     monkeypatch.delenv("DEEPL_API_KEY", raising=False)
     proj = copy_project(tmp_path / "proj")
-    result = CliRunner().invoke(cli, ["translate", "--project", str(proj), "--locale", "it",
-                                      "--provider", "deepl", "--dry-run"])
+    result = CliRunner().invoke(
+        cli,
+        ["translate", "--project", str(proj), "--locale", "it", "--provider", "deepl", "--dry-run"],
+    )
     assert result.exit_code == 0, result.output
     assert "DEEPL_API_KEY is not set; a real run would stop" in result.output

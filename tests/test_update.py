@@ -110,8 +110,11 @@ def test_translations_and_comments_survive_unchanged_source(translated: Path, ru
 def test_edited_sentence_becomes_fuzzy_with_previous_msgid(translated: Path, run) -> None:
     before = {loc: state(translated, loc) for loc in LOCALES}
     pot_before = {(e.msgctxt, e.msgid) for e in polib.pofile(str(translated / POT))}
-    edit_source(translated, "about 5 to 10% develop a severe form",
-                "about 5 to 10% go on to develop a severe form")
+    edit_source(
+        translated,
+        "about 5 to 10% develop a severe form",
+        "about 5 to 10% go on to develop a severe form",
+    )
     extract_and_update(run, translated)
 
     pot_after = {(e.msgctxt, e.msgid) for e in polib.pofile(str(translated / POT))}
@@ -175,9 +178,7 @@ def test_deleted_untranslated_entries_leave_nothing(translated: Path, run) -> No
     edit_source(translated, row + "\n", "")
     extract_and_update(run, translated)
     for loc in LOCALES:
-        assert state(translated, loc) == {
-            k: v for k, v in before[loc].items() if k[1] not in cells
-        }
+        assert state(translated, loc) == {k: v for k, v in before[loc].items() if k[1] not in cells}
 
 
 def move_word(text: str, line_no: int) -> str:
@@ -237,7 +238,9 @@ def test_rewrap_to_fewer_lines_changes_only_references(translated: Path, run) ->
 def msgfmt_statistics(path: Path) -> dict[str, int]:
     out = subprocess.run(
         ["msgfmt", "--statistics", "-o", "/dev/null", str(path)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stderr
     counts = {"translated": 0, "fuzzy": 0, "untranslated": 0}
     for n, kind in re.findall(r"(\d+) (translated|fuzzy|untranslated)", out):
@@ -262,8 +265,9 @@ def test_status_counts_like_msgfmt(bare_project: Path, run) -> None:
         po.save(str(path))
         # fuzzy and untranslated obsolete entries count for nothing
         with path.open("a", encoding="utf-8") as fh:
-            fh.write('\n#~ msgid "Gone"\n#~ msgstr "Weg"\n'
-                     '\n#, fuzzy\n#~ msgid "Old"\n#~ msgstr "Alt"\n')
+            fh.write(
+                '\n#~ msgid "Gone"\n#~ msgstr "Weg"\n\n#, fuzzy\n#~ msgid "Old"\n#~ msgstr "Alt"\n'
+            )
 
     data = json.loads(run_ok(run, bare_project, "status", "--format", "json"))
     for loc, domain in catalogs.items():
@@ -295,12 +299,18 @@ def test_status_counts_like_msgfmt(bare_project: Path, run) -> None:
     assert ours["untranslated"] == gnu["untranslated"] + 1
 
     table = run_ok(run, bare_project, "status")
-    row = next(line for line in table.splitlines() if line.split("│")[1:3] and
-               line.split("│")[1].strip() == "de" and SLUG[:20] in line.split("│")[2])
+    row = next(
+        line
+        for line in table.splitlines()
+        if line.split("│")[1:3]
+        and line.split("│")[1].strip() == "de"
+        and SLUG[:20] in line.split("│")[2]
+    )
     cells = [c.strip() for c in row.split("│")[3:8]]
     de = data["de"][SLUG]
-    assert cells == [str(de[k]) for k in ("untranslated", "draft", "rejected", "translated",
-                                           "approved")]
+    assert cells == [
+        str(de[k]) for k in ("untranslated", "draft", "rejected", "translated", "approved")
+    ]
 
 
 # --- regional catalogs ------------------------------------------------------------------
@@ -323,8 +333,11 @@ def test_regional_catalog_is_sparse_and_merged(translated: Path, run) -> None:
     pot = polib.pofile(str(translated / POT))
     source = next(e for e in pot if e.msgid.startswith("Studies report"))
     po = polib.pofile(str(path))
-    entry = polib.POEntry(msgid=source.msgid, msgstr="Studien zeigen, dass grössere Anteile",
-                          tcomment="Swiss spelling")
+    entry = polib.POEntry(
+        msgid=source.msgid,
+        msgstr="Studien zeigen, dass grössere Anteile",
+        tcomment="Swiss spelling",
+    )
     po.append(entry)
     po.save(str(path))
     run_ok(run, translated, "update")  # no --locale: de_CH is now a catalog of the project

@@ -37,9 +37,11 @@ def require(available: bool, what: str, install: str) -> None:
 
 
 def require_chromium() -> None:
-    require(CHROMIUM.is_file() and CHROMEDRIVER.is_file(),
-            f"{CHROMIUM} and {CHROMEDRIVER}",
-            "apt-get update && apt-get install -y chromium chromium-driver")
+    require(
+        CHROMIUM.is_file() and CHROMEDRIVER.is_file(),
+        f"{CHROMIUM} and {CHROMEDRIVER}",
+        "apt-get update && apt-get install -y chromium chromium-driver",
+    )
     try:
         import selenium  # noqa: F401
     except ImportError:
@@ -52,5 +54,8 @@ def java() -> str | None:
 
 def require_vnu() -> None:
     require(java() is not None, "java", "apt-get install -y default-jre-headless")
-    require(VNU_JAR.is_file(), f"the Nu HTML Checker ({VNU_JAR})",
-            f"npm install --prefix .cache/vnu --ignore-scripts vnu-jar@{VNU_VERSION}")
+    require(
+        VNU_JAR.is_file(),
+        f"the Nu HTML Checker ({VNU_JAR})",
+        f"npm install --prefix .cache/vnu --ignore-scripts vnu-jar@{VNU_VERSION}",
+    )
