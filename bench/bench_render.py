@@ -79,7 +79,7 @@ def one_string_change(repeat: int) -> dict[str, Any]:
     i18n("render", "--project", str(root))
     site = root / "site"
     published = count_pages(site)
-    from i18n.catalogs import read_po, write_po
+    from i18n.formats.po import read_po, write_po
 
     queue = json.loads(
         i18n(

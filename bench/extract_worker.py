@@ -18,7 +18,7 @@ def main() -> None:
     mode, folder = sys.argv[1], Path(sys.argv[2])
     t0 = time.perf_counter()
     if mode == "ours":
-        from i18n.catalogs import extract
+        from i18n.pipeline.extract import extract
         from i18n.project import Project
 
         t1 = time.perf_counter()

@@ -65,7 +65,7 @@ def build(n: int) -> Path:
     log(f"render corpus: {n} articles; extract, update, identity translations, approve ...")
     i18n("extract", "--project", str(root))
     i18n("update", "--project", str(root))
-    from i18n.catalogs import read_po, write_po
+    from i18n.formats.po import read_po, write_po
 
     locales = sorted(p.name for p in (root / "locales").iterdir() if (p / "LC_MESSAGES").is_dir())
     for locale in locales:

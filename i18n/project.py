@@ -12,9 +12,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
-
-from .errors import I18nError
+from i18n.errors import I18nError
+from i18n.model.locale import normalize_locale
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -28,39 +27,6 @@ DEFAULTS: dict[str, Any] = {
     "max_requests": 5000,
     "expiry_warning_days": 60,
 }
-
-
-def normalize_locale(code: str, where: str | None = None) -> str:
-    """Return the catalog form of a locale code (``pt-BR`` -> ``pt_BR``), checked against CLDR.
-
-    >>> normalize_locale("pt-BR"), normalize_locale("de")
-    ('pt_BR', 'de')
-    >>> normalize_locale("xx")
-    Traceback (most recent call last):
-    ...
-    i18n.errors.I18nError: unknown language or locale code 'xx'
-    """
-    raw = str(code).strip()
-    if not raw or not raw.replace("-", "").replace("_", "").isalnum() or not raw.isascii():
-        raise I18nError(f"unknown language or locale code {code!r}", where)
-    try:
-        loc = Locale.parse(raw.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        raise I18nError(f"unknown language or locale code {code!r}", where) from None
-    return str(loc)
-
-
-def language_tag(locale: str) -> str:
-    """BCP 47 tag for HTML and hreflang: ``de_CH`` -> ``de-CH``."""
-    return locale.replace("_", "-")
-
-
-def fallback_chain(locale: str) -> list[str]:
-    """Catalogs to look in, most specific first: ``de_CH`` -> ``['de_CH', 'de']``."""
-    chain = [locale]
-    while "_" in chain[-1]:
-        chain.append(chain[-1].rsplit("_", 1)[0])
-    return chain
 
 
 @dataclass
@@ -138,7 +104,7 @@ class Project:
     def rel(self, path: Path) -> str:
         """``path`` as shown in messages and references: project-relative, forward slashes
         (a symlink is named where it lies, not where it points)."""
-        from .files import located
+        from i18n.formats.fs import located
 
         try:
             return located(path).relative_to(self.root).as_posix()
@@ -154,3 +120,6 @@ class Project:
             if d.name != "templates" and (d / "LC_MESSAGES").is_dir():
                 found.append(normalize_locale(d.name, self.rel(d)))
         return found
+
+
+SITE_DOMAIN = "site"

@@ -17,7 +17,7 @@ import time
 
 import polib
 
-from i18n.catalogs import MergeStats, merge
+from i18n.pipeline.update import MergeStats, merge
 
 TERMS = [
     "deep",

@@ -20,8 +20,8 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import copy_project
 
-from i18n.catalogs import read_po, write_po
 from i18n.cli import cli
+from i18n.formats.po import read_po, write_po
 from i18n.project import Project
 
 DVT = "understanding-deep-vein-thrombosis"  # names no product

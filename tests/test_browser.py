@@ -27,8 +27,8 @@ import pytest
 from rendered import DVT, JA_PREFIX, RenderedSample
 from tools import ARTIFACTS, CHROMEDRIVER, CHROMIUM, require_chromium
 
-from i18n.catalogs import read_po
-from i18n.countries import load_countries
+from i18n.formats.country import load_countries
+from i18n.formats.po import read_po
 from i18n.project import Project
 
 pytestmark = pytest.mark.browser

@@ -11,8 +11,8 @@ from babel.numbers import format_decimal, format_percent
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from i18n.checks import BLOCKING, WARNING, Checker, check_numbers, run_checks
-from i18n.countries import Glossary
+from i18n.model.country import Glossary
+from i18n.pipeline.qa import BLOCKING, WARNING, Checker, check_numbers, run_checks
 
 GLOSSARY = Glossary(
     ["INVAMED", "Mantis", "Vertex Flow"],
@@ -189,7 +189,7 @@ def test_numbers_formatted_by_cldr_match_and_changed_numbers_do_not(
 def test_forbidden_wording_blocks_approval_unless_the_source_says_it_too() -> None:
     import re
 
-    from i18n.checks import BLOCKING, Checker
+    from i18n.pipeline.qa import BLOCKING, Checker
 
     patterns = [re.compile(r"\bgarantiert\b", re.IGNORECASE)]
     checker = Checker("de", None, patterns)

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from conftest import snapshot
 
-from i18n.catalogs import read_po, write_po
-from i18n.review import Ledger
+from i18n.formats.ledger import Ledger
+from i18n.formats.po import read_po, write_po
 
 HOLDER = ".cache/i18n/write.lock.holder"
 

@@ -37,8 +37,8 @@ import pytest
 from conftest import copy_project, msgfmt_check
 from fake_libretranslate import FakeLibreTranslate
 
-from i18n.catalogs import read_po, write_po
-from i18n.review import Ledger
+from i18n.formats.ledger import Ledger
+from i18n.formats.po import read_po, write_po
 
 ANYTIME, WRITING = "anytime", "writing"
 # (seed, when): a random moment of the whole run, or a random moment once it started writing
@@ -331,7 +331,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
 ) -> None:
     """The disk fills up while a catalog is written: the old catalog stays, whole, with its
     permissions; the command fails; the next run (disk freed) writes it, keeping the mode."""
-    import i18n.files
+    import i18n.formats.fs
 
     edit_articles(project, run)
     po = project / f"locales/fr/LC_MESSAGES/{DVT}.po"
@@ -342,14 +342,14 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(
     def disk_full(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(i18n.files.os, "fsync", disk_full)
+    monkeypatch.setattr(i18n.formats.fs.os, "fsync", disk_full)
     failed = run(project, "update")
     assert failed.exit_code == 2
     assert ".po: No space left on device; nothing was half-written" in failed.output
     assert "Traceback" not in failed.output
     assert po.read_bytes() == old
     assert not [p for p in project.rglob("*.tmp")], "a temporary file was left behind"
-    monkeypatch.setattr(i18n.files.os, "fsync", real_fsync)
+    monkeypatch.setattr(i18n.formats.fs.os, "fsync", real_fsync)
     assert run(project, "update").exit_code == 0
     assert po.read_bytes() != old
     assert po.stat().st_mode & 0o777 == 0o640

@@ -14,8 +14,8 @@ import polib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from i18n.catalogs import read_po, write_po
-from i18n.review import content_hash
+from i18n.formats.po import read_po, write_po
+from i18n.model.states import content_hash
 
 # Printable text incl. RTL, combining marks, ZWJ, emoji; no NUL or other C0 controls
 # except newline and tab, which PO escapes.

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, copy_project, snapshot
 
-import i18n.catalogs as catalogs
+import i18n.pipeline.extract as catalogs
 
 pytestmark = pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
 

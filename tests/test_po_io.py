@@ -1,7 +1,7 @@
 """The fast PO reader, writer and fuzzy search give exactly what polib, textwrap and a full
 rapidfuzz matrix give.
 
-``i18n.catalogs.parse_po`` / ``po_file_text`` replace ``polib.pofile`` / ``str(po)`` for speed
+``i18n.formats.po.parse_po`` / ``po_file_text`` replace ``polib.pofile`` / ``str(po)`` for speed
 (bench/README.md); every test here compares them with polib itself, which stays the oracle:
 on every catalog of the sample project, on generated catalogs (hypothesis) and on the odd
 corners of the format (obsolete entries, previous msgids, plurals, multi-line strings,
@@ -21,8 +21,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-import i18n.catalogs as catalogs
-from i18n.catalogs import WRAP, parse_po, po_file_text
+import i18n.formats.po as catalogs
+import i18n.pipeline.update as update_module
+from i18n.formats.po import WRAP, parse_po, po_file_text
 
 SAMPLE_FILES = sorted((REPO / "locales").rglob("*.po")) + sorted((REPO / "locales").rglob("*.pot"))
 
@@ -200,8 +201,8 @@ def test_similar_pairs_are_every_pair_above_the_cutoff(
     words = ["vein", "clot", "stent", "iliac", "deep", "the", "a", "of", "thrombosis", "x"]
     queries = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 9))) for _ in range(120)]
     choices = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 9))) for _ in range(150)]
-    monkeypatch.setattr(catalogs, "_SMALL_SEARCH", 10**9 if small else 0)
+    monkeypatch.setattr(update_module, "_SMALL_SEARCH", 10**9 if small else 0)
     matrix = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=cutoff, dtype="uint8")
     rows, cols = matrix.nonzero()
     expected = sorted((int(matrix[i, j]), int(i), int(j)) for i, j in zip(rows, cols, strict=True))
-    assert sorted(catalogs._similar(queries, choices, cutoff)) == expected
+    assert sorted(update_module._similar(queries, choices, cutoff)) == expected

@@ -22,7 +22,7 @@ import pytest
 from click.testing import Result
 from conftest import REPO, Runner, copy_project
 
-from i18n.review import entry_id
+from i18n.model.states import entry_id
 
 TODAY = "2026-11-26"
 DVT = "understanding-deep-vein-thrombosis"
@@ -173,8 +173,8 @@ def test_sample_passes_without_site_config_only(run: Runner, project: Path) -> N
 def test_claims_no_false_positive_on_sample(project: Path) -> None:
     """The built-in risky wording and every country's patterns over every catalog entry
     (approved or not) and the English source: nothing matches, so nothing is flagged."""
-    from i18n.claims import claim_patterns, find_claims
-    from i18n.countries import load_countries
+    from i18n.formats.country import load_countries
+    from i18n.pipeline.claims import claim_patterns, find_claims
     from i18n.project import Project
 
     prj = Project(project)
@@ -344,7 +344,7 @@ RISKY = {
 
 @pytest.mark.parametrize("lang", sorted(RISKY))
 def test_builtin_risky_wording(lang: str) -> None:
-    from i18n.claims import default_claims, find_claims
+    from i18n.pipeline.claims import default_claims, find_claims
 
     patterns = list(default_claims()[lang])
     flagged, honest = RISKY[lang]
@@ -353,7 +353,7 @@ def test_builtin_risky_wording(lang: str) -> None:
 
 
 def test_builtin_risky_wording_covers_every_sample_language() -> None:
-    from i18n.claims import default_claims
+    from i18n.pipeline.claims import default_claims
 
     languages = set()
     for path in (REPO / "source" / "countries").glob("*.yaml"):
@@ -804,7 +804,7 @@ CLAIM_DE = "Wie ein Gerinnsel entsteht: Heilung garantiert"
 
 def builtin_pattern(lang: str, word: str) -> str:
     """The built-in pattern of ``lang`` that names ``word`` (as reports quote it)."""
-    from i18n.claims import default_claims
+    from i18n.pipeline.claims import default_claims
 
     return next(p.pattern for p in default_claims()[lang] if word in p.pattern)
 

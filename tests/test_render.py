@@ -19,10 +19,12 @@ import lxml.html
 import polib
 from conftest import REPO, Runner
 
-from i18n.articles import load_articles, render_source_html
-from i18n.catalogs import read_po, write_po
+from i18n.formats.article import load_articles
+from i18n.formats.ledger import Ledger
+from i18n.formats.markdown import render_source_html
+from i18n.formats.po import read_po, write_po
+from i18n.model.states import content_hash
 from i18n.project import Project
-from i18n.review import Ledger, content_hash
 
 DVT = "understanding-deep-vein-thrombosis"
 MT = "mechanical-thrombectomy-for-dvt"  # names the product mantis

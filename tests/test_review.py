@@ -22,8 +22,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO, copy_project, msgfmt_check
 
-from i18n.catalogs import read_po, write_po
 from i18n.cli import cli
+from i18n.formats.po import read_po, write_po
 
 LOC = "sv"
 SLUG = "understanding-deep-vein-thrombosis"

@@ -38,9 +38,9 @@ from fake_libretranslate import FakeLibreTranslate
 from rendered import TODAY
 from test_render import approve, set_msgstr
 
-from i18n.catalogs import read_po
+from i18n.formats.po import read_po
+from i18n.pipeline.publish.pages import HCP_BODY_SCRIPT, HCP_HEAD_SCRIPT
 from i18n.project import Project
-from i18n.render import HCP_BODY_SCRIPT, HCP_HEAD_SCRIPT
 
 DVT = "understanding-deep-vein-thrombosis"
 

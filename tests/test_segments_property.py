@@ -26,7 +26,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from i18n.articles import parse_article, render_body, render_source_html
+from i18n.formats.article import parse_article
+from i18n.formats.markdown import render_body, render_source_html
 
 FRONT = "---\nslug: generated\ntitle: Generated\n---\n"
 

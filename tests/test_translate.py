@@ -29,13 +29,13 @@ from fake_libretranslate import FakeLibreTranslate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import i18n.protect
-import i18n.providers
-import i18n.translate
-from i18n.catalogs import read_po, write_po
-from i18n.protect import markup_signature, protect, restore
-from i18n.providers import pick_code, pseudo, redact
-from i18n.review import content_hash, is_translated
+import i18n.pipeline.protect
+import i18n.pipeline.providers
+import i18n.pipeline.translate
+from i18n.formats.po import read_po, write_po
+from i18n.model.states import content_hash, is_translated
+from i18n.pipeline.protect import markup_signature, protect, restore
+from i18n.pipeline.providers import pick_code, pseudo, redact
 
 LOC = "de"
 SMALL = "venous-stenting-iliac-vein-obstruction"  # the smallest article catalog
@@ -674,7 +674,7 @@ def test_memory_exact_match_is_the_draft_and_similar_text_a_comment(
     ],
 )
 def test_language_codes_are_mapped_per_provider(provider: str, locale: str, code: str) -> None:
-    from i18n.providers import static_languages
+    from i18n.pipeline.providers import static_languages
 
     assert pick_code(provider, locale, static_languages(provider) or ()) == code
 
@@ -713,7 +713,7 @@ def test_pseudo_is_deterministic_and_keeps_markup() -> None:
 
 
 def test_module_doctests() -> None:
-    for module in (i18n.protect, i18n.providers, i18n.translate):
+    for module in (i18n.pipeline.protect, i18n.pipeline.providers, i18n.pipeline.translate):
         failed, tried = doctest.testmod(module)
         assert tried > 0 and failed == 0, module.__name__
 

@@ -58,7 +58,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from translate.filters import checks as tt
 
-from .countries import Glossary
+from i18n.model.country import Glossary
 
 BLOCKING = "blocking"
 WARNING = "warning"
@@ -462,7 +462,7 @@ POFILTER: dict[str, str] = {
 def check_claims(source: str, target: str, patterns: list[re.Pattern[str]]) -> str | None:
     """Forbidden wording (a country's claims or the built-in risky list) in the translation
     that the source does not have: a reviewer cannot approve it without an override."""
-    from .claims import find_claims
+    from i18n.pipeline.claims import find_claims
 
     for pattern, snippet in find_claims(target, patterns):
         if not find_claims(source, [re.compile(pattern, re.IGNORECASE)]):

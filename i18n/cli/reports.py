@@ -17,8 +17,8 @@ from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
 if TYPE_CHECKING:
-    from .catalogs import Counts
-    from .review import Item
+    from i18n.pipeline.review import Item
+    from i18n.pipeline.status import Counts
 
 STYLE = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5rem;
@@ -163,7 +163,7 @@ def _language(locale: str) -> str:
 def review_sheet(locale: str, items: Sequence[Item]) -> str:
     """One locale's review sheet: source and translation side by side, state and draft
     reason, QA findings, previous-source diffs, and the ids to pass to ``i18n approve``."""
-    from .review import STATES, TRANSLATED
+    from i18n.model.states import STATES, TRANSLATED
 
     groups: dict[str, list[Item]] = {}
     for it in items:

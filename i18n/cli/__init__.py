@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from .errors import I18nError
+from i18n.errors import I18nError
 
 F = Callable[..., Any]
 
@@ -55,7 +55,7 @@ def fail_clearly(func: F) -> F:
 
 
 def open_project(project_dir: Path, **overrides: Any) -> Any:
-    from .project import Project
+    from i18n.project import Project
 
     return Project(project_dir, overrides)
 
@@ -87,8 +87,8 @@ def cli() -> None:
 @fail_clearly
 def extract(project_dir: Path) -> None:
     """Articles and site templates -> locales/templates/*.pot."""
-    from .catalogs import extract as do_extract
-    from .locking import project_lock
+    from i18n.formats.lock import project_lock
+    from i18n.pipeline.extract import extract as do_extract
 
     project = open_project(project_dir)
     with project_lock(project, "extract"):
@@ -102,8 +102,8 @@ def extract(project_dir: Path) -> None:
 @fail_clearly
 def update(project_dir: Path, locales: tuple[str, ...]) -> None:
     """Templates -> every locale's catalog, with msgmerge semantics."""
-    from .catalogs import update as do_update
-    from .locking import project_lock
+    from i18n.formats.lock import project_lock
+    from i18n.pipeline.update import update as do_update
 
     project = open_project(project_dir)
     with project_lock(project, "update"):
@@ -117,8 +117,8 @@ def update(project_dir: Path, locales: tuple[str, ...]) -> None:
 @fail_clearly
 def status(project_dir: Path, fmt: str) -> None:
     """Completeness per locale and article (untranslated, draft, translated, approved)."""
-    from .catalogs import Counts
-    from .catalogs import status as do_status
+    from i18n.pipeline.status import Counts
+    from i18n.pipeline.status import status as do_status
 
     data = do_status(open_project(project_dir))
     if fmt == "json":
@@ -135,7 +135,7 @@ def status(project_dir: Path, fmt: str) -> None:
         rows.append((loc, "(all)", total))
         rows.extend((loc, dom, c) for dom, c in per.items())
     if fmt == "html":
-        from .reports import status_html
+        from i18n.cli.reports import status_html
 
         click.echo(status_html(rows))
         return
@@ -194,8 +194,9 @@ def render(
     from rich.console import Console
     from rich.table import Table
 
-    from .locking import project_lock, remove_partial_writes
-    from .render import render_site, report_rows
+    from i18n.cli.tables import report_rows
+    from i18n.formats.lock import project_lock, remove_partial_writes
+    from i18n.pipeline.publish.site import render_site
 
     project = open_project(project_dir)
     with project_lock(project, "render"):
@@ -283,8 +284,8 @@ def queue(
     'i18n approve' or 'i18n reject'. A draft whose English source changed shows a word diff
     ([-old-]{+new+}) from the previous source.
     """
-    from .review import QUEUE_STATES, format_word_diff
-    from .review import queue as build_queue
+    from i18n.pipeline.review import QUEUE_STATES, format_word_diff
+    from i18n.pipeline.review import queue as build_queue
 
     project = open_project(project_dir)
     wanted = REVIEW_STATES if "all" in states else (states or QUEUE_STATES)
@@ -317,8 +318,8 @@ def queue(
             writer.writerow(row)
         click.echo(buf.getvalue(), nl=False)
     elif fmt == "html":
-        from .files import atomic_write
-        from .reports import review_sheet
+        from i18n.cli.reports import review_sheet
+        from i18n.formats.fs import atomic_write
 
         pages = {loc: review_sheet(loc, [i for i in items if i.locale == loc]) for loc in chosen}
         if out is None and len(chosen) == 1:
@@ -381,8 +382,8 @@ def approve(
     unless --override gives a reason (only with ids: each override is a decision about a
     named entry). The .po files are never changed. Exit code 1 when an entry was refused.
     """
-    from .locking import project_lock
-    from .review import LocaleReview
+    from i18n.formats.lock import project_lock
+    from i18n.pipeline.review import LocaleReview
 
     if sum([bool(ids), article is not None, all_]) != 1:
         raise click.UsageError("give entry ids, or --article S, or --all (exactly one)")
@@ -424,8 +425,8 @@ def reject(
     project_dir: Path, locale: str, entry_id: str, reason: str, reviewer: str | None
 ) -> None:
     """Send an entry back to the translator: fuzzy again, reason as a translator comment."""
-    from .locking import project_lock
-    from .review import LocaleReview
+    from i18n.formats.lock import project_lock
+    from i18n.pipeline.review import LocaleReview
 
     project = open_project(project_dir)
     with project_lock(project, "reject"):
@@ -469,8 +470,8 @@ def check(
 
     Exit code 0 when clean (warnings allowed), 1 on any violation, 2 on bad input.
     """
-    from .regulatory import run_check
-    from .reports import check_html, check_text
+    from i18n.cli.reports import check_html, check_text
+    from i18n.pipeline.check import run_check
 
     project = open_project(project_dir)
     if site_dir is not None and not site_dir.is_absolute():
@@ -485,7 +486,7 @@ def check(
     else:
         text = check_text(report)
     if out is not None:
-        from .files import atomic_write
+        from i18n.formats.fs import atomic_write
 
         atomic_write(out, text)
         click.echo(
@@ -545,9 +546,9 @@ def translate(
     """
     from contextlib import nullcontext
 
-    from .locking import project_lock
-    from .translate import Options
-    from .translate import translate as do_translate
+    from i18n.formats.lock import project_lock
+    from i18n.pipeline.translate import Options
+    from i18n.pipeline.translate import translate as do_translate
 
     opts = Options(
         locale=locale,

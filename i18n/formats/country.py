@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
 
-from .errors import I18nError
-from .files import inside, load_yaml_mapping, read_text
-from .project import Project, normalize_locale
+from i18n.errors import I18nError
+from i18n.formats.fs import inside, read_text
+from i18n.formats.yamlfile import load_yaml_mapping
+from i18n.model.country import AUDIENCES, PRODUCT_STATES, Country, Disclaimer, Glossary, Product
+from i18n.model.locale import normalize_locale
+from i18n.project import Project
 
-AUDIENCES = ("public", "professional")
-PRODUCT_STATES = ("available", "unavailable")
 DISCLAIMER_FIELDS = ("text", "reference", "approved_by", "approved_on", "expires")
 COUNTRY_FIELDS = (
     "code",
@@ -36,56 +36,6 @@ COUNTRY_FIELDS = (
 def iso_countries() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes known to CLDR (via Babel)."""
     return frozenset(c for c in Locale("en").territories if len(c) == 2 and c.isalpha())
-
-
-@dataclass(frozen=True)
-class Disclaimer:
-    text: str
-    reference: str
-    approved_by: str
-    approved_on: dt.date
-    expires: dt.date
-    line: int = 0
-
-    def expired(self, today: dt.date) -> bool:
-        return self.expires < today
-
-
-@dataclass(frozen=True)
-class Product:
-    id: str
-    status: str
-    registration: str | None = None
-
-    @property
-    def available(self) -> bool:
-        return self.status == "available"
-
-
-@dataclass
-class Country:
-    code: str
-    name: str
-    languages: list[str]
-    regulator: str
-    audience: str
-    products: dict[str, Product]
-    claims: dict[str, list[re.Pattern[str]]]
-    disclaimers: dict[str, Disclaimer]
-    path: str
-    lines: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
-
-    @property
-    def slug(self) -> str:
-        """Lower-case code, as used in paths: ``site/ch/de/``."""
-        return self.code.lower()
-
-    def locale(self, language: str) -> str:
-        """Catalog form of the page locale: ``de`` in CH -> ``de_CH``."""
-        return f"{language}_{self.code}"
-
-    def line(self, *key: str) -> int:
-        return self.lines.get(tuple(key), 1)
 
 
 def _need(cond: bool, msg: str, path: str, line: int) -> None:
@@ -347,22 +297,6 @@ def languages(project: Project) -> list[str]:
     found = {lang for c in load_countries(project) for lang in c.languages}
     found.discard(project.source_language)
     return sorted(found)
-
-
-@dataclass
-class Glossary:
-    do_not_translate: list[str]
-    terms: dict[str, dict[str, str]]
-
-    def required(self, language: str) -> dict[str, str]:
-        """Source term -> required translation for ``language`` (``de_CH`` uses ``de``)."""
-        base = language.split("_")[0]
-        out = {}
-        for term, trans in self.terms.items():
-            value = trans.get(language) or trans.get(base)
-            if value:
-                out[term] = value
-        return out
 
 
 def load_glossary(project: Project) -> Glossary:

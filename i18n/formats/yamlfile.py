@@ -1,60 +1,14 @@
-"""File primitives shared by every stage: atomic writes, strict YAML, project-relative paths."""
+"""Strict YAML: no tags that construct objects, no aliases, no duplicate keys; errors name file and line."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import I18nError
-
-
-def atomic_write(path: Path, data: str | bytes) -> bool:
-    """Write ``data`` to ``path`` through a temporary file and a rename.
-
-    Returns False (and touches nothing) when the file already holds exactly these bytes,
-    so unchanged output keeps its mtime and git sees no change.
-    """
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        if path.read_bytes() == raw:
-            return False
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o7777  # keep an existing file's permissions
-    except FileNotFoundError:
-        mode = 0o666 & ~_UMASK  # what open() would give a new file
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError) and exc.filename is None:
-            exc.filename = str(path)  # so the message names the file that was not written
-        raise
-    return True
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _umask()  # read once, at import: os.umask is process-wide and not thread-safe
+from i18n.errors import I18nError
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -121,47 +75,6 @@ def _load(text: str, path: Path | str, line_offset: int) -> tuple[Any, yaml.Node
 def load_yaml(text: str, path: Path | str, line_offset: int = 0) -> Any:
     """Parse YAML safely; a syntax error becomes an I18nError naming file and line."""
     return _load(text, path, line_offset)[0]
-
-
-def read_text(path: Path, display: str | Path | None = None) -> str:
-    """Read a UTF-8 text file (a BOM is dropped, CRLF becomes LF); bad bytes are an I18nError."""
-    shown = display or path
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise I18nError(f"cannot read file: {exc.strerror}", shown) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise I18nError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", shown, line) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def located(path: Path) -> Path:
-    """Absolute ``path`` with its folders resolved but not the file itself, so a symlink is
-    named where it lies (``source/articles/x.md``), not where it points."""
-    path = Path(path)
-    if path.name in ("", ".", ".."):
-        return path.resolve()
-    return path.parent.resolve() / path.name
-
-
-def relpath(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` with forward slashes, as written in references."""
-    try:
-        return located(path).relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def inside(path: Path, root: Path) -> bool:
-    """True when ``path`` (symlinks resolved) stays inside ``root``."""
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
 
 
 def load_yaml_mapping(

@@ -13,35 +13,29 @@ depends on a translator.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
 
-from .errors import I18nError
-from .files import inside, load_yaml_mapping, read_text, relpath
-
-SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
-PRODUCT_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
-# Names that would collide with generated files or are reserved by some file systems.
-RESERVED_SLUGS = frozenset(
-    {"index", "site", "sitemap", "manifest", "assets", "con", "prn", "aux", "nul"}
-    | {f"com{i}" for i in range(1, 10)}
-    | {f"lpt{i}" for i in range(1, 10)}
+from i18n.errors import I18nError
+from i18n.formats.fs import inside, read_text, relpath
+from i18n.formats.markdown import MD, image_only, join_soft_breaks
+from i18n.formats.yamlfile import load_yaml_mapping
+from i18n.model.article import (
+    DESCRIPTION_MAX,
+    PRODUCT_RE,
+    RESERVED_SLUGS,
+    SLUG_RE,
+    Article,
+    Segment,
 )
+
 NOTE_RE = re.compile(r"^<!--\s*i18n:\s*(.*?)\s*-->\s*$", re.DOTALL)
-DESCRIPTION_MAX = 160
 # An article is a web page of text (the samples are 5-15 kB); anything near this size is a
 # mistake (a pasted log, a binary), and parsing it would cost memory in proportion.
 MAX_ARTICLE_BYTES = 2_000_000
@@ -60,215 +54,6 @@ FIELDS: dict[str, type | tuple[type, ...]] = {
     "related": list,
 }
 REQUIRED = ("slug", "title")
-
-
-@dataclass(frozen=True)
-class Segment:
-    """One translatable unit: a gettext entry's msgctxt/msgid and where it came from."""
-
-    msgid: str
-    msgctxt: str | None
-    kind: str
-    line: int
-    notes: tuple[str, ...] = ()
-    flags: tuple[str, ...] = ()
-
-    @property
-    def key(self) -> tuple[str | None, str]:
-        return (self.msgctxt, self.msgid)
-
-
-@dataclass
-class Article:
-    """A parsed article: metadata, markdown-it tokens and the segments extracted from them."""
-
-    slug: str
-    path: str  # project-relative, forward slashes
-    meta: dict[str, Any]
-    tokens: list[Token]
-    env: dict[str, Any]
-    segments: list[Segment]
-    source_hash: str
-    # token index -> segment for every translatable inline token of the body
-    block_segments: dict[int, Segment] = field(default_factory=dict)
-    # front-matter key path -> 1-based line in the file, for messages
-    meta_lines: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
-
-    @property
-    def title(self) -> str:
-        return str(self.meta["title"])
-
-    @property
-    def products(self) -> list[str]:
-        return list(self.meta.get("products") or [])
-
-    @property
-    def related(self) -> list[str]:
-        return list(self.meta.get("related") or [])
-
-    @property
-    def date(self) -> dt.date | None:
-        return _as_date(self.meta.get("date"))
-
-    @property
-    def updated(self) -> dt.date | None:
-        return _as_date(self.meta.get("updated")) or self.date
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    return None
-
-
-_NEWLINE_RUN = re.compile(r"[ \t]*\n[ \t]*")
-_WHITESPACE_RUN = re.compile(r"[ \t\n]+")
-
-
-class _Renderer(RendererHTML):
-    """markdown-it's HTML renderer, with image alt text as the segments see it: line breaks
-    and runs of spaces rendered as one space (as everywhere else) and none at either end, so
-    re-wrapping a source line never changes the page and alt text msgids are trimmed."""
-
-    def renderInlineAsText(  # noqa: N802 - markdown-it's name
-        self, tokens: Sequence[Token] | None, options: OptionsDict, env: EnvType
-    ) -> str:
-        spaced = [
-            Token("text", "", 0, content=" ") if t.type in ("softbreak", "hardbreak") else t
-            for t in tokens or []
-        ]
-        text = super().renderInlineAsText(spaced, options, env)
-        return _WHITESPACE_RUN.sub(" ", text).strip()
-
-
-def _one_line_titles(state: StateCore) -> None:
-    """A link or image title wrapped in the source is one line on the page."""
-    for tok in state.tokens:
-        for child in tok.children or []:
-            title = child.attrGet("title") if child.type in ("link_open", "image") else None
-            if isinstance(title, str) and "\n" in title:
-                child.attrSet("title", _NEWLINE_RUN.sub(" ", title))
-
-
-def markdown() -> MarkdownIt:
-    """The Markdown parser for sources: CommonMark + tables, soft breaks rendered as spaces.
-
-    Raw HTML is recognised (so ``<!-- i18n: -->`` comments are found) but never rendered:
-    :func:`render_body` turns HTML tokens into text or drops them. Translations are parsed
-    with this same parser, so that a msgid always means what its source meant.
-    """
-    md = MarkdownIt("commonmark", {"html": True}, renderer_cls=_Renderer).enable("table")
-    md.core.ruler.push("i18n_one_line_titles", _one_line_titles)
-    md.add_render_rule("softbreak", lambda *args, **kw: " ")
-    return md
-
-
-# --- joining soft line breaks ---------------------------------------------------------------
-#
-# What a newline in a block means is decided by the inline parser, not by the line: a soft
-# break, a hard break (two trailing spaces or a backslash, unless escaped or in code), a
-# character of a code span (shown as a space), or white space inside a link title, between
-# a link's destination and title, or in a raw HTML tag (all shown as one space). So the
-# joiner parses the text with markdown-it rules that also record where they matched, including
-# in image descriptions, which markdown-it parses separately.
-
-_JOIN_KEY = "i18n_join"
-
-
-@dataclass
-class _JoinRecord:
-    text: str
-    events: list[tuple[int, int, str]] = field(default_factory=list)
-    nested: list[int] = field(default_factory=list)  # offsets of image descriptions
-
-    def offset(self, src: str) -> int | None:
-        if src == self.text:
-            return 0
-        if self.nested and src == self.text[self.nested[-1] : self.nested[-1] + len(src)]:
-            return self.nested[-1]
-        return None
-
-
-def _recording(name: str, rule: Callable[[StateInline, bool], bool]) -> Any:
-    def record(state: StateInline, silent: bool) -> bool:
-        rec = state.env.get(_JOIN_KEY)
-        off = rec.offset(state.src) if isinstance(rec, _JoinRecord) and not silent else None
-        if rec is None or off is None:
-            return rule(state, silent)
-        pos, pending, ntokens = state.pos, state.pending, len(state.tokens)
-        if name == "image":
-            rec.nested.append(off + pos + 2)  # the description starts after "!["
-            try:
-                return rule(state, silent)
-            finally:
-                rec.nested.pop()
-        if not rule(state, silent):
-            return False
-        kind = state.tokens[-1].type if len(state.tokens) > ntokens else ""
-        if name == "backticks":
-            rec.events.append((off + pos, off + state.pos, "code"))
-        elif kind in ("softbreak", "hardbreak"):
-            # the newline rule drops the trailing spaces of the text before it: all of them
-            # before a hard break, one before a soft break
-            spaces = len(pending) - len(pending.rstrip(" "))
-            dropped = 0 if name == "escape" else spaces if kind == "hardbreak" else min(spaces, 1)
-            rec.events.append((off + pos - dropped, off + state.pos, kind))
-        return True
-
-    return record
-
-
-def _joining_parser() -> MarkdownIt:
-    md = markdown()
-    for name in ("newline", "escape", "backticks", "image"):
-        rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn
-        md.inline.ruler.at(name, _recording(name, rule))
-    return md
-
-
-def join_soft_breaks(text: str, env: dict[str, Any] | None = None) -> str:
-    r"""Join soft line breaks with a space; keep hard breaks (as ``\`` + newline).
-
-    Only what the parser reads as a line break is a break: a newline in a code span becomes
-    the space the code span shows, one in a link title or raw HTML tag one space. ``env``
-    carries the document's link references, which decide what is a link.
-
-    >>> join_soft_breaks("one\n  two  \nthree\\\nfour")
-    'one two\\\nthree\\\nfour'
-    >>> join_soft_breaks("a `b  \nc` [d](/e 'f\n  g') \\\\\ngh")
-    "a `b   c` [d](/e 'f g') \\\\ gh"
-    """
-    if "\n" not in text:
-        return text
-    rec = _JoinRecord(text)
-    _MD_JOIN.parseInline(text, {"references": (env or {}).get("references", {}), _JOIN_KEY: rec})
-    out: list[str] = []
-    done = 0
-    for start, end, kind in sorted(rec.events):
-        if start < done:
-            continue  # inside a code span already copied
-        out.append(_NEWLINE_RUN.sub(" ", text[done:start]))
-        if kind == "code":
-            out.append(text[start:end].replace("\n", " "))
-        elif kind == "softbreak":
-            out.append(" ")
-        elif text[start] == " " and "".join(out).endswith(("*", "_")):
-            # "\\" would turn the delimiter before the break from followed-by-space into
-            # followed-by-punctuation, which can make it open emphasis: keep the spaces
-            out.append("  \n")
-        else:
-            out.append("\\\n")
-        done = end
-    out.append(_NEWLINE_RUN.sub(" ", text[done:]))
-    return "".join(out)
-
-
-_MD = markdown()
-_MD_JOIN = _joining_parser()
 
 
 def _has_letters(text: str) -> bool:
@@ -426,19 +211,6 @@ def _kind(stack: list[Token], close_tag: str) -> str:
     return ", ".join(parts)
 
 
-def _image_only(tok: Token) -> Token | None:
-    """The image of a block that shows nothing else (white space and line breaks aside)."""
-    blank = ("softbreak", "hardbreak")
-    children = [
-        c
-        for c in (tok.children or [])
-        if c.type not in blank and not (c.type == "text" and not c.content.strip())
-    ]
-    if len(children) == 1 and children[0].type == "image":
-        return children[0]
-    return None
-
-
 def segment_body(
     tokens: list[Token], body_line: int, env: dict[str, Any] | None = None
 ) -> tuple[list[Segment], dict[int, Segment]]:
@@ -467,7 +239,7 @@ def segment_body(
         parent = stack[-1] if stack else None
         tag = parent.tag if parent is not None else "p"
         kind = _kind(stack[:-1] if parent is not None else stack, tag)
-        image = _image_only(tok)
+        image = image_only(tok)
         if image is not None:
             text = join_soft_breaks(image.content.strip(), env)
             kind = "image alt text"
@@ -493,7 +265,7 @@ def parse_article(text: str, path: str, stem: str | None = None, source_hash: st
     meta, lines = load_yaml_mapping(fm, path, line_offset=1)
     _validate_meta(meta, lines, path, stem)
     env: dict[str, Any] = {}
-    tokens = _MD.parse(body, env)
+    tokens = MD.parse(body, env)
     body_segs, by_index = segment_body(tokens, body_line, env)
     segs = _front_matter_segments(meta, lines) + body_segs
     return Article(
@@ -545,74 +317,6 @@ def article_files(root: Path) -> list[Path]:
 def load_articles(root: Path) -> list[Article]:
     """Every article of the project, in slug order; cross-article rules checked."""
     return check_articles([load_article(f, root) for f in article_files(root)])
-
-
-# --- rendering with translated text -------------------------------------------------------
-
-Lookup = Callable[[str | None, str], str | None]
-
-
-def _translated_inline(text: str, env: dict[str, Any]) -> list[Token]:
-    """Parse a translation as inline Markdown, exactly as the source was parsed (raw HTML is
-    recognised, and :func:`_neutralize_html` then turns it into text)."""
-    tokens = _MD.parseInline(text, copy.deepcopy(env))
-    return tokens[0].children or [] if tokens else []
-
-
-def _neutralize_html(children: list[Token]) -> Iterator[Token]:
-    """Raw inline HTML becomes the text it is (a tag wrapped in the source on one line)."""
-    for child in children:
-        if child.type == "html_inline":
-            yield Token("text", "", 0, content=_NEWLINE_RUN.sub(" ", child.content))
-        else:
-            yield child
-
-
-def translate_tokens(article: Article, lookup: Lookup) -> list[Token]:
-    """A copy of the article's tokens with each segment's inline text replaced by
-    ``lookup(msgctxt, msgid)`` (None keeps the source text, normalized like the msgid)."""
-    out: list[Token] = []
-    for i, tok in enumerate(article.tokens):
-        if tok.type == "html_block":
-            continue  # comments and raw HTML never reach a page
-        seg = article.block_segments.get(i)
-        new = copy.copy(tok)
-        if seg is None:
-            if tok.children:
-                new.children = list(_neutralize_html(tok.children))
-            out.append(new)
-            continue
-        text = lookup(seg.msgctxt, seg.msgid)
-        if text is None:
-            text = seg.msgid
-        if seg.kind == "image alt text":
-            source_image = _image_only(tok)
-            assert source_image is not None
-            image = copy.copy(source_image)
-            image.children = _translated_inline(text, article.env)
-            image.content = text
-            new.children = [image if c is source_image else c for c in tok.children or []]
-        else:
-            new.children = list(_neutralize_html(_translated_inline(text, article.env)))
-            new.content = text
-        out.append(new)
-    return out
-
-
-def render_body(article: Article, lookup: Lookup | None = None) -> str:
-    """HTML of the article body with translations from ``lookup`` (identity when None)."""
-    tokens = translate_tokens(article, lookup or (lambda ctx, msgid: None))
-    return _MD.renderer.render(tokens, _MD.options, article.env)
-
-
-def render_source_html(article: Article) -> str:
-    """HTML of the untouched source tokens (the oracle for the round-trip invariant)."""
-    tokens = [t for t in article.tokens if t.type != "html_block"]
-    for i, tok in enumerate(tokens):
-        if tok.children:
-            tokens[i] = copy.copy(tok)
-            tokens[i].children = list(_neutralize_html(tok.children))
-    return _MD.renderer.render(tokens, _MD.options, article.env)
 
 
 def check_articles(articles: list[Article]) -> list[Article]:

@@ -32,8 +32,8 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from .errors import I18nError
-from .project import Project
+from i18n.errors import I18nError
+from i18n.project import Project
 
 LOCK_NAME = "write.lock"
 HOLDER_SUFFIX = ".holder"

@@ -10,8 +10,8 @@ import re
 from functools import cache
 from importlib import resources
 
-from .countries import Country
-from .files import load_yaml
+from i18n.formats.yamlfile import load_yaml
+from i18n.model.country import Country
 
 
 @cache

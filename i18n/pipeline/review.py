@@ -15,13 +15,8 @@ False
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-import hashlib
-import json
-import os
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,167 +24,25 @@ from typing import TYPE_CHECKING, Any
 
 import polib
 
-from .errors import I18nError
+from i18n.errors import I18nError
+from i18n.formats.ledger import Ledger
+from i18n.model.states import (
+    APPROVED,
+    DRAFT,
+    MEANING,
+    REJECTED,
+    TRANSLATED,
+    UNTRANSLATED,
+    content_hash,
+    entry_id,
+    entry_state,
+    utc_now,
+)
 
 if TYPE_CHECKING:
-    from .checks import Checker, Finding
-    from .countries import Glossary
-    from .project import Project
-
-UNTRANSLATED = "untranslated"
-DRAFT = "draft"
-TRANSLATED = "translated"
-REJECTED = "rejected"
-APPROVED = "approved"
-STATES = (UNTRANSLATED, DRAFT, REJECTED, TRANSLATED, APPROVED)
-MEANING = "reviewed and approved"
-
-
-def content_hash(entry: polib.POEntry) -> str:
-    """SHA-256 of what an approval means: msgctxt, msgid, msgid_plural and the msgstr(s)."""
-    if entry.msgid_plural:
-        msgstr: Any = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural, key=int)]
-    else:
-        msgstr = entry.msgstr
-    payload = json.dumps(
-        [entry.msgctxt, entry.msgid, entry.msgid_plural or None, msgstr],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def entry_id(locale: str, catalog: str, msgctxt: str | None, msgid: str) -> str:
-    """Stable short id of a queue item; independent of formatting and order.
-
-    >>> entry_id("de", "site", None, "Home")
-    'a577033bed'
-    """
-    key = "\x04".join([locale, catalog, msgctxt or "", msgid])
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
-
-
-def is_translated(entry: polib.POEntry) -> bool:
-    if entry.msgid_plural:
-        return bool(entry.msgstr_plural) and all(v for v in entry.msgstr_plural.values())
-    return bool(entry.msgstr)
-
-
-def utc_now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _shown(path: Path) -> str:
-    """``.../project/locales/de/approvals.jsonl`` -> ``locales/de/approvals.jsonl``, as
-    every other message names project files."""
-    parts = path.parts
-    if len(parts) >= 3 and parts[-3] != "" and "locales" in parts[:-2]:
-        i = len(parts) - 1 - parts[::-1].index("locales")
-        return "/".join(parts[i:])
-    return str(path)
-
-
-@dataclass
-class Ledger:
-    """The events of one locale, read from ``approvals.jsonl``.
-
-    A torn last line (a crash mid-append) is reported in :attr:`warnings` and ignored.
-    """
-
-    path: Path
-    events: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @classmethod
-    def read(cls, path: Path) -> Ledger:
-        ledger = cls(path)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return ledger
-        lines = raw.split(b"\n")
-        for n, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                event = json.loads(line.decode("utf-8"))
-                if not isinstance(event, dict) or "event" not in event:
-                    raise ValueError("not an event object")
-            except (ValueError, UnicodeDecodeError):
-                last = all(not rest.strip() for rest in lines[n:])
-                what = "torn last line (interrupted write?)" if last else "unreadable line"
-                ledger.warnings.append(f"{_shown(path)}:{n}: {what}; ignored")
-                continue
-            ledger.events.append(event)
-        return ledger
-
-    def approved_hashes(self, catalog: str | None = None) -> set[str]:
-        """Hashes whose latest approve/reject/revoke event is an approval.
-
-        With ``catalog``, only that catalog's events count: an approval is a decision about a
-        text in its context (an article), so the same sentence approved in one article is not
-        approved in another until a reviewer has seen it there.
-        """
-        last: dict[str, str] = {}
-        for ev in self._events(catalog):
-            if ev.get("event") in ("approved", "rejected", "revoked") and ev.get("hash"):
-                last[ev["hash"]] = ev["event"]
-        return {h for h, kind in last.items() if kind == "approved"}
-
-    def latest(self, kind: str, catalog: str | None = None) -> dict[str, dict[str, Any]]:
-        """The latest event of ``kind`` for each hash (of ``catalog`` only, when given)."""
-        out: dict[str, dict[str, Any]] = {}
-        for ev in self._events(catalog):
-            if ev.get("event") == kind and ev.get("hash"):
-                out[ev["hash"]] = ev
-        return out
-
-    def _events(self, catalog: str | None) -> list[dict[str, Any]]:
-        if catalog is None:
-            return self.events
-        return [ev for ev in self.events if ev.get("catalog") == catalog]
-
-    def append(self, events: Iterable[dict[str, Any]]) -> int:
-        """Append events durably (one JSON object a line, fsync'd). A torn last line left by
-        a crash is terminated first so the new events start on a line of their own."""
-        lines = [json.dumps(ev, ensure_ascii=False, sort_keys=True) + "\n" for ev in events]
-        if not lines:
-            return 0
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        prefix = ""
-        try:
-            with self.path.open("rb") as fh:
-                fh.seek(0, os.SEEK_END)
-                if fh.tell() > 0:
-                    fh.seek(-1, os.SEEK_END)
-                    if fh.read(1) != b"\n":
-                        prefix = "\n"
-        except FileNotFoundError:
-            pass
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, (prefix + "".join(lines)).encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        self.events.extend(json.loads(line) for line in lines)
-        return len(lines)
-
-    def report(self) -> None:
-        for warning in self.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-
-
-def entry_state(entry: polib.POEntry, approved: set[str], rejected: set[str] | None = None) -> str:
-    """The derived review state of one (non-obsolete) entry."""
-    if not is_translated(entry):
-        return UNTRANSLATED
-    h = content_hash(entry)
-    if "fuzzy" in entry.flags:
-        return REJECTED if rejected and h in rejected else DRAFT
-    if h in approved:
-        return APPROVED
-    return TRANSLATED
+    from i18n.model.country import Glossary
+    from i18n.pipeline.qa import Checker, Finding
+    from i18n.project import Project
 
 
 # --- draft reasons and word diffs ---------------------------------------------------------
@@ -376,11 +229,11 @@ class LocaleReview:
 
     @classmethod
     def open(cls, project: Project, locale: str, glossary: Glossary | None = None) -> LocaleReview:
-        from .catalogs import read_po
-        from .checks import Checker
-        from .claims import language_patterns
-        from .countries import load_countries, load_glossary
-        from .project import normalize_locale
+        from i18n.formats.country import load_countries, load_glossary
+        from i18n.formats.po import read_po
+        from i18n.model.locale import normalize_locale
+        from i18n.pipeline.claims import language_patterns
+        from i18n.pipeline.qa import Checker
 
         locale = normalize_locale(locale)
         folder = project.locales_dir / locale / "LC_MESSAGES"
@@ -502,7 +355,7 @@ class LocaleReview:
     def reject(self, item: Item, reason: str, reviewer: str | None = None) -> None:
         """Send an entry back: fuzzy again, the reason as a translator comment, and a
         ``rejected`` event in the ledger (the hash is that of the rejected text)."""
-        from .catalogs import write_po
+        from i18n.formats.po import write_po
 
         reason = " ".join(reason.split())
         if not reason:
@@ -577,8 +430,8 @@ def queue(
 ) -> tuple[list[str], list[Item]]:
     """The review queue: items of ``locales`` (default: every locale with catalogs) whose
     state is one of ``states``. Returns the locales looked at and the items."""
-    from .countries import load_glossary
-    from .project import normalize_locale
+    from i18n.formats.country import load_glossary
+    from i18n.model.locale import normalize_locale
 
     chosen = [normalize_locale(x) for x in locales] or project.existing_locales()
     wanted = set(states)

@@ -33,12 +33,14 @@ from typing import Any
 import polib
 from rapidfuzz import fuzz, process
 
-from .catalogs import read_po, write_po
-from .countries import load_glossary
-from .errors import I18nError
-from .project import Project, normalize_locale
-from .protect import Protected, protect, restore
-from .providers import (
+from i18n.errors import I18nError
+from i18n.formats.country import load_glossary
+from i18n.formats.ledger import Ledger
+from i18n.formats.po import read_po, write_po
+from i18n.model.locale import normalize_locale
+from i18n.model.states import content_hash, is_translated, utc_now
+from i18n.pipeline.protect import Protected, protect, restore
+from i18n.pipeline.providers import (
     KEY_ENV,
     PROVIDERS,
     WEB_PROVIDERS,
@@ -53,7 +55,7 @@ from .providers import (
     redact,
     secret_values,
 )
-from .review import Ledger, content_hash, is_translated, utc_now
+from i18n.project import Project
 
 MEMORY = "memory"
 COPY = "copy"

@@ -38,7 +38,7 @@ from typing import Any, TypeVar
 import requests
 from babel import Locale
 
-from .errors import I18nError
+from i18n.errors import I18nError
 
 T = TypeVar("T")
 

@@ -203,7 +203,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 @cache
 def _inline_parser() -> MarkdownIt:
-    from .articles import markdown
+    from i18n.formats.markdown import markdown
 
     return markdown()
 

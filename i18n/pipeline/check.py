@@ -25,14 +25,16 @@ from urllib.parse import unquote, urljoin, urlsplit
 import lxml.etree
 import lxml.html
 
-from .articles import Article, load_articles
-from .catalogs import SITE_DOMAIN
-from .claims import claim_patterns, find_claims
-from .countries import Country, load_countries
-from .errors import I18nError
-from .project import Project, fallback_chain, language_tag
-from .render import DEFAULT_SITE_URL
-from .review import Ledger
+from i18n.errors import I18nError
+from i18n.formats.article import load_articles
+from i18n.formats.country import load_countries
+from i18n.formats.ledger import Ledger
+from i18n.model.article import Article
+from i18n.model.country import Country
+from i18n.model.locale import fallback_chain, language_tag
+from i18n.pipeline.claims import claim_patterns, find_claims
+from i18n.pipeline.publish.pages import DEFAULT_SITE_URL
+from i18n.project import SITE_DOMAIN, Project
 
 VIOLATION = "violation"
 WARNING = "warning"
@@ -750,7 +752,8 @@ def _local(href: str, project: Project, page_rel: str) -> str | None:
 def _qa_summary(project: Project, locales: list[str]) -> dict[str, dict[str, int]]:
     """The review checks over every translated entry, counted per locale: entries, and
     findings by severity (blocking, warning), for approved entries and for the rest."""
-    from .review import APPROVED, STATES, queue
+    from i18n.model.states import APPROVED, STATES
+    from i18n.pipeline.review import queue
 
     out: dict[str, dict[str, int]] = {}
     if not locales:
@@ -796,7 +799,8 @@ def run_check(
     today: dt.date | None = None,
 ) -> CheckReport:
     """Run every regulatory check; ``site`` defaults to ``site/`` when it exists."""
-    from .render import CatalogStore, plan_site
+    from i18n.pipeline.publish.gate import plan_site
+    from i18n.pipeline.publish.resolve import CatalogStore
 
     today = today or dt.date.today()
     window = expiry_window(project)

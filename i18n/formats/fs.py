@@ -1,0 +1,106 @@
+"""Files: atomic writes, UTF-8 text, project-relative paths, and the report of what a stage wrote."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from i18n.errors import I18nError
+
+
+def atomic_write(path: Path, data: str | bytes) -> bool:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    Returns False (and touches nothing) when the file already holds exactly these bytes,
+    so unchanged output keeps its mtime and git sees no change.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if path.read_bytes() == raw:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o7777  # keep an existing file's permissions
+    except FileNotFoundError:
+        mode = 0o666 & ~_UMASK  # what open() would give a new file
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(path)  # so the message names the file that was not written
+        raise
+    return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()  # read once, at import: os.umask is process-wide and not thread-safe
+
+
+def read_text(path: Path, display: str | Path | None = None) -> str:
+    """Read a UTF-8 text file (a BOM is dropped, CRLF becomes LF); bad bytes are an I18nError."""
+    shown = display or path
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise I18nError(f"cannot read file: {exc.strerror}", shown) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise I18nError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", shown, line) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def located(path: Path) -> Path:
+    """Absolute ``path`` with its folders resolved but not the file itself, so a symlink is
+    named where it lies (``source/articles/x.md``), not where it points."""
+    path = Path(path)
+    if path.name in ("", ".", ".."):
+        return path.resolve()
+    return path.parent.resolve() / path.name
+
+
+def relpath(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` with forward slashes, as written in references."""
+    try:
+        return located(path).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def inside(path: Path, root: Path) -> bool:
+    """True when ``path`` (symlinks resolved) stays inside ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass
+class WriteReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def record(self, shown: str, changed: bool) -> None:
+        (self.written if changed else self.unchanged).append(shown)

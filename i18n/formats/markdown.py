@@ -1,0 +1,244 @@
+"""The one Markdown dialect of the project (markdown-it, CommonMark + tables): parsing, soft-break joining, and rendering an article's tokens with translated inline text."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from i18n.model.article import Article
+
+_NEWLINE_RUN = re.compile(r"[ \t]*\n[ \t]*")
+_WHITESPACE_RUN = re.compile(r"[ \t\n]+")
+
+
+class _Renderer(RendererHTML):
+    """markdown-it's HTML renderer, with image alt text as the segments see it: line breaks
+    and runs of spaces rendered as one space (as everywhere else) and none at either end, so
+    re-wrapping a source line never changes the page and alt text msgids are trimmed."""
+
+    def renderInlineAsText(  # noqa: N802 - markdown-it's name
+        self, tokens: Sequence[Token] | None, options: OptionsDict, env: EnvType
+    ) -> str:
+        spaced = [
+            Token("text", "", 0, content=" ") if t.type in ("softbreak", "hardbreak") else t
+            for t in tokens or []
+        ]
+        text = super().renderInlineAsText(spaced, options, env)
+        return _WHITESPACE_RUN.sub(" ", text).strip()
+
+
+def _one_line_titles(state: StateCore) -> None:
+    """A link or image title wrapped in the source is one line on the page."""
+    for tok in state.tokens:
+        for child in tok.children or []:
+            title = child.attrGet("title") if child.type in ("link_open", "image") else None
+            if isinstance(title, str) and "\n" in title:
+                child.attrSet("title", _NEWLINE_RUN.sub(" ", title))
+
+
+def markdown() -> MarkdownIt:
+    """The Markdown parser for sources: CommonMark + tables, soft breaks rendered as spaces.
+
+    Raw HTML is recognised (so ``<!-- i18n: -->`` comments are found) but never rendered:
+    :func:`render_body` turns HTML tokens into text or drops them. Translations are parsed
+    with this same parser, so that a msgid always means what its source meant.
+    """
+    md = MarkdownIt("commonmark", {"html": True}, renderer_cls=_Renderer).enable("table")
+    md.core.ruler.push("i18n_one_line_titles", _one_line_titles)
+    md.add_render_rule("softbreak", lambda *args, **kw: " ")
+    return md
+
+
+# --- joining soft line breaks ---------------------------------------------------------------
+#
+# What a newline in a block means is decided by the inline parser, not by the line: a soft
+# break, a hard break (two trailing spaces or a backslash, unless escaped or in code), a
+# character of a code span (shown as a space), or white space inside a link title, between
+# a link's destination and title, or in a raw HTML tag (all shown as one space). So the
+# joiner parses the text with markdown-it rules that also record where they matched, including
+# in image descriptions, which markdown-it parses separately.
+
+_JOIN_KEY = "i18n_join"
+
+
+@dataclass
+class _JoinRecord:
+    text: str
+    events: list[tuple[int, int, str]] = field(default_factory=list)
+    nested: list[int] = field(default_factory=list)  # offsets of image descriptions
+
+    def offset(self, src: str) -> int | None:
+        if src == self.text:
+            return 0
+        if self.nested and src == self.text[self.nested[-1] : self.nested[-1] + len(src)]:
+            return self.nested[-1]
+        return None
+
+
+def _recording(name: str, rule: Callable[[StateInline, bool], bool]) -> Any:
+    def record(state: StateInline, silent: bool) -> bool:
+        rec = state.env.get(_JOIN_KEY)
+        off = rec.offset(state.src) if isinstance(rec, _JoinRecord) and not silent else None
+        if rec is None or off is None:
+            return rule(state, silent)
+        pos, pending, ntokens = state.pos, state.pending, len(state.tokens)
+        if name == "image":
+            rec.nested.append(off + pos + 2)  # the description starts after "!["
+            try:
+                return rule(state, silent)
+            finally:
+                rec.nested.pop()
+        if not rule(state, silent):
+            return False
+        kind = state.tokens[-1].type if len(state.tokens) > ntokens else ""
+        if name == "backticks":
+            rec.events.append((off + pos, off + state.pos, "code"))
+        elif kind in ("softbreak", "hardbreak"):
+            # the newline rule drops the trailing spaces of the text before it: all of them
+            # before a hard break, one before a soft break
+            spaces = len(pending) - len(pending.rstrip(" "))
+            dropped = 0 if name == "escape" else spaces if kind == "hardbreak" else min(spaces, 1)
+            rec.events.append((off + pos - dropped, off + state.pos, kind))
+        return True
+
+    return record
+
+
+def _joining_parser() -> MarkdownIt:
+    md = markdown()
+    for name in ("newline", "escape", "backticks", "image"):
+        rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn
+        md.inline.ruler.at(name, _recording(name, rule))
+    return md
+
+
+def join_soft_breaks(text: str, env: dict[str, Any] | None = None) -> str:
+    r"""Join soft line breaks with a space; keep hard breaks (as ``\`` + newline).
+
+    Only what the parser reads as a line break is a break: a newline in a code span becomes
+    the space the code span shows, one in a link title or raw HTML tag one space. ``env``
+    carries the document's link references, which decide what is a link.
+
+    >>> join_soft_breaks("one\n  two  \nthree\\\nfour")
+    'one two\\\nthree\\\nfour'
+    >>> join_soft_breaks("a `b  \nc` [d](/e 'f\n  g') \\\\\ngh")
+    "a `b   c` [d](/e 'f g') \\\\ gh"
+    """
+    if "\n" not in text:
+        return text
+    rec = _JoinRecord(text)
+    MD_JOIN.parseInline(text, {"references": (env or {}).get("references", {}), _JOIN_KEY: rec})
+    out: list[str] = []
+    done = 0
+    for start, end, kind in sorted(rec.events):
+        if start < done:
+            continue  # inside a code span already copied
+        out.append(_NEWLINE_RUN.sub(" ", text[done:start]))
+        if kind == "code":
+            out.append(text[start:end].replace("\n", " "))
+        elif kind == "softbreak":
+            out.append(" ")
+        elif text[start] == " " and "".join(out).endswith(("*", "_")):
+            # "\\" would turn the delimiter before the break from followed-by-space into
+            # followed-by-punctuation, which can make it open emphasis: keep the spaces
+            out.append("  \n")
+        else:
+            out.append("\\\n")
+        done = end
+    out.append(_NEWLINE_RUN.sub(" ", text[done:]))
+    return "".join(out)
+
+
+MD = markdown()
+MD_JOIN = _joining_parser()
+
+
+def image_only(tok: Token) -> Token | None:
+    """The image of a block that shows nothing else (white space and line breaks aside)."""
+    blank = ("softbreak", "hardbreak")
+    children = [
+        c
+        for c in (tok.children or [])
+        if c.type not in blank and not (c.type == "text" and not c.content.strip())
+    ]
+    if len(children) == 1 and children[0].type == "image":
+        return children[0]
+    return None
+
+
+# --- rendering with translated text -------------------------------------------------------
+
+Lookup = Callable[[str | None, str], str | None]
+
+
+def _translated_inline(text: str, env: dict[str, Any]) -> list[Token]:
+    """Parse a translation as inline Markdown, exactly as the source was parsed (raw HTML is
+    recognised, and :func:`_neutralize_html` then turns it into text)."""
+    tokens = MD.parseInline(text, copy.deepcopy(env))
+    return tokens[0].children or [] if tokens else []
+
+
+def _neutralize_html(children: list[Token]) -> Iterator[Token]:
+    """Raw inline HTML becomes the text it is (a tag wrapped in the source on one line)."""
+    for child in children:
+        if child.type == "html_inline":
+            yield Token("text", "", 0, content=_NEWLINE_RUN.sub(" ", child.content))
+        else:
+            yield child
+
+
+def translate_tokens(article: Article, lookup: Lookup) -> list[Token]:
+    """A copy of the article's tokens with each segment's inline text replaced by
+    ``lookup(msgctxt, msgid)`` (None keeps the source text, normalized like the msgid)."""
+    out: list[Token] = []
+    for i, tok in enumerate(article.tokens):
+        if tok.type == "html_block":
+            continue  # comments and raw HTML never reach a page
+        seg = article.block_segments.get(i)
+        new = copy.copy(tok)
+        if seg is None:
+            if tok.children:
+                new.children = list(_neutralize_html(tok.children))
+            out.append(new)
+            continue
+        text = lookup(seg.msgctxt, seg.msgid)
+        if text is None:
+            text = seg.msgid
+        if seg.kind == "image alt text":
+            source_image = image_only(tok)
+            assert source_image is not None
+            image = copy.copy(source_image)
+            image.children = _translated_inline(text, article.env)
+            image.content = text
+            new.children = [image if c is source_image else c for c in tok.children or []]
+        else:
+            new.children = list(_neutralize_html(_translated_inline(text, article.env)))
+            new.content = text
+        out.append(new)
+    return out
+
+
+def render_body(article: Article, lookup: Lookup | None = None) -> str:
+    """HTML of the article body with translations from ``lookup`` (identity when None)."""
+    tokens = translate_tokens(article, lookup or (lambda ctx, msgid: None))
+    return MD.renderer.render(tokens, MD.options, article.env)
+
+
+def render_source_html(article: Article) -> str:
+    """HTML of the untouched source tokens (the oracle for the round-trip invariant)."""
+    tokens = [t for t in article.tokens if t.type != "html_block"]
+    for i, tok in enumerate(tokens):
+        if tok.children:
+            tokens[i] = copy.copy(tok)
+            tokens[i].children = list(_neutralize_html(tok.children))
+    return MD.renderer.render(tokens, MD.options, article.env)

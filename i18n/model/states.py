@@ -1,0 +1,67 @@
+"""Review states, derived and never stored twice, and the content hash an approval binds to."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+import polib
+
+if TYPE_CHECKING:
+    pass
+
+UNTRANSLATED = "untranslated"
+DRAFT = "draft"
+TRANSLATED = "translated"
+REJECTED = "rejected"
+APPROVED = "approved"
+STATES = (UNTRANSLATED, DRAFT, REJECTED, TRANSLATED, APPROVED)
+MEANING = "reviewed and approved"
+
+
+def content_hash(entry: polib.POEntry) -> str:
+    """SHA-256 of what an approval means: msgctxt, msgid, msgid_plural and the msgstr(s)."""
+    if entry.msgid_plural:
+        msgstr: Any = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural, key=int)]
+    else:
+        msgstr = entry.msgstr
+    payload = json.dumps(
+        [entry.msgctxt, entry.msgid, entry.msgid_plural or None, msgstr],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def entry_id(locale: str, catalog: str, msgctxt: str | None, msgid: str) -> str:
+    """Stable short id of a queue item; independent of formatting and order.
+
+    >>> entry_id("de", "site", None, "Home")
+    'a577033bed'
+    """
+    key = "\x04".join([locale, catalog, msgctxt or "", msgid])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+
+
+def is_translated(entry: polib.POEntry) -> bool:
+    if entry.msgid_plural:
+        return bool(entry.msgstr_plural) and all(v for v in entry.msgstr_plural.values())
+    return bool(entry.msgstr)
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def entry_state(entry: polib.POEntry, approved: set[str], rejected: set[str] | None = None) -> str:
+    """The derived review state of one (non-obsolete) entry."""
+    if not is_translated(entry):
+        return UNTRANSLATED
+    h = content_hash(entry)
+    if "fuzzy" in entry.flags:
+        return REJECTED if rejected and h in rejected else DRAFT
+    if h in approved:
+        return APPROVED
+    return TRANSLATED

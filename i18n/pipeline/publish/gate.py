@@ -1,0 +1,330 @@
+"""Site building: the publish gate, one Jinja2 environment, pages, sitemap and manifest.
+
+The render is two passes over data that is loaded once:
+
+1. **Plan** (:func:`plan_site`): for every country and language, resolve each catalog entry
+   through the locale's fallback chain (``de_CH`` then ``de``) and decide, with reasons, which
+   pages may be published. A page is published only when every string it shows is approved,
+   its disclaimer is present and valid on ``today``, and every product it names is available
+   in the country. English-language countries show the canonical source text.
+2. **Write** (:func:`render_site`): render the planned pages with the approved text only (or,
+   for ``--preview``, with drafts marked), write them atomically, and remove pages of an
+   earlier render that are no longer published (fail closed).
+
+Translator text is data: it is parsed as Markdown with raw HTML disabled, escaped by Jinja2's
+autoescape, and never compiled as a template. A translation whose links differ from the
+source's is refused.
+
+>>> isolate_latin("يُستخدم جهاز Mantis في", rtl=True)
+Markup('يُستخدم جهاز <bdi>Mantis</bdi> في')
+>>> placeholder_problem("Published %(date)s", "", "Veröffentlicht am %(datum)s")
+'placeholders differ from the source: %(date)s expected'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+import polib
+from babel import Locale
+
+from i18n.errors import I18nError
+from i18n.model.article import Article
+from i18n.model.country import Country, Disclaimer
+from i18n.model.locale import language_tag
+from i18n.model.states import (
+    TRANSLATED,
+    UNTRANSLATED,
+    is_translated,
+)
+from i18n.pipeline.claims import claim_patterns, find_claims
+from i18n.pipeline.extract import site_pot
+from i18n.pipeline.publish.resolve import CatalogStore, Key, Resolved
+from i18n.project import SITE_DOMAIN, Project
+
+COUNTRY_DIR_RE = re.compile(r"[a-z]{2}")
+LANGUAGE_DIR_RE = re.compile(r"[a-z]{2,3}")
+_PLACEHOLDER_RE = re.compile(r"%\((\w+)\)[sd]|%%")
+
+
+def placeholder_problem(msgid: str, msgid_plural: str, msgstr: str) -> str | None:
+    """Why a site-template translation cannot be used as a format string, or None.
+
+    Jinja2's newstyle gettext formats every translation with ``%``: an unknown placeholder or
+    a stray ``%`` would break the page. A singular translation must keep every placeholder
+    (a dropped ``%(reference)s`` would hide a regulatory reference); a plural form may drop
+    the count.
+    """
+    allowed = set(_PLACEHOLDER_RE.findall(msgid)) | set(_PLACEHOLDER_RE.findall(msgid_plural))
+    allowed.discard("")
+    if "%" in _PLACEHOLDER_RE.sub("", msgstr):
+        return "a '%' that is not a placeholder (write %% for a percent sign)"
+    used = set(_PLACEHOLDER_RE.findall(msgstr)) - {""}
+    if msgid_plural:
+        allowed.add("num")
+        extra = used - allowed
+        if extra:
+            return "unknown placeholders: " + ", ".join(f"%({n})s" for n in sorted(extra))
+        return None
+    if used != allowed:
+        return (
+            "placeholders differ from the source: "
+            + (", ".join(f"%({n})s" for n in sorted(allowed)) or "none")
+            + " expected"
+        )
+    return None
+
+
+def check_path_code(
+    value: str, pattern: re.Pattern[str], what: str, where: str | None, line: int | None = None
+) -> str:
+    """Refuse a country or language code that is not safe as a single path component."""
+    if not isinstance(value, str) or not value.isascii() or not pattern.fullmatch(value):
+        raise I18nError(f"{what} {value!r} cannot be used in a path", where, line)
+    return value
+
+
+# --- the plan -----------------------------------------------------------------------------
+
+
+@dataclass
+class ArticlePlan:
+    article: Article
+    reasons: list[str] = field(default_factory=list)
+    texts: dict[Key, str] = field(default_factory=dict)  # what the page shows, per segment
+    unapproved: set[Key] = field(default_factory=set)  # shown but not approved (preview)
+    hashes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.reasons
+
+
+@dataclass
+class LocalePlan:
+    country: Country
+    language: str
+    locale: str  # catalog form: de_CH
+    source: bool  # the source language: pages show the canonical text
+    disclaimer: Disclaimer | None
+    reasons: list[str] = field(default_factory=list)
+    site: dict[Key, Resolved] = field(default_factory=dict)
+    site_hashes: list[str] = field(default_factory=list)
+    articles: dict[str, ArticlePlan] = field(default_factory=dict)
+
+    @property
+    def tag(self) -> str:
+        return language_tag(self.locale)
+
+    @property
+    def folder(self) -> str:
+        return f"{self.country.slug}/{self.language}"
+
+    @property
+    def rtl(self) -> bool:
+        return _is_rtl(self.locale)
+
+    @property
+    def professional(self) -> bool:
+        return self.country.audience == "professional"
+
+    def published(self, slug: str) -> bool:
+        return not self.reasons and slug in self.articles and self.articles[slug].ok
+
+    @property
+    def published_slugs(self) -> list[str]:
+        return [s for s in self.articles if self.published(s)]
+
+    @property
+    def index_published(self) -> bool:
+        return bool(self.published_slugs)
+
+
+@dataclass
+class SitePlan:
+    locales: list[LocalePlan]
+    articles: dict[str, Article]
+    today: dt.date
+    preview: bool
+    # ``--country``: other countries' pages count only where an earlier render left them
+    present: Callable[[LocalePlan, str], bool] | None = None
+
+    def shown(self, lp: LocalePlan, slug: str) -> bool:
+        """In this run's output: published (anything at all in a preview)."""
+        ok = self.preview or lp.published(slug)
+        return ok and (self.present is None or self.present(lp, f"{lp.folder}/{slug}.html"))
+
+    def index_shown(self, lp: LocalePlan) -> bool:
+        ok = self.preview or lp.index_published
+        return ok and (self.present is None or self.present(lp, f"{lp.folder}/index.html"))
+
+
+def _disclaimer_reasons(country: Country, language: str, today: dt.date) -> list[str]:
+    disc = country.disclaimers.get(language)
+    if disc is None:
+        return [f"no disclaimer for '{language}' in {country.path}"]
+    if disc.expired(today):
+        return [f"disclaimer {disc.reference} expired on {disc.expires.isoformat()}"]
+    if disc.approved_on > today:
+        return [f"disclaimer {disc.reference} is approved only from {disc.approved_on.isoformat()}"]
+    return []
+
+
+def _product_reasons(article: Article, country: Country) -> list[str]:
+    reasons = []
+    for pid in article.products:
+        product = country.products.get(pid)
+        if product is None:
+            reasons.append(f"names product '{pid}', which has no status in {country.path}")
+        elif not product.available:
+            reasons.append(f"names product '{pid}', unavailable in {country.code}")
+    return reasons
+
+
+def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> ArticlePlan:
+    """What one article shows in one locale, and why it may not be published."""
+    ap = ArticlePlan(article, _product_reasons(article, lp.country))
+    if lp.source:
+        ap.reasons += _claim_reasons([s.msgid for s in article.segments], lp)
+        return ap
+    resolved = store.resolve(lp.locale, article.slug)
+    missing: list[str] = []
+    states: dict[str, int] = {}
+    links: list[str] = []
+    for seg in article.segments:
+        res = resolved.get(seg.key)
+        if res is None or res.state == UNTRANSLATED:
+            missing.append(seg.msgid)
+            states[UNTRANSLATED] = states.get(UNTRANSLATED, 0) + 1
+            ap.unapproved.add(seg.key)
+            continue
+        text = res.entry.msgstr
+        if store.links(article, text) != store.links(article, seg.msgid):
+            links.append(seg.msgid)
+            ap.unapproved.add(seg.key)
+            continue  # never shown, not even in a preview: the source text stands in
+        ap.texts[seg.key] = text
+        if res.approved:
+            ap.hashes.append(res.hash)
+        else:
+            missing.append(seg.msgid)
+            state = "awaiting review" if res.state == TRANSLATED else res.state
+            states[state] = states.get(state, 0) + 1
+            ap.unapproved.add(seg.key)
+    total = len(article.segments)
+    if missing:
+        detail = ", ".join(f"{n} {state}" for state, n in sorted(states.items()))
+        ap.reasons.append(
+            f"{len(missing)} of {total} entries not approved ({detail}; "
+            f"first: {_short(missing[0])!r})"
+        )
+    if links:
+        ap.reasons.append(
+            f"{len(links)} translation(s) change the source's links (first: {_short(links[0])!r})"
+        )
+    approved = [text for key, text in ap.texts.items() if key not in ap.unapproved]
+    ap.reasons += _claim_reasons(approved, lp)
+    ap.hashes.sort()
+    return ap
+
+
+@cache
+def _is_rtl(locale: str) -> bool:
+    """Babel's text direction of a locale (Arabic: rtl); asked for every page and token run."""
+    return Locale.parse(locale).text_direction == "rtl"
+
+
+def _claim_reasons(texts: Iterable[str], lp: LocalePlan) -> list[str]:
+    """Fail closed on wording the country forbids (its claims and the built-in risky list):
+    an approval does not make "guaranteed" publishable."""
+    patterns = claim_patterns(lp.country, lp.language)
+    if not patterns:
+        return []
+    for text in texts:
+        hits = find_claims(text, patterns)
+        if hits:
+            pattern, snippet = hits[0]
+            return [f"text matches forbidden wording /{pattern}/ in {snippet!r}; see i18n check"]
+    return []
+
+
+def _short(text: str, width: int = 48) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def site_messages(project: Project) -> list[polib.POEntry]:
+    """The strings the site templates use, read from the templates themselves."""
+    return [e for e in site_pot(project) if e.msgid]
+
+
+def _plan_site_strings(lp: LocalePlan, store: CatalogStore, messages: list[polib.POEntry]) -> None:
+    if lp.source:
+        return
+    resolved = store.resolve(lp.locale, SITE_DOMAIN)
+    usable: dict[Key, Resolved] = {}
+    missing = bad = 0
+    first_bad = ""
+    for msg in messages:
+        res = resolved.get((msg.msgctxt, msg.msgid))
+        if res is None or not is_translated(res.entry):
+            missing += 1
+            continue
+        forms = list(res.entry.msgstr_plural.values()) if msg.msgid_plural else [res.entry.msgstr]
+        problems = [placeholder_problem(msg.msgid, msg.msgid_plural, f) for f in forms]
+        problem = next((p for p in problems if p), None)
+        if problem:
+            bad += 1
+            first_bad = first_bad or f"{msg.msgid!r}: {problem}"
+            continue
+        usable[(msg.msgctxt, msg.msgid)] = res
+        if not res.approved:
+            missing += 1
+    lp.site = usable
+    lp.site_hashes = sorted(r.hash for r in usable.values() if r.approved)
+    if missing:
+        lp.reasons.append(f"site.po: {missing} of {len(messages)} template strings not approved")
+    if bad:
+        lp.reasons.append(f"site.po: {bad} translation(s) unusable ({first_bad})")
+
+
+def plan_site(
+    project: Project,
+    articles: list[Article],
+    countries: list[Country],
+    today: dt.date,
+    preview: bool = False,
+) -> SitePlan:
+    """Decide, with reasons, what every country and language may publish."""
+    store = CatalogStore(project)
+    messages = site_messages(project)
+    source = project.source_language
+    plans: list[LocalePlan] = []
+    for country in countries:
+        check_path_code(
+            country.slug, COUNTRY_DIR_RE, "country code", country.path, country.line("code")
+        )
+        for i, language in enumerate(country.languages):
+            check_path_code(
+                language,
+                LANGUAGE_DIR_RE,
+                "language code",
+                country.path,
+                country.line("languages", str(i)),
+            )
+            lp = LocalePlan(
+                country,
+                language,
+                country.locale(language),
+                language == source,
+                country.disclaimers.get(language),
+            )
+            lp.reasons.extend(_disclaimer_reasons(country, language, today))
+            _plan_site_strings(lp, store, messages)
+            for article in articles:
+                lp.articles[article.slug] = _plan_article(article, lp, store)
+            plans.append(lp)
+    return SitePlan(plans, {a.slug: a for a in articles}, today, preview)

@@ -1,0 +1,459 @@
+"""Pages: one Jinja2 environment, site strings from approved catalogs, article/index/root pages."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+
+from i18n.formats.country import load_glossary
+from i18n.formats.markdown import markdown, translate_tokens
+from i18n.model.article import Article
+from i18n.model.country import Country
+from i18n.model.locale import language_tag
+from i18n.pipeline.publish.gate import ArticlePlan, LocalePlan, SitePlan
+from i18n.pipeline.publish.resolve import Key, Resolved
+from i18n.project import Project
+
+DEFAULT_SITE_URL = "https://www.invamed.example"
+
+_MD = markdown()  # same parser and renderer options as the source segmentation
+
+# --- small helpers ------------------------------------------------------------------------
+
+_LATIN = "A-Za-z\u00c0-\u024f"
+LATIN_RUN_RE = re.compile(rf"[{_LATIN}][{_LATIN}0-9]*(?:[ \-./'’&][{_LATIN}0-9]+)*")
+
+
+def isolate(text: str, rtl: bool) -> Markup:
+    """Escape ``text``; on a right-to-left page isolate all of it (a name, a reference)."""
+    return Markup("<bdi>{}</bdi>").format(text) if rtl and text else escape(text)
+
+
+def isolate_latin(text: str, rtl: bool) -> Markup:
+    """Escape ``text``; on a right-to-left page wrap each Latin-script run in ``<bdi>``."""
+    if not rtl:
+        return escape(text)
+    out, pos = [], 0
+    for m in LATIN_RUN_RE.finditer(text):
+        out.append(escape(text[pos : m.start()]))
+        out.append(Markup("<bdi>{}</bdi>").format(m.group(0)))
+        pos = m.end()
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def _isolate_tokens(children: list[Token]) -> list[Token]:
+    """The same inline children with Latin runs of text tokens wrapped in ``<bdi>``
+    (new tokens; the article's shared tokens are never mutated)."""
+    out: list[Token] = []
+    for child in children:
+        if child.type != "text" or not LATIN_RUN_RE.search(child.content):
+            out.append(child)
+            continue
+        pos = 0
+        for m in LATIN_RUN_RE.finditer(child.content):
+            if m.start() > pos:
+                out.append(Token("text", "", 0, content=child.content[pos : m.start()]))
+            out.append(Token("html_inline", "", 0, content="<bdi>"))
+            out.append(Token("text", "", 0, content=m.group(0)))
+            out.append(Token("html_inline", "", 0, content="</bdi>"))
+            pos = m.end()
+        if pos < len(child.content):
+            out.append(Token("text", "", 0, content=child.content[pos:]))
+    return out
+
+
+def _mark(children: list[Token]) -> list[Token]:
+    return [
+        Token("html_inline", "", 0, content='<mark class="unapproved">'),
+        *children,
+        Token("html_inline", "", 0, content="</mark>"),
+    ]
+
+
+def _csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+# The healthcare-professional self-declaration: the head script hides the page until the
+# visitor confirms (remembered for the browser session); without JavaScript the page shows a
+# <noscript> declaration instead.
+HCP_HEAD_SCRIPT = (
+    '(function(){var h=document.documentElement;try{if(sessionStorage.getItem("hcp")==="yes")'
+    'return}catch(e){}h.classList.add("hcp-pending")})();'
+)
+HCP_BODY_SCRIPT = (
+    '(function(){var d=document,h=d.documentElement,y=d.getElementById("hcp-yes"),'
+    'n=d.getElementById("hcp-no");if(!y||!n)return;'
+    'y.addEventListener("click",function(){try{sessionStorage.setItem("hcp","yes")}catch(e){}'
+    'h.classList.remove("hcp-pending");d.getElementById("content").focus()});'
+    'n.addEventListener("click",function(){d.getElementById("hcp-denied").hidden=false});'
+    'if(h.classList.contains("hcp-pending"))y.focus()})();'
+)
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+def environment(project: Project) -> Environment:
+    """The one Jinja2 environment of a render: autoescape on, i18n extension (newstyle),
+    trimmed ``{% trans %}`` blocks as extraction sees them, undefined names are errors."""
+    env = Environment(
+        loader=FileSystemLoader(str(project.templates_dir)),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    # read when a template compiles: placeholders are then filled by the gettext callables
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    return env
+
+
+class SiteStrings:
+    """gettext callables for one locale, fed from the resolved site.po entries.
+
+    Publishing uses approved entries only (the plan has checked that every template string
+    has one). A preview shows any usable translation and marks what is not approved. The
+    returned text is escaped Markup: Jinja2 treats a translation as safe HTML, so translator
+    text must never reach it unescaped.
+    """
+
+    def __init__(self, resolved: dict[Key, Resolved] | None, preview: bool) -> None:
+        self.resolved = resolved  # None: the source language (identity)
+        self.preview = preview
+
+    def _pick(self, ctx: str | None, msgid: str, plural: str | None, n: int) -> Markup:
+        fallback = msgid if plural is None or n == 1 else plural
+        if self.resolved is None:
+            return escape(fallback)
+        res = self.resolved.get((ctx, msgid))
+        if res is not None and (res.approved or self.preview):
+            if plural is None:
+                text = res.entry.msgstr
+            else:
+                forms = res.entry.msgstr_plural
+                text = forms.get(res.plural_index(n), forms.get(str(res.plural_index(n)), ""))
+            if text:
+                return escape(text) if res.approved else _marked(text)
+        if self.preview:
+            return _marked(fallback)
+        raise RuntimeError(f"template string {msgid!r} has no approved translation")
+
+    def gettext(self, msgid: str) -> Markup:
+        return self._pick(None, msgid, None, 1)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> Markup:
+        return self._pick(None, singular, plural, n)
+
+    def pgettext(self, ctx: str, msgid: str) -> Markup:
+        return self._pick(ctx, msgid, None, 1)
+
+    def npgettext(self, ctx: str, singular: str, plural: str, n: int) -> Markup:
+        return self._pick(ctx, singular, plural, n)
+
+    def install(self, env: Environment) -> None:
+        env.install_gettext_callables(  # type: ignore[attr-defined]
+            self.gettext,
+            self.ngettext,
+            newstyle=True,
+            pgettext=self.pgettext,
+            npgettext=self.npgettext,
+        )
+
+
+def _marked(text: str) -> Markup:
+    return Markup('<mark class="unapproved">{}</mark>').format(text)
+
+
+class Pages:
+    """Builds the HTML of each page from the plan with one environment."""
+
+    def __init__(self, project: Project, plan: SitePlan, site_url: str) -> None:
+        self.project = project
+        self.plan = plan
+        self.site_url = site_url.rstrip("/")
+        self.env = environment(project)
+        self.templates = {
+            n: self.env.get_template(f"{n}.html") for n in ("article", "index", "root")
+        }
+        css_path = project.templates_dir / "site.css"
+        self.css = css_path.read_text(encoding="utf-8") if css_path.is_file() else ""
+        self.csp = "; ".join(
+            [
+                "default-src 'none'",
+                "img-src 'self' https: data:",
+                f"style-src {_csp_hash(self.css)}",
+                f"script-src {_csp_hash(HCP_HEAD_SCRIPT)} {_csp_hash(HCP_BODY_SCRIPT)}",
+                "base-uri 'none'",
+                "form-action 'none'",
+            ]
+        )
+        self.brand = str(project.config.get("project_name", "Articles"))
+        self.brands = load_glossary(project).do_not_translate
+
+    # -- shared context
+
+    def _page(
+        self,
+        lp: LocalePlan | None,
+        root: str,
+        alternates: list[dict[str, str]],
+        languages: list[dict[str, str]],
+        country_name: str = "",
+    ) -> dict[str, Any]:
+        professional = lp is not None and lp.professional
+        return {
+            "lang": lp.tag if lp else language_tag(self.project.source_language),
+            "dir": ("rtl" if lp.rtl else "ltr") if lp else "ltr",
+            "noindex": self.plan.preview or professional,
+            "preview": self.plan.preview,
+            "professional": professional,
+            "csp": self.csp,
+            "css": Markup(self.css),
+            "head_script": Markup(HCP_HEAD_SCRIPT),
+            "body_script": Markup(HCP_BODY_SCRIPT),
+            "root": root,
+            "brand": self.brand,
+            "alternates": alternates,
+            "languages": languages,
+            "country_name": country_name,
+        }
+
+    def _strings(self, lp: LocalePlan) -> SiteStrings:
+        return SiteStrings(None if lp.source else lp.site, self.plan.preview)
+
+    def url(self, path: str) -> str:
+        return f"{self.site_url}/{path}"
+
+    def _siblings(self, slug: str | None) -> list[LocalePlan]:
+        """Locales where the same page (an article, or the index when slug is None) is shown."""
+        out = []
+        for lp in self.plan.locales:
+            shown = self.plan.index_shown(lp) if slug is None else self.plan.shown(lp, slug)
+            if shown:
+                out.append(lp)
+        return out
+
+    def alternates(self, lp: LocalePlan, slug: str | None) -> list[dict[str, str]]:
+        """hreflang links to the published, indexable siblings (none on noindex pages)."""
+        if self.plan.preview or lp.professional:
+            return []
+        name = "index.html" if slug is None else f"{slug}.html"
+        return [
+            {"hreflang": o.tag, "href": self.url(f"{o.folder}/{name}")}
+            for o in self._siblings(slug)
+            if not o.professional
+        ]
+
+    def languages(self, lp: LocalePlan, slug: str | None) -> list[dict[str, str]]:
+        """Links to the same page in the country's other languages where it is shown."""
+        name = "index.html" if slug is None else f"{slug}.html"
+        return [
+            {
+                "hreflang": o.tag,
+                "href": f"../{o.language}/{name}",
+                "dir": "rtl" if o.rtl else "ltr",
+                "name": language_name(o.language),
+            }
+            for o in self._siblings(slug)
+            if o.country.code == lp.country.code and o.language != lp.language
+        ]
+
+    # -- text of a locale
+
+    def _field(self, lp: LocalePlan, ap: ArticlePlan, ctx: str, value: Any) -> tuple[str, Markup]:
+        """(plain text, HTML) of a front-matter field in the page's language."""
+        if not isinstance(value, str) or not value.strip():
+            return "", Markup("")
+        src = value.strip()
+        text = ap.texts.get((ctx, src), src)
+        html = isolate_latin(text, lp.rtl)
+        if self.plan.preview and (ctx, src) in ap.unapproved:
+            html = Markup('<mark class="unapproved">{}</mark>').format(html)
+        return text, html
+
+    def _body(self, lp: LocalePlan, ap: ArticlePlan) -> Markup:
+        article = ap.article
+        tokens = translate_tokens(article, lambda ctx, msgid: ap.texts.get((ctx, msgid)))
+        seg_at: dict[int, Any] = {}
+        j = 0
+        for i, tok in enumerate(article.tokens):
+            if tok.type == "html_block":
+                continue  # translate_tokens drops these
+            if i in article.block_segments:
+                seg_at[j] = article.block_segments[i]
+            j += 1
+        for j, tok in enumerate(tokens):
+            if tok.type != "inline" or not tok.children:
+                continue
+            _relative_images(tok.children, "../../")
+            children = _isolate_tokens(tok.children) if lp.rtl else tok.children
+            seg = seg_at.get(j)
+            if self.plan.preview and seg is not None and seg.key in ap.unapproved:
+                children = _mark(children)
+            tok.children = children
+        return Markup(_MD.renderer.render(tokens, _MD.options, article.env))
+
+    def _date(self, lp: LocalePlan, value: dt.date | None) -> str:
+        return format_date(value, format="long", locale=lp.locale) if value else ""
+
+    # -- pages
+
+    def article(self, lp: LocalePlan, slug: str) -> str:
+        ap = lp.articles[slug]
+        art = ap.article
+        meta = art.meta
+        title, title_html = self._field(lp, ap, "title", meta.get("title"))
+        description, description_html = self._field(lp, ap, "description", meta.get("description"))
+        _, category_html = self._field(lp, ap, "category", meta.get("category"))
+        keywords = [self._field(lp, ap, "keyword", k)[0] for k in meta.get("keywords") or []]
+        related = []
+        for rel in art.related:
+            if self.plan.shown(lp, rel):
+                rap = lp.articles[rel]
+                related.append(
+                    {
+                        "href": f"{rel}.html",
+                        "title": self._field(lp, rap, "title", rap.article.title)[1],
+                    }
+                )
+        updated = art.updated
+        changed = meta.get("updated") is not None and updated != art.date
+        ctx = {
+            "page": self._page(
+                lp, "../../", self.alternates(lp, slug), self.languages(lp, slug), country_name(lp)
+            ),
+            "article": {
+                "title": title_html,
+                "title_text": title,
+                "description": description_html,
+                "description_text": description,
+                "category": category_html,
+                "keywords": keywords,
+                "author": isolate(str(meta.get("author") or ""), lp.rtl),
+                "reviewed_by": isolate(str(meta.get("reviewed_by") or ""), lp.rtl),
+                "published": self._date(lp, art.date),
+                "updated": self._date(lp, updated) if changed else "",
+                "last_modified": self._date(lp, updated),
+                "body": self._body(lp, ap),
+                "related": related,
+                "registrations": [
+                    {"product": isolate(name, lp.rtl), "number": isolate(number, lp.rtl)}
+                    for name, number in registrations(art, lp.country, self.brands)
+                ],
+            },
+            "disclaimer": self._disclaimer(lp),
+        }
+        self._strings(lp).install(self.env)
+        return self.templates["article"].render(ctx)
+
+    def _disclaimer(self, lp: LocalePlan) -> dict[str, Any] | None:
+        disc = lp.disclaimer
+        if disc is None:
+            if not self.plan.preview:
+                return None
+            return {"text": _marked("(no disclaimer for this language)"), "reference": "-"}
+        return {
+            "text": isolate_latin(disc.text, lp.rtl),
+            "reference": isolate(disc.reference, lp.rtl),
+        }
+
+    def index(self, lp: LocalePlan) -> str:
+        items = []
+        for slug, ap in lp.articles.items():
+            if not self.plan.shown(lp, slug):
+                continue
+            items.append(
+                {
+                    "href": f"{slug}.html",
+                    "title": self._field(lp, ap, "title", ap.article.title)[1],
+                    "category": self._field(lp, ap, "category", ap.article.meta.get("category"))[1],
+                    "description": self._field(
+                        lp, ap, "description", ap.article.meta.get("description")
+                    )[1],
+                }
+            )
+        ctx = {
+            "page": self._page(
+                lp, "../../", self.alternates(lp, None), self.languages(lp, None), country_name(lp)
+            ),
+            "articles": items,
+            "disclaimer": self._disclaimer(lp),
+        }
+        self._strings(lp).install(self.env)
+        return self.templates["index"].render(ctx)
+
+    def root(self) -> str:
+        countries: dict[str, dict[str, Any]] = {}
+        for lp in self.plan.locales:
+            if not self.plan.index_shown(lp):
+                continue
+            entry = countries.setdefault(lp.country.code, {"name": lp.country.name, "locales": []})
+            entry["locales"].append(
+                {
+                    "href": f"{lp.folder}/index.html",
+                    "hreflang": lp.tag,
+                    "dir": "rtl" if lp.rtl else "ltr",
+                    "name": language_name(lp.language),
+                }
+            )
+        ctx = {
+            "page": self._page(None, "", [], []),
+            "countries": sorted(countries.values(), key=lambda c: c["name"]),
+        }
+        SiteStrings(None, self.plan.preview).install(self.env)
+        return self.templates["root"].render(ctx)
+
+
+def registrations(
+    article: Article, country: Country, brands: Iterable[str] = ()
+) -> list[tuple[str, str]]:
+    """(product name, registration number) of the products the article names that carry a
+    registration or authorization number in ``country`` (510(k), ANVISA, SFDA MDMA, ...).
+    The name is the glossary's do-not-translate spelling when it has one (``Mantis``)."""
+    spelled = {b.casefold(): b for b in brands}
+    out = []
+    for pid in article.products:
+        product = country.products.get(pid)
+        if product is not None and product.registration:
+            out.append((spelled.get(pid.casefold(), pid.title()), product.registration))
+    return out
+
+
+def language_name(language: str) -> str:
+    """The language's name in itself: ``fr`` -> ``Français``."""
+    name = Locale.parse(language).display_name or language
+    return name[:1].upper() + name[1:]
+
+
+def country_name(lp: LocalePlan) -> str:
+    """The country's name in the page's language (CLDR), else its configured name."""
+    return Locale.parse(lp.locale).territories.get(lp.country.code) or lp.country.name
+
+
+IMAGES_URL = "/images/"
+
+
+def _relative_images(children: list[Token], root: str) -> None:
+    """``/images/x.svg`` (an article's site-absolute image) -> ``../../images/x.svg``, so the
+    site works from any folder or web path, and from disk."""
+    for i, child in enumerate(children):
+        src = child.attrGet("src") if child.type == "image" else None
+        if isinstance(src, str) and src.startswith(IMAGES_URL):
+            child = children[i] = copy.copy(child)
+            child.attrs = dict(child.attrs)
+            child.attrSet("src", root + src[1:])

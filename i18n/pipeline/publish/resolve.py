@@ -1,0 +1,149 @@
+"""Resolve: each catalog entry through the locale's fallback chain (``de_CH`` then ``de``), with its review state."""
+
+from __future__ import annotations
+
+import gettext as gnu_gettext
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import polib
+from babel.messages.plurals import get_plural
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from i18n.formats.ledger import Ledger
+from i18n.formats.po import read_po
+from i18n.model.article import Article
+from i18n.model.locale import fallback_chain
+from i18n.model.states import (
+    APPROVED,
+    content_hash,
+    entry_state,
+    is_translated,
+)
+from i18n.project import Project
+
+Key = tuple[str | None, str]
+_MD_LINKS = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def link_targets(text: str, env: dict[str, Any] | None = None) -> list[str]:
+    """Sorted link and image targets of inline Markdown (references resolved via ``env``).
+
+    >>> link_targets("See [the guide](https://a.example) and ![x](/i.svg)")
+    ['/i.svg', 'https://a.example']
+    """
+    found: list[str] = []
+
+    def walk(tokens: Iterable[Token]) -> None:
+        for tok in tokens:
+            if tok.type == "link_open":
+                found.append(str(tok.attrGet("href") or ""))
+            elif tok.type == "image":
+                found.append(str(tok.attrGet("src") or ""))
+            if tok.children:
+                walk(tok.children)
+
+    walk(_MD_LINKS.parseInline(text, json.loads(json.dumps(env or {}))))
+    return sorted(found)
+
+
+# --- catalogs through the fallback chain --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The entry that decides a (msgctxt, msgid) for a locale: the first catalog of the chain
+    that has it translated (or the first that has it at all)."""
+
+    entry: polib.POEntry
+    catalog: str  # e.g. "de_CH/site"
+    state: str
+    hash: str
+    plural_index: Callable[[int], int]
+
+    @property
+    def approved(self) -> bool:
+        return self.state == APPROVED
+
+
+class CatalogStore:
+    """Reads each PO file and ledger once per render and resolves entries through chains."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._po: dict[tuple[str, str], polib.POFile | None] = {}
+        self._ledgers: dict[str, Ledger] = {}
+        self._approved: dict[tuple[str, str], set[str]] = {}
+        self._resolved: dict[tuple[str, str], dict[Key, Resolved]] = {}
+        self._links: dict[tuple[str, str], list[str]] = {}
+
+    def links(self, article: Article, text: str) -> list[str]:
+        """:func:`link_targets` of a text in an article, computed once per render."""
+        key = (article.slug, text)
+        if key not in self._links:
+            self._links[key] = link_targets(text, article.env)
+        return self._links[key]
+
+    def po(self, locale: str, domain: str) -> polib.POFile | None:
+        key = (locale, domain)
+        if key not in self._po:
+            path = self.project.po_path(locale, domain)
+            self._po[key] = read_po(path, self.project.rel(path)) if path.is_file() else None
+        return self._po[key]
+
+    def approved(self, locale: str, domain: str) -> set[str]:
+        """Hashes approved for ``domain`` (an article or the site) in ``locale``'s ledger."""
+        if locale not in self._ledgers:
+            ledger = Ledger.read(self.project.ledger_path(locale))
+            ledger.report()
+            self._ledgers[locale] = ledger
+        key = (locale, domain)
+        if key not in self._approved:
+            self._approved[key] = self._ledgers[locale].approved_hashes(domain)
+        return self._approved[key]
+
+    def resolve(self, locale: str, domain: str) -> dict[Key, Resolved]:
+        """``{(msgctxt, msgid): Resolved}`` for ``locale`` (``de_CH`` -> de_CH, then de)."""
+        cache_key = (locale, domain)
+        if cache_key in self._resolved:
+            return self._resolved[cache_key]
+        out: dict[Key, Resolved] = {}
+        untranslated: dict[Key, Resolved] = {}
+        for loc in fallback_chain(locale):
+            po = self.po(loc, domain)
+            if po is None:
+                continue
+            plural = _plural_function(loc)
+            approved = self.approved(loc, domain)
+            for entry in po:
+                if entry.obsolete or not entry.msgid:
+                    continue
+                key = (entry.msgctxt, entry.msgid)
+                if key in out:
+                    continue
+                res = Resolved(
+                    entry,
+                    f"{loc}/{domain}",
+                    entry_state(entry, approved),
+                    content_hash(entry),
+                    plural,
+                )
+                if is_translated(entry):
+                    out[key] = res
+                else:
+                    untranslated.setdefault(key, res)
+        for key, res in untranslated.items():
+            out.setdefault(key, res)
+        self._resolved[cache_key] = out
+        return out
+
+
+def _plural_function(locale: str) -> Callable[[int], int]:
+    try:
+        expr = get_plural(locale).plural_expr
+    except (ValueError, KeyError):
+        expr = "(n != 1)"
+    return gnu_gettext.c2py(expr)

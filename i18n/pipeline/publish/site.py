@@ -1,0 +1,293 @@
+"""Site: render the planned pages (in forked workers), sitemap, manifest, images; write atomically and remove stale pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing as mp
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from i18n.errors import I18nError
+from i18n.formats.article import load_articles
+from i18n.formats.country import find_country, load_countries
+from i18n.formats.fs import atomic_write, inside
+from i18n.pipeline.publish.gate import COUNTRY_DIR_RE, LANGUAGE_DIR_RE, SitePlan, plan_site
+from i18n.pipeline.publish.pages import DEFAULT_SITE_URL, Pages
+from i18n.project import Project
+
+PAGE_RE = re.compile(r"[a-z0-9][a-z0-9-]*\.html")
+PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+def country_files(pages: Pages, code: str) -> dict[str, str]:
+    """``{relative path: HTML}`` of every page of one country shown in this run."""
+    files: dict[str, str] = {}
+    plan = pages.plan
+    for lp in plan.locales:
+        if lp.country.code != code:
+            continue
+        if plan.index_shown(lp):
+            files[f"{lp.folder}/index.html"] = pages.index(lp)
+        for slug in lp.articles:
+            if plan.shown(lp, slug):
+                files[f"{lp.folder}/{slug}.html"] = pages.article(lp, slug)
+    return files
+
+
+_FORKED: Pages | None = None  # what a forked worker renders from (inherited, never pickled)
+
+
+def _forked_country(code: str) -> dict[str, str]:
+    assert _FORKED is not None
+    return country_files(_FORKED, code)
+
+
+def render_countries(pages: Pages, codes: list[str]) -> dict[str, str]:
+    """Pages of the given countries; in parallel processes (one country each) when more than
+    one core is present and the platform can fork, so workers inherit the loaded plan."""
+    global _FORKED
+    workers = min(os.cpu_count() or 1, len(codes))
+    files: dict[str, str] = {}
+    if workers < 2 or "fork" not in mp.get_all_start_methods():
+        for code in codes:
+            files.update(country_files(pages, code))
+        return files
+    _FORKED = pages
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            for part in pool.map(_forked_country, codes):
+                files.update(part)
+    finally:
+        _FORKED = None
+    return files
+
+
+# --- sitemap and manifest -----------------------------------------------------------------
+
+
+def sitemap(pages: Pages) -> str:
+    """``sitemap.xml`` of the indexable published pages, each with its hreflang siblings."""
+    plan = pages.plan
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+        f"<url><loc>{xml_escape(pages.url('index.html'))}</loc></url>",
+    ]
+    for lp in plan.locales:
+        if lp.professional:
+            continue  # noindex pages stay out of the sitemap
+        targets: list[tuple[str | None, dt.date | None]] = []
+        if plan.index_shown(lp):
+            targets.append((None, None))
+        targets += [(s, plan.articles[s].updated) for s in lp.articles if plan.shown(lp, s)]
+        for slug, lastmod in targets:
+            name = "index.html" if slug is None else f"{slug}.html"
+            lines.append("<url>")
+            lines.append(f"<loc>{xml_escape(pages.url(f'{lp.folder}/{name}'))}</loc>")
+            if lastmod:
+                lines.append(f"<lastmod>{lastmod.isoformat()}</lastmod>")
+            for alt in pages.alternates(lp, slug):
+                lines.append(
+                    f'<xhtml:link rel="alternate" hreflang={quoteattr(alt["hreflang"])} '
+                    f"href={quoteattr(alt['href'])}/>"
+                )
+            lines.append("</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def manifest(plan: SitePlan) -> str:
+    """``manifest.json``: what each page was built from, and what was withheld and why."""
+    pages: list[dict[str, Any]] = []
+    withheld: list[dict[str, Any]] = []
+    for lp in plan.locales:
+        disc = lp.disclaimer.reference if lp.disclaimer else None
+        base = {"country": lp.country.code, "locale": lp.tag}
+        if plan.index_shown(lp):
+            pages.append(
+                {
+                    "path": f"{lp.folder}/index.html",
+                    "kind": "index",
+                    **base,
+                    "disclaimer": disc,
+                    "articles": [s for s in lp.articles if plan.shown(lp, s)],
+                    "site_approvals": lp.site_hashes,
+                }
+            )
+        elif not plan.preview:
+            withheld.append(
+                {**base, "article": None, "reasons": lp.reasons or ["no article is published"]}
+            )
+        for slug, ap in lp.articles.items():
+            if plan.shown(lp, slug):
+                pages.append(
+                    {
+                        "path": f"{lp.folder}/{slug}.html",
+                        "kind": "article",
+                        **base,
+                        "article": slug,
+                        "source_hash": ap.article.source_hash,
+                        "disclaimer": disc,
+                        "source_text": lp.source,
+                        "approvals": ap.hashes,
+                        "site_approvals": lp.site_hashes,
+                    }
+                )
+            if not lp.published(slug):
+                withheld.append({**base, "article": slug, "reasons": lp.reasons + ap.reasons})
+    data = {"preview": plan.preview, "pages": pages, "withheld": withheld}
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+@dataclass
+class RenderResult:
+    plan: SitePlan
+    out: Path
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)  # pages no render of ours wrote
+    rendered_countries: set[str] = field(default_factory=set)
+
+    def counts(self) -> tuple[int, int]:
+        """(published, withheld) article pages of the countries rendered in this run."""
+        states = [
+            lp.published(slug)
+            for lp in self.plan.locales
+            if lp.country.code in self.rendered_countries
+            for slug in lp.articles
+        ]
+        return sum(states), len(states) - sum(states)
+
+    @property
+    def withheld_any(self) -> bool:
+        return self.counts()[1] > 0
+
+
+def _check_out(project: Project, out: Path, preview: bool) -> Path:
+    out = out.resolve()
+    root = project.root
+    if out == root or root.is_relative_to(out):
+        raise I18nError(f"--out {out} would overwrite the project itself")
+    for inner in (project.root / "source", project.locales_dir, project.root / "i18n"):
+        if out.is_relative_to(inner.resolve()):
+            raise I18nError(f"--out {out} is inside {project.rel(inner)}/")
+    if preview and out == (root / "site").resolve():
+        raise I18nError("--preview never writes to site/: choose another --out")
+    if out.exists() and not out.is_dir():
+        raise I18nError(f"--out {out} is not a directory")
+    return out
+
+
+IMAGE_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"})
+
+
+def image_files(project: Project) -> dict[str, bytes]:
+    """``source/images/*`` -> ``{"images/<name>": bytes}``; symlinks out of the project and
+    names that are not plain files of a known image type are refused."""
+    folder = project.root / "source" / "images"
+    out: dict[str, bytes] = {}
+    if not folder.is_dir():
+        return out
+    for file in sorted(folder.iterdir()):
+        shown = project.rel(file)
+        if file.name.startswith(".") or file.suffix.lower() not in IMAGE_SUFFIXES:
+            continue
+        if not inside(file, project.root) or not file.is_file():
+            raise I18nError("image points outside the project (symlink?)", shown)
+        if not PAGE_NAME_RE.fullmatch(file.name):
+            raise I18nError("image file names use lower-case letters, digits, '-' and '.'", shown)
+        out[f"images/{file.name}"] = file.read_bytes()
+    return out
+
+
+def _previous_pages(out: Path) -> set[str]:
+    """Pages the previous render into ``out`` wrote, from its ``manifest.json``."""
+    try:
+        data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        return {str(p["path"]) for p in data.get("pages", []) if isinstance(p, dict)}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return set()
+
+
+def _stale(out: Path, expected: set[str]) -> tuple[list[Path], list[Path]]:
+    """(stale, foreign): pages of ``<cc>/<lang>/*.html`` that are not expected now, split
+    into those an earlier render wrote (its manifest lists them: removed, failing closed) and
+    those it did not (never deleted: they are someone else's files; ``i18n check`` reports
+    them as stray pages)."""
+    stale: list[Path] = []
+    foreign: list[Path] = []
+    if not out.is_dir():
+        return stale, foreign
+    ours = _previous_pages(out)
+    for cdir in sorted(out.iterdir()):
+        if not (cdir.is_dir() and COUNTRY_DIR_RE.fullmatch(cdir.name)):
+            continue
+        for ldir in sorted(cdir.iterdir()):
+            if not (ldir.is_dir() and LANGUAGE_DIR_RE.fullmatch(ldir.name)):
+                continue
+            for page in sorted(ldir.iterdir()):
+                rel = f"{cdir.name}/{ldir.name}/{page.name}"
+                if page.is_file() and PAGE_RE.fullmatch(page.name) and rel not in expected:
+                    (stale if rel in ours else foreign).append(page)
+    return stale, foreign
+
+
+def render_site(
+    project: Project,
+    *,
+    out: Path | None = None,
+    country: str | None = None,
+    preview: bool = False,
+    today: dt.date | None = None,
+) -> RenderResult:
+    """Plan and write the site. Everything is loaded and checked before the first write."""
+    today = today or dt.date.today()
+    default = project.root / ("site-preview" if preview else "site")
+    out = _check_out(project, out or default, preview)
+    articles = load_articles(project.root)
+    countries = load_countries(project)
+    only = find_country(project, country).code if country else None
+    plan = plan_site(project, articles, countries, today, preview)
+    pages = Pages(project, plan, str(project.config.get("site_url", DEFAULT_SITE_URL)))
+    images = image_files(project)
+
+    result = RenderResult(plan, out)
+    expected: set[str] = set()
+    for lp in plan.locales:
+        if plan.index_shown(lp):
+            expected.add(f"{lp.folder}/index.html")
+        expected.update(f"{lp.folder}/{s}.html" for s in lp.articles if plan.shown(lp, s))
+    # fail closed: remove what is no longer published (in every country) before writing
+    stale, foreign = _stale(out, expected)
+    result.foreign = [page.relative_to(out).as_posix() for page in foreign]
+    for page in stale:
+        page.unlink()
+        result.removed.append(page.relative_to(out).as_posix())
+        for folder in (page.parent, page.parent.parent):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+    if only:
+        plan.present = lambda lp, rel: lp.country.code == only or (out / rel).is_file()
+
+    codes = sorted({lp.country.code for lp in plan.locales if not only or lp.country.code == only})
+    result.rendered_countries.update(codes)
+    files = render_countries(pages, codes)
+    files["index.html"] = pages.root()
+    files["sitemap.xml"] = sitemap(pages)
+    files["manifest.json"] = manifest(plan)
+    files.update(images)
+    for rel, text in sorted(files.items()):
+        (result.written if atomic_write(out / rel, text) else result.unchanged).append(rel)
+    return result
