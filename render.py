@@ -8,7 +8,7 @@ python render.py --preview       # drafts included, into site-preview/
 
 import sys
 
-from i18n.cli import render
+from i18n.cli.render import render
 
 if __name__ == "__main__":
     sys.exit(render.main(args=sys.argv[1:], prog_name="render.py"))

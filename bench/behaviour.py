@@ -5,8 +5,8 @@ nothing a user can see.
     python bench/behaviour.py record after.json       # on the change
     python bench/behaviour.py compare before.json after.json
 
-A temporary copy of the project (every file git tracks) goes through a fixed script: the
-README's quick start, the docs' examples of each role, the bad-input cases they show. After
+A temporary copy of the project (every file git tracks or would track) goes through a fixed
+script: the README's quick start, the docs' examples of each role, the bad-input cases they show. After
 each step the record holds the step's exit code, standard output, standard error and the
 SHA-256 of every file in the copy (``.cache/`` aside). Times of day, the copy's path and the
 POT/PO date headers are replaced by placeholders first, so two runs on the same day compare
@@ -158,7 +158,20 @@ def _tree(root: Path) -> dict[str, str]:
 
 def record(dest: Path) -> None:
     files = (
-        subprocess.run(["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True, check=True)
+        subprocess.run(
+            [
+                "git",
+                "-C",
+                str(REPO),
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ],
+            capture_output=True,
+            check=True,
+        )
         .stdout.decode()
         .split("\0")
     )

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 t_start = time.perf_counter()
-from i18n.formats.po import read_po, write_po
+from i18n.formats.po import read_po, write_po  # noqa: E402
 from i18n.pipeline.update import MergeStats, merge  # noqa: E402
 
 t_imported = time.perf_counter()

@@ -5,28 +5,18 @@ A bare directory with ``source/`` and ``locales/`` is a project; no config file 
 
 from __future__ import annotations
 
-import re
-import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from i18n.errors import I18nError
+from i18n.formats.pyproject import read_settings
 from i18n.model.locale import normalize_locale
+from i18n.model.settings import Settings
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
-
-DEFAULTS: dict[str, Any] = {
-    "source_language": "en",
-    "project_name": "INVAMED articles",
-    "bugs_address": "",
-    "fuzzy_threshold": 70,
-    "provider": "pseudo",
-    "concurrency": 8,
-    "max_requests": 5000,
-    "expiry_warning_days": 60,
-}
 
 
 @dataclass
@@ -35,32 +25,32 @@ class Project:
 
     root: Path
     overrides: dict[str, Any] = field(default_factory=dict)
+    # Where warnings go as they arise (a front end prints them, a test collects them); they
+    # are also kept in ``warnings``. The library itself never prints.
+    on_warning: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
+    warnings: list[str] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
         if not self.root.is_dir():
             raise I18nError("project directory does not exist", self.root)
 
+    def warn(self, message: str) -> None:
+        """Report a problem that does not stop the command (a torn ledger line, ...)."""
+        self.warnings.append(message)
+        if self.on_warning is not None:
+            self.on_warning(message)
+
     @cached_property
-    def config(self) -> dict[str, Any]:
-        cfg = dict(DEFAULTS)
-        pyproject = self.root / "pyproject.toml"
-        if pyproject.is_file():
-            try:
-                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                m = re.search(r"\s*\(at line (\d+), column \d+\)", str(exc))
-                problem = str(exc).replace(m.group(0), "") if m else str(exc)
-                raise I18nError(
-                    f"invalid TOML: {problem}", "pyproject.toml", int(m.group(1)) if m else None
-                ) from None
-            cfg.update(data.get("tool", {}).get("i18n", {}))
-        cfg.update({k: v for k, v in self.overrides.items() if v is not None})
-        return cfg
+    def settings(self) -> Settings:
+        """``[tool.i18n]`` of ``pyproject.toml``, checked, with ``overrides`` (a None value:
+        not overridden) applied on top."""
+        changes = {k: v for k, v in self.overrides.items() if v is not None}
+        return read_settings(self.root).replace(**changes)
 
     @property
     def source_language(self) -> str:
-        return str(self.config["source_language"])
+        return self.settings.source_language
 
     @property
     def articles_dir(self) -> Path:

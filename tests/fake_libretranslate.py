@@ -141,6 +141,10 @@ class _Server(ThreadingHTTPServer):
 def _handler(fake: FakeLibreTranslate) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # TCP_NODELAY, as LibreTranslate's server (waitress) sets it: http.server writes the
+        # headers and the body apart, and with Nagle on, the body of every answer on a kept-alive
+        # connection would wait for the client's delayed ACK (about 40 ms)
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
             pass  # keep test output clean

@@ -1,8 +1,9 @@
-"""Translation QA (i18n.checks): each check fires on the mistake it exists for and stays
+"""Translation QA (i18n.pipeline.qa): each check fires on the mistake it exists for and stays
 quiet on a faithful translation, in the digit and punctuation conventions of each locale."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import polib
@@ -187,10 +188,6 @@ def test_numbers_formatted_by_cldr_match_and_changed_numbers_do_not(
 
 
 def test_forbidden_wording_blocks_approval_unless_the_source_says_it_too() -> None:
-    import re
-
-    from i18n.pipeline.qa import BLOCKING, Checker
-
     patterns = [re.compile(r"\bgarantiert\b", re.IGNORECASE)]
     checker = Checker("de", None, patterns)
     bad = polib.POEntry(msgid="Results vary.", msgstr="Der Erfolg ist garantiert.")

@@ -23,6 +23,8 @@ from conftest import snapshot
 from i18n.formats.ledger import Ledger
 from i18n.formats.po import read_po, write_po
 
+pytestmark = pytest.mark.slow  # processes racing for the write lock
+
 HOLDER = ".cache/i18n/write.lock.holder"
 
 
@@ -123,7 +125,7 @@ def test_translate_and_approve_never_interleave(
     code, _, err = finish(second)
     assert code == 0, err
     events = Ledger.read(ledger).events[before:]
-    kinds = [ev["event"] for ev in events]
+    kinds = [ev.kind for ev in events]
     mine = {"translate": "drafted", "approve": "approved"}
     assert set(kinds) == {"drafted", "approved"}, kinds
     first_kind, second_kind = mine[first_cmd], mine[other_cmd]
@@ -198,10 +200,12 @@ def test_dry_run_and_read_only_commands_do_not_wait(project: Path, tmp_path: Pat
 
 @pytest.mark.parametrize("value", ["soon", "-1", "true"])
 def test_bad_lock_timeout_setting_is_one_clear_error(project: Path, run, value: str) -> None:
-    with (project / "pyproject.toml").open("a", encoding="utf-8") as fh:
+    pyproject = project / "pyproject.toml"
+    with pyproject.open("a", encoding="utf-8") as fh:
         fh.write(f"lock_timeout = {value if value != 'soon' else repr(value)}\n")
+    line = pyproject.read_text(encoding="utf-8").count("\n")  # the line just appended
     result = run(project, "update")
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(
-        "error: pyproject.toml: [tool.i18n] lock_timeout must be a number of seconds >= 0"
+        f"error: pyproject.toml:{line}: [tool.i18n] lock_timeout must be a number of seconds >= 0"
     ), result.stderr

@@ -37,8 +37,10 @@ import pytest
 from conftest import copy_project, msgfmt_check
 from fake_libretranslate import FakeLibreTranslate
 
-from i18n.formats.ledger import Ledger
+from i18n.formats.ledger import Ledger, event_record
 from i18n.formats.po import read_po, write_po
+
+pytestmark = pytest.mark.slow  # processes killed at random moments
 
 ANYTIME, WRITING = "anytime", "writing"
 # (seed, when): a random moment of the whole run, or a random moment once it started writing
@@ -155,7 +157,7 @@ def events(root: Path, ledgers: tuple[str, ...]) -> dict[str, set[str]]:
     run killed between its ledger append and its catalog write drafts again next time)."""
     return {
         rel: {
-            json.dumps({k: v for k, v in ev.items() if k != "time"}, sort_keys=True)
+            json.dumps({k: v for k, v in event_record(ev).items() if k != "time"}, sort_keys=True)
             for ev in Ledger.read(root / rel).events
         }
         for rel in ledgers

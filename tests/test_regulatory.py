@@ -22,6 +22,8 @@ import pytest
 from click.testing import Result
 from conftest import REPO, Runner, copy_project
 
+from i18n.formats.ledger import Ledger
+from i18n.model.events import Revoked
 from i18n.model.states import entry_id
 
 TODAY = "2026-11-26"
@@ -964,19 +966,16 @@ def test_approval_revoked_after_render(run: Runner, site: Path) -> None:
     shared = sorted(set(pages[rel]["approvals"]) & set(pages[other]["approvals"]))
     assert shared, "the sample has keywords shared by both articles"
     ledger = site / "locales" / "fr" / "approvals.jsonl"
-    with ledger.open("a", encoding="utf-8") as fh:
-        fh.write(
-            json.dumps(
-                {
-                    "event": "revoked",
-                    "hash": shared[0],
-                    "catalog": THROMB,
-                    "reviewer": "QA",
-                    "time": "2026-11-26T10:00:00Z",
-                }
-            )
-            + "\n"
-        )
+    revoked = Revoked(
+        hash=shared[0],
+        catalog=THROMB,
+        msgctxt=None,
+        msgid="",
+        reason="wording withdrawn by regulatory affairs",
+        reviewer="QA",
+        time="2026-11-26T10:00:00Z",
+    )
+    Ledger(ledger).append([revoked])
     res = check(run, site, "--country", "FR")
     assert res.exit_code == 1, res.output
     assert (

@@ -23,6 +23,7 @@ from i18n.formats.article import load_articles
 from i18n.formats.ledger import Ledger
 from i18n.formats.markdown import render_source_html
 from i18n.formats.po import read_po, write_po
+from i18n.model.events import Approved
 from i18n.model.states import content_hash
 from i18n.project import Project
 
@@ -78,17 +79,16 @@ def _approve_catalogs(
     Ledger(project.ledger_path(locale)).append(events)
 
 
-def approval(entry: polib.POEntry, catalog: str) -> dict[str, str | None]:
-    return {
-        "event": "approved",
-        "hash": content_hash(entry),
-        "catalog": catalog,
-        "msgctxt": entry.msgctxt,
-        "msgid": entry.msgid,
-        "reviewer": "Test Reviewer",
-        "time": "2026-11-01T10:00:00Z",
-        "meaning": "reviewed and approved",
-    }
+def approval(entry: polib.POEntry, catalog: str) -> Approved:
+    return Approved(
+        hash=content_hash(entry),
+        catalog=catalog,
+        msgctxt=entry.msgctxt,
+        msgid=entry.msgid,
+        msgstr=entry.msgstr,
+        reviewer="Test Reviewer",
+        time="2026-11-01T10:00:00Z",
+    )
 
 
 def set_msgstr(

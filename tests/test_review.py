@@ -23,7 +23,9 @@ from click.testing import CliRunner
 from conftest import REPO, copy_project, msgfmt_check
 
 from i18n.cli import cli
+from i18n.formats.ledger import Ledger
 from i18n.formats.po import read_po, write_po
+from i18n.model.events import Drafted
 
 LOC = "sv"
 SLUG = "understanding-deep-vein-thrombosis"
@@ -453,11 +455,17 @@ def test_draft_reason_from_ledger_event_and_comment(sv: Path, run) -> None:
     edit(sv, machine_draft)
     items = queue(run, sv, "--article", SLUG)
     path = sv / "locales" / LOC / "approvals.jsonl"
-    events = [
-        {"event": "drafted", "hash": items[0]["hash"], "provider": "libre", "catalog": SLUG},
-        {"event": "drafted", "hash": items[1]["hash"], "provider": "memory", "catalog": SLUG},
-    ]
-    path.write_text("".join(json.dumps(e) + "\n" for e in events), "utf-8")
+    path.unlink(missing_ok=True)
+    Ledger(path).append(
+        Drafted(
+            hash=item["hash"],
+            catalog=SLUG,
+            msgctxt=item["msgctxt"],
+            msgid=item["msgid"],
+            provider=provider,
+        )
+        for item, provider in ((items[0], "libre"), (items[1], "memory"))
+    )
     reasons = [i["reason"] for i in queue(run, sv, "--article", SLUG)]
     assert reasons[:3] == ["machine (libre)", "memory", "machine (pseudo)"]
 

@@ -1,4 +1,5 @@
-"""Files: atomic writes, UTF-8 text, project-relative paths, and the report of what a stage wrote."""
+"""Files: atomic writes, UTF-8 text, project-relative paths, and the report of what a stage
+wrote (:class:`WriteReport`)."""
 
 from __future__ import annotations
 

@@ -37,7 +37,6 @@ from i18n.project import Project
 
 LOCK_NAME = "write.lock"
 HOLDER_SUFFIX = ".holder"
-DEFAULT_TIMEOUT = 60.0
 TIMEOUT_ENV = "I18N_LOCK_TIMEOUT"
 # Test hook: once the lock is held, wait (at most a minute) until the file this variable
 # names exists, so tests can make two real processes meet at the lock. Unset in production.
@@ -46,7 +45,7 @@ HOLD_ENV = "I18N_TEST_HOLD_LOCK"
 
 def lock_timeout(project: Project) -> float:
     """Seconds to wait for another writer: ``I18N_LOCK_TIMEOUT``, else ``[tool.i18n]
-    lock_timeout``, else 60."""
+    lock_timeout`` (default 60)."""
     raw = os.environ.get(TIMEOUT_ENV)
     if raw is not None:
         try:
@@ -56,13 +55,7 @@ def lock_timeout(project: Project) -> float:
         if not value >= 0:  # also refuses nan
             raise I18nError(f"{TIMEOUT_ENV} must be a number of seconds >= 0, got {raw!r}")
         return value
-    value = project.config.get("lock_timeout", DEFAULT_TIMEOUT)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
-        raise I18nError(
-            f"[tool.i18n] lock_timeout must be a number of seconds >= 0, got {value!r}",
-            "pyproject.toml",
-        )
-    return float(value)
+    return project.settings.lock_timeout
 
 
 def holder_description(info: dict[str, Any] | None) -> str:

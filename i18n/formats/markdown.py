@@ -1,4 +1,9 @@
-"""The one Markdown dialect of the project (markdown-it, CommonMark + tables): parsing, soft-break joining, and rendering an article's tokens with translated inline text."""
+"""The project's one Markdown dialect (markdown-it: CommonMark and tables): the parser,
+soft-break joining for msgids, and rendering an article's tokens with translated inline text.
+
+Source segmentation and page rendering use the same parser and options, so the block
+structure of a page never depends on a translator.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""PO and POT files: the strict reader (syntax checked as GNU gettext does) and the deterministic writer.
+"""PO and POT files: the strict reader (syntax checked as GNU gettext does) and the
+deterministic writer.
 
 This is the only module that reads or writes PO files. Output is deterministic: the same
 input gives byte-identical files, and a file whose content would not change is not rewritten.

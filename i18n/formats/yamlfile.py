@@ -1,4 +1,5 @@
-"""Strict YAML: no tags that construct objects, no aliases, no duplicate keys; errors name file and line."""
+"""Strict YAML: no tags that construct objects, no aliases, no duplicate keys; every error
+names the file and line."""
 
 from __future__ import annotations
 

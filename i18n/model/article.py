@@ -1,4 +1,5 @@
-"""An article as data: its front matter, markdown-it tokens and the segments (catalog entries) taken from them."""
+"""An article as data: its front matter, markdown-it tokens and the segments (catalog
+entries) taken from them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Locale codes: the catalog form (``pt_BR``), the BCP 47 tag (``pt-BR``) and fallback chains."""
+"""Locale codes: the catalog form (``pt_BR``), the BCP 47 tag (``pt-BR``) and fallback
+chains."""
 
 from __future__ import annotations
 

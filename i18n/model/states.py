@@ -1,16 +1,21 @@
-"""Review states, derived and never stored twice, and the content hash an approval binds to."""
+"""Review states, derived and never stored twice, and the content hash an approval binds to.
+
+============  ==========================================================================
+untranslated  empty msgstr
+draft         fuzzy: a machine or memory draft, or a translation whose source changed
+rejected      fuzzy, and the ledger's latest decision on this exact text is a rejection
+translated    not fuzzy, not (validly) approved: waiting for a reviewer
+approved      an approval event whose hash matches the entry's current text
+============  ==========================================================================
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polib
-
-if TYPE_CHECKING:
-    pass
 
 UNTRANSLATED = "untranslated"
 DRAFT = "draft"
@@ -18,7 +23,6 @@ TRANSLATED = "translated"
 REJECTED = "rejected"
 APPROVED = "approved"
 STATES = (UNTRANSLATED, DRAFT, REJECTED, TRANSLATED, APPROVED)
-MEANING = "reviewed and approved"
 
 
 def content_hash(entry: polib.POEntry) -> str:
@@ -49,10 +53,6 @@ def is_translated(entry: polib.POEntry) -> bool:
     if entry.msgid_plural:
         return bool(entry.msgstr_plural) and all(v for v in entry.msgstr_plural.values())
     return bool(entry.msgstr)
-
-
-def utc_now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def entry_state(entry: polib.POEntry, approved: set[str], rejected: set[str] | None = None) -> str:

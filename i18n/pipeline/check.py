@@ -14,10 +14,8 @@ input: exit 2 with the file and line, because no verdict about the site can be g
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -29,34 +27,32 @@ from i18n.errors import I18nError
 from i18n.formats.article import load_articles
 from i18n.formats.country import load_countries
 from i18n.formats.ledger import Ledger
+from i18n.formats.manifest import read_manifest
 from i18n.model.article import Article
 from i18n.model.country import Country
+from i18n.model.findings import BLOCKING, WARNING, Finding
 from i18n.model.locale import fallback_chain, language_tag
+from i18n.model.manifest import Manifest, ManifestPage
 from i18n.pipeline.claims import claim_patterns, find_claims
-from i18n.pipeline.publish.pages import DEFAULT_SITE_URL
 from i18n.project import SITE_DOMAIN, Project
 
-VIOLATION = "violation"
-WARNING = "warning"
+# What a report calls a finding of each severity: a blocking one fails the check.
+VERDICT = {BLOCKING: "violation", WARNING: "warning"}
 
 
-@dataclass
-class Finding:
-    severity: str
-    code: str
-    message: str
-    country: str | None = None
-    locale: str | None = None
-    article: str | None = None
-    path: str | None = None
-    line: int | None = None
-    snippet: str | None = None
-
-    @property
-    def where(self) -> str:
-        if not self.path:
-            return ""
-        return f"{self.path}:{self.line}" if self.line else self.path
+def finding_record(finding: Finding) -> dict[str, Any]:
+    """A finding as the JSON report gives it."""
+    return {
+        "severity": VERDICT[finding.severity],
+        "code": finding.code,
+        "message": finding.message,
+        "country": finding.country,
+        "locale": finding.locale,
+        "article": finding.article,
+        "path": finding.path,
+        "line": finding.line,
+        "snippet": finding.snippet,
+    }
 
 
 @dataclass
@@ -72,7 +68,7 @@ class CountryResult:
     @property
     def status(self) -> str:
         severities = {f.severity for f in self.findings}
-        return "fail" if VIOLATION in severities else "warn" if WARNING in severities else "pass"
+        return "fail" if BLOCKING in severities else "warn" if WARNING in severities else "pass"
 
 
 @dataclass
@@ -89,7 +85,7 @@ class CheckReport:
 
     @property
     def violations(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == VIOLATION]
+        return [f for f in self.findings if f.severity == BLOCKING]
 
     @property
     def warnings(self) -> list[Finding]:
@@ -102,7 +98,7 @@ class CheckReport:
             "ok": not self.violations,
             "violations": len(self.violations),
             "warnings": len(self.warnings),
-            "general": [asdict(f) for f in self.general],
+            "general": [finding_record(f) for f in self.general],
             "countries": [
                 {
                     "code": c.code,
@@ -112,7 +108,7 @@ class CheckReport:
                     "status": c.status,
                     "disclaimers": c.disclaimers,
                     "pages": c.pages,
-                    "findings": [asdict(f) for f in c.findings],
+                    "findings": [finding_record(f) for f in c.findings],
                 }
                 for c in self.countries
             ],
@@ -133,8 +129,8 @@ def _config_findings(
         if disc is None:
             out.append(
                 Finding(
-                    VIOLATION,
                     "disclaimer-missing",
+                    BLOCKING,
                     f"no disclaimer for language '{lang}'",
                     cc,
                     lang,
@@ -147,8 +143,8 @@ def _config_findings(
         if disc.expires < today:
             out.append(
                 Finding(
-                    VIOLATION,
                     "disclaimer-expired",
+                    BLOCKING,
                     f"disclaimer {disc.reference} ({lang}) expired on {disc.expires.isoformat()}",
                     cc,
                     lang,
@@ -160,8 +156,8 @@ def _config_findings(
             days = (disc.expires - today).days
             out.append(
                 Finding(
-                    WARNING,
                     "disclaimer-expiring",
+                    WARNING,
                     f"disclaimer {disc.reference} ({lang}) expires on "
                     f"{disc.expires.isoformat()}, in {days} days",
                     cc,
@@ -173,8 +169,8 @@ def _config_findings(
         if disc.approved_on > today:
             out.append(
                 Finding(
-                    WARNING,
                     "disclaimer-not-yet-valid",
+                    WARNING,
                     f"disclaimer {disc.reference} ({lang}) is approved only from "
                     f"{disc.approved_on.isoformat()}",
                     cc,
@@ -189,8 +185,8 @@ def _config_findings(
             users = ", ".join(a.slug for a in articles if pid in a.products)
             out.append(
                 Finding(
-                    VIOLATION,
                     "product-unknown",
+                    BLOCKING,
                     f"product '{pid}' (named by {users}) has no status in this country",
                     cc,
                     path=country.path,
@@ -211,8 +207,8 @@ def _copied_disclaimers(countries: list[Country]) -> list[Finding]:
                 other, other_lang = seen[key]
                 out.append(
                     Finding(
-                        VIOLATION,
                         "disclaimer-copied",
+                        BLOCKING,
                         f"disclaimer text for '{lang}' is identical to the "
                         f"'{other_lang}' "
                         f"text of {other.code}: a copy left untranslated?",
@@ -239,8 +235,8 @@ def _claim_findings(
         if not patterns:
             out.append(
                 Finding(
-                    WARNING,
                     "claims-unchecked",
+                    WARNING,
                     f"no claim patterns for '{lang}' (none in the country file, none "
                     "built in): its wording is not checked",
                     country.code,
@@ -258,8 +254,8 @@ def _claim_findings(
                     for pat, snippet in find_claims(seg.msgid, patterns):
                         out.append(
                             Finding(
-                                VIOLATION,
                                 "claim-source",
+                                BLOCKING,
                                 f"source text matches forbidden wording /{pat}/",
                                 country.code,
                                 tag,
@@ -287,8 +283,8 @@ def _claim_findings(
                     for pat, snippet in find_claims(text, patterns):
                         out.append(
                             Finding(
-                                VIOLATION,
                                 "claim-translation",
+                                BLOCKING,
                                 f"approved translation matches forbidden wording /{pat}/",
                                 country.code,
                                 tag,
@@ -303,50 +299,12 @@ def _claim_findings(
 
 # --- rendered output -----------------------------------------------------------------------------
 
-PAGE_KINDS = ("index", "article")
 _UTF8 = lxml.html.HTMLParser(encoding="utf-8")  # the render writes UTF-8, whatever a page says
 _NOT_READ = ("script", "style", "template")
 
 
 def _norm(text: str) -> str:
     return " ".join(text.split())
-
-
-def _read_manifest(site: Path, project: Project) -> dict[str, Any] | None:
-    """The manifest, checked for shape; None when there is none. A manifest that cannot be
-    read is bad input (exit 2): nothing can be proven from it, so no verdict is given."""
-    path = site / "manifest.json"
-    shown = project.rel(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except json.JSONDecodeError as exc:
-        raise I18nError(
-            f"manifest is not valid JSON: {exc.msg} (column {exc.colno})", shown, exc.lineno
-        ) from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise I18nError(f"manifest is not valid JSON: {exc}", shown) from None
-    if not isinstance(data, dict) or not isinstance(data.get("pages"), list):
-        raise I18nError("manifest lacks a 'pages' list", shown)
-    for i, page in enumerate(data["pages"]):
-        what = f"manifest pages[{i}]"
-        if not isinstance(page, dict):
-            raise I18nError(f"{what} is not an object", shown)
-        for key in ("path", "country", "locale", "kind"):
-            if not isinstance(page.get(key), str) or not page[key]:
-                raise I18nError(f"{what} lacks a '{key}' string", shown)
-        if page["kind"] not in PAGE_KINDS:
-            raise I18nError(
-                f"{what} has kind {page['kind']!r} (known: {', '.join(PAGE_KINDS)})", shown
-            )
-        if page["kind"] == "article" and not isinstance(page.get("article"), str):
-            raise I18nError(f"{what} is an article page without an 'article' slug", shown)
-        for key in ("approvals", "site_approvals"):
-            value = page.get(key, [])
-            if not isinstance(value, list) or not all(isinstance(h, str) for h in value):
-                raise I18nError(f"{what} '{key}' must be a list of hashes", shown)
-    return data
 
 
 def _site_pages(site: Path) -> list[str]:
@@ -361,7 +319,7 @@ def _site_pages(site: Path) -> list[str]:
 def _site_findings(
     project: Project,
     site: Path,
-    manifest: dict[str, Any] | None,
+    manifest: Manifest | None,
     countries: list[Country],
     results: dict[str, CountryResult],
     plan: Any,
@@ -373,18 +331,18 @@ def _site_findings(
     if manifest is None:
         general.append(
             Finding(
-                VIOLATION,
                 "manifest-missing",
+                BLOCKING,
                 f"{shown}/manifest.json is missing: the site cannot be proven",
                 path=shown,
             )
         )
         return general
-    if manifest.get("preview"):
+    if manifest.preview:
         general.append(
             Finding(
-                VIOLATION,
                 "preview-site",
+                BLOCKING,
                 f"{shown} is a preview render (drafts included), not a publish render",
                 path=f"{shown}/manifest.json",
             )
@@ -407,12 +365,10 @@ def _site_findings(
         return approvals[locale, catalog]
 
     on_disk = set(_site_pages(site))
-    locales = {p["path"]: p["locale"] for p in manifest["pages"]}
+    locales = {p.path: p.locale for p in manifest.pages}
     listed: set[str] = set()
-    for page in manifest["pages"]:
-        rel = page["path"]
-        cc = page["country"]
-        tag = page["locale"]
+    for page in manifest.pages:
+        rel, cc, tag = page.path, page.country, page.locale
         twice = rel in listed
         listed.add(rel)  # a path that leaves the site never equals a page found on disk
         if only and cc != only:
@@ -420,8 +376,8 @@ def _site_findings(
         if twice:
             general.append(
                 Finding(
-                    VIOLATION,
                     "manifest-duplicate",
+                    BLOCKING,
                     f"manifest lists {rel} more than once",
                     path=f"{shown}/manifest.json",
                 )
@@ -432,8 +388,8 @@ def _site_findings(
         if country is None or result is None:
             general.append(
                 Finding(
-                    VIOLATION,
                     "manifest-unknown-country",
+                    BLOCKING,
                     f"manifest lists {rel} for unknown country {cc!r}",
                     path=f"{shown}/manifest.json",
                 )
@@ -441,7 +397,7 @@ def _site_findings(
             continue
         lp = plans.get((cc, tag))
         problems: list[tuple[str, str, str | None]] = []
-        slug = page.get("article") if page["kind"] == "article" else None
+        slug = page.article
         expected = f"{lp.folder}/{slug or 'index'}.html" if lp else None
         if lp is None:
             problems.append(
@@ -455,8 +411,7 @@ def _site_findings(
             problems.append(
                 (
                     "manifest-path",
-                    f"manifest lists the {tag} {page['kind']} page "
-                    f"at {rel}; it belongs at {expected}",
+                    f"manifest lists the {tag} {page.kind} page at {rel}; it belongs at {expected}",
                     None,
                 )
             )
@@ -470,7 +425,7 @@ def _site_findings(
         for code, message, snippet in problems:
             where = f"{shown}/manifest.json" if code.startswith("manifest") else f"{shown}/{rel}"
             result.findings.append(
-                Finding(VIOLATION, code, message, cc, tag, slug, where, None, snippet)
+                Finding(code, BLOCKING, message, cc, tag, slug, where, None, snippet)
             )
     general += _sitemap_findings(project, site, by_country, results, only)
     # files on disk that the manifest does not list
@@ -480,8 +435,8 @@ def _site_findings(
             continue
         target = results.get(cc)
         finding = Finding(
-            VIOLATION,
             "page-stray",
+            BLOCKING,
             "page on disk is not in the manifest",
             cc if target else None,
             None,
@@ -516,8 +471,8 @@ def _sitemap_findings(
     except lxml.etree.XMLSyntaxError as exc:
         return [
             Finding(
-                VIOLATION,
                 "sitemap-unparsable",
+                BLOCKING,
                 f"sitemap is not well-formed XML: {exc}",
                 path=shown,
                 line=exc.lineno,
@@ -549,7 +504,7 @@ def _sitemap_findings(
             continue
         target = results.get(cc or "")
         finding = Finding(
-            VIOLATION, code, message, cc if target else None, path=shown, line=el.sourceline
+            code, BLOCKING, message, cc if target else None, path=shown, line=el.sourceline
         )
         (target.findings if target else general).append(finding)
     return general
@@ -558,7 +513,7 @@ def _sitemap_findings(
 def _page_problems(
     project: Project,
     site: Path,
-    page: dict[str, Any],
+    page: ManifestPage,
     country: Country,
     lp: Any,
     plan: Any,
@@ -569,9 +524,7 @@ def _page_problems(
     gives a catalog's approved hashes for a locale, ``locales`` the language tag of each page
     of the manifest."""
     out: list[tuple[str, str, str | None]] = []
-    rel = page["path"]
-    slug = page.get("article")
-    kind = page["kind"]
+    rel, slug, kind = page.path, page.article, page.kind
     if kind == "article" and not lp.published(slug):
         reasons = lp.reasons + (
             lp.articles[slug].reasons
@@ -596,7 +549,7 @@ def _page_problems(
         )
     # what was approved (or written, for the source language) is what was published
     article = plan.articles.get(slug) if slug else None
-    if article is not None and page.get("source_hash") != article.source_hash:
+    if article is not None and page.source_hash != article.source_hash:
         out.append(
             (
                 "source-changed",
@@ -605,7 +558,7 @@ def _page_problems(
             )
         )
     if not lp.source:  # the plan decides, not the manifest
-        own, shared = set(page.get("approvals", [])), set(page.get("site_approvals", []))
+        own, shared = set(page.approvals), set(page.site_approvals)
         recorded = own | shared
         stale = sorted(
             {h for h in own if not slug or h not in approved(lp.locale, slug)}
@@ -739,7 +692,7 @@ def _local(href: str, project: Project, page_rel: str) -> str | None:
     >>> _local("https://elsewhere.example/a.html", Project("."), "ch/de/a.html") is None
     True
     """
-    base = str(project.config.get("site_url", DEFAULT_SITE_URL)).rstrip("/") + "/"
+    base = project.settings.site_url.rstrip("/") + "/"
     url = urljoin(base + page_rel, href.strip())
     if not url.startswith(base):
         return None
@@ -769,25 +722,6 @@ def _qa_summary(project: Project, locales: list[str]) -> dict[str, dict[str, int
     return {loc: dict(sorted(c.items())) for loc, c in sorted(out.items())}
 
 
-def expiry_window(project: Project) -> int:
-    """Days before a disclaimer's expiry that ``check`` warns: ``[tool.i18n]
-    expiry_warning_days`` (default 60)."""
-    value = project.config.get("expiry_warning_days", 60)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        path = project.root / "pyproject.toml"
-        line = None
-        if path.is_file():
-            text = path.read_text(encoding="utf-8")
-            found = re.search(r"^\s*expiry_warning_days\s*=", text, re.M)
-            line = text.count("\n", 0, found.start()) + 1 if found else None
-        raise I18nError(
-            f"[tool.i18n] expiry_warning_days must be a whole number of days, found {value!r}",
-            "pyproject.toml",
-            line,
-        )
-    return value
-
-
 # --- the whole check ------------------------------------------------------------------------------
 
 
@@ -803,7 +737,7 @@ def run_check(
     from i18n.pipeline.publish.resolve import CatalogStore
 
     today = today or dt.date.today()
-    window = expiry_window(project)
+    window = project.settings.expiry_warning_days
     articles = load_articles(project.root)
     countries = load_countries(project)
     only = None
@@ -818,7 +752,11 @@ def run_check(
         site = project.root / "site"
     if site is not None and not site.is_dir():
         raise I18nError(f"--site {site} is not a directory")
-    manifest = _read_manifest(site, project) if site is not None else None  # bad input first
+    manifest = (  # bad input first
+        read_manifest(site / "manifest.json", project.rel(site / "manifest.json"))
+        if site is not None
+        else None
+    )
     store = CatalogStore(project)
     results: dict[str, CountryResult] = {}
     for c in selected:

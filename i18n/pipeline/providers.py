@@ -1,26 +1,56 @@
 """Translation providers: deep-translator's web services, and the offline pseudo-localizer.
 
-Every web provider runs deep-translator's own translator class; this module adds what a
-batch job over regulated text needs around it:
+A batch job over regulated text needs, around every web provider:
 
 - **language codes** mapped per provider (``pt_BR`` -> ``pt`` for Google, ``PT-BR`` for DeepL,
   ``de_CH`` -> ``de``, ``zh_Hans_CN`` -> ``zh-CN`` / ``ZH`` / ``zh-hans``), and an unsupported
   pair refused before any translation request;
-- **a transport** that stands in for ``requests`` inside deep-translator's modules: it adds a
-  timeout (deep-translator sets none, so a hung server would hang the run), remembers each
-  thread's last HTTP answer or error so a failure can be classified (deep-translator turns
-  429 and 5xx into its own exceptions and drops ``Retry-After``), and sends LibreTranslate's
-  POST parameters as a form body, so the key and the text stay out of URLs and access logs;
+- **one HTTP session** per run (:class:`Http`), shared by every worker, with a timeout on each
+  request, that keeps what a failure needs for backoff: the HTTP status and ``Retry-After``;
+  LibreTranslate's key and text go in a POST form body, never in a URL or an access log;
 - **retries** with exponential backoff on 429, 5xx, timeouts and refused connections,
   honouring ``Retry-After`` (and pausing every worker while a rate limit lasts), and a cap on
   requests per run;
 - **secrets**: keys are read from the environment only, and every message that leaves this
   module has them redacted.
+
+**What deep-translator does here, and what it cannot.** deep-translator (1.11.4, the version
+this was written against) supplies the language tables, the service URLs (``BASE_URLS``),
+the input check (``is_input_valid``), and for Google and MyMemory the language-pair check: their
+translators are built with their public constructors and the real codes, and the request
+uses the codes they hold. Its ``translate`` methods are not used, because through its public
+API it cannot:
+
+1. take a timeout: every translator calls module-level ``requests.get``/``post`` without one,
+   so a hung server hangs the run;
+2. take a session or transport adapter, for the same reason: no shared connection pool, and
+   nothing to mount an adapter on short of replacing ``requests`` inside its modules;
+3. report the HTTP status or ``Retry-After``: LibreTranslate and DeepL raise
+   ``ServerException(code)``, which keeps only a Yandex error name; Google and MyMemory raise
+   ``TooManyRequests`` or ``RequestError`` without the response; Microsoft raises
+   ``MicrosoftAPIerror`` (and on a connection error logs a warning, then fails with
+   ``AttributeError`` on ``None.json()``);
+4. send LibreTranslate's parameters as a form body: ``LibreTranslator`` posts ``q`` and
+   ``api_key`` in the query string;
+5. accept the codes a service really takes: ``LibreTranslator`` checks them against a static
+   list of 17 languages (a server's ``zh-Hans``, ``pt-BR``, ``zt`` are refused) and cannot be
+   built without a key (a self-hosted server may want none); ``DeeplTranslator`` checks against
+   27 lower-case codes (no ``EN-US``, ``PT-BR``, ``ZH-HANT``, ``AR``, ``KO``, ``NB``);
+6. be built without the network: ``MicrosoftTranslator``'s constructor downloads the language
+   list (no timeout, status unchecked);
+7. be shared by threads: Google, MyMemory and Microsoft keep each request's parameters on
+   the instance;
+8. read an answer without sending the request: parsing is inside ``translate``.
+
+So each provider has a small :class:`WebApi`: the request deep-translator's ``translate``
+builds (same URL, parameters, headers; only LibreTranslate's move to the form body), sent
+through :class:`Http`, and the answer read as that ``translate`` reads it, raising its
+exceptions. Nothing of deep-translator is replaced or patched, and no private attribute of it
+is read or written.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import email.utils
 import math
@@ -32,18 +62,19 @@ import time
 import urllib.parse
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http.cookiejar import DefaultCookiePolicy
 from typing import Any, TypeVar
 
 import requests
 from babel import Locale
+from requests.adapters import DEFAULT_POOLSIZE, HTTPAdapter
 
 from i18n.errors import I18nError
+from i18n.model.settings import PROVIDERS, WEB_PROVIDERS
 
 T = TypeVar("T")
 
-WEB_PROVIDERS = ("google", "deepl", "microsoft", "libre", "mymemory")
-PROVIDERS = ("memory", "pseudo", *WEB_PROVIDERS)
 KEY_ENV = {
     "deepl": "DEEPL_API_KEY",
     "microsoft": "MICROSOFT_API_KEY",
@@ -89,62 +120,6 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
-# --- transport: deep-translator's `requests`, with a timeout and a memory ------------------
-
-
-class _CallState(threading.local):
-    timeout: float = 30.0
-    response: requests.Response | None = None
-    error: requests.RequestException | None = None
-
-    def reset(self, timeout: float) -> None:
-        self.timeout = timeout
-        self.response = None
-        self.error = None
-
-
-_state = _CallState()
-
-
-class _Transport:
-    """Stands in for the ``requests`` module inside one deep-translator module."""
-
-    def __init__(self, params_as_form: bool = False):
-        self.params_as_form = params_as_form
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(requests, name)
-
-    def get(self, url: str, **kwargs: Any) -> requests.Response:
-        return self._send("GET", url, **kwargs)
-
-    def post(self, url: str, **kwargs: Any) -> requests.Response:
-        if self.params_as_form and "params" in kwargs and not kwargs.get("data"):
-            kwargs["data"] = kwargs.pop("params")
-        return self._send("POST", url, **kwargs)
-
-    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", _state.timeout)
-        try:
-            response = requests.request(method, url, **kwargs)
-        except requests.RequestException as exc:
-            _state.error = exc
-            raise
-        _state.response = response
-        return response
-
-
-def install_transport() -> None:
-    """Give deep-translator's provider modules the transport (idempotent)."""
-    from deep_translator import deepl, google, libre, microsoft, mymemory
-
-    for module in (deepl, google, microsoft, mymemory):
-        if not isinstance(module.requests, _Transport):
-            module.requests = _Transport()  # type: ignore[assignment]
-    if not isinstance(libre.requests, _Transport):
-        libre.requests = _Transport(params_as_form=True)  # type: ignore[assignment]
-
-
 def _retry_after(value: str | None) -> float | None:
     """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
     if not value:
@@ -163,41 +138,6 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
-def _classify(exc: BaseException, provider: str, secrets: Collection[str]) -> ProviderError:
-    """Turn whatever deep-translator raised into a ProviderError, looking at the HTTP answer
-    the transport saw (deep-translator keeps only its own exception)."""
-    from deep_translator.exceptions import LanguageNotSupportedException, TooManyRequests
-
-    error, response = _state.error, _state.response
-    if isinstance(error, requests.Timeout):
-        return ProviderError(f"{provider}: no answer within {_state.timeout:g} s", retryable=True)
-    if isinstance(error, requests.ConnectionError):
-        host = urllib.parse.urlsplit(error.request.url if error.request else "").netloc
-        return ProviderError(
-            f"{provider}: cannot connect to {host or 'the server'}", retryable=True
-        )
-    if error is not None:
-        return ProviderError(redact(f"{provider}: {type(error).__name__}: {error}", secrets))
-    if response is not None and not 200 <= response.status_code < 300:
-        code = response.status_code
-        detail = _error_detail(response)
-        message = redact(f"{provider}: HTTP {code}{': ' + detail if detail else ''}", secrets)
-        if code in (408, 425, 429) or code >= 500:
-            return ProviderError(
-                message,
-                retryable=True,
-                retry_after=_retry_after(response.headers.get("Retry-After")),
-            )
-        if code in (401, 403):
-            message += " (is the API key in the environment valid?)"
-        return ProviderError(message)
-    if isinstance(exc, TooManyRequests):
-        return ProviderError(f"{provider}: too many requests", retryable=True)
-    if isinstance(exc, LanguageNotSupportedException):
-        return ProviderError(f"{provider}: language not supported ({exc.val})")
-    return ProviderError(redact(f"{provider}: {type(exc).__name__}: {exc}", secrets))
-
-
 def _error_detail(response: requests.Response) -> str:
     try:
         data = response.json()
@@ -209,6 +149,236 @@ def _error_detail(response: requests.Response) -> str:
             value = value.get("message", "")
         return str(value)[:200]
     return ""
+
+
+# --- HTTP: one session per run, a timeout on every request -----------------------------------
+
+
+class Http:
+    """The run's one ``requests.Session``: every request of a provider goes through :meth:`send`.
+
+    The workers share it; its connection pool holds a connection per worker, so none is
+    discarded. Each request gets the run's timeout, and a failure becomes a
+    :class:`ProviderError` that says whether to retry and how long the server asked to wait.
+    Cookies are refused: deep-translator sends each request from a fresh session, so no
+    request ever carried cookies another one received, and a shared jar would change that.
+    """
+
+    def __init__(
+        self, provider: str, *, timeout: float, connections: int, secrets: Collection[str]
+    ):
+        self.provider = provider
+        self.timeout = timeout
+        self.secrets = tuple(secrets)
+        self.session = requests.Session()
+        self.session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+        adapter = HTTPAdapter(pool_maxsize=max(connections, DEFAULT_POOLSIZE))
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """One request (``requests`` keyword arguments); a ProviderError unless it answers 2xx."""
+        try:
+            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.Timeout:
+            raise ProviderError(
+                f"{self.provider}: no answer within {self.timeout:g} s", retryable=True
+            ) from None
+        except requests.ConnectionError as exc:
+            host = urllib.parse.urlsplit(exc.request.url if exc.request else url).netloc
+            raise ProviderError(
+                f"{self.provider}: cannot connect to {host or 'the server'}", retryable=True
+            ) from None
+        except requests.RequestException as exc:
+            raise self.failure(exc) from None
+        if not 200 <= response.status_code < 300:
+            raise self._refused(response)
+        return response
+
+    def get_json(self, url: str, **kwargs: Any) -> Any:
+        """The JSON a GET answers."""
+        response = self.send("GET", url, **kwargs)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise self.failure(exc) from None
+
+    def failure(self, exc: BaseException) -> ProviderError:
+        """A failure no retry mends (a malformed answer, a refused input), its secrets redacted."""
+        return ProviderError(redact(f"{self.provider}: {type(exc).__name__}: {exc}", self.secrets))
+
+    def _refused(self, response: requests.Response) -> ProviderError:
+        code = response.status_code
+        detail = _error_detail(response)
+        message = redact(
+            f"{self.provider}: HTTP {code}{': ' + detail if detail else ''}", self.secrets
+        )
+        if code in (408, 425, 429) or code >= 500:
+            return ProviderError(
+                message,
+                retryable=True,
+                retry_after=_retry_after(response.headers.get("Retry-After")),
+            )
+        if code in (401, 403):
+            message += " (is the API key in the environment valid?)"
+        return ProviderError(message)
+
+    def close(self) -> None:
+        self.session.close()
+
+
+# --- each service's translate request, as deep-translator 1.11.4 builds and reads it ------------
+
+
+class WebApi(ABC):
+    """One service's translate request: sent through :class:`Http`, its answer read as
+    deep-translator's ``translate`` reads it (each class names the method it follows).
+
+    Instances hold no per-request state, so the workers share one.
+    """
+
+    source: str
+    target: str
+
+    @abstractmethod
+    def translate(self, http: Http, text: str) -> str:
+        """The service's translation of ``text``; raises ProviderError or deep-translator's
+        exceptions (a malformed answer)."""
+
+
+@dataclass(frozen=True)
+class GoogleApi(WebApi):
+    """``GoogleTranslator.translate``: GET ``tl``, ``sl``, ``q``; the page's ``div.t0`` or
+    ``div.result-container`` holds the translation."""
+
+    url: str
+    source: str
+    target: str
+
+    def translate(self, http: Http, text: str) -> str:
+        from bs4 import BeautifulSoup  # deep-translator's own dependency, for its own page
+        from deep_translator.exceptions import TranslationNotFound
+        from deep_translator.validate import is_input_valid
+
+        is_input_valid(text, max_chars=5000)
+        text = text.strip()
+        if self.source == self.target or not text:
+            return text
+        params = {"tl": self.target, "sl": self.source, "q": text}
+        response = http.send("GET", self.url, params=params)
+        soup = BeautifulSoup(response.text, "html.parser")
+        element = soup.find("div", {"class": "t0"}) or soup.find(
+            "div", {"class": "result-container"}
+        )
+        if not element:
+            raise TranslationNotFound(text)
+        return element.get_text(strip=True)
+
+
+@dataclass(frozen=True)
+class MyMemoryApi(WebApi):
+    """``MyMemoryTranslator.translate``: GET ``langpair``, ``q``; the answer's
+    ``responseData.translatedText``, else its first match."""
+
+    url: str
+    source: str
+    target: str
+
+    def translate(self, http: Http, text: str) -> str:
+        from deep_translator.exceptions import TranslationNotFound
+        from deep_translator.validate import is_input_valid
+
+        is_input_valid(text, max_chars=500)
+        text = text.strip()
+        if self.source == self.target or not text:
+            return text
+        params = {"langpair": f"{self.source}|{self.target}", "q": text}
+        data = http.send("GET", self.url, params=params).json()
+        translation = (data.get("responseData") or {}).get("translatedText")
+        if translation:
+            return str(translation)
+        for match in data.get("matches") or ():
+            return str(match["translation"])
+        raise TranslationNotFound(text)
+
+
+@dataclass(frozen=True)
+class DeeplApi(WebApi):
+    """``DeeplTranslator.translate``: GET ``<base>translate`` with ``auth_key``,
+    ``source_lang``, ``target_lang``, ``text``; the answer's ``translations[0].text``."""
+
+    url: str
+    source: str
+    target: str
+    key: str = field(repr=False)
+
+    def translate(self, http: Http, text: str) -> str:
+        from deep_translator.exceptions import TranslationNotFound
+
+        if self.source == self.target or not text:
+            return text
+        params = {
+            "auth_key": self.key,
+            "source_lang": self.source,
+            "target_lang": self.target,
+            "text": text,
+        }
+        data = http.send("GET", self.url + "translate", params=params).json()
+        if not data:
+            raise TranslationNotFound(text)
+        return data["translations"][0]["text"]
+
+
+@dataclass(frozen=True)
+class LibreApi(WebApi):
+    """``LibreTranslator.translate``, but its parameters (``q``, ``source``, ``target``,
+    ``format``, ``api_key`` when there is a key) POSTed as a form body, which LibreTranslate
+    reads like the query string; the answer's ``translatedText``."""
+
+    url: str
+    source: str
+    target: str
+    key: str = field(repr=False)
+
+    def translate(self, http: Http, text: str) -> str:
+        from deep_translator.exceptions import TranslationNotFound
+
+        if self.source == self.target or not text:
+            return text
+        form = {"q": text, "source": self.source, "target": self.target, "format": "text"}
+        if self.key:
+            form["api_key"] = self.key
+        data = http.send("POST", self.url + "translate", data=form).json()
+        if not data:
+            raise TranslationNotFound(text)
+        return data["translatedText"]
+
+
+@dataclass(frozen=True)
+class MicrosoftApi(WebApi):
+    """``MicrosoftTranslator.translate``: POST ``from``, ``to`` and ``[{"text": ...}]`` with the
+    key (and region) in headers; the answer's translations joined by newlines."""
+
+    url: str
+    source: str
+    target: str
+    key: str = field(repr=False)
+    region: str | None = None
+
+    def translate(self, http: Http, text: str) -> str:
+        from deep_translator.exceptions import MicrosoftAPIerror
+
+        headers = {"Ocp-Apim-Subscription-Key": self.key, "Content-type": "application/json"}
+        if self.region:
+            headers["Ocp-Apim-Subscription-Region"] = self.region
+        params = {"from": self.source, "to": self.target}
+        response = http.send(
+            "POST", self.url, params=params, headers=headers, json=[{"text": text}]
+        )
+        data = response.json()
+        if isinstance(data, dict):
+            raise MicrosoftAPIerror(data["error"])
+        return "\n".join(item["text"] for item in data[0]["translations"])
 
 
 # --- retries, backoff, request cap ---------------------------------------------------------
@@ -440,6 +610,9 @@ class Engine(ABC):
     def translate(self, text: str) -> str:
         """The translation of ``text``; raises ProviderError on failure."""
 
+    def close(self) -> None:  # noqa: B027 - a hook: only engines that send hold anything
+        """Release the engine's connections."""
+
 
 _ACCENTS = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
@@ -494,56 +667,34 @@ class Pseudo(Engine):
 
 
 class Remote(Engine):
-    """A deep-translator translator: one single attempt per :meth:`translate` call.
-
-    deep-translator's Google, MyMemory and Microsoft classes keep per-request state on the
-    instance, so each worker thread gets its own copy of the prototype.
-    """
+    """A web service: one single attempt per :meth:`translate` call, through the run's
+    :class:`Http` (workers share the engine: neither it nor its API keeps per-request state)."""
 
     remote = True
 
-    def __init__(
-        self,
-        name: str,
-        prototype: Any,
-        *,
-        source: str,
-        target: str,
-        cache_id: str,
-        secrets: Collection[str],
-        timeout: float,
-        note: str = "",
-    ):
+    def __init__(self, name: str, api: WebApi, http: Http, *, cache_id: str, note: str = ""):
         self.name = name
         self.max_chars = MAX_CHARS.get(name)
-        self.source_code = source
-        self.target_code = target
+        self.source_code = api.source
+        self.target_code = api.target
         self.cache_id = cache_id
         self.note = note
-        self._prototype = prototype
-        self._secrets = tuple(secrets)
-        self._timeout = timeout
-        self._local = threading.local()
-
-    def _translator(self) -> Any:
-        translator = getattr(self._local, "translator", None)
-        if translator is None:
-            translator = copy.copy(self._prototype)
-            translator._url_params = dict(getattr(self._prototype, "_url_params", {}) or {})
-            self._local.translator = translator
-        return translator
+        self.api = api
+        self.http = http
 
     def translate(self, text: str) -> str:
-        _state.reset(self._timeout)
         try:
-            out = self._translator().translate(text)
-        except Exception as exc:  # noqa: BLE001 - deep-translator raises many kinds
-            raise _classify(exc, self.name, self._secrets) from None
-        if isinstance(out, list):
-            out = out[0] if out else ""
+            out = self.api.translate(self.http, text)
+        except ProviderError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a malformed answer or a refused input
+            raise self.http.failure(exc) from None
         if not isinstance(out, str) or not out.strip():
             raise ProviderError(f"{self.name}: empty answer")
         return out
+
+    def close(self) -> None:
+        self.http.close()
 
 
 def secret_values() -> list[str]:
@@ -601,144 +752,68 @@ def open_engine(
 
     Offline nothing is sent: codes are mapped from what deep-translator knows (enough for a
     dry run and for answers from the cache). Online, LibreTranslate's ``/languages`` and
-    Microsoft's language list are asked once (counted as requests), before any text is sent.
+    Microsoft's language list are asked once (counted as requests), before any text is sent,
+    through the session the engine then uses. The caller closes the engine.
     """
-    install_transport()
     if provider == "pseudo":
         return Pseudo()
     if provider not in WEB_PROVIDERS:
         raise I18nError(f"unknown provider {provider!r} (choose from {', '.join(PROVIDERS)})")
     if endpoint is not None and provider != "libre":
         raise I18nError(f"--endpoint is for the libre provider, not {provider}")
-    secrets = secret_values()
-
-    if provider == "libre":
-        if not endpoint:
-            raise I18nError(
-                "provider libre needs --endpoint URL (or [tool.i18n] endpoint), "
-                "the LibreTranslate server to use"
-            )
-        base = normalize_endpoint(endpoint)
-        key = _key("libre", required=False, offline=offline)
-        if offline:  # only the server knows its languages: no check, best guess of codes
-            known = static_languages("libre") or ()
-            src = pick_code("libre", source, known, target=False) or candidates("libre", source)[-1]
-            tgt = pick_code("libre", target, known) or candidates("libre", target)[-1]
-            note = "language pair checked only when requests are sent"
-        else:
-            sources, targets = _libre_languages(base, source, settings, requester, secrets)
-            src = pick_code("libre", source, sources, target=False)
-            tgt = pick_code("libre", target, targets)
-            note = ""
-            if not src or not tgt:
-                raise _unsupported("libre", source, target, targets)
-        from deep_translator import LibreTranslator
-
-        proto = LibreTranslator(source="en", target="en", api_key=key or "unused", custom_url=base)
-        proto.source, proto.target = src, tgt  # the server, not deep-translator's list, decides
-        if not key:
-            proto.api_key = None  # a self-hosted server without keys: send none
-        return Remote(
-            "libre",
-            proto,
-            source=src,
-            target=tgt,
-            cache_id=f"libre {base}",
-            secrets=secrets,
-            timeout=settings.timeout,
-            note=note,
-        )
-
-    if provider == "microsoft":
-        key = _key("microsoft", required=True, offline=offline)
-        region = region or os.environ.get("MICROSOFT_REGION") or None
-        if offline:
-            src, tgt = candidates("microsoft", source)[0], candidates("microsoft", target)[0]
-            return Remote(
-                "microsoft",
-                None,
-                source=src,
-                target=tgt,
-                cache_id="microsoft",
-                secrets=secrets,
-                timeout=settings.timeout,
-                note="language pair checked only when requests are sent",
-            )
-        from deep_translator import MicrosoftTranslator
-
-        def build() -> Any:
-            _state.reset(settings.timeout)
-            try:
-                return MicrosoftTranslator(source="en", target="de", api_key=key, region=region)
-            except Exception as exc:  # noqa: BLE001 - its constructor asks the network
-                raise _classify(exc, "microsoft", secrets) from None
-
-        proto = requester.call(build)
-        codes = set(proto.get_supported_languages(as_dict=True).values())
-        src = pick_code("microsoft", source, codes, target=False)
-        tgt = pick_code("microsoft", target, codes)
-        if not src or not tgt:
-            raise _unsupported("microsoft", source, target, codes)
-        proto.source, proto.target = src, tgt
-        return Remote(
-            "microsoft",
-            proto,
-            source=src,
-            target=tgt,
-            cache_id="microsoft",
-            secrets=secrets,
-            timeout=settings.timeout,
-        )
-
-    src_known = static_languages(provider, target=False) or ()
-    tgt_known = static_languages(provider) or ()
-    src = pick_code(provider, source, src_known, target=False)
-    tgt = pick_code(provider, target, tgt_known)
-    if not src or not tgt:
-        raise _unsupported(provider, source, target, tgt_known)
-    if provider == "google":
-        from deep_translator import GoogleTranslator
-
-        proto = GoogleTranslator(source=src, target=tgt)
-    elif provider == "mymemory":
-        from deep_translator import MyMemoryTranslator
-
-        proto = MyMemoryTranslator(source=src, target=tgt)
-    else:
-        key = _key("deepl", required=True, offline=offline)
-        from deep_translator import DeeplTranslator
-
-        proto = DeeplTranslator(
-            source="en", target="de", api_key=key or "unused", use_free_api=key.endswith(":fx")
-        )
-        proto.source, proto.target = src, tgt  # DeepL's own codes (PT-BR, ZH-HANT, ...)
-    return Remote(
+    http = Http(
         provider,
-        proto,
-        source=src,
-        target=tgt,
-        cache_id=provider,
-        secrets=secrets,
         timeout=settings.timeout,
+        connections=settings.concurrency,
+        secrets=secret_values(),
     )
+    try:
+        if provider == "libre":
+            return _open_libre(http, source, target, requester, endpoint, offline)
+        if provider == "microsoft":
+            return _open_microsoft(http, source, target, requester, region, offline)
+        return _open_listed(http, provider, source, target, offline)
+    except BaseException:
+        http.close()
+        raise
+
+
+def _open_libre(
+    http: Http,
+    source: str,
+    target: str,
+    requester: Requester,
+    endpoint: str | None,
+    offline: bool,
+) -> Engine:
+    if not endpoint:
+        raise I18nError(
+            "provider libre needs --endpoint URL (or [tool.i18n] endpoint), "
+            "the LibreTranslate server to use"
+        )
+    base = normalize_endpoint(endpoint)
+    key = _key("libre", required=False, offline=offline)
+    if offline:  # only the server knows its languages: no check, best guess of codes
+        known = static_languages("libre") or ()
+        src = pick_code("libre", source, known, target=False) or candidates("libre", source)[-1]
+        tgt = pick_code("libre", target, known) or candidates("libre", target)[-1]
+        note = "language pair checked only when requests are sent"
+    else:
+        sources, targets = _libre_languages(http, base, source, requester)
+        found_src = pick_code("libre", source, sources, target=False)
+        found_tgt = pick_code("libre", target, targets)
+        if not found_src or not found_tgt:
+            raise _unsupported("libre", source, target, targets)
+        src, tgt, note = found_src, found_tgt, ""
+    api = LibreApi(base, src, tgt, key=key)  # the server, not deep-translator's list, decides
+    return Remote("libre", api, http, cache_id=f"libre {base}", note=note)
 
 
 def _libre_languages(
-    base: str, source: str, settings: Settings, requester: Requester, secrets: Collection[str]
+    http: Http, base: str, source: str, requester: Requester
 ) -> tuple[set[str], set[str]]:
     """Ask a LibreTranslate server once which languages it translates from and to."""
-
-    def ask() -> Any:
-        _state.reset(settings.timeout)
-        try:
-            response = _Transport().get(base + "languages")
-            if response.status_code != 200:
-                raise RuntimeError(f"HTTP {response.status_code}")
-            return response.json()
-        except Exception as exc:  # noqa: BLE001
-            raise _classify(exc, "libre", secrets) from None
-
-    data = requester.call(ask)
+    data = requester.call(lambda: http.get_json(base + "languages"))
     if not isinstance(data, list):
         raise ProviderError("libre: /languages did not answer with a list of languages")
     codes = {str(item.get("code")) for item in data if isinstance(item, dict) and item.get("code")}
@@ -750,3 +825,72 @@ def _libre_languages(
             targets = {str(t) for t in listed}
     targets.discard(src or "")
     return codes, targets
+
+
+def _open_microsoft(
+    http: Http,
+    source: str,
+    target: str,
+    requester: Requester,
+    region: str | None,
+    offline: bool,
+) -> Engine:
+    from deep_translator.constants import BASE_URLS
+
+    key = _key("microsoft", required=True, offline=offline)
+    region = region or os.environ.get("MICROSOFT_REGION") or None
+    url = BASE_URLS["MICROSOFT_TRANSLATE"]
+    if offline:
+        src, tgt = candidates("microsoft", source)[0], candidates("microsoft", target)[0]
+        api = MicrosoftApi(url, src, tgt, key=key, region=region)
+        note = "language pair checked only when requests are sent"
+        return Remote("microsoft", api, http, cache_id="microsoft", note=note)
+    codes = _microsoft_languages(http, url, requester)
+    found_src = pick_code("microsoft", source, codes, target=False)
+    found_tgt = pick_code("microsoft", target, codes)
+    if not found_src or not found_tgt:
+        raise _unsupported("microsoft", source, target, codes)
+    api = MicrosoftApi(url, found_src, found_tgt, key=key, region=region)
+    return Remote("microsoft", api, http, cache_id="microsoft")
+
+
+def _microsoft_languages(http: Http, translate_url: str, requester: Requester) -> set[str]:
+    """The codes Microsoft translates, from the list ``MicrosoftTranslator``'s constructor
+    reads (``/languages?api-version=3.0&scope=translation``, beside ``/translate``)."""
+    url = urllib.parse.urljoin(translate_url, "languages")
+    params = {"api-version": "3.0", "scope": "translation"}
+    data = requester.call(lambda: http.get_json(url, params=params))
+    listed = data.get("translation") if isinstance(data, dict) else None
+    if not isinstance(listed, dict):
+        raise ProviderError("microsoft: /languages did not answer with a list of languages")
+    return {str(code).lower() for code in listed}
+
+
+def _open_listed(http: Http, provider: str, source: str, target: str, offline: bool) -> Engine:
+    """Google, MyMemory and DeepL: languages known without asking the service."""
+    from deep_translator import GoogleTranslator, MyMemoryTranslator
+    from deep_translator.constants import BASE_URLS
+    from deep_translator.exceptions import LanguageNotSupportedException
+
+    src_known = static_languages(provider, target=False) or ()
+    tgt_known = static_languages(provider) or ()
+    src = pick_code(provider, source, src_known, target=False)
+    tgt = pick_code(provider, target, tgt_known)
+    if not src or not tgt:
+        raise _unsupported(provider, source, target, tgt_known)
+    api: WebApi
+    if provider == "deepl":  # DeepL's own codes (PT-BR, ZH-HANT, ...): see the module docstring
+        key = _key("deepl", required=True, offline=offline)
+        base = BASE_URLS["DEEPL_FREE" if key.endswith(":fx") else "DEEPL"]
+        api = DeeplApi(base.format(version="v2"), src, tgt, key=key)
+    else:  # deep-translator checks the pair; requests send the codes its translator holds
+        try:
+            if provider == "google":
+                google = GoogleTranslator(source=src, target=tgt)
+                api = GoogleApi(BASE_URLS["GOOGLE_TRANSLATE"], google.source, google.target)
+            else:
+                mymemory = MyMemoryTranslator(source=src, target=tgt)
+                api = MyMemoryApi(BASE_URLS["MYMEMORY"], mymemory.source, mymemory.target)
+        except LanguageNotSupportedException:
+            raise _unsupported(provider, source, target, tgt_known) from None
+    return Remote(provider, api, http, cache_id=provider)

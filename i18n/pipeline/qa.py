@@ -59,30 +59,7 @@ from markdown_it.token import Token
 from translate.filters import checks as tt
 
 from i18n.model.country import Glossary
-
-BLOCKING = "blocking"
-WARNING = "warning"
-SEVERITIES = (BLOCKING, WARNING)
-
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One QA problem of one entry."""
-
-    code: str
-    severity: str
-    message: str
-
-    @property
-    def blocking(self) -> bool:
-        return self.severity == BLOCKING
-
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "severity": self.severity, "message": self.message}
-
-    def __str__(self) -> str:
-        return f"{self.severity} {self.code}: {self.message}"
-
+from i18n.model.findings import BLOCKING, WARNING, Finding
 
 # --- Markdown -----------------------------------------------------------------------------
 

@@ -25,18 +25,18 @@ from typing import TYPE_CHECKING, Any
 import polib
 
 from i18n.errors import I18nError
+from i18n.formats.draft_comment import COPY, MEMORY, read_origin
 from i18n.formats.ledger import Ledger
+from i18n.model.events import Approved, Drafted, Rejected, utc_now
 from i18n.model.states import (
     APPROVED,
     DRAFT,
-    MEANING,
     REJECTED,
     TRANSLATED,
     UNTRANSLATED,
     content_hash,
     entry_id,
     entry_state,
-    utc_now,
 )
 
 if TYPE_CHECKING:
@@ -48,27 +48,19 @@ if TYPE_CHECKING:
 # --- draft reasons and word diffs ---------------------------------------------------------
 
 SOURCE_CHANGED = "source changed"
-MEMORY = "memory"
-COPY = "copy of the source"
-# What the translate command writes: "machine draft (libre); review before approval",
-# "memory draft; ...", "draft copied from the source"; "machine draft: libre" is read too.
-_DRAFT_COMMENT = re.compile(
-    r"\b(?:(machine)\s+draft|(memory)\s+(?:draft|match)|draft\s+(copied)\s+from)\b"
-    r"(?:\s*[:(]\s*([\w.+-]+))?",
-    re.I,
-)
 
 
-def draft_reason(entry: polib.POEntry, drafted: dict[str, dict[str, Any]]) -> str:
+def draft_reason(entry: polib.POEntry, drafted: dict[str, Drafted]) -> str:
     """Why a fuzzy entry is a draft: ``source changed`` (msgmerge kept the old translation and
-    recorded the previous msgid), ``memory``, ``machine (<provider>)`` (from the ledger's
-    ``drafted`` event for the entry's exact text, else the translator comment the translate
-    command writes), or plain ``fuzzy`` when nothing says more.
+    recorded the previous msgid), ``memory``, ``copy of the source``, ``machine (<provider>)``
+    (from the ledger's ``drafted`` event for the entry's exact text, else the draft comment
+    the translate command writes), or plain ``fuzzy`` when nothing says more.
 
     >>> e = polib.POEntry(msgid="a", msgstr="b", flags=["fuzzy"], tcomment="machine draft: libre")
     >>> draft_reason(e, {})
     'machine (libre)'
-    >>> draft_reason(e, {content_hash(e): {"event": "drafted", "provider": "memory"}})
+    >>> ev = Drafted(hash=content_hash(e), catalog="x", msgctxt=None, msgid="a", provider="memory")
+    >>> draft_reason(e, {ev.hash: ev})
     'memory'
     >>> e.tcomment = "machine draft (deepl); review before approval"
     >>> draft_reason(e, {})
@@ -77,20 +69,17 @@ def draft_reason(entry: polib.POEntry, drafted: dict[str, dict[str, Any]]) -> st
     if entry.previous_msgid is not None and entry.previous_msgid != entry.msgid:
         return SOURCE_CHANGED
     event = drafted.get(content_hash(entry))
-    if event and event.get("provider"):
-        return _provider_reason(str(event["provider"]))
-    for line in (entry.tcomment or "").splitlines():
-        m = _DRAFT_COMMENT.search(line)
-        if m:
-            if m.group(2) or m.group(3):
-                return MEMORY if m.group(2) else COPY
-            return _provider_reason(m.group(4) or "unknown")
-    return "fuzzy"
-
-
-def _provider_reason(provider: str) -> str:
+    provider = event.provider if event and event.provider else read_origin(entry.tcomment or "")
+    if provider is None:
+        return "fuzzy"
     kind = provider.lower()
-    return MEMORY if kind == MEMORY else COPY if kind == "copy" else f"machine ({provider})"
+    return (
+        "memory"
+        if kind == MEMORY
+        else "copy of the source"
+        if kind == COPY
+        else (f"machine ({provider})")
+    )
 
 
 _WORD = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
@@ -138,7 +127,7 @@ class Item:
     state: str
     reason: str | None = None
     findings: list[Finding] = field(default_factory=list)
-    event: dict[str, Any] | None = None  # the approval or rejection behind the state
+    event: Approved | Rejected | None = None  # the decision behind the state
 
     @property
     def id(self) -> str:
@@ -154,6 +143,10 @@ class Item:
         if e.msgid_plural:
             return e.msgstr_plural.get(0, e.msgstr_plural.get("0", "")) or ""
         return e.msgstr or ""
+
+    @property
+    def plural(self) -> bool:
+        return bool(self.entry.msgid_plural)
 
     @property
     def previous_msgid(self) -> str | None:
@@ -191,13 +184,15 @@ class Item:
         d["hash"] = self.hash
         d["references"] = [f"{f}:{n}" if n else f for f, n in e.occurrences]
         if self.event and self.state in (APPROVED, REJECTED):
-            d["reviewer"] = self.event.get("reviewer")
-            d["time"] = self.event.get("time")
+            d["reviewer"] = self.event.reviewer
+            d["time"] = self.event.time
         return d
 
 
 @dataclass
-class Catalog:
+class ReviewCatalog:
+    """One catalog (an article or the site) of the locale under review."""
+
     name: str
     path: Path
     po: polib.POFile
@@ -217,7 +212,7 @@ class LocaleReview:
         self,
         project: Project,
         locale: str,
-        catalogs: list[Catalog],
+        catalogs: list[ReviewCatalog],
         ledger: Ledger,
         checker: Checker,
     ) -> None:
@@ -240,14 +235,15 @@ class LocaleReview:
         if not folder.is_dir():
             raise I18nError(f"no catalogs for locale {locale!r}", project.rel(folder))
         catalogs = [
-            Catalog(p.stem, p, read_po(p, project.rel(p))) for p in sorted(folder.glob("*.po"))
+            ReviewCatalog(p.stem, p, read_po(p, project.rel(p)))
+            for p in sorted(folder.glob("*.po"))
         ]
-        ledger = Ledger.read(project.ledger_path(locale))
+        ledger = Ledger.read(project.ledger_path(locale), project.warn)
         glossary = glossary if glossary is not None else load_glossary(project)
         claims = language_patterns(load_countries(project), locale)
         return cls(project, locale, catalogs, ledger, Checker(locale, glossary, claims))
 
-    def catalog(self, name: str) -> Catalog:
+    def catalog(self, name: str) -> ReviewCatalog:
         for c in self.catalogs:
             if c.name == name:
                 return c
@@ -259,10 +255,10 @@ class LocaleReview:
         out = []
         cats = [self.catalog(catalog)] if catalog else self.catalogs
         for cat in cats:
-            approvals = self.ledger.latest("approved", cat.name)
+            approvals = self.ledger.latest(Approved, cat.name)
             approved = self.ledger.approved_hashes(cat.name)
-            rejections = self.ledger.latest("rejected", cat.name)
-            drafted = self.ledger.latest("drafted", cat.name)
+            rejections = self.ledger.latest(Rejected, cat.name)
+            drafted = self.ledger.latest(Drafted, cat.name)
             for entry in cat.po:
                 if entry.obsolete or not entry.msgid:
                     continue
@@ -273,7 +269,7 @@ class LocaleReview:
                     item.reason = draft_reason(entry, drafted)
                 elif state == REJECTED:
                     item.event = rejections[h]
-                    item.reason = f"rejected: {rejections[h].get('reason', '')}".rstrip()
+                    item.reason = f"rejected: {rejections[h].reason or ''}".rstrip()
                 elif state == APPROVED:
                     item.event = approvals.get(h)
                 if state != UNTRANSLATED:
@@ -311,7 +307,7 @@ class LocaleReview:
             if c.name in touched and _same_person(reviewer, c.last_translator)
         }
         report.self_review = sorted(self_review)
-        events = []
+        events: list[Approved] = []
         now = utc_now()
         for item in items:
             if item.state == APPROVED:
@@ -330,23 +326,22 @@ class LocaleReview:
             if blocking_findings and override is None:
                 report.refused.append((item, "; ".join(str(f) for f in blocking_findings)))
                 continue
-            event: dict[str, Any] = {
-                "event": "approved",
-                "hash": item.hash,
-                "catalog": item.catalog,
-                "msgctxt": item.entry.msgctxt,
-                "msgid": item.entry.msgid,
-                "msgstr": item.msgstr,
-                **_plural_forms(item.entry),
-                "reviewer": reviewer,
-                "time": now,
-                "meaning": MEANING,
-            }
-            if blocking_findings:
-                event["override"] = override.strip() if override else ""
-                event["overridden"] = [f"{f.code}: {f.message}" for f in blocking_findings]
-            if item.catalog in self_review:
-                event["reviewer_is_last_translator"] = True
+            forms = item.entry.msgstr_plural
+            plural = tuple(forms[k] for k in sorted(forms, key=int)) if item.plural else None
+            event = Approved(
+                hash=item.hash,
+                catalog=item.catalog,
+                msgctxt=item.entry.msgctxt,
+                msgid=item.entry.msgid,
+                msgstr=item.msgstr,
+                msgid_plural=item.entry.msgid_plural or None,
+                msgstr_plural=plural,
+                reviewer=reviewer,
+                time=now,
+                override=override.strip() if blocking_findings and override else None,
+                overridden=tuple(f"{f.code}: {f.message}" for f in blocking_findings),
+                reviewer_is_last_translator=item.catalog in self_review,
+            )
             events.append(event)
             report.approved.append(item)
         self.ledger.append(events)
@@ -372,26 +367,17 @@ class LocaleReview:
             lines.append(note)
         entry.tcomment = "\n".join(lines)
         write_po(cat.path, cat.po)
-        event: dict[str, Any] = {
-            "event": "rejected",
-            "hash": item.hash,
-            "catalog": item.catalog,
-            "msgctxt": entry.msgctxt,
-            "msgid": entry.msgid,
-            "msgstr": item.msgstr,
-            "reason": reason,
-            "time": utc_now(),
-        }
-        if reviewer:
-            event["reviewer"] = reviewer.strip()
+        event = Rejected(
+            hash=item.hash,
+            catalog=item.catalog,
+            msgctxt=entry.msgctxt,
+            msgid=entry.msgid,
+            msgstr=item.msgstr,
+            reason=reason,
+            reviewer=reviewer.strip() if reviewer else None,
+            time=utc_now(),
+        )
         self.ledger.append([event])
-
-
-def _plural_forms(entry: polib.POEntry) -> dict[str, Any]:
-    if not entry.msgid_plural:
-        return {}
-    forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural, key=int)]
-    return {"msgid_plural": entry.msgid_plural, "msgstr_plural": forms}
 
 
 @dataclass
@@ -439,7 +425,6 @@ def queue(
     items: list[Item] = []
     for locale in chosen:
         review = LocaleReview.open(project, locale, glossary)
-        review.ledger.report()
         if catalog and catalog not in {c.name for c in review.catalogs}:
             raise I18nError(f"no catalog {catalog!r} for locale {locale}")
         items.extend(i for i in review.items(catalog) if i.state in wanted)

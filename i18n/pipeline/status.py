@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import polib
 
+from i18n.formats.ledger import Ledger
 from i18n.formats.po import read_po
+from i18n.model.events import Rejected
 from i18n.project import Project
-
-if TYPE_CHECKING:  # imported where used, so that `i18n update` does not load the parsers
-    from i18n.formats.ledger import Ledger
-
 
 # --- statistics ---------------------------------------------------------------------------
 
@@ -46,7 +43,7 @@ def catalog_counts(po: polib.POFile, ledger: Ledger, catalog: str | None = None)
     from i18n.model.states import entry_state
 
     approved = ledger.approved_hashes(catalog)
-    rejected = set(ledger.latest("rejected", catalog))
+    rejected = set(ledger.latest(Rejected, catalog))
     counts = Counts()
     for entry in po:
         if entry.obsolete or not entry.msgid:
@@ -61,8 +58,7 @@ def status(project: Project) -> dict[str, dict[str, Counts]]:
 
     out: dict[str, dict[str, Counts]] = {}
     for locale in project.existing_locales():
-        ledger = Ledger.read(project.ledger_path(locale))
-        ledger.report()
+        ledger = Ledger.read(project.ledger_path(locale), project.warn)
         per: dict[str, Counts] = {}
         folder = project.locales_dir / locale / "LC_MESSAGES"
         for path in sorted(folder.glob("*.po")):

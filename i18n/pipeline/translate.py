@@ -22,23 +22,24 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import textwrap
 import threading
 from collections import Counter, defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import polib
 from rapidfuzz import fuzz, process
 
 from i18n.errors import I18nError
 from i18n.formats.country import load_glossary
+from i18n.formats.draft_comment import COPY, MEMORY, DraftOrigin, merge_comments
 from i18n.formats.ledger import Ledger
 from i18n.formats.po import read_po, write_po
+from i18n.model.events import Drafted, utc_now
 from i18n.model.locale import normalize_locale
-from i18n.model.states import content_hash, is_translated, utc_now
+from i18n.model.states import content_hash, is_translated
 from i18n.pipeline.protect import Protected, protect, restore
 from i18n.pipeline.providers import (
     KEY_ENV,
@@ -57,18 +58,29 @@ from i18n.pipeline.providers import (
 )
 from i18n.project import Project
 
-MEMORY = "memory"
-COPY = "copy"
-MACHINE_PREFIXES = (
-    "machine draft (",
-    "memory draft (",
-    "draft copied from the source",
-    "draft warning: ",
-    "translation memory",
-)
-CONTINUATION = "… "
-COMMENT_WIDTH = 76
 CACHE_FILE = "mt.sqlite3"
+
+
+class Progress(Protocol):
+    """What a front end shows while drafts arrive: tasks ``catalogs``, ``entries`` and
+    ``requests``, each started as (done, total) and advanced one at a time."""
+
+    def start(self, tasks: dict[str, tuple[int, int]]) -> None: ...
+
+    def advance(self, task: str) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class _NoProgress:
+    def start(self, tasks: dict[str, tuple[int, int]]) -> None:
+        pass
+
+    def advance(self, task: str) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
 
 
 @dataclass
@@ -81,7 +93,7 @@ class Options:
     refresh: bool = False
     concurrency: int | None = None
     max_requests: int | None = None
-    progress: bool | None = None  # None: only when stderr is a terminal
+    progress: Progress | None = None  # told what is done as the run goes (a front end's bar)
 
 
 # --- drafts ---------------------------------------------------------------------------------
@@ -109,47 +121,13 @@ class Draft:
         return all(t is not None for t in self.texts)
 
     def comment_lines(self) -> list[str]:
-        lines = []
-        if self.texts:
-            if self.provider == MEMORY:
-                lines.append("memory draft; review before approval")
-                lines.append(f"translation memory: same text translated in {self.memory_from}")
-            elif self.provider == COPY:
-                lines.append(
-                    "draft copied from the source (nothing but names, numbers or "
-                    "markup to translate); review before approval"
-                )
-            else:
-                lines.append(f"machine draft ({self.provider}); review before approval")
-        lines += [f"draft warning: {p}" for p in dict.fromkeys(self.problems)]
-        lines += self.notes
-        return lines
-
-
-def merge_comments(old: str, new_lines: list[str]) -> str:
-    """A translator comment with earlier machine lines replaced by ``new_lines``; the
-    translator's own lines are kept, in order.
-
-    >>> merge_comments("ask Anna\\nmachine draft (pseudo); review before approval",
-    ...                ["machine draft (libre); review before approval"])
-    'ask Anna\\nmachine draft (libre); review before approval'
-    """
-    kept: list[str] = []
-    dropping = False
-    for line in old.split("\n") if old else []:
-        if line.startswith(MACHINE_PREFIXES):
-            dropping = True
-            continue
-        if dropping and line.startswith(CONTINUATION):
-            continue
-        dropping = False
-        kept.append(line)
-    for line in new_lines:
-        line = " ".join(line.split())
-        kept += textwrap.wrap(
-            line, COMMENT_WIDTH, subsequent_indent=CONTINUATION, break_on_hyphens=False
-        ) or [line]
-    return "\n".join(kept)
+        origin = DraftOrigin(
+            self.provider if self.texts else "",
+            self.memory_from,
+            tuple(self.problems),
+            tuple(self.notes),
+        )
+        return origin.comment_lines()
 
 
 def _max_length(entry: polib.POEntry) -> int | None:
@@ -340,36 +318,17 @@ class Report:
 
 
 def _settings(project: Project, opts: Options) -> Settings:
-    cfg = project.config
-
-    def number(key: str, value: Any, default: Any, kind: type, minimum: float) -> Any:
-        value = default if value is None else value
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-            raise I18nError(
-                f"[tool.i18n] {key} must be a number >= {minimum:g}, got {value!r}",
-                "pyproject.toml",
-            )
-        return kind(value)
-
+    """The request settings of a run: ``[tool.i18n]``, with --concurrency and --max-requests
+    (checked the same way) on top."""
+    given = {"concurrency": opts.concurrency, "max_requests": opts.max_requests}
+    cfg = project.settings.replace(**{k: v for k, v in given.items() if v is not None})
     return Settings(
-        timeout=number("request_timeout", cfg.get("request_timeout"), 30.0, float, 0.001),
-        retries=number("retries", cfg.get("retries"), 4, int, 0),
-        backoff=number("backoff", cfg.get("backoff"), 0.5, float, 0),
-        max_backoff=number("max_backoff", cfg.get("max_backoff"), 60.0, float, 0),
-        max_requests=number(
-            "max_requests",
-            opts.max_requests if opts.max_requests is not None else cfg.get("max_requests"),
-            5000,
-            int,
-            0,
-        ),
-        concurrency=number(
-            "concurrency",
-            opts.concurrency if opts.concurrency is not None else cfg.get("concurrency"),
-            8,
-            int,
-            1,
-        ),
+        timeout=cfg.request_timeout,
+        retries=cfg.retries,
+        backoff=cfg.backoff,
+        max_backoff=cfg.max_backoff,
+        max_requests=cfg.max_requests,
+        concurrency=cfg.concurrency,
     )
 
 
@@ -401,7 +360,7 @@ def translate(project: Project, opts: Options) -> Report:
     locale = normalize_locale(opts.locale)
     if locale == project.source_language:
         raise I18nError(f"{locale} is the source language; nothing to translate")
-    provider = opts.provider or str(project.config.get("provider", "pseudo"))
+    provider = opts.provider or project.settings.provider
     if provider not in PROVIDERS:
         raise I18nError(f"unknown provider {provider!r} (choose from {', '.join(PROVIDERS)})")
     if opts.endpoint is not None and provider != "libre":
@@ -424,13 +383,11 @@ class _Run:
         self.stop = threading.Event()
         self.requester = Requester(settings, self.stop)
         self.secrets = secret_values()
-        self.ledger = Ledger.read(project.ledger_path(locale))
-        self.ledger.report()
+        self.ledger = Ledger.read(project.ledger_path(locale), project.warn)
         glossary = load_glossary(project)
         self.terms = glossary.do_not_translate
         self.required = glossary.required(locale)
-        cfg = project.config
-        self.threshold = float(cfg.get("memory_threshold", cfg.get("fuzzy_threshold", 70)))
+        self.threshold = project.settings.memory_cutoff
         self.catalogs: list[Catalog] = []
         self.jobs: dict[str, list[tuple[Draft, int]]] = {}
         _catalogs(project, locale, opts.article)  # bad --locale/--article: error before all
@@ -444,7 +401,7 @@ class _Run:
             normalize_endpoint(endpoint)
         self.engine: Engine | None = None
         self.cache: Cache | None = None
-        self.bar: _Progress | None = None
+        self.bar: Progress = _NoProgress()  # opts.progress while drafts are being sent
 
     # planning ------------------------------------------------------------------------------
 
@@ -457,11 +414,7 @@ class _Run:
             po = read_po(path, self.project.rel(path))
             pos[domain] = po
             memory.add(domain, po)
-        drafted = {
-            ev["hash"]
-            for ev in self.ledger.events
-            if ev.get("event") == "drafted" and ev.get("hash")
-        }
+        drafted = set(self.ledger.latest(Drafted))
         for domain, path in all_files:
             if domain not in chosen:
                 continue
@@ -524,8 +477,7 @@ class _Run:
                 self._finish(draft)
 
     def _finish(self, draft: Draft) -> None:
-        if self.bar is not None:
-            self.bar.advance("entries")
+        self.bar.advance("entries")
         if draft.provider in WEB_PROVIDERS:
             for part, text in zip(draft.parts, draft.texts, strict=True):
                 draft.problems += term_problems(part.source, text or "", self.required)
@@ -565,22 +517,21 @@ class _Run:
                     for problem in dict.fromkeys(draft.problems):
                         cat.warnings.append(f"{cat.shown}: {_excerpt(draft.msgid)}: {problem}")
                 events.append(
-                    {
-                        "event": "drafted",
-                        "hash": content_hash(entry),
-                        "catalog": cat.domain,
-                        "msgctxt": entry.msgctxt,
-                        "msgid": entry.msgid,
-                        "provider": draft.provider,
-                        "time": utc_now(),
-                    }
+                    Drafted(
+                        hash=content_hash(entry),
+                        catalog=cat.domain,
+                        msgctxt=entry.msgctxt,
+                        msgid=entry.msgid,
+                        provider=draft.provider,
+                        time=utc_now(),
+                    )
                 )
         # the events first: killed in between, the ledger names a draft the catalog lacks
         # (harmless: the next run drafts it again), never a draft without its event
         self.ledger.append(events)
         changed = write_po(cat.path, po)
         cat.written = complete or not partial
-        if self.bar is not None and complete:
+        if complete:
             self.bar.advance("catalogs")
         if changed:
             self.report.written.append(cat.shown)
@@ -637,8 +588,16 @@ class _Run:
                     missing.append(text)
             if missing:  # check the pair with the provider before anything is written
                 self._open_engine(offline=False)
-            with _Progress(self, len(missing), enabled=self.opts.progress) as bar:
-                self.bar = bar
+            drafts = [d for c in self.catalogs for d in c.drafts]
+            self.bar = self.opts.progress or _NoProgress()
+            self.bar.start(
+                {
+                    "catalogs": (0, sum(1 for c in self.catalogs if c.drafts)),
+                    "entries": (sum(1 for d in drafts if d.done), len(drafts)),
+                    "requests": (0, len(missing)),
+                }
+            )
+            try:
                 for cat in self.catalogs:
                     if cat.drafts and cat.pending == 0:
                         self.write(cat)
@@ -646,6 +605,9 @@ class _Run:
                     self._send(missing)
                 for cat in self.catalogs:
                     self.write(cat, partial=True)
+            finally:
+                self.bar.stop()
+                self.bar = _NoProgress()
             self.report.left = sum(c.pending for c in self.catalogs)
             written = set(self.report.written)
             self.report.written = [c.shown for c in self.catalogs if c.shown in written]
@@ -655,6 +617,8 @@ class _Run:
         finally:
             if self.cache is not None:
                 self.cache.close()
+            if self.engine is not None:
+                self.engine.close()
             self.report.sent = self.requester.sent
             self.report.retried = self.requester.retried
         return self.report
@@ -680,7 +644,7 @@ class _Run:
                 settings=self.settings,
                 requester=self.requester,
                 endpoint=self._endpoint(),
-                region=self.project.config.get("microsoft_region"),
+                region=self.project.settings.microsoft_region,
                 offline=offline,
             )
         except ProviderError as exc:
@@ -709,8 +673,7 @@ class _Run:
         if self.opts.endpoint is not None:
             return self.opts.endpoint
         if self.provider == "libre":
-            value = self.project.config.get("endpoint")
-            return str(value) if value else None
+            return self.project.settings.endpoint
         return None
 
     def _send(self, texts: list[str]) -> None:
@@ -806,42 +769,3 @@ class _Run:
 def _excerpt(text: str, limit: int = 50) -> str:
     text = " ".join(text.split())
     return '"' + (text if len(text) <= limit else text[: limit - 1] + "…") + '"'
-
-
-class _Progress:
-    """A rich progress bar on stderr (catalogs, entries, requests); off when not a TTY."""
-
-    def __init__(self, run: _Run, requests: int, enabled: bool | None):
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-        console = Console(stderr=True)
-        on = console.is_terminal if enabled is None else enabled
-        self.progress = Progress(
-            TextColumn("{task.description:<10}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=console,
-            transient=True,
-            disable=not on,
-        )
-        drafts = [d for c in run.catalogs for d in c.drafts]
-        self.tasks = {
-            "catalogs": self.progress.add_task(
-                "catalogs", total=sum(1 for c in run.catalogs if c.drafts)
-            ),
-            "entries": self.progress.add_task(
-                "entries", total=len(drafts), completed=sum(1 for d in drafts if d.done)
-            ),
-            "requests": self.progress.add_task("requests", total=requests),
-        }
-
-    def __enter__(self) -> _Progress:
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
-
-    def advance(self, task: str) -> None:
-        self.progress.advance(self.tasks[task])

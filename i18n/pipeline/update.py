@@ -1,4 +1,9 @@
-"""Update: templates -> every locale's catalog, with msgmerge semantics (fuzzy matches keep the old translation as a draft, ``#|`` previous msgid, ``#~`` obsolete)."""
+"""Update: templates -> every locale's catalog, with msgmerge semantics.
+
+New entries are untranslated; an entry whose msgid changed is matched fuzzily (rapidfuzz) and
+keeps its old translation as a fuzzy draft with the previous msgid (``#|``); vanished entries
+become obsolete (``#~``); translator comments survive.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from i18n.errors import I18nError
 from i18n.formats.fs import WriteReport
 from i18n.formats.po import WRAP, gc_paused, read_po, write_po
 from i18n.model.locale import normalize_locale
+from i18n.model.settings import DEFAULTS
 from i18n.project import Project
 
 if TYPE_CHECKING:  # imported where used, so that `i18n update` does not load the parsers
@@ -30,7 +36,9 @@ def _key(e: polib.POEntry) -> tuple[str | None, str]:
     return (e.msgctxt, e.msgid)
 
 
-def _is_translated(e: polib.POEntry) -> bool:
+def _has_translation(e: polib.POEntry) -> bool:
+    """Some translation to carry over (one plural form is enough); unlike
+    :func:`i18n.model.states.is_translated`, which asks for every form."""
     if e.msgid_plural:
         return any(e.msgstr_plural.values())
     return bool(e.msgstr)
@@ -145,7 +153,7 @@ def merge(
     old: polib.POFile | None,
     locale: str,
     *,
-    threshold: float = 70,
+    threshold: float = DEFAULTS.fuzzy_threshold,
     sparse: bool = False,
     stats: MergeStats | None = None,
 ) -> polib.POFile:
@@ -182,7 +190,7 @@ def _merge(
         if not new.msgid:
             continue
         found = [e for e in (live.get(_key(new)), dead.get(_key(new))) if e is not None]
-        prev = next((e for e in found if _is_translated(e)), found[0] if found else None)
+        prev = next((e for e in found if _has_translation(e)), found[0] if found else None)
         if prev is None:
             unmatched.append((len(result), new))
             result.append(None)
@@ -190,7 +198,7 @@ def _merge(
         # an exact match wins even when untranslated (as in msgmerge): no fuzzy guess, and
         # the translator's comment on it stays
         used.update(id(e) for e in found)
-        if _is_translated(prev):
+        if _has_translation(prev):
             result.append(_carry(new, prev, locale, fuzzy="fuzzy" in prev.flags, previous=prev))
             stats.exact += 1
         else:
@@ -202,7 +210,7 @@ def _merge(
         by_ctx_new[new.msgctxt].append((pos, new))
     by_ctx_old: dict[str | None, list[polib.POEntry]] = defaultdict(list)
     for e in old_entries:
-        if id(e) not in used and _is_translated(e) and not e.msgid_plural:
+        if id(e) not in used and _has_translation(e) and not e.msgid_plural:
             by_ctx_old[e.msgctxt].append(e)
     for ctx, news in by_ctx_new.items():
         cands = by_ctx_old.get(ctx, [])
@@ -225,7 +233,7 @@ def _merge(
         if entry is not None:
             out.append(entry)
     for e in old_entries:
-        if id(e) not in used and _is_translated(e):
+        if id(e) not in used and _has_translation(e):
             gone = _copy(e)
             gone.obsolete = True
             gone.occurrences = []
@@ -388,7 +396,7 @@ def _update(project: Project, extra_locales: Iterable[str]) -> WriteReport:
     locales = target_locales(project, extra_locales)
     asked = {normalize_locale(x) for x in extra_locales}
     pots = {d: read_po(project.pot_path(d), project.rel(project.pot_path(d))) for d in domains}
-    threshold = float(project.config.get("fuzzy_threshold", 70))
+    threshold = project.settings.fuzzy_threshold
     planned: list[tuple[Path, polib.POFile]] = []
     report = WriteReport()
     for locale in locales:

@@ -1,4 +1,6 @@
-"""Pages: one Jinja2 environment, site strings from approved catalogs, article/index/root pages."""
+"""Pages: one Jinja2 environment, site strings from approved catalogs, and the article, index
+and root pages of a plan. Translator text is data: parsed as Markdown with raw HTML shown as
+text, escaped by autoescape, never compiled as a template."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from babel import Locale
@@ -24,8 +27,6 @@ from i18n.model.locale import language_tag
 from i18n.pipeline.publish.gate import ArticlePlan, LocalePlan, SitePlan
 from i18n.pipeline.publish.resolve import Key, Resolved
 from i18n.project import Project
-
-DEFAULT_SITE_URL = "https://www.invamed.example"
 
 _MD = markdown()  # same parser and renderer options as the source segmentation
 
@@ -87,21 +88,16 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
+def _script(name: str) -> str:
+    """A script of the package's ``data/`` folder, as it is inlined (and hashed for the CSP)."""
+    return (Path(__file__).parents[2] / "data" / name).read_text(encoding="utf-8").rstrip("\n")
+
+
 # The healthcare-professional self-declaration: the head script hides the page until the
 # visitor confirms (remembered for the browser session); without JavaScript the page shows a
 # <noscript> declaration instead.
-HCP_HEAD_SCRIPT = (
-    '(function(){var h=document.documentElement;try{if(sessionStorage.getItem("hcp")==="yes")'
-    'return}catch(e){}h.classList.add("hcp-pending")})();'
-)
-HCP_BODY_SCRIPT = (
-    '(function(){var d=document,h=d.documentElement,y=d.getElementById("hcp-yes"),'
-    'n=d.getElementById("hcp-no");if(!y||!n)return;'
-    'y.addEventListener("click",function(){try{sessionStorage.setItem("hcp","yes")}catch(e){}'
-    'h.classList.remove("hcp-pending");d.getElementById("content").focus()});'
-    'n.addEventListener("click",function(){d.getElementById("hcp-denied").hidden=false});'
-    'if(h.classList.contains("hcp-pending"))y.focus()})();'
-)
+HCP_HEAD_SCRIPT = _script("hcp-head.js")
+HCP_BODY_SCRIPT = _script("hcp-body.js")
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -202,7 +198,7 @@ class Pages:
                 "form-action 'none'",
             ]
         )
-        self.brand = str(project.config.get("project_name", "Articles"))
+        self.brand = project.settings.project_name
         self.brands = load_glossary(project).do_not_translate
 
     # -- shared context

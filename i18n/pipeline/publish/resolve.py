@@ -1,4 +1,5 @@
-"""Resolve: each catalog entry through the locale's fallback chain (``de_CH`` then ``de``), with its review state."""
+"""Resolve: each catalog entry through the locale's fallback chain (``de_CH`` then ``de``),
+with its review state from the locale's ledger."""
 
 from __future__ import annotations
 
@@ -97,8 +98,7 @@ class CatalogStore:
     def approved(self, locale: str, domain: str) -> set[str]:
         """Hashes approved for ``domain`` (an article or the site) in ``locale``'s ledger."""
         if locale not in self._ledgers:
-            ledger = Ledger.read(self.project.ledger_path(locale))
-            ledger.report()
+            ledger = Ledger.read(self.project.ledger_path(locale), self.project.warn)
             self._ledgers[locale] = ledger
         key = (locale, domain)
         if key not in self._approved:

@@ -1,16 +1,16 @@
-"""Site: render the planned pages (in forked workers), sitemap, manifest, images; write atomically and remove stale pages."""
+"""Site: render the planned pages (one forked worker per country), the root index, sitemap,
+manifest and images; write atomically, and remove the pages an earlier render wrote that are
+no longer published (fail closed)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import multiprocessing as mp
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
@@ -18,15 +18,17 @@ from i18n.errors import I18nError
 from i18n.formats.article import load_articles
 from i18n.formats.country import find_country, load_countries
 from i18n.formats.fs import atomic_write, inside
+from i18n.formats.manifest import manifest_text, read_manifest
+from i18n.model.manifest import ARTICLE, INDEX, Manifest, ManifestPage, Withheld
 from i18n.pipeline.publish.gate import COUNTRY_DIR_RE, LANGUAGE_DIR_RE, SitePlan, plan_site
-from i18n.pipeline.publish.pages import DEFAULT_SITE_URL, Pages
+from i18n.pipeline.publish.pages import Pages
 from i18n.project import Project
 
 PAGE_RE = re.compile(r"[a-z0-9][a-z0-9-]*\.html")
 PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
-def country_files(pages: Pages, code: str) -> dict[str, str]:
+def country_pages(pages: Pages, code: str) -> dict[str, str]:
     """``{relative path: HTML}`` of every page of one country shown in this run."""
     files: dict[str, str] = {}
     plan = pages.plan
@@ -46,7 +48,7 @@ _FORKED: Pages | None = None  # what a forked worker renders from (inherited, ne
 
 def _forked_country(code: str) -> dict[str, str]:
     assert _FORKED is not None
-    return country_files(_FORKED, code)
+    return country_pages(_FORKED, code)
 
 
 def render_countries(pages: Pages, codes: list[str]) -> dict[str, str]:
@@ -57,7 +59,7 @@ def render_countries(pages: Pages, codes: list[str]) -> dict[str, str]:
     files: dict[str, str] = {}
     if workers < 2 or "fork" not in mp.get_all_start_methods():
         for code in codes:
-            files.update(country_files(pages, code))
+            files.update(country_pages(pages, code))
         return files
     _FORKED = pages
     try:
@@ -104,47 +106,49 @@ def sitemap(pages: Pages) -> str:
     return "\n".join(lines) + "\n"
 
 
-def manifest(plan: SitePlan) -> str:
-    """``manifest.json``: what each page was built from, and what was withheld and why."""
-    pages: list[dict[str, Any]] = []
-    withheld: list[dict[str, Any]] = []
+def manifest(plan: SitePlan) -> Manifest:
+    """What each page was built from, and what was withheld and why."""
+    pages: list[ManifestPage] = []
+    withheld: list[Withheld] = []
     for lp in plan.locales:
         disc = lp.disclaimer.reference if lp.disclaimer else None
-        base = {"country": lp.country.code, "locale": lp.tag}
+        cc, tag, site = lp.country.code, lp.tag, tuple(lp.site_hashes)
         if plan.index_shown(lp):
+            listed = tuple(s for s in lp.articles if plan.shown(lp, s))
             pages.append(
-                {
-                    "path": f"{lp.folder}/index.html",
-                    "kind": "index",
-                    **base,
-                    "disclaimer": disc,
-                    "articles": [s for s in lp.articles if plan.shown(lp, s)],
-                    "site_approvals": lp.site_hashes,
-                }
+                ManifestPage(
+                    f"{lp.folder}/index.html",
+                    INDEX,
+                    cc,
+                    tag,
+                    disc,
+                    articles=listed,
+                    site_approvals=site,
+                )
             )
         elif not plan.preview:
             withheld.append(
-                {**base, "article": None, "reasons": lp.reasons or ["no article is published"]}
+                Withheld(cc, tag, None, tuple(lp.reasons or ["no article is published"]))
             )
         for slug, ap in lp.articles.items():
             if plan.shown(lp, slug):
                 pages.append(
-                    {
-                        "path": f"{lp.folder}/{slug}.html",
-                        "kind": "article",
-                        **base,
-                        "article": slug,
-                        "source_hash": ap.article.source_hash,
-                        "disclaimer": disc,
-                        "source_text": lp.source,
-                        "approvals": ap.hashes,
-                        "site_approvals": lp.site_hashes,
-                    }
+                    ManifestPage(
+                        f"{lp.folder}/{slug}.html",
+                        ARTICLE,
+                        cc,
+                        tag,
+                        disc,
+                        article=slug,
+                        source_hash=ap.article.source_hash,
+                        source_text=lp.source,
+                        approvals=tuple(ap.hashes),
+                        site_approvals=site,
+                    )
                 )
             if not lp.published(slug):
-                withheld.append({**base, "article": slug, "reasons": lp.reasons + ap.reasons})
-    data = {"preview": plan.preview, "pages": pages, "withheld": withheld}
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+                withheld.append(Withheld(cc, tag, slug, tuple(lp.reasons + ap.reasons)))
+    return Manifest(plan.preview, tuple(pages), tuple(withheld))
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -213,12 +217,13 @@ def image_files(project: Project) -> dict[str, bytes]:
 
 
 def _previous_pages(out: Path) -> set[str]:
-    """Pages the previous render into ``out`` wrote, from its ``manifest.json``."""
+    """Pages the previous render into ``out`` wrote, from its ``manifest.json`` (none when it
+    cannot be read: then no page counts as ours, and none is removed)."""
     try:
-        data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        return {str(p["path"]) for p in data.get("pages", []) if isinstance(p, dict)}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        previous = read_manifest(out / "manifest.json", "manifest.json")
+    except I18nError:
         return set()
+    return previous.paths() if previous is not None else set()
 
 
 def _stale(out: Path, expected: set[str]) -> tuple[list[Path], list[Path]]:
@@ -260,7 +265,7 @@ def render_site(
     countries = load_countries(project)
     only = find_country(project, country).code if country else None
     plan = plan_site(project, articles, countries, today, preview)
-    pages = Pages(project, plan, str(project.config.get("site_url", DEFAULT_SITE_URL)))
+    pages = Pages(project, plan, project.settings.site_url)
     images = image_files(project)
 
     result = RenderResult(plan, out)
@@ -286,7 +291,7 @@ def render_site(
     files = render_countries(pages, codes)
     files["index.html"] = pages.root()
     files["sitemap.xml"] = sitemap(pages)
-    files["manifest.json"] = manifest(plan)
+    files["manifest.json"] = manifest_text(manifest(plan))
     files.update(images)
     for rel, text in sorted(files.items()):
         (result.written if atomic_write(out / rel, text) else result.unchanged).append(rel)

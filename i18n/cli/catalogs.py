@@ -1,0 +1,89 @@
+"""``i18n extract``, ``i18n update`` and ``i18n status``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from i18n.cli.common import fail_clearly, open_project, print_write_report, project_option
+from i18n.cli.reports import status_html
+from i18n.formats.lock import project_lock
+from i18n.pipeline.extract import extract as do_extract
+from i18n.pipeline.status import Counts
+from i18n.pipeline.status import status as do_status
+from i18n.pipeline.update import update as do_update
+
+
+@click.command()
+@project_option
+@fail_clearly
+def extract(project_dir: Path) -> None:
+    """Articles and site templates -> locales/templates/*.pot."""
+    project = open_project(project_dir)
+    with project_lock(project, "extract"):
+        report = do_extract(project)
+    print_write_report(report, "wrote")
+
+
+@click.command()
+@project_option
+@click.option("--locale", "locales", multiple=True, help="Also create or update this locale.")
+@fail_clearly
+def update(project_dir: Path, locales: tuple[str, ...]) -> None:
+    """Templates -> every locale's catalog, with msgmerge semantics."""
+    project = open_project(project_dir)
+    with project_lock(project, "update"):
+        report = do_update(project, locales)
+    print_write_report(report, "updated")
+
+
+@click.command()
+@project_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "html"]), default="table")
+@fail_clearly
+def status(project_dir: Path, fmt: str) -> None:
+    """Completeness per locale and article (untranslated, draft, translated, approved)."""
+    data = do_status(open_project(project_dir))
+    if fmt == "json":
+        out = {loc: {dom: c.as_dict() for dom, c in per.items()} for loc, per in data.items()}
+        click.echo(json.dumps(out, indent=2, sort_keys=True))
+        return
+    rows = []
+    for loc, per in data.items():
+        total = Counts()
+        for c in per.values():
+            for k, v in c.as_dict().items():
+                if k != "total":
+                    total.add(k, v)
+        rows.append((loc, "(all)", total))
+        rows.extend((loc, dom, c) for dom, c in per.items())
+    if fmt == "html":
+        click.echo(status_html(rows))
+        return
+
+    table = Table(title="Translation status")
+    for col in (
+        "locale",
+        "catalog",
+        "untranslated",
+        "draft",
+        "rejected",
+        "translated",
+        "approved",
+        "total",
+        "approved %",
+    ):
+        table.add_column(
+            col,
+            justify="right" if col not in ("locale", "catalog") else "left",
+            no_wrap=col == "catalog",
+        )
+    for loc, dom, c in rows:
+        pct = f"{100 * c.approved / c.total:.0f}%" if c.total else "-"
+        style = "bold" if dom == "(all)" else None
+        table.add_row(loc, dom, *(str(v) for v in c.as_dict().values()), pct, style=style)
+    Console(width=140).print(table)

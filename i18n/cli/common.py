@@ -1,0 +1,77 @@
+"""What every command shares: the --project option, one error line and exit code 2 for bad
+input, the project with warnings printed as they arise, and short excerpts."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from i18n.errors import I18nError
+from i18n.project import Project
+
+F = Callable[..., Any]
+
+
+def project_option(func: F) -> F:
+    return click.option(
+        "--project",
+        "project_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=".",
+        show_default=True,
+        help="Project directory (holds source/ and locales/).",
+    )(func)
+
+
+def fail_clearly(func: F) -> F:
+    """Turn bad input into one line on stderr and exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except I18nError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        except OSError as exc:  # disk full, permissions: the write was atomic, nothing is torn
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(
+                f"error: {where}{exc.strerror or exc}; nothing was half-written, "
+                "fix the cause and run the command again",
+                err=True,
+            )
+            sys.exit(2)
+
+    return wrapper
+
+
+def _warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
+def open_project(project_dir: Path, **overrides: Any) -> Any:
+
+    return Project(project_dir, overrides, on_warning=_warn)
+
+
+def print_write_report(report: Any, verb: str) -> None:
+    for path in report.written:
+        click.echo(f"{verb} {path}")
+    for path in report.removed:
+        click.echo(f"removed {path}")
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(
+        f"{len(report.written)} written, {len(report.unchanged)} unchanged"
+        + (f", {len(report.removed)} removed" if report.removed else "")
+    )
+
+
+def short(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"

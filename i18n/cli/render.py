@@ -1,0 +1,115 @@
+"""``i18n render`` (and ``python render.py``): the site, and the table of what was published
+and withheld."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from i18n.cli.common import fail_clearly, open_project, project_option
+from i18n.formats.lock import project_lock, remove_partial_writes
+from i18n.pipeline.publish.site import RenderResult, render_site
+
+
+@click.command()
+@project_option
+@click.option("--country", help="Render only this country (ISO code, e.g. CH).")
+@click.option("--preview", is_flag=True, help="Include drafts, marked, into site-preview/.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: site/, or site-preview/ with --preview).",
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Check disclaimer validity as of this date (YYYY-MM-DD).",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 when any page is withheld.")
+@fail_clearly
+def render(
+    project_dir: Path,
+    country: str | None,
+    preview: bool,
+    out: Path | None,
+    today: Any,
+    strict: bool,
+) -> None:
+    """The site: approved text only, per country and language (site/<cc>/<lang>/)."""
+    project = open_project(project_dir)
+    with project_lock(project, "render"):
+        result = render_site(
+            project,
+            out=out,
+            country=country,
+            preview=preview,
+            today=today.date() if today else None,
+        )
+        for debris in remove_partial_writes(result.out):
+            click.echo(
+                f"note: removed {project.rel(debris)}, left by an interrupted write", err=True
+            )
+    table = Table(title="Preview" if preview else "Published and withheld pages")
+    for col in ("country", "locale", "page", "status", "reason"):
+        table.add_column(col, overflow="fold")
+    styles = {"published": "green", "withheld": "red", "preview": "yellow"}
+    rows = report_rows(result)
+    for row in rows:
+        table.add_row(*row, style=styles.get(row[3]))
+    Console(width=140).print(table)
+    published, withheld = result.counts()
+    what = "publishable" if preview else "published"
+    click.echo(
+        f"{result.out}: {published} article pages {what}, {withheld} withheld "
+        f"({len(result.written)} files written, {len(result.unchanged)} unchanged"
+        + (f", {len(result.removed)} stale pages removed" if result.removed else "")
+        + ")"
+    )
+    for rel in result.foreign:
+        click.echo(
+            f"warning: {result.out / rel} was not written by a render (no manifest lists "
+            "it); left untouched — `i18n check` reports it as a stray page",
+            err=True,
+        )
+    if strict and result.withheld_any:
+        sys.exit(1)
+
+
+def report_rows(result: RenderResult) -> list[tuple[str, str, str, str, str]]:
+    """(country, locale, page, status, reason) rows for the table, one row for a locale
+    withheld as a whole."""
+    plan = result.plan
+    rows = []
+    for lp in plan.locales:
+        if lp.country.code not in result.rendered_countries:
+            continue
+        cc, tag = lp.country.code, lp.tag
+        if lp.reasons and not plan.preview:
+            ready = sum(1 for ap in lp.articles.values() if ap.ok)
+            rows.append(
+                (
+                    cc,
+                    tag,
+                    f"all {len(lp.articles)} articles",
+                    "withheld",
+                    "; ".join(lp.reasons)
+                    + f" (otherwise {ready} of {len(lp.articles)} articles ready)",
+                )
+            )
+            continue
+        for slug, ap in lp.articles.items():
+            reasons = lp.reasons + ap.reasons
+            if plan.preview:
+                status = "preview"
+                reason = ("not publishable: " + "; ".join(reasons)) if reasons else "approved"
+            elif ap.ok:
+                status, reason = "published", ("source text" if lp.source else "approved")
+            else:
+                status, reason = "withheld", "; ".join(reasons)
+            rows.append((cc, tag, slug, status, reason))
+    return rows

@@ -1,0 +1,195 @@
+"""``i18n queue``, ``i18n approve`` and ``i18n reject``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from i18n.cli.common import fail_clearly, open_project, project_option, short
+from i18n.cli.reports import review_sheet
+from i18n.formats.fs import atomic_write
+from i18n.formats.lock import project_lock
+from i18n.model.states import STATES
+from i18n.pipeline.review import QUEUE_STATES, LocaleReview, format_word_diff
+from i18n.pipeline.review import queue as build_queue
+
+
+@click.command()
+@project_option
+@click.option("--locale", "locales", multiple=True, help="Only this locale (repeatable).")
+@click.option("--article", help="Only this catalog: an article slug, or 'site'.")
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    type=click.Choice([*STATES, "all"]),
+    help="Only items in this state (repeatable). Default: draft, rejected, translated.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "html"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="--format html: folder for the review sheets (<locale>.html). Default: print the "
+    "page when one --locale is given, else write to <project>/.cache/i18n/review/.",
+)
+@fail_clearly
+def queue(
+    project_dir: Path,
+    locales: tuple[str, ...],
+    article: str | None,
+    states: tuple[str, ...],
+    fmt: str,
+    out: Path | None,
+) -> None:
+    """The review queue: entries waiting for a reviewer, with QA findings.
+
+    Each item has a stable id (from locale, catalog, msgctxt and msgid) to pass to
+    'i18n approve' or 'i18n reject'. A draft whose English source changed shows a word diff
+    ([-old-]{+new+}) from the previous source.
+    """
+
+    project = open_project(project_dir)
+    wanted = STATES if "all" in states else (states or QUEUE_STATES)
+    chosen, items = build_queue(project, locales, article, wanted)
+    if fmt == "json":
+        click.echo(json.dumps([i.as_dict() for i in items], indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        cols = [
+            "id",
+            "locale",
+            "catalog",
+            "msgctxt",
+            "msgid",
+            "msgstr",
+            "state",
+            "reason",
+            "findings",
+            "previous_msgid",
+            "diff",
+        ]
+        writer = csv.DictWriter(buf, cols, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        for item in items:
+            row = item.as_dict()
+            row["findings"] = "; ".join(str(f) for f in item.findings)
+            writer.writerow(row)
+        click.echo(buf.getvalue(), nl=False)
+    elif fmt == "html":
+        pages = {loc: review_sheet(loc, [i for i in items if i.locale == loc]) for loc in chosen}
+        if out is None and len(chosen) == 1:
+            click.echo(pages[chosen[0]], nl=False)
+            return
+        folder = out if out is not None else project.cache_dir / "review"
+        for loc, page in pages.items():
+            path = folder / f"{loc}.html"
+            atomic_write(path, page)
+            n = sum(1 for i in items if i.locale == loc)
+            click.echo(f"wrote {path} ({n} items)")
+    else:
+        table = Table(title="Review queue", show_lines=True)
+        for col in ("id", "locale", "catalog", "state", "source", "translation", "findings"):
+            table.add_column(col, overflow="fold")
+        for item in items:
+            source = short(item.entry.msgid)
+            diff = item.diff()
+            if diff is not None:
+                source += "\nsource changed: " + short(format_word_diff(diff), 120)
+            state = item.state + (f"\n{item.reason}" if item.reason else "")
+            findings = "\n".join(f"{f.severity} {f.code}" for f in item.findings)
+            table.add_row(
+                item.id, item.locale, item.catalog, state, source, short(item.msgstr), findings
+            )
+        Console(width=160).print(table)
+        click.echo(f"{len(items)} items")
+
+
+@click.command()
+@project_option
+@click.option("--locale", required=True, help="Locale whose entries are signed off.")
+@click.option("--reviewer", required=True, help="Name of the person signing off.")
+@click.argument("ids", nargs=-1)
+@click.option("--article", help="Every translated entry of this catalog.")
+@click.option("--all", "all_", is_flag=True, help="Every translated entry of the locale.")
+@click.option(
+    "--override",
+    metavar="REASON",
+    help="Approve the named ids despite blocking QA findings; the reason is recorded.",
+)
+@fail_clearly
+def approve(
+    project_dir: Path,
+    locale: str,
+    reviewer: str,
+    ids: tuple[str, ...],
+    article: str | None,
+    all_: bool,
+    override: str | None,
+) -> None:
+    """Sign off translated entries (ID... | --article S | --all).
+
+    Appends one event per entry to locales/<locale>/approvals.jsonl: reviewer, UTC time,
+    meaning ("reviewed and approved") and the hash of the exact text. Only translated
+    (non-fuzzy, non-empty) entries qualify; entries with a blocking QA finding are refused
+    unless --override gives a reason (only with ids: each override is a decision about a
+    named entry). The .po files are never changed. Exit code 1 when an entry was refused.
+    """
+
+    if sum([bool(ids), article is not None, all_]) != 1:
+        raise click.UsageError("give entry ids, or --article S, or --all (exactly one)")
+    if override is not None and not ids:
+        raise click.UsageError("--override applies to entries named by id, one decision each")
+    project = open_project(project_dir)
+    with project_lock(project, "approve"):
+        review = LocaleReview.open(project, locale)
+        items = review.find(ids) if ids else review.items(article)
+        report = review.approve(items, reviewer, explicit=bool(ids), override=override)
+    for name in report.self_review:
+        click.echo(
+            f"warning: {reviewer} is the Last-Translator of {review.locale}/{name}.po; "
+            "a second person should review (ISO 17100)",
+            err=True,
+        )
+    for item in report.approved:
+        extra = " (override)" if item.blocking else ""
+        click.echo(f"approved {item.id} {item.catalog}: {short(item.entry.msgid, 60)}{extra}")
+    for item, why in report.refused:
+        click.echo(f"refused {item.id} {item.catalog}: {why}", err=True)
+    click.echo(
+        f"{len(report.approved)} approved, {len(report.already)} already approved, "
+        f"{len(report.refused)} refused, {len(report.skipped)} not ready (draft or untranslated)"
+    )
+    if report.refused:
+        sys.exit(1)
+
+
+@click.command()
+@project_option
+@click.option("--locale", required=True)
+@click.argument("entry_id", metavar="ID")
+@click.option("--reason", required=True, help="What the translator must fix.")
+@click.option("--reviewer", help="Who sends it back (recorded).")
+@fail_clearly
+def reject(
+    project_dir: Path, locale: str, entry_id: str, reason: str, reviewer: str | None
+) -> None:
+    """Send an entry back to the translator: fuzzy again, reason as a translator comment."""
+    project = open_project(project_dir)
+    with project_lock(project, "reject"):
+        review = LocaleReview.open(project, locale)
+        (item,) = review.find([entry_id])
+        review.reject(item, reason, reviewer)
+    click.echo(f"rejected {item.id} {item.catalog}: {short(item.entry.msgid, 60)}")

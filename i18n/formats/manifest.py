@@ -1,0 +1,137 @@
+"""``site/manifest.json``: the one write path (:func:`manifest_text`) and the one read path
+(:func:`read_manifest`) of :class:`~i18n.model.manifest.Manifest`.
+
+The JSON keeps a fixed key order per kind of page, so that a render on unchanged input
+writes the same bytes. Reading checks the shape strictly: a manifest that cannot be read is
+bad input (file and line), never a partial answer.
+
+>>> m = Manifest(False, (ManifestPage("ch/de/index.html", "index", "CH", "de-CH", "CH-1",
+...                                    articles=("a",)),))
+>>> read_text(manifest_text(m), "manifest.json") == m
+True
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from i18n.errors import I18nError
+from i18n.model.manifest import ARTICLE, INDEX, PAGE_KINDS, Manifest, ManifestPage, Withheld
+
+
+def _page_record(page: ManifestPage) -> dict[str, Any]:
+    base = {"path": page.path, "kind": page.kind, "country": page.country, "locale": page.locale}
+    if page.kind == INDEX:
+        return {
+            **base,
+            "disclaimer": page.disclaimer,
+            "articles": list(page.articles),
+            "site_approvals": list(page.site_approvals),
+        }
+    return {
+        **base,
+        "article": page.article,
+        "source_hash": page.source_hash,
+        "disclaimer": page.disclaimer,
+        "source_text": page.source_text,
+        "approvals": list(page.approvals),
+        "site_approvals": list(page.site_approvals),
+    }
+
+
+def manifest_text(manifest: Manifest) -> str:
+    """The JSON text of a manifest (two-space indent, UTF-8 kept, newline at the end)."""
+    data = {
+        "preview": manifest.preview,
+        "pages": [_page_record(p) for p in manifest.pages],
+        "withheld": [
+            {
+                "country": w.country,
+                "locale": w.locale,
+                "article": w.article,
+                "reasons": list(w.reasons),
+            }
+            for w in manifest.withheld
+        ],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def read_manifest(path: Path, shown: str) -> Manifest | None:
+    """The manifest at ``path``, checked for shape; None when there is none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise I18nError(f"manifest is not valid JSON: {exc}", shown) from None
+    return read_text(text, shown)
+
+
+def read_text(text: str, shown: str) -> Manifest:
+    """A manifest from its JSON text; every problem is an :class:`I18nError` naming ``shown``."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise I18nError(
+            f"manifest is not valid JSON: {exc.msg} (column {exc.colno})", shown, exc.lineno
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("pages"), list):
+        raise I18nError("manifest lacks a 'pages' list", shown)
+    pages = tuple(_read_page(i, page, shown) for i, page in enumerate(data["pages"]))
+    withheld = data.get("withheld")
+    return Manifest(
+        bool(data.get("preview")),
+        pages,
+        tuple(_read_withheld(w) for w in withheld if isinstance(w, dict))
+        if isinstance(withheld, list)
+        else (),
+    )
+
+
+def _read_page(i: int, page: Any, shown: str) -> ManifestPage:
+    what = f"manifest pages[{i}]"
+    if not isinstance(page, dict):
+        raise I18nError(f"{what} is not an object", shown)
+    for key in ("path", "country", "locale", "kind"):
+        if not isinstance(page.get(key), str) or not page[key]:
+            raise I18nError(f"{what} lacks a '{key}' string", shown)
+    if page["kind"] not in PAGE_KINDS:
+        raise I18nError(f"{what} has kind {page['kind']!r} (known: {', '.join(PAGE_KINDS)})", shown)
+    if page["kind"] == ARTICLE and not isinstance(page.get("article"), str):
+        raise I18nError(f"{what} is an article page without an 'article' slug", shown)
+    hashes: dict[str, tuple[str, ...]] = {}
+    for key in ("approvals", "site_approvals"):
+        value = page.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(h, str) for h in value):
+            raise I18nError(f"{what} '{key}' must be a list of hashes", shown)
+        hashes[key] = tuple(value)
+    articles = page.get("articles")
+    source_hash = page.get("source_hash")
+    disclaimer = page.get("disclaimer")
+    return ManifestPage(
+        path=page["path"],
+        kind=page["kind"],
+        country=page["country"],
+        locale=page["locale"],
+        disclaimer=disclaimer if isinstance(disclaimer, str) else None,
+        article=page.get("article") if page["kind"] == ARTICLE else None,
+        articles=tuple(str(a) for a in articles) if isinstance(articles, list) else (),
+        source_hash=source_hash if isinstance(source_hash, str) else None,
+        source_text=page.get("source_text") is True,
+        approvals=hashes["approvals"],
+        site_approvals=hashes["site_approvals"],
+    )
+
+
+def _read_withheld(record: dict[str, Any]) -> Withheld:
+    reasons = record.get("reasons")
+    article = record.get("article")
+    return Withheld(
+        str(record.get("country", "")),
+        str(record.get("locale", "")),
+        article if isinstance(article, str) else None,
+        tuple(str(r) for r in reasons) if isinstance(reasons, list) else (),
+    )

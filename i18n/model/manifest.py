@@ -1,0 +1,52 @@
+"""The site manifest as data: what every published page was built from, and what was withheld
+and why. ``i18n render`` writes it (``site/manifest.json``) and ``i18n check`` proves every
+claim in it against the pages on disk, the catalogs and the ledgers; the next render reads it
+to know which stale pages it may remove (only those an earlier render wrote).
+
+Only :mod:`i18n.formats.manifest` turns it into JSON and back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+INDEX = "index"
+ARTICLE = "article"
+PAGE_KINDS = (INDEX, ARTICLE)
+
+
+@dataclass(frozen=True)
+class ManifestPage:
+    """One published page: ``path`` relative to the site folder (``ch/de/<slug>.html``)."""
+
+    path: str
+    kind: str  # INDEX or ARTICLE
+    country: str  # ISO code, upper case
+    locale: str  # BCP 47 tag: de-CH
+    disclaimer: str | None  # the reference of the disclaimer the page shows
+    article: str | None = None  # article pages: the slug
+    articles: tuple[str, ...] = ()  # index pages: the articles listed
+    source_hash: str | None = None  # article pages: the English source it translates
+    source_text: bool = False  # article pages shown in the source language
+    approvals: tuple[str, ...] = ()  # content hashes of the approved entries shown
+    site_approvals: tuple[str, ...] = ()  # ... and of the site strings
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A page not published (``article`` None: the locale's index), with the reasons."""
+
+    country: str
+    locale: str
+    article: str | None
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    preview: bool
+    pages: tuple[ManifestPage, ...]
+    withheld: tuple[Withheld, ...] = ()
+
+    def paths(self) -> set[str]:
+        return {page.path for page in self.pages}
