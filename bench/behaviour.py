@@ -6,8 +6,8 @@ nothing a user can see.
     python bench/behaviour.py compare before.json after.json
 
 A temporary copy of the project (every file git tracks or would track) goes through a fixed
-script: the README's quick start, the docs' examples of each role, the bad-input cases they show. After
-each step the record holds the step's exit code, standard output, standard error and the
+script: the README's quick start, the docs' examples of each role, the bad-input cases they
+show. After each step the record holds the step's exit code, standard output, standard error and the
 SHA-256 of every file in the copy (``.cache/`` aside). Times of day, the copy's path and the
 POT/PO date headers are replaced by placeholders first, so two runs on the same day compare
 equal byte for byte when the behaviour is the same. ``compare`` names every step that differs

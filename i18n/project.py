@@ -12,11 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from i18n.errors import I18nError
+from i18n.formats.fs import located
 from i18n.formats.pyproject import read_settings
 from i18n.model.locale import normalize_locale
 from i18n.model.settings import Settings
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+
+# Kinds of messages a command sends to its front end while it runs (Project.tell).
+WARNING = "warning"
+NOTE = "note"
+WAITING = "waiting"  # for another command to release the project's write lock
 
 
 @dataclass
@@ -25,21 +31,33 @@ class Project:
 
     root: Path
     overrides: dict[str, Any] = field(default_factory=dict)
-    # Where warnings go as they arise (a front end prints them, a test collects them); they
-    # are also kept in ``warnings``. The library itself never prints.
-    on_warning: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
-    warnings: list[str] = field(default_factory=list, repr=False, compare=False)
+    # Where messages go as they arise: ``(kind, text)`` with kind WARNING, NOTE or WAITING (a
+    # front end prints them, a web server logs or shows them); they are also kept in
+    # ``messages``. The library itself never prints.
+    on_message: Callable[[str, str], None] | None = field(default=None, repr=False, compare=False)
+    messages: list[tuple[str, str]] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
         if not self.root.is_dir():
             raise I18nError("project directory does not exist", self.root)
 
-    def warn(self, message: str) -> None:
-        """Report a problem that does not stop the command (a torn ledger line, ...)."""
-        self.warnings.append(message)
-        if self.on_warning is not None:
-            self.on_warning(message)
+    def tell(self, kind: str, text: str) -> None:
+        self.messages.append((kind, text))
+        if self.on_message is not None:
+            self.on_message(kind, text)
+
+    def warn(self, text: str) -> None:
+        """A problem that does not stop the command (a torn ledger line, ...)."""
+        self.tell(WARNING, text)
+
+    def note(self, text: str) -> None:
+        """Something done besides the command's work (debris of a crash removed, ...)."""
+        self.tell(NOTE, text)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [text for kind, text in self.messages if kind == WARNING]
 
     @cached_property
     def settings(self) -> Settings:
@@ -94,7 +112,6 @@ class Project:
     def rel(self, path: Path) -> str:
         """``path`` as shown in messages and references: project-relative, forward slashes
         (a symlink is named where it lies, not where it points)."""
-        from i18n.formats.fs import located
 
         try:
             return located(path).relative_to(self.root).as_posix()

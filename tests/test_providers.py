@@ -24,15 +24,10 @@ from typing import Any
 import pytest
 import requests
 
-from i18n.pipeline.providers import (
-    DeeplApi,
-    Engine,
-    Http,
-    ProviderError,
-    Requester,
-    Settings,
-    open_engine,
-)
+from i18n.pipeline.providers import open_engine
+from i18n.pipeline.providers.engine import Engine
+from i18n.pipeline.providers.http import Http, ProviderError, Requester, RequestPolicy
+from i18n.pipeline.providers.web import DeeplApi
 
 KEY = "k3y/with+odd=chars:fx"  # ends in ":fx": a DeepL Free key
 TEXT = "Compression stockings help."
@@ -178,7 +173,7 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
 
 
 def engine(provider: str, server: Recorder, **settings: Any) -> Engine:
-    config = Settings(**{"timeout": 5.0, "retries": 0, **settings})
+    config = RequestPolicy(**{"timeout": 5.0, "retries": 0, **settings})
     return open_engine(
         provider,
         source="en",

@@ -14,8 +14,8 @@ from i18n.errors import I18nError
 from i18n.formats.lock import TIMEOUT_ENV, lock_timeout
 from i18n.formats.pyproject import key_line, read_settings, settings_from_toml, table_line
 from i18n.model.settings import DEFAULTS, InvalidSetting, Settings
-from i18n.pipeline import providers
 from i18n.pipeline.extract import _pot_header
+from i18n.pipeline.providers.http import RequestPolicy
 from i18n.pipeline.translate import Options, _settings
 from i18n.project import Project
 
@@ -265,7 +265,7 @@ def test_overrides_win_over_the_file(tmp_path: Path) -> None:
 def test_translate_options_win_over_the_file(tmp_path: Path) -> None:
     write(tmp_path, "[tool.i18n]\nconcurrency = 3\nmax_requests = 10\nrequest_timeout = 2\n")
     project = Project(tmp_path)
-    assert _settings(project, Options("de")) == providers.Settings(
+    assert _settings(project, Options("de")) == RequestPolicy(
         timeout=2.0, retries=4, backoff=0.5, max_backoff=60.0, max_requests=10, concurrency=3
     )
     chosen = _settings(project, Options("de", concurrency=1, max_requests=0))

@@ -32,7 +32,9 @@ from hypothesis import strategies as st
 from i18n.formats.po import read_po, write_po
 from i18n.model.states import content_hash, is_translated
 from i18n.pipeline.protect import markup_signature, protect, restore
-from i18n.pipeline.providers import pick_code, pseudo, redact
+from i18n.pipeline.providers.codes import pick_code
+from i18n.pipeline.providers.engine import pseudo
+from i18n.pipeline.providers.http import redact
 
 LOC = "de"
 SMALL = "venous-stenting-iliac-vein-obstruction"  # the smallest article catalog
@@ -671,7 +673,7 @@ def test_memory_exact_match_is_the_draft_and_similar_text_a_comment(
     ],
 )
 def test_language_codes_are_mapped_per_provider(provider: str, locale: str, code: str) -> None:
-    from i18n.pipeline.providers import static_languages
+    from i18n.pipeline.providers.codes import static_languages
 
     assert pick_code(provider, locale, static_languages(provider) or ()) == code
 

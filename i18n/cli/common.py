@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from i18n.errors import I18nError
-from i18n.project import Project
+from i18n.project import WAITING, Project
 
 F = Callable[..., Any]
 
@@ -50,13 +50,15 @@ def fail_clearly(func: F) -> F:
     return wrapper
 
 
-def _warn(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
+def _tell(kind: str, text: str) -> None:
+    """Messages of the library on stderr as they arise: ``warning: ...``, ``note: ...``, and
+    the line saying what the command waits for."""
+    click.echo(text if kind == WAITING else f"{kind}: {text}", err=True)
 
 
 def open_project(project_dir: Path, **overrides: Any) -> Any:
 
-    return Project(project_dir, overrides, on_warning=_warn)
+    return Project(project_dir, overrides, on_message=_tell)
 
 
 def print_write_report(report: Any, verb: str) -> None:

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from i18n.model.states import STATES, TRANSLATED
-from i18n.pipeline.check import VERDICT
+from i18n.pipeline.check.report import VERDICT
 
 if TYPE_CHECKING:
     from i18n.pipeline.review import Item

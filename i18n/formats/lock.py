@@ -23,7 +23,6 @@ import datetime as dt
 import json
 import os
 import re
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -33,7 +32,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from i18n.errors import I18nError
-from i18n.project import Project
+from i18n.project import WAITING, Project
 
 LOCK_NAME = "write.lock"
 HOLDER_SUFFIX = ".holder"
@@ -96,7 +95,7 @@ def read_holder(project: Project) -> dict[str, Any] | None:
 def project_lock(project: Project, what: str, *, timeout: float | None = None) -> Iterator[None]:
     """Hold the project's write lock while the block runs; ``what`` names the command.
 
-    Waits for another holder (printing one "waiting for ..." line on stderr) and raises
+    Waits for another holder (telling the project one "waiting for ..." message) and raises
     :class:`I18nError` when it is still held after ``timeout`` seconds (default:
     :func:`lock_timeout`).
     """
@@ -110,10 +109,9 @@ def project_lock(project: Project, what: str, *, timeout: float | None = None) -
         lock.acquire(timeout=0)
     except Timeout:
         other = holder_description(read_holder(project))
-        print(
+        project.tell(
+            WAITING,
             f"waiting for {other} to finish (lock file {shown}; giving up after {wait:g} s)",
-            file=sys.stderr,
-            flush=True,
         )
         try:
             lock.acquire(timeout=wait)
@@ -125,10 +123,7 @@ def project_lock(project: Project, what: str, *, timeout: float | None = None) -
             ) from None
     try:
         for debris in remove_partial_writes(project.locales_dir):
-            print(
-                f"note: removed {project.rel(debris)}, left by an interrupted write",
-                file=sys.stderr,
-            )
+            project.note(f"removed {project.rel(debris)}, left by an interrupted write")
         started = dt.datetime.now(dt.UTC).replace(microsecond=0)
         _record(
             holder_file,

@@ -23,6 +23,7 @@ i18n.model.settings.InvalidSetting: unknown key 'fuzzy_treshold' (did you mean '
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -237,7 +238,6 @@ def _checked(key: str, value: Any) -> Any:
 def _known(key: str) -> None:
     if key in _FIELDS:
         return
-    import difflib  # only for a message
 
     close = difflib.get_close_matches(key, _FIELDS, n=1, cutoff=0.75)
     hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(_FIELDS)}"

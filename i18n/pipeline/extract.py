@@ -4,20 +4,26 @@ workers; the bytes written are the same as a sequential run's."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
+import multiprocessing as mp
 import os
 import re
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polib
+from jinja2 import Environment, TemplateSyntaxError
+from jinja2.ext import babel_extract
 
 from i18n.errors import I18nError
+from i18n.formats.article import article_files, check_articles, load_article, load_articles
 from i18n.formats.fs import WriteReport, atomic_write, read_text
 from i18n.formats.po import WRAP, gc_paused, po_text
-from i18n.project import SITE_DOMAIN, Project
+from i18n.project import PACKAGE_TEMPLATES, SITE_DOMAIN, Project
 
 if TYPE_CHECKING:  # imported where used, so that `i18n update` does not load the parsers
     from i18n.model.article import Article, Segment
@@ -108,8 +114,6 @@ def site_pot(project: Project) -> polib.POFile:
     Jinja2's Babel extractor silently yields nothing for a template it cannot parse, so
     each template is first compiled: a syntax error is an error with its line.
     """
-    from jinja2 import Environment, TemplateSyntaxError
-    from jinja2.ext import babel_extract
 
     env = Environment(extensions=JINJA_EXTENSIONS)
     entries: dict[tuple[str | None, str], polib.POEntry] = {}
@@ -147,7 +151,6 @@ def site_pot(project: Project) -> polib.POFile:
 def _template_ref(project: Project, file: Path) -> str:
     """The reference of a template: the same wherever the project or the package lives
     (the package's own templates are ``i18n/templates/...`` from any project)."""
-    from i18n.project import PACKAGE_TEMPLATES
 
     resolved = file.resolve()
     for base, prefix in ((PACKAGE_TEMPLATES.resolve(), "i18n/templates/"), (project.root, "")):
@@ -207,7 +210,6 @@ def extract(project: Project) -> WriteReport:
 
 
 def _extract(project: Project) -> WriteReport:
-    from i18n.formats.article import article_files, load_articles
 
     files = article_files(project.root)
     if _parallel_workers(len(files)) > 1:
@@ -243,7 +245,6 @@ _FORKED_PROJECT: Project | None = None
 
 
 def _parallel_workers(count: int) -> int:
-    import multiprocessing as mp
 
     if count < _PARALLEL_MIN_ARTICLES or "fork" not in mp.get_all_start_methods():
         return 1
@@ -252,9 +253,6 @@ def _parallel_workers(count: int) -> int:
 
 def _load_and_template(files: list[Path]) -> list[tuple[object, str | None]]:
     """In a forked worker: (article without tokens, POT text) or (error fields, None)."""
-    import dataclasses
-
-    from i18n.formats.article import load_article
 
     project = _FORKED_PROJECT
     assert project is not None
@@ -271,10 +269,6 @@ def _load_and_template(files: list[Path]) -> list[tuple[object, str | None]]:
 
 
 def _article_pot_texts_parallel(project: Project, files: list[Path]) -> list[tuple[str, str]]:
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    from i18n.formats.article import check_articles
 
     global _FORKED_PROJECT
     workers = _parallel_workers(len(files))

@@ -31,6 +31,8 @@ from functools import cache
 
 from markdown_it import MarkdownIt
 
+from i18n.formats.markdown import markdown
+
 OPEN, CLOSE = "⟦", "⟧"
 SENTINEL = re.compile(r"⟦\s*(\d+)\s*⟧")
 
@@ -203,7 +205,6 @@ def _short(text: str, limit: int = 60) -> str:
 
 @cache
 def _inline_parser() -> MarkdownIt:
-    from i18n.formats.markdown import markdown
 
     return markdown()
 

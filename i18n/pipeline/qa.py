@@ -60,6 +60,7 @@ from translate.filters import checks as tt
 
 from i18n.model.country import Glossary
 from i18n.model.findings import BLOCKING, WARNING, Finding
+from i18n.pipeline.claims import find_claims
 
 # --- Markdown -----------------------------------------------------------------------------
 
@@ -439,7 +440,6 @@ POFILTER: dict[str, str] = {
 def check_claims(source: str, target: str, patterns: list[re.Pattern[str]]) -> str | None:
     """Forbidden wording (a country's claims or the built-in risky list) in the translation
     that the source does not have: a reviewer cannot approve it without an override."""
-    from i18n.pipeline.claims import find_claims
 
     for pattern, snippet in find_claims(target, patterns):
         if not find_claims(source, [re.compile(pattern, re.IGNORECASE)]):

@@ -25,9 +25,12 @@ from typing import TYPE_CHECKING, Any
 import polib
 
 from i18n.errors import I18nError
+from i18n.formats.country import load_countries, load_glossary
 from i18n.formats.draft_comment import COPY, MEMORY, read_origin
 from i18n.formats.ledger import Ledger
+from i18n.formats.po import read_po, write_po
 from i18n.model.events import Approved, Drafted, Rejected, utc_now
+from i18n.model.locale import normalize_locale
 from i18n.model.states import (
     APPROVED,
     DRAFT,
@@ -38,6 +41,8 @@ from i18n.model.states import (
     entry_id,
     entry_state,
 )
+from i18n.pipeline.claims import language_patterns
+from i18n.pipeline.qa import Checker
 
 if TYPE_CHECKING:
     from i18n.model.country import Glossary
@@ -224,11 +229,6 @@ class LocaleReview:
 
     @classmethod
     def open(cls, project: Project, locale: str, glossary: Glossary | None = None) -> LocaleReview:
-        from i18n.formats.country import load_countries, load_glossary
-        from i18n.formats.po import read_po
-        from i18n.model.locale import normalize_locale
-        from i18n.pipeline.claims import language_patterns
-        from i18n.pipeline.qa import Checker
 
         locale = normalize_locale(locale)
         folder = project.locales_dir / locale / "LC_MESSAGES"
@@ -350,7 +350,6 @@ class LocaleReview:
     def reject(self, item: Item, reason: str, reviewer: str | None = None) -> None:
         """Send an entry back: fuzzy again, the reason as a translator comment, and a
         ``rejected`` event in the ledger (the hash is that of the rejected text)."""
-        from i18n.formats.po import write_po
 
         reason = " ".join(reason.split())
         if not reason:
@@ -416,8 +415,6 @@ def queue(
 ) -> tuple[list[str], list[Item]]:
     """The review queue: items of ``locales`` (default: every locale with catalogs) whose
     state is one of ``states``. Returns the locales looked at and the items."""
-    from i18n.formats.country import load_glossary
-    from i18n.model.locale import normalize_locale
 
     chosen = [normalize_locale(x) for x in locales] or project.existing_locales()
     wanted = set(states)

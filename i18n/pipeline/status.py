@@ -9,6 +9,7 @@ import polib
 from i18n.formats.ledger import Ledger
 from i18n.formats.po import read_po
 from i18n.model.events import Rejected
+from i18n.model.states import STATES, entry_state
 from i18n.project import Project
 
 # --- statistics ---------------------------------------------------------------------------
@@ -30,7 +31,6 @@ class Counts:
         setattr(self, state, getattr(self, state) + n)
 
     def as_dict(self) -> dict[str, int]:
-        from i18n.model.states import STATES
 
         d = {s: getattr(self, s) for s in STATES}
         d["total"] = self.total
@@ -40,7 +40,6 @@ class Counts:
 def catalog_counts(po: polib.POFile, ledger: Ledger, catalog: str | None = None) -> Counts:
     """Count entries by state, as msgfmt does: a fuzzy entry is not translated.
     ``catalog`` names the catalog (the domain) whose approvals count."""
-    from i18n.model.states import entry_state
 
     approved = ledger.approved_hashes(catalog)
     rejected = set(ledger.latest(Rejected, catalog))
@@ -54,7 +53,6 @@ def catalog_counts(po: polib.POFile, ledger: Ledger, catalog: str | None = None)
 
 def status(project: Project) -> dict[str, dict[str, Counts]]:
     """``{locale: {domain: Counts}}`` for every locale with catalogs."""
-    from i18n.formats.ledger import Ledger
 
     out: dict[str, dict[str, Counts]] = {}
     for locale in project.existing_locales():

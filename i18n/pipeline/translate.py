@@ -39,20 +39,19 @@ from i18n.formats.ledger import Ledger
 from i18n.formats.po import read_po, write_po
 from i18n.model.events import Drafted, utc_now
 from i18n.model.locale import normalize_locale
+from i18n.model.settings import PROVIDERS, WEB_PROVIDERS
 from i18n.model.states import content_hash, is_translated
 from i18n.pipeline.protect import Protected, protect, restore
-from i18n.pipeline.providers import (
+from i18n.pipeline.providers import open_engine
+from i18n.pipeline.providers.engine import Engine
+from i18n.pipeline.providers.http import (
     KEY_ENV,
-    PROVIDERS,
-    WEB_PROVIDERS,
-    Engine,
     ProviderError,
     RequestCapReached,
     Requester,
-    Settings,
+    RequestPolicy,
     Stopped,
     normalize_endpoint,
-    open_engine,
     redact,
     secret_values,
 )
@@ -255,7 +254,7 @@ class Cache:
 
 
 @dataclass
-class Catalog:
+class DraftCatalog:
     domain: str
     path: Path
     shown: str
@@ -317,12 +316,12 @@ class Report:
         return text
 
 
-def _settings(project: Project, opts: Options) -> Settings:
+def _settings(project: Project, opts: Options) -> RequestPolicy:
     """The request settings of a run: ``[tool.i18n]``, with --concurrency and --max-requests
     (checked the same way) on top."""
     given = {"concurrency": opts.concurrency, "max_requests": opts.max_requests}
     cfg = project.settings.replace(**{k: v for k, v in given.items() if v is not None})
-    return Settings(
+    return RequestPolicy(
         timeout=cfg.request_timeout,
         retries=cfg.retries,
         backoff=cfg.backoff,
@@ -372,7 +371,7 @@ def translate(project: Project, opts: Options) -> Report:
 
 class _Run:
     def __init__(
-        self, project: Project, opts: Options, locale: str, provider: str, settings: Settings
+        self, project: Project, opts: Options, locale: str, provider: str, settings: RequestPolicy
     ):
         self.project = project
         self.opts = opts
@@ -388,7 +387,7 @@ class _Run:
         self.terms = glossary.do_not_translate
         self.required = glossary.required(locale)
         self.threshold = project.settings.memory_cutoff
-        self.catalogs: list[Catalog] = []
+        self.catalogs: list[DraftCatalog] = []
         self.jobs: dict[str, list[tuple[Draft, int]]] = {}
         _catalogs(project, locale, opts.article)  # bad --locale/--article: error before all
         if provider == "libre":
@@ -418,7 +417,7 @@ class _Run:
         for domain, path in all_files:
             if domain not in chosen:
                 continue
-            cat = Catalog(domain, path, self.project.rel(path))
+            cat = DraftCatalog(domain, path, self.project.rel(path))
             for entry in pos[domain]:
                 draft = self._plan_entry(domain, entry, memory, drafted)
                 if draft is not None:
@@ -490,7 +489,7 @@ class _Run:
 
     # writing -------------------------------------------------------------------------------
 
-    def write(self, cat: Catalog, *, partial: bool = False) -> None:
+    def write(self, cat: DraftCatalog, *, partial: bool = False) -> None:
         ready = [d for d in cat.drafts if d.done]
         if not ready or cat.written:
             return

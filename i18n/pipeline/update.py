@@ -19,6 +19,7 @@ from babel.messages.plurals import get_plural
 from rapidfuzz import fuzz, process
 
 from i18n.errors import I18nError
+from i18n.formats.country import languages
 from i18n.formats.fs import WriteReport
 from i18n.formats.po import WRAP, gc_paused, read_po, write_po
 from i18n.model.locale import normalize_locale
@@ -69,10 +70,8 @@ def _similar(queries: list[str], choices: list[str], cutoff: float) -> list[tupl
     """
     if len(queries) * len(choices) <= _SMALL_SEARCH:
         return _similar_unbanded(queries, choices, cutoff)
-    try:
-        import numpy as np
-    except ImportError:  # cdist needs numpy; without it, search query by query
-        return _similar_unbanded(queries, choices, cutoff)
+    import numpy as np  # about 120 ms to import: only a large search needs it
+
     k = cutoff / (200 - cutoff) * 0.999 if cutoff < 200 else 1.0  # slack for rounding
     by_len = sorted(range(len(choices)), key=lambda j: len(choices[j]))
     lengths = np.array([len(choices[j]) for j in by_len])
@@ -364,7 +363,6 @@ def pot_domains(project: Project) -> list[str]:
 
 def target_locales(project: Project, extra: Iterable[str] = ()) -> list[str]:
     """Languages named by countries, locales that already have catalogs, plus ``extra``."""
-    from i18n.formats.country import languages
 
     found = set(languages(project)) | set(project.existing_locales())
     found |= {normalize_locale(x) for x in extra}
