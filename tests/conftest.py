@@ -81,3 +81,95 @@ def rendered_sample(tmp_path_factory: pytest.TempPathFactory):  # -> rendered.Re
     from rendered import build
 
     return build(tmp_path_factory.mktemp("rendered"))
+
+
+# --- the fast subset: ``pytest -m "not slow"`` (under a minute on two cores) -----------------
+# Whole modules that are slow say so at their top (``pytestmark = pytest.mark.slow``): processes
+# killed or racing, the Nu HTML Checker, Hypothesis against msgcat, forked workers. Every
+# browser test is slow. The tables below mark single tests: each runs the CLI end to end on a
+# copy of the sample, half a second or more (``pytest --durations=60``). A name that is no
+# longer a test of its module stops the run, so the tables cannot go stale silently.
+
+# Mostly end-to-end modules: every test is slow except these (a smoke test and the unit tests).
+FAST_ONLY = {
+    "test_regulatory.py": {
+        "test_sample_passes_after_render",
+        "test_page_disclaimer_removed",
+        "test_claims_no_false_positive_on_sample",
+        "test_builtin_risky_wording",
+        "test_builtin_risky_wording_covers_every_sample_language",
+        "test_language_without_claim_patterns_is_a_warning",
+        "test_expiry_window_bad_value",
+        "test_unknown_country",
+        "test_site_not_a_directory",
+        "test_corrupt_manifest_is_bad_input",
+    },
+    "test_render.py": {
+        "test_render_py_on_the_sample_publishes_and_explains",
+        "test_preview_renders_drafts_marked_into_its_own_folder",
+        "test_unapproved_site_strings_withhold_the_whole_locale",
+        "test_unknown_country_and_bad_options_exit_2",
+        "test_bad_country_config_names_file_and_line",
+        "test_a_path_like_slug_is_refused_at_load",
+    },
+}
+
+# Mostly fast modules: these tests are slow (each module keeps an end-to-end test fast).
+SLOW_TESTS = {
+    "test_translate.py": {
+        "test_pseudo_drafts_whole_sample_offline_with_markup_intact",
+        "test_rate_limit_is_retried_honouring_retry_after",
+        "test_hanging_server_times_out_with_a_clear_message",
+        "test_ctrl_c_keeps_every_answer_received_and_the_next_run_resumes",
+        "test_server_error_forever_fails_clearly_keeps_earlier_drafts_and_resumes",
+        "test_dry_run_counts_without_network_and_matches_the_real_run",
+        "test_missing_glossary_terms_are_noted",
+        "test_mangled_sentinels_are_saved_but_flagged",
+    },
+    "test_review.py": {
+        "test_blocking_check_refuses_approval_and_override_is_recorded",
+        "test_html_review_sheet_is_self_contained_and_lists_every_item",
+        "test_two_branches_appending_approvals_merge_cleanly",
+        "test_reject_sends_entry_back_with_reason",
+        "test_queue_formats_filters_and_ids",
+    },
+    "test_security.py": {
+        "test_traversing_codes_in_country_yaml_are_refused",
+        "test_translations_adding_data_or_javascript_links_are_refused",
+        "test_traversing_command_line_values_are_refused",
+        "test_disclaimer_and_country_name_payloads_are_text",
+    },
+    "test_po_io.py": {
+        "test_generated_catalogs_read_and_write_as_polib",
+        "test_wrap_is_textwraps_wrap",
+    },
+    "test_segments_property.py": {"test_identity_translation_renders_the_source"},
+    "test_update.py": {"test_regional_catalog_is_sparse_and_merged"},
+    "test_extract.py": {"test_dates_change_only_with_content"},
+}
+
+
+def _is_slow(module: str, name: str) -> bool:
+    if module in FAST_ONLY:
+        return name not in FAST_ONLY[module]
+    return name in SLOW_TESTS.get(module, ())
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    checked: set[str] = set()
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+        module = getattr(item, "module", None)
+        if module is None or item.path.parent != REPO / "tests":
+            continue  # a doctest
+        if item.path.name not in checked:
+            checked.add(item.path.name)
+            named = FAST_ONLY.get(item.path.name, set()) | SLOW_TESTS.get(item.path.name, set())
+            if stale := sorted(name for name in named if not hasattr(module, name)):
+                raise pytest.UsageError(
+                    f"tests/conftest.py names tests {item.path.name} does not have: {stale}"
+                )
+        if _is_slow(item.path.name, getattr(item, "originalname", item.name)):
+            item.add_marker(pytest.mark.slow)

@@ -11,11 +11,14 @@ import subprocess
 from pathlib import Path
 
 import polib
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from i18n.formats.po import read_po, write_po
 from i18n.model.states import content_hash
+
+pytestmark = pytest.mark.slow  # many generated catalogs, each through msgcat
 
 # Printable text incl. RTL, combining marks, ZWJ, emoji; no NUL or other C0 controls
 # except newline and tab, which PO escapes.

@@ -13,8 +13,11 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
 from rendered import DVT, RenderedSample
 from tools import ARTIFACTS, VNU_JAR, java, require_vnu
+
+pytestmark = pytest.mark.slow  # a Java process over the whole rendered sample
 
 # C1 only: a short run starts faster; the checker needs a larger thread stack with it.
 JAVA_OPTIONS = ["-Xss2m", "-XX:TieredStopAtLevel=1"]

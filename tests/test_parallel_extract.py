@@ -13,7 +13,10 @@ from conftest import REPO, copy_project, snapshot
 
 import i18n.pipeline.extract as catalogs
 
-pytestmark = pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork")
+pytestmark = [
+    pytest.mark.slow,  # forked workers over 30 articles
+    pytest.mark.skipif("fork" not in mp.get_all_start_methods(), reason="needs fork"),
+]
 
 COPIES = 5  # 6 sample articles x 5 = 30 articles, above the parallel threshold
 

@@ -117,12 +117,9 @@ def live(root: Path, slug: str = SLUG) -> int:
 
 
 def pseudo_drafts(run, root: Path, slug: str = SLUG) -> int:
-    """Drafts by ``i18n translate --provider pseudo`` when that command is there; else the
-    same shape written directly (fuzzy, provider comment)."""
-    if "translate" in cli.commands:
-        ok(run, root, "translate", "--locale", LOC, "--provider", "pseudo", "--article", slug)
-        return live(root, slug)
-    return edit(root, machine_draft, slug)
+    """Drafts by ``i18n translate --provider pseudo`` (the real command, never a stand-in)."""
+    ok(run, root, "translate", "--locale", LOC, "--provider", "pseudo", "--article", slug)
+    return live(root, slug)
 
 
 def test_full_cycle_draft_clear_fuzzy_approve_status(sv: Path, run, tmp_path: Path) -> None:

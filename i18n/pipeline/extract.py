@@ -7,11 +7,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import multiprocessing as mp
 import os
 import re
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +21,7 @@ from i18n.errors import I18nError
 from i18n.formats.article import article_files, check_articles, load_article, load_articles
 from i18n.formats.fs import WriteReport, atomic_write, read_text
 from i18n.formats.po import WRAP, gc_paused, po_text
+from i18n.pipeline.forked import forked_map, workers_for
 from i18n.project import PACKAGE_TEMPLATES, SITE_DOMAIN, Project
 
 if TYPE_CHECKING:  # imported where used, so that `i18n update` does not load the parsers
@@ -241,21 +240,16 @@ def _pot_text(project: Project, article: Article) -> str:
 # texts and the article without its token stream. Errors are raised in file order, and the
 # rules across articles are checked as load_articles checks them, so the result is the same.
 _PARALLEL_MIN_ARTICLES = 24
-_FORKED_PROJECT: Project | None = None
 
 
 def _parallel_workers(count: int) -> int:
-
-    if count < _PARALLEL_MIN_ARTICLES or "fork" not in mp.get_all_start_methods():
+    if count < _PARALLEL_MIN_ARTICLES:
         return 1
-    return min(os.cpu_count() or 1, count // (_PARALLEL_MIN_ARTICLES // 2))
+    return workers_for(count // (_PARALLEL_MIN_ARTICLES // 2))
 
 
-def _load_and_template(files: list[Path]) -> list[tuple[object, str | None]]:
+def _load_and_template(project: Project, files: list[Path]) -> list[tuple[object, str | None]]:
     """In a forked worker: (article without tokens, POT text) or (error fields, None)."""
-
-    project = _FORKED_PROJECT
-    assert project is not None
     done: list[tuple[object, str | None]] = []
     for file in files:
         try:
@@ -269,17 +263,11 @@ def _load_and_template(files: list[Path]) -> list[tuple[object, str | None]]:
 
 
 def _article_pot_texts_parallel(project: Project, files: list[Path]) -> list[tuple[str, str]]:
-
-    global _FORKED_PROJECT
     workers = _parallel_workers(len(files))
     size = -(-len(files) // (workers * 4))  # a few chunks per worker, for balance
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
-    _FORKED_PROJECT = project
-    try:
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            results = [item for part in pool.map(_load_and_template, chunks) for item in part]
-    finally:
-        _FORKED_PROJECT = None
+    parts = forked_map(_load_and_template, project, chunks, workers)
+    results = [item for part in parts for item in part]
     for article, text in results:
         if text is None:
             message, path, line = article  # type: ignore[misc]

@@ -5,10 +5,7 @@ no longer published (fail closed)."""
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing as mp
-import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -20,6 +17,7 @@ from i18n.formats.country import find_country, load_countries
 from i18n.formats.fs import atomic_write, inside
 from i18n.formats.manifest import manifest_text, read_manifest
 from i18n.model.manifest import ARTICLE, INDEX, Manifest, ManifestPage, Withheld
+from i18n.pipeline.forked import forked_map, workers_for
 from i18n.pipeline.publish.gate import COUNTRY_DIR_RE, LANGUAGE_DIR_RE, SitePlan, plan_site
 from i18n.pipeline.publish.pages import Pages
 from i18n.project import Project
@@ -43,31 +41,18 @@ def country_pages(pages: Pages, code: str) -> dict[str, str]:
     return files
 
 
-_FORKED: Pages | None = None  # what a forked worker renders from (inherited, never pickled)
-
-
-def _forked_country(code: str) -> dict[str, str]:
-    assert _FORKED is not None
-    return country_pages(_FORKED, code)
-
-
 def render_countries(pages: Pages, codes: list[str]) -> dict[str, str]:
-    """Pages of the given countries; in parallel processes (one country each) when more than
-    one core is present and the platform can fork, so workers inherit the loaded plan."""
-    global _FORKED
-    workers = min(os.cpu_count() or 1, len(codes))
+    """Pages of the given countries; in forked processes (one country each) when more than
+    one core is present, so workers inherit the loaded plan."""
     files: dict[str, str] = {}
-    if workers < 2 or "fork" not in mp.get_all_start_methods():
-        for code in codes:
-            files.update(country_pages(pages, code))
-        return files
-    _FORKED = pages
-    try:
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            for part in pool.map(_forked_country, codes):
-                files.update(part)
-    finally:
-        _FORKED = None
+    workers = workers_for(len(codes))
+    parts = (
+        forked_map(country_pages, pages, codes, workers)
+        if workers > 1
+        else [country_pages(pages, code) for code in codes]
+    )
+    for part in parts:
+        files.update(part)
     return files
 
 

@@ -1,0 +1,188 @@
+"""The formats that cross stages, each through its one write and one read path: ledger events,
+the manifest and the draft comment round-trip exactly (Hypothesis); the library reports
+progress and warnings to its caller instead of printing."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import copy_project
+from hypothesis import given
+from hypothesis import strategies as st
+
+from i18n.formats import ledger as ledger_module
+from i18n.formats.draft_comment import DraftOrigin, merge_comments, read_origin
+from i18n.formats.ledger import Ledger, event_record, read_event
+from i18n.formats.manifest import manifest_text, read_text
+from i18n.model.events import Approved, Drafted, LedgerEvent, Rejected, Revoked
+from i18n.model.manifest import ARTICLE, INDEX, Manifest, ManifestPage, Withheld
+from i18n.pipeline.status import status
+from i18n.pipeline.translate import Options, translate
+from i18n.project import NOTE, WARNING, Project
+
+text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+maybe = st.none() | text
+hashes = st.text("0123456789abcdef", min_size=1, max_size=64)
+forms = st.lists(text, max_size=3).map(tuple)
+subject = {
+    "hash": hashes,
+    "catalog": maybe,
+    "msgctxt": maybe,
+    "msgid": text,
+    "time": st.just("2026-11-26T09:30:09Z"),
+}
+events = st.one_of(
+    st.builds(Drafted, **subject, provider=text),
+    st.builds(
+        Approved,
+        **subject,
+        msgstr=text,
+        reviewer=text,
+        msgid_plural=maybe,
+        msgstr_plural=st.none() | forms.filter(bool),
+        override=maybe,
+        overridden=forms,
+        reviewer_is_last_translator=st.booleans(),
+    ),
+    st.builds(Rejected, **subject, msgstr=text, reason=text, reviewer=maybe),
+    st.builds(Revoked, **subject, reason=text, reviewer=maybe),
+)
+
+
+@given(events)
+def test_every_event_survives_its_ledger_line(event: LedgerEvent) -> None:
+    line = json.dumps(event_record(event), ensure_ascii=False, sort_keys=True)
+    assert read_event(json.loads(line)) == event
+
+
+def test_lines_no_stage_acts_on_are_skipped_not_guessed() -> None:
+    assert read_event({"event": "approved"}) is None  # no hash
+    assert read_event({"event": "signed", "hash": "ab"}) is None  # unknown kind
+    assert read_event(["approved"]) is None
+    hand_written = read_event({"event": "approved", "hash": "ab", "catalog": "site"})
+    assert isinstance(hand_written, Approved) and hand_written.reviewer == ""
+
+
+def test_a_short_write_is_continued_not_lost(tmp_path: Path, monkeypatch) -> None:
+    """os.write may write fewer bytes than asked (a nearly full disk): the append goes on."""
+    real_write = os.write
+
+    def stingy(fd: int, data: bytes | memoryview) -> int:
+        return real_write(fd, bytes(data[:7]))
+
+    monkeypatch.setattr(ledger_module.os, "write", stingy)
+    ledger = Ledger(tmp_path / "approvals.jsonl")
+    batch = [
+        Drafted(hash=f"{i:02x}", catalog="site", msgctxt=None, msgid="Home", provider="deepl")
+        for i in range(5)
+    ]
+    assert ledger.append(batch) == 5
+    assert Ledger.read(ledger.path).events == batch
+
+
+pages = st.builds(
+    ManifestPage,
+    path=text,
+    kind=st.sampled_from([INDEX, ARTICLE]),
+    country=text,
+    locale=text,
+    disclaimer=maybe,
+    articles=forms,
+    approvals=st.lists(hashes, max_size=3).map(tuple),
+    site_approvals=st.lists(hashes, max_size=3).map(tuple),
+    source_hash=st.none() | hashes,
+    source_text=st.booleans(),
+    article=text,
+).filter(lambda p: all((p.path, p.country, p.locale)))
+
+
+def _as_written(page: ManifestPage) -> ManifestPage:
+    """What a page of each kind records: an index page names no article nor source."""
+    if page.kind == INDEX:
+        return ManifestPage(
+            page.path,
+            INDEX,
+            page.country,
+            page.locale,
+            page.disclaimer,
+            articles=page.articles,
+            site_approvals=page.site_approvals,
+        )
+    return ManifestPage(
+        page.path,
+        ARTICLE,
+        page.country,
+        page.locale,
+        page.disclaimer,
+        article=page.article,
+        source_hash=page.source_hash,
+        source_text=page.source_text,
+        approvals=page.approvals,
+        site_approvals=page.site_approvals,
+    )
+
+
+@given(
+    st.booleans(),
+    st.lists(pages, max_size=4),
+    st.lists(st.builds(Withheld, text, text, maybe, forms), max_size=3),
+)
+def test_the_manifest_survives_its_json(preview: bool, listed: list, withheld: list) -> None:
+    manifest = Manifest(preview, tuple(_as_written(p) for p in listed), tuple(withheld))
+    written = manifest_text(manifest)
+    assert read_text(written, "manifest.json") == manifest
+    assert manifest_text(read_text(written, "manifest.json")) == written  # byte for byte
+
+
+@pytest.mark.parametrize("provider", ["libre", "memory", "copy"])
+def test_a_new_draft_replaces_every_line_of_the_old_one(provider: str) -> None:
+    old = DraftOrigin(provider, memory_from="a.po", problems=("too long",)).comment_lines()
+    comment = merge_comments("ask Anna\n" + "\n".join(old), DraftOrigin("deepl").comment_lines())
+    assert comment == "ask Anna\nmachine draft (deepl); review before approval"
+    assert read_origin(comment) == "deepl"
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.started: dict[str, tuple[int, int]] = {}
+        self.advanced: dict[str, int] = {}
+        self.stopped = False
+
+    def start(self, tasks: dict[str, tuple[int, int]]) -> None:
+        self.started = dict(tasks)
+
+    def advance(self, task: str) -> None:
+        self.advanced[task] = self.advanced.get(task, 0) + 1
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+def test_translate_reports_progress_to_its_caller(tmp_path: Path) -> None:
+    """A web front end gets the same progress the terminal bar shows, through a callback."""
+    project = Project(copy_project(tmp_path / "proj"))
+    bar = Recorder()
+    slug = "post-thrombotic-syndrome"
+    report = translate(project, Options("de", provider="pseudo", article=slug, progress=bar))
+    drafted = sum(report.drafted.values())
+    assert drafted > 0 and bar.stopped
+    assert bar.started["catalogs"] == (0, 1)
+    assert bar.started["entries"][1] == drafted
+    assert bar.advanced["catalogs"] == 1
+    assert bar.started["entries"][0] + bar.advanced.get("entries", 0) == drafted
+
+
+def test_warnings_reach_the_caller_as_they_arise(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "proj")
+    ledger = root / "locales" / "de" / "approvals.jsonl"
+    ledger.write_bytes(ledger.read_bytes() + b'{"event": "approved", "hash": "ab')  # torn
+    heard: list[tuple[str, str]] = []
+    project = Project(root, on_message=lambda kind, text: heard.append((kind, text)))
+    status(project)
+    assert heard and heard[0][0] == WARNING and "torn last line" in heard[0][1]
+    assert project.warnings == [heard[0][1]]
+    project.note("removed .x.tmp")
+    assert heard[-1] == (NOTE, "removed .x.tmp")
