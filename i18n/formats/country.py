@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -100,7 +101,28 @@ def parse_country(text: str, path: str, stem: str | None = None) -> Country:
         path,
         ln("audience"),
     )
-    langs = data["languages"]
+    languages = _languages(data["languages"], path, ln)
+    products = _products(data.get("products") or {}, path, ln)
+    claims = _claims(data.get("claims") or {}, languages, path, ln)
+    disclaimers = _disclaimers(data["disclaimer"], languages, path, ln)
+    return Country(
+        code,
+        data["name"].strip(),
+        languages,
+        data["regulator"].strip(),
+        audience,
+        products,
+        claims,
+        disclaimers,
+        path,
+        lines,
+    )
+
+
+Line = Callable[..., int]  # the line of a key path in the file
+
+
+def _languages(langs: Any, path: str, ln: Line) -> list[str]:
     _need(
         isinstance(langs, list) and len(langs) > 0,
         "'languages' must be a non-empty list",
@@ -124,9 +146,11 @@ def parse_country(text: str, path: str, stem: str | None = None) -> Country:
         )
         _need(norm not in languages, f"language '{norm}' is listed twice", path, where)
         languages.append(norm)
+    return languages
 
+
+def _products(raw_products: Any, path: str, ln: Line) -> dict[str, Product]:
     products: dict[str, Product] = {}
-    raw_products = data.get("products") or {}
     _need(
         isinstance(raw_products, dict),
         "'products' must be a mapping of product id to status",
@@ -153,9 +177,13 @@ def parse_country(text: str, path: str, stem: str | None = None) -> Country:
             where,
         )
         products[str(pid)] = Product(str(pid), status, reg)
+    return products
 
+
+def _claims(
+    raw_claims: Any, languages: list[str], path: str, ln: Line
+) -> dict[str, list[re.Pattern[str]]]:
     claims: dict[str, list[re.Pattern[str]]] = {}
-    raw_claims = data.get("claims") or {}
     _need(
         isinstance(raw_claims, dict),
         "'claims' must map a language to a list of patterns",
@@ -185,9 +213,11 @@ def parse_country(text: str, path: str, stem: str | None = None) -> Country:
             except re.error as exc:
                 raise I18nError(f"invalid claim pattern {pat!r}: {exc}", path, pw) from None
         claims[lang] = compiled
+    return claims
 
+
+def _disclaimers(raw_disc: Any, languages: list[str], path: str, ln: Line) -> dict[str, Disclaimer]:
     disclaimers: dict[str, Disclaimer] = {}
-    raw_disc = data["disclaimer"]
     _need(
         isinstance(raw_disc, dict),
         "'disclaimer' must map each language to its disclaimer",
@@ -243,19 +273,7 @@ def parse_country(text: str, path: str, stem: str | None = None) -> Country:
             expires,
             where,
         )
-
-    return Country(
-        code,
-        data["name"].strip(),
-        languages,
-        data["regulator"].strip(),
-        audience,
-        products,
-        claims,
-        disclaimers,
-        path,
-        lines,
-    )
+    return disclaimers
 
 
 def country_files(project: Project) -> list[Path]:
