@@ -183,3 +183,26 @@ def test_the_library_never_writes_to_the_terminal() -> None:
                 assert not any(n.split(".")[0] in ("rich", "click") for n in names), (
                     f"{name}:{node.lineno} imports a terminal library"
                 )
+
+
+def test_the_command_list_matches_the_commands() -> None:
+    """``i18n --help`` lists the commands from a table (so that it imports none of them): the
+    table names every command, in the module that defines it, with its docstring's summary."""
+    import importlib
+
+    import click
+
+    from i18n.cli import COMMANDS
+
+    for name, (module, summary) in COMMANDS.items():
+        command = getattr(importlib.import_module(f"i18n.cli.{module}"), name)
+        assert isinstance(command, click.Command)
+        assert (command.help or "").split("\n")[0] == summary, name
+    defined = {
+        name
+        for path in (PACKAGE / "cli").glob("*.py")
+        if path.name != "__main__.py"
+        for name, obj in vars(importlib.import_module(module_name(path))).items()
+        if isinstance(obj, click.Command) and not isinstance(obj, click.Group)
+    }
+    assert defined == set(COMMANDS)

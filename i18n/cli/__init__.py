@@ -4,11 +4,12 @@ Each command parses options, calls the library, prints the result and picks the 
 0 success, 1 a check found a violation (or a strict render withheld something), 2 bad input
 or usage, with one message naming the file and line and no traceback.
 
-One module per group of commands (``catalogs``, ``translate``, ``review``, ``render``,
-``check``); each imports the stages it drives at its top. The group below imports a command's
-module only when that command runs: ``i18n status`` then starts in about 40 ms instead of the
-270 ms that loading every stage (markdown-it, lxml, Jinja2, translate-toolkit, deep-translator)
-costs (measured with ``python -X importtime``). ``i18n --help`` loads them all.
+One module per command (``review`` holds queue, approve and reject); each imports the stages
+it drives at its top. The group imports a command's module only when that command runs, and
+lists the commands in ``i18n --help`` from the summaries below, so that a command loads only
+what it uses (``python -X importtime``): ``i18n status`` never loads markdown-it, lxml,
+translate-toolkit or deep-translator. A test keeps the summaries equal to the commands'
+docstrings.
 """
 
 from __future__ import annotations
@@ -16,18 +17,34 @@ from __future__ import annotations
 import importlib
 
 import click
+from click.utils import make_default_short_help
 
-# command name -> module of i18n.cli that defines it (under the same name)
+# command name -> (module of i18n.cli that defines it, the first line of its docstring)
 COMMANDS = {
-    "extract": "catalogs",
-    "update": "catalogs",
-    "translate": "translate",
-    "queue": "review",
-    "approve": "review",
-    "reject": "review",
-    "status": "catalogs",
-    "render": "render",
-    "check": "check",
+    "extract": ("extract", "Articles and site templates -> locales/templates/*.pot."),
+    "update": ("update", "Templates -> every locale's catalog, with msgmerge semantics."),
+    "translate": (
+        "translate",
+        "Machine and memory drafts for untranslated entries, written fuzzy for review.",
+    ),
+    "queue": ("review", "The review queue: entries waiting for a reviewer, with QA findings."),
+    "approve": ("review", "Sign off translated entries (ID... | --article S | --all)."),
+    "reject": (
+        "review",
+        "Send an entry back to the translator: fuzzy again, reason as a translator comment.",
+    ),
+    "status": (
+        "status",
+        "Completeness per locale and article (untranslated, draft, translated, approved).",
+    ),
+    "render": (
+        "render",
+        "The site: approved text only, per country and language (site/<cc>/<lang>/).",
+    ),
+    "check": (
+        "check",
+        "Regulatory and translation checks: disclaimers, claims, products, rendered output.",
+    ),
 }
 
 
@@ -38,12 +55,20 @@ class LazyGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        module = COMMANDS.get(cmd_name)
-        if module is None:
+        if cmd_name not in COMMANDS:
             return None
-        command = getattr(importlib.import_module(f"i18n.cli.{module}"), cmd_name)
+        module = importlib.import_module(f"i18n.cli.{COMMANDS[cmd_name][0]}")
+        command = getattr(module, cmd_name)
         assert isinstance(command, click.Command)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their summaries, as click lists them, without importing them."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, make_default_short_help(COMMANDS[name][1], limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

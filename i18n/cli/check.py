@@ -12,7 +12,7 @@ import click
 from i18n.cli.common import fail_clearly, open_project, project_option
 from i18n.cli.reports import check_html, check_text
 from i18n.formats.fs import atomic_write
-from i18n.pipeline.check import run_check
+from i18n.pipeline.check.run import run_check
 
 
 @click.command()

@@ -1,4 +1,4 @@
-"""``i18n extract``, ``i18n update`` and ``i18n status``."""
+"""``i18n status``: completeness per locale and catalog, as a table, JSON or HTML."""
 
 from __future__ import annotations
 
@@ -9,36 +9,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from i18n.cli.common import fail_clearly, open_project, print_write_report, project_option
+from i18n.cli.common import fail_clearly, open_project, project_option
 from i18n.cli.reports import status_html
-from i18n.formats.lock import project_lock
-from i18n.pipeline.extract import extract as do_extract
 from i18n.pipeline.status import Counts
 from i18n.pipeline.status import status as do_status
-from i18n.pipeline.update import update as do_update
-
-
-@click.command()
-@project_option
-@fail_clearly
-def extract(project_dir: Path) -> None:
-    """Articles and site templates -> locales/templates/*.pot."""
-    project = open_project(project_dir)
-    with project_lock(project, "extract"):
-        report = do_extract(project)
-    print_write_report(report, "wrote")
-
-
-@click.command()
-@project_option
-@click.option("--locale", "locales", multiple=True, help="Also create or update this locale.")
-@fail_clearly
-def update(project_dir: Path, locales: tuple[str, ...]) -> None:
-    """Templates -> every locale's catalog, with msgmerge semantics."""
-    project = open_project(project_dir)
-    with project_lock(project, "update"):
-        report = do_update(project, locales)
-    print_write_report(report, "updated")
 
 
 @click.command()

@@ -1,0 +1,23 @@
+"""``i18n update``: templates -> every locale's catalog (msgmerge semantics)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from i18n.cli.common import fail_clearly, open_project, print_write_report, project_option
+from i18n.formats.lock import project_lock
+from i18n.pipeline.update import update as do_update
+
+
+@click.command()
+@project_option
+@click.option("--locale", "locales", multiple=True, help="Also create or update this locale.")
+@fail_clearly
+def update(project_dir: Path, locales: tuple[str, ...]) -> None:
+    """Templates -> every locale's catalog, with msgmerge semantics."""
+    project = open_project(project_dir)
+    with project_lock(project, "update"):
+        report = do_update(project, locales)
+    print_write_report(report, "updated")
