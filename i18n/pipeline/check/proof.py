@@ -239,6 +239,9 @@ def _sitemap_findings(
     return general
 
 
+Problems = list[tuple[str, str, str | None]]  # (code, message, snippet)
+
+
 def _page_problems(
     project: Project,
     site: Path,
@@ -248,12 +251,31 @@ def _page_problems(
     plan: Any,
     approved: Callable[[str, str], set[str]],
     locales: dict[str, str],
-) -> list[tuple[str, str, str | None]]:
+) -> Problems:
     """(code, message, snippet) for everything wrong with one published page; ``approved``
     gives a catalog's approved hashes for a locale, ``locales`` the language tag of each page
     of the manifest."""
-    out: list[tuple[str, str, str | None]] = []
-    rel, slug, kind = page.path, page.article, page.kind
+    out = _plan_problems(page, lp, plan, approved)
+    try:
+        doc = lxml.html.document_fromstring((site / page.path).read_bytes(), parser=_UTF8)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        return [*out, ("page-unparsable", f"page is not parsable HTML: {exc}", None)]
+    out += _document_problems(doc, lp, country)
+    out += _link_problems(doc, project, site, page.path, locales)
+    # forbidden wording in what a reader or a search engine sees; the disclaimer is approved
+    # regulatory text (it may say "no result can be guaranteed") and is left out
+    for pat, snippet in find_claims(_published_text(doc), claim_patterns(country, lp.language)):
+        out.append(("claim-page", f"rendered page matches forbidden wording /{pat}/", snippet))
+    return out
+
+
+def _plan_problems(
+    page: ManifestPage, lp: Any, plan: Any, approved: Callable[[str, str], set[str]]
+) -> Problems:
+    """What the manifest says of a page against the plan and the ledgers: is it publishable,
+    and was it built from the source and approvals that hold now."""
+    out: Problems = []
+    slug, kind = page.article, page.kind
     if kind == "article" and not lp.published(slug):
         reasons = lp.reasons + (
             lp.articles[slug].reasons
@@ -314,10 +336,12 @@ def _page_problems(
                     None,
                 )
             )
-    try:
-        doc = lxml.html.document_fromstring((site / rel).read_bytes(), parser=_UTF8)
-    except (lxml.etree.ParserError, ValueError) as exc:
-        return [*out, ("page-unparsable", f"page is not parsable HTML: {exc}", None)]
+    return out
+
+
+def _document_problems(doc: Any, lp: Any, country: Country) -> Problems:
+    """The page itself: language, direction, the disclaimer verbatim, the professional gate."""
+    out: Problems = []
     tag, want_dir = lp.tag, "rtl" if lp.rtl else "ltr"
     if (doc.get("lang") or "").lower() != tag.lower():
         out.append(("page-lang", f'<html lang="{doc.get("lang")}"> should be "{tag}"', None))
@@ -360,6 +384,14 @@ def _page_problems(
                     None,
                 )
             )
+    return out
+
+
+def _link_problems(
+    doc: Any, project: Project, site: Path, rel: str, locales: dict[str, str]
+) -> Problems:
+    """hreflang links: each points to a page of this site in the language it names."""
+    out: Problems = []
     for el in doc.iter("link", "a"):
         hreflang, href = el.get("hreflang"), el.get("href")
         if not hreflang or href is None:
@@ -385,10 +417,6 @@ def _page_problems(
                     None,
                 )
             )
-    # forbidden wording in what a reader or a search engine sees; the disclaimer is approved
-    # regulatory text (it may say "no result can be guaranteed") and is left out
-    for pat, snippet in find_claims(_published_text(doc), claim_patterns(country, lp.language)):
-        out.append(("claim-page", f"rendered page matches forbidden wording /{pat}/", snippet))
     return out
 
 
