@@ -30,7 +30,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 DE = "--locale de"
-REVIEWER = '--reviewer "Dr. Anna Keller"'
+KATRIN = "I18N_SIGNING_KEY=source/sample-keys/katrin.vogel"  # a sample reviewer of de
+CLAIRE = "I18N_SIGNING_KEY=source/sample-keys/claire.martin"  # and of fr
 PTS = "post-thrombotic-syndrome"
 MT = "mechanical-thrombectomy-for-dvt"
 
@@ -61,20 +62,20 @@ STEPS: list[tuple[str, str]] = [
     ("queue-html-out", "i18n queue --format html --out review-sheets --locale de --locale fr"),
     ("translator-edit", "edit"),  # the translator clears fuzzy on two drafts (see below)
     ("queue-translated", f"i18n queue {DE} --state translated"),
-    ("approve-one", f"i18n approve {DE} {REVIEWER} e2b927c95c"),
-    ("approve-again", f"i18n approve {DE} {REVIEWER} e2b927c95c"),
+    ("approve-one", f"{KATRIN} i18n approve {DE} e2b927c95c"),
+    ("approve-again", f"{KATRIN} i18n approve {DE} e2b927c95c"),
     (
         "reject",
-        f'i18n reject {DE} a9a406cf91 --reason "severe form is 5 to 10 %, not 15 %" {REVIEWER}',
+        f'{KATRIN} i18n reject {DE} a9a406cf91 --reason "severe form is 5 to 10 %, not 15 %"',
     ),
-    ("approve-article", f"i18n approve {DE} {REVIEWER} --article {PTS}"),
-    ("approve-draft", f"i18n approve {DE} {REVIEWER} a9a406cf91"),
+    ("approve-article", f"{KATRIN} i18n approve {DE} --article {PTS}"),
+    ("approve-draft", f"{KATRIN} i18n approve {DE} a9a406cf91"),
     ("render-de", "render --country DE"),
     ("render-ch-strict", "render --country CH --strict"),
     ("render-preview", "render --country CH --preview"),
     ("render-future", "render --country CH --today 2027-10-01 --out future-site"),
     ("render-out", "render --country CH --out ch-site"),
-    ("approve-all-fr", 'i18n approve --locale fr --reviewer "Claire Martin" --all'),
+    ("approve-all-fr", f"{CLAIRE} i18n approve --locale fr --all"),
     ("update-pt", "i18n update --locale pt_BR"),
     ("status-after", "i18n status"),
     ("render-final", "render"),
@@ -82,8 +83,8 @@ STEPS: list[tuple[str, str]] = [
     ("bad-option", "render --countr CH"),
     ("bad-country", "render --country XX"),
     ("bad-locale", "i18n queue --locale xx"),
-    ("bad-id", f"i18n approve {DE} {REVIEWER} 0000000000"),
-    ("bad-usage", f"i18n approve {DE} {REVIEWER}"),
+    ("bad-id", f"{KATRIN} i18n approve {DE} 0000000000"),
+    ("bad-usage", f"{KATRIN} i18n approve {DE}"),
     ("reject-no-reason", f'i18n reject {DE} e2b927c95c --reason " "'),
     ("bad-yaml", "breakyaml"),
     ("bad-yaml-render", "render"),

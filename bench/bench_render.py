@@ -115,8 +115,6 @@ def one_string_change(repeat: int) -> dict[str, Any]:
             str(root),
             "--locale",
             "de",
-            "--reviewer",
-            "Bench Reviewer",
             new["id"],
         )
         before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}

@@ -79,6 +79,10 @@ class Project:
         return self.root / "source" / "countries"
 
     @property
+    def people_file(self) -> Path:
+        return self.root / "source" / "people.yaml"
+
+    @property
     def glossary_file(self) -> Path:
         return self.root / "source" / "glossary.yaml"
 

@@ -2,28 +2,121 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from i18n.cli import cli
+from i18n.formats.ledger import Signing
+from i18n.formats.sshsig import FileSigner
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def copy_project(dest: Path, *, locales: bool = True) -> Path:
-    """Copy the sample project (sources, and catalogs when asked) into ``dest``."""
+def copy_project(dest: Path, *, locales: bool = True, tester: bool = True) -> Path:
+    """Copy the sample project (sources, and catalogs when asked) into ``dest``. With
+    ``tester``, people.yaml also lists the test reviewer whose key the tests sign with
+    (:data:`TESTER`, a reviewer and translator of every locale the tests use)."""
     shutil.copytree(REPO / "source", dest / "source")
     if locales and (REPO / "locales").is_dir():
         shutil.copytree(REPO / "locales", dest / "locales")
     for name in ("pyproject.toml",):
         if (REPO / name).exists():
             shutil.copy2(REPO / name, dest / name)
+    if tester:
+        roles = {"reviewer": TEST_LOCALES, "translator": TEST_LOCALES}
+        add_person(dest, TESTER, "Test Reviewer", roles, key=signing_key(TESTER))
     return dest
+
+
+# --- people and keys ----------------------------------------------------------------------
+# Every event is signed by a person of source/people.yaml. The tests sign as TESTER, with a
+# key made for this test run (never a file of the repository), unless a test says otherwise.
+
+TESTER = "test.reviewer"
+TEST_LOCALES = ["ar", "de", "de_CH", "fr", "fr_CH", "it", "ja", "pt", "pt_BR", "sv", "tr"]
+_KEYS = Path(tempfile.mkdtemp(prefix="i18n-test-keys-"))
+
+
+def signing_key(name: str) -> Path:
+    """A private key file (OpenSSH, Ed25519) made once per test run for ``name``."""
+    path = _KEYS / name
+    if not path.exists():
+        key = ed25519.Ed25519PrivateKey.generate()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.OpenSSH,
+            serialization.NoEncryption(),
+        )
+        path.write_bytes(pem)
+        public = key.public_key().public_bytes(
+            serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH
+        )
+        Path(f"{path}.pub").write_bytes(public + f" {name}\n".encode())
+    return path
+
+
+def public_key(path: Path) -> str:
+    return Path(f"{path}.pub").read_text(encoding="utf-8").strip()
+
+
+class _NoAliases(yaml.SafeDumper):
+    """people.yaml refuses YAML aliases: write repeated lists out."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+def add_person(
+    root: Path,
+    pid: str,
+    name: str,
+    roles: dict[str, list[str]],
+    *,
+    key: Path | None = None,
+    email: str | None = None,
+    valid: dict[str, str] | None = None,
+) -> Path:
+    """Add a person to the project's people.yaml (comments are not kept); returns their key."""
+    path = root / "source" / "people.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    key = key or signing_key(pid)
+    person: dict = {"name": name, "email": email or f"{pid}@test.invamed.example", "roles": roles}
+    if valid:
+        person["valid"] = valid
+    person["keys"] = [public_key(key)]
+    data.setdefault("people", {})[pid] = person
+    text = yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    return key
+
+
+def tester_signing() -> Signing:
+    """What the library signs with in tests that append events themselves."""
+    return Signing(TESTER, FileSigner(signing_key(TESTER)))
+
+
+# Set at import too, for session fixtures and the processes tests start (they inherit it).
+os.environ["I18N_SIGNING_KEY"] = str(signing_key(TESTER))
+os.environ.pop("SSH_AUTH_SOCK", None)
+
+
+@pytest.fixture(autouse=True)
+def sign_as_tester(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Commands sign with the test reviewer's key, never with a developer's ssh-agent."""
+    key = signing_key(TESTER)
+    monkeypatch.setenv("I18N_SIGNING_KEY", str(key))
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    return key
 
 
 @pytest.fixture

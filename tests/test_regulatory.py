@@ -20,7 +20,7 @@ import lxml.html
 import polib
 import pytest
 from click.testing import Result
-from conftest import REPO, Runner, copy_project
+from conftest import REPO, Runner, copy_project, tester_signing
 
 from i18n.formats.ledger import Ledger
 from i18n.model.events import Revoked
@@ -122,8 +122,6 @@ def approve(
         "approve",
         "--locale",
         locale,
-        "--reviewer",
-        "Test Reviewer",
         entry_id(locale, catalog, msgctxt, msgid),
         "--override",
         "test scenario",
@@ -975,7 +973,7 @@ def test_approval_revoked_after_render(run: Runner, site: Path) -> None:
         reviewer="QA",
         time="2026-11-26T10:00:00Z",
     )
-    Ledger(ledger).append([revoked])
+    Ledger(ledger).append([revoked], tester_signing())
     res = check(run, site, "--country", "FR")
     assert res.exit_code == 1, res.output
     assert (

@@ -20,7 +20,15 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, copy_project, msgfmt_check
+from conftest import (
+    REPO,
+    TESTER,
+    add_person,
+    copy_project,
+    msgfmt_check,
+    signing_key,
+    tester_signing,
+)
 
 from i18n.cli import cli
 from i18n.formats.ledger import Ledger
@@ -30,7 +38,7 @@ from i18n.model.events import Drafted
 LOC = "sv"
 SLUG = "understanding-deep-vein-thrombosis"
 DEVICE = "mechanical-thrombectomy-for-dvt"  # names Mantis and INVAMED
-REVIEWER = "Dr. Ana Berg"
+REVIEWER = "Test Reviewer"  # the name of conftest.TESTER, whose key the tests sign with
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -151,7 +159,7 @@ def test_full_cycle_draft_clear_fuzzy_approve_status(sv: Path, run, tmp_path: Pa
     assert set(states.values()) == {"draft"}
 
     before = path.read_bytes()
-    out = ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, target["id"])
+    out = ok(run, sv, "approve", "--locale", LOC, target["id"])
     assert f"approved {target['id']}" in out
     assert path.read_bytes() == before, "approve must never rewrite the catalog"
 
@@ -175,29 +183,46 @@ def test_approve_signs_off_translated_entries_only(sv: Path, run) -> None:
     edit(sv, machine_draft)
     items = queue(run, sv, "--article", SLUG)
     draft = items[0]
-    result = run(sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, draft["id"])
+    result = run(sv, "approve", "--locale", LOC, draft["id"])
     assert result.exit_code == 1
     assert "state is draft" in result.stderr
     assert approvals(sv) == []
 
     # --all skips drafts without failing; nothing is translated yet, so nothing is signed
-    out = ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, "--all")
+    out = ok(run, sv, "approve", "--locale", LOC, "--all")
     assert "0 approved" in out and approvals(sv) == []
 
     edit(sv, lambda e: human(e) if e.msgctxt == "title" else False)
-    out = ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, "--article", SLUG)
+    out = ok(run, sv, "approve", "--locale", LOC, "--article", SLUG)
     assert "1 approved" in out
-    out = ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, "--article", SLUG)
+    out = ok(run, sv, "approve", "--locale", LOC, "--article", SLUG)
     assert "0 approved, 1 already approved" in out
     assert len(approvals(sv)) == 1
 
-    unknown = run(sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, "0000000000")
+    unknown = run(sv, "approve", "--locale", LOC, "0000000000")
     assert unknown.exit_code == 2 and "no entry with id 0000000000" in unknown.stderr
-    both = run(sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, "--all", draft["id"])
+    both = run(sv, "approve", "--locale", LOC, "--all", draft["id"])
     assert both.exit_code == 2
-    blank = run(sv, "approve", "--locale", LOC, "--reviewer", "  ", "--all")
-    assert blank.exit_code == 2 and "--reviewer" in blank.stderr
     assert len(approvals(sv)) == 1
+
+
+def test_approve_needs_a_key_of_a_reviewer_of_the_locale(sv: Path, run, monkeypatch) -> None:
+    """The signer is whoever holds the key, as people.yaml says: no key, a key nobody holds,
+    or a person without the reviewer role for the locale signs nothing (exit 2)."""
+    edit(sv, lambda e: human(e) if e.msgctxt == "title" else False)
+    monkeypatch.delenv("I18N_SIGNING_KEY")
+    nokey = run(sv, "approve", "--locale", LOC, "--all")
+    assert nokey.exit_code == 2 and "no signing key: set I18N_SIGNING_KEY" in nokey.stderr
+    monkeypatch.setenv("I18N_SIGNING_KEY", str(signing_key("stranger")))
+    stranger = run(sv, "approve", "--locale", LOC, "--all")
+    assert stranger.exit_code == 2 and "belongs to no one in source/people.yaml" in stranger.stderr
+    key = add_person(sv, "mia.lund", "Mia Lund", {"translator": [LOC], "reviewer": ["de"]})
+    monkeypatch.setenv("I18N_SIGNING_KEY", str(key))
+    translator = run(sv, "approve", "--locale", LOC, "--all")
+    assert translator.exit_code == 2
+    assert "Mia Lund is not a reviewer for sv today" in translator.stderr
+    assert "source/people.yaml:" in translator.stderr
+    assert approvals(sv) == []
 
 
 # --- 2. approvals bind to content, not formatting -----------------------------------------
@@ -205,7 +230,7 @@ def test_approve_signs_off_translated_entries_only(sv: Path, run) -> None:
 
 def test_rewrapping_keeps_approvals_and_one_char_edit_voids_exactly_one(sv: Path, run) -> None:
     total = edit(sv, human)
-    ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, "--article", SLUG)
+    ok(run, sv, "approve", "--locale", LOC, "--article", SLUG)
     assert counts(run, sv)["approved"] == total
 
     path = po_path(sv)
@@ -279,15 +304,13 @@ def test_blocking_check_refuses_approval_and_override_is_recorded(
     assert item["state"] == "translated"
     assert code in {f["code"] for f in item["findings"] if f["severity"] == "blocking"}
 
-    refused = run(sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, item["id"])
+    refused = run(sv, "approve", "--locale", LOC, item["id"])
     assert refused.exit_code == 1
     assert f"refused {item['id']}" in refused.stderr and code in refused.stderr
     assert approvals(sv) == []
 
     reason = "wording confirmed with the medical reviewer"
-    bulk = run(
-        sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, "--all", "--override", reason
-    )
+    bulk = run(sv, "approve", "--locale", LOC, "--all", "--override", reason)
     assert bulk.exit_code == 2 and approvals(sv) == []  # no blanket overrides
     ok(
         run,
@@ -295,8 +318,6 @@ def test_blocking_check_refuses_approval_and_override_is_recorded(
         "approve",
         "--locale",
         LOC,
-        "--reviewer",
-        REVIEWER,
         item["id"],
         "--override",
         reason,
@@ -312,7 +333,7 @@ def test_clean_translation_is_not_refused(sv: Path, run) -> None:
     needles = {c[2] for c in BLOCKING_CASES if c[1] == SLUG}
     n = edit(sv, lambda e: human(e) if any(x in e.msgid for x in needles) else False)
     assert n >= len(needles)
-    ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, "--article", SLUG)
+    ok(run, sv, "approve", "--locale", LOC, "--article", SLUG)
     assert len(approvals(sv)) == n
     assert all("override" not in e for e in approvals(sv))
 
@@ -320,11 +341,13 @@ def test_clean_translation_is_not_refused(sv: Path, run) -> None:
 # --- 4. two branches, one ledger: git's union merge ---------------------------------------
 
 
-def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def git(
+    repo: Path, *args: str, check: bool = True, author: str = "t@example.org"
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_AUTHOR_EMAIL": author,
         "GIT_COMMITTER_NAME": "t",
         "GIT_COMMITTER_EMAIL": "t@example.org",
         "GIT_CONFIG_GLOBAL": os.devnull,
@@ -336,22 +359,29 @@ def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
 
 
 @pytest.mark.parametrize("union", [True, False], ids=["merge=union", "no-attributes"])
-def test_two_branches_appending_approvals_merge_cleanly(sv: Path, run, union: bool) -> None:
+def test_two_branches_appending_approvals_merge_cleanly(
+    sv: Path, run, union: bool, monkeypatch
+) -> None:
     edit(sv, human)
     items = queue(run, sv, "--article", SLUG)
     first, a, b = items[0]["id"], items[1]["id"], items[2]["id"]
-    ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, first)
+    ok(run, sv, "approve", "--locale", LOC, first)
     if union:
         shutil.copy2(REPO / ".gitattributes", sv / ".gitattributes")
     git(sv, "init", "-q", "-b", "main")
     git(sv, "add", "-A")
     git(sv, "commit", "-q", "-m", "base")
 
+    key_a = add_person(sv, "reviewer.a", "Reviewer A", {"reviewer": [LOC]})
+    key_b = add_person(sv, "reviewer.b", "Reviewer B", {"reviewer": [LOC]})
+    git(sv, "commit", "-q", "-am", "two more reviewers")
     git(sv, "checkout", "-q", "-b", "reviewer-a")
-    ok(run, sv, "approve", "--locale", LOC, "--reviewer", "Reviewer A", a)
+    monkeypatch.setenv("I18N_SIGNING_KEY", str(key_a))
+    ok(run, sv, "approve", "--locale", LOC, a)
     git(sv, "commit", "-q", "-am", "a approves")
     git(sv, "checkout", "-q", "main")
-    ok(run, sv, "approve", "--locale", LOC, "--reviewer", "Reviewer B", b)
+    monkeypatch.setenv("I18N_SIGNING_KEY", str(key_b))
+    ok(run, sv, "approve", "--locale", LOC, b)
     git(sv, "commit", "-q", "-am", "b approves")
 
     merged = git(sv, "merge", "-q", "--no-edit", "reviewer-a", check=False)
@@ -372,7 +402,7 @@ def test_two_branches_appending_approvals_merge_cleanly(sv: Path, run, union: bo
 def test_torn_last_line_is_reported_and_next_approval_appends_cleanly(sv: Path, run) -> None:
     edit(sv, human)
     items = queue(run, sv, "--article", SLUG)
-    ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, items[0]["id"])
+    ok(run, sv, "approve", "--locale", LOC, items[0]["id"])
     path = sv / "locales" / LOC / "approvals.jsonl"
     with path.open("ab") as fh:  # a crash in the middle of an append
         fh.write(b'{"event": "approved", "hash": "ab12", "reviewer": "Dr. Ana')
@@ -383,7 +413,7 @@ def test_torn_last_line_is_reported_and_next_approval_appends_cleanly(sv: Path, 
     assert f"warning: locales/{LOC}/approvals.jsonl:2: torn last line" in result.stderr
     assert json.loads(result.stdout)[LOC][SLUG]["approved"] == 1
 
-    result = run(sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, items[1]["id"])
+    result = run(sv, "approve", "--locale", LOC, items[1]["id"])
     assert result.exit_code == 0, result.output
     lines = path.read_text("utf-8").split("\n")
     assert lines[1].startswith('{"event": "approved", "hash": "ab12"')  # kept, not rewritten
@@ -400,7 +430,7 @@ def test_torn_last_line_is_reported_and_next_approval_appends_cleanly(sv: Path, 
 def test_reject_sends_entry_back_with_reason(sv: Path, run) -> None:
     edit(sv, human)
     item = by_msgid(queue(run, sv, "--article", SLUG), "Treatment usually lasts")
-    ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, item["id"])
+    ok(run, sv, "approve", "--locale", LOC, item["id"])
     out = ok(
         run,
         sv,
@@ -410,8 +440,6 @@ def test_reject_sends_entry_back_with_reason(sv: Path, run) -> None:
         item["id"],
         "--reason",
         "Dose duration must match the IFU wording",
-        "--reviewer",
-        REVIEWER,
     )
     assert f"rejected {item['id']}" in out
 
@@ -438,7 +466,7 @@ def test_reject_sends_entry_back_with_reason(sv: Path, run) -> None:
     edit(sv, fix)
     fixed = by_msgid(queue(run, sv), "Treatment usually lasts")
     assert fixed["state"] == "translated" and fixed["id"] == item["id"]
-    ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, item["id"])
+    ok(run, sv, "approve", "--locale", LOC, item["id"])
     assert counts(run, sv)["approved"] == 1
 
     untranslated = by_msgid(
@@ -453,23 +481,25 @@ def test_draft_reason_from_ledger_event_and_comment(sv: Path, run) -> None:
     items = queue(run, sv, "--article", SLUG)
     path = sv / "locales" / LOC / "approvals.jsonl"
     path.unlink(missing_ok=True)
-    Ledger(path).append(
+    drafts = [
         Drafted(
             hash=item["hash"],
             catalog=SLUG,
             msgctxt=item["msgctxt"],
             msgid=item["msgid"],
             provider=provider,
+            time="2026-11-26T09:00:00Z",
         )
         for item, provider in ((items[0], "libre"), (items[1], "memory"))
-    )
+    ]
+    Ledger(path).append(drafts, tester_signing())
     reasons = [i["reason"] for i in queue(run, sv, "--article", SLUG)]
     assert reasons[:3] == ["machine (libre)", "memory", "machine (pseudo)"]
 
 
 def test_source_change_shows_word_diff_and_voids_approval(sv: Path, run) -> None:
     total = edit(sv, human)
-    ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, "--article", SLUG)
+    ok(run, sv, "approve", "--locale", LOC, "--article", SLUG)
     article = sv / "source" / "articles" / f"{SLUG}.md"
     text = article.read_text("utf-8")
     article.write_text(text.replace("**at least 3 months**", "**at least 6 months**"), "utf-8")
@@ -485,20 +515,37 @@ def test_source_change_shows_word_diff_and_voids_approval(sv: Path, run) -> None
     assert (c["approved"], c["draft"]) == (total - 1, 1)
 
 
-def test_reviewer_who_is_last_translator_is_warned(sv: Path, run) -> None:
-    path = po_path(sv)
-    po = read_po(path)
-    po.metadata["Last-Translator"] = "Ana Berg <ana.berg@example.org>"
-    write_po(path, po)
-    edit(sv, lambda e: human(e) if e.msgctxt == "title" else False)
-    (item,) = queue(run, sv, "--article", SLUG)
-    result = run(sv, "approve", "--locale", LOC, "--reviewer", "ana.berg@example.org", item["id"])
-    assert result.exit_code == 0
-    assert "Last-Translator" in result.stderr
-    assert approvals(sv)[0]["reviewer_is_last_translator"] is True
+def test_four_eyes_nobody_approves_a_text_they_committed(sv: Path, run, monkeypatch) -> None:
+    """The author of an entry's text is the author of the commit that last changed its
+    msgstr (git blame), mapped to a person by e-mail: that person cannot approve it, and
+    anyone else's approval records who wrote it."""
+    git(sv, "init", "-q", "-b", "main")
+    git(sv, "add", "-A")
+    git(sv, "commit", "-q", "-m", "base")
+    add_person(sv, "jonas.berg", "Jonas Berg", {"translator": [LOC]}, email="jonas@example.org")
+    titles = lambda e: human(e) if e.msgctxt == "title" else False  # noqa: E731
+    edit(sv, titles)
+    tester = f"{TESTER}@test.invamed.example"
+    git(sv, "commit", "-qam", "translated", author="jonas@example.org")
+    (title,) = queue(run, sv, "--article", SLUG)
+    result = run(sv, "approve", "--locale", LOC, title["id"])
+    assert result.exit_code == 0, result.output
+    assert approvals(sv)[0]["author"] == "jonas.berg"
+    assert approvals(sv)[0]["author_source"] == "git"
 
-    other = run(sv, "approve", "--locale", LOC, "--reviewer", "Bo Ek", "--all")
-    assert "Last-Translator" not in other.stderr
+    edit(sv, titles, DEVICE)
+    git(sv, "commit", "-qam", "translated by the reviewer", author=tester)
+    (mine,) = queue(run, sv, "--article", DEVICE)
+    result = run(sv, "approve", "--locale", LOC, mine["id"])
+    assert result.exit_code == 1
+    assert "Test Reviewer wrote this text (commit" in result.stderr
+    assert "four eyes" in result.stderr and len(approvals(sv)) == 1
+
+    edit(sv, lambda e: human(e) if e.msgctxt == "category" else False)  # not committed
+    (uncommitted,) = queue(run, sv, "--article", SLUG)
+    result = run(sv, "approve", "--locale", LOC, uncommitted["id"])
+    assert result.exit_code == 0 and "no recorded author" in result.stderr
+    assert approvals(sv)[-1]["author_source"] == "unknown"
 
 
 def test_queue_formats_filters_and_ids(sv: Path, run) -> None:
@@ -662,7 +709,7 @@ def test_html_review_sheet_is_self_contained_and_lists_every_item(
 
 def test_status_html_is_a_page(sv: Path, run) -> None:
     edit(sv, human)
-    ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, "--article", SLUG)
+    ok(run, sv, "approve", "--locale", LOC, "--article", SLUG)
     page = parse_page(ok(run, sv, "status", "--format", "html"))
     cells = [t for t, _ in page.tags if t == "td"]
     assert cells and "approved" in "".join(page.text)
@@ -673,7 +720,7 @@ def test_an_approval_holds_only_in_the_catalog_where_it_was_given(sv: Path, run)
     """The same sentence approved in one article is not approved in another: a reviewer
     signs off a text in its context. The ledger event names its catalog."""
     total = edit(sv, human)
-    ok(run, sv, "approve", "--locale", LOC, "--reviewer", REVIEWER, "--article", SLUG)
+    ok(run, sv, "approve", "--locale", LOC, "--article", SLUG)
     other = sv / "locales" / LOC / "LC_MESSAGES" / "copy-of-article.po"
     other.write_bytes(po_path(sv).read_bytes())
     c = json.loads(ok(run, sv, "status", "--format", "json"))[LOC]

@@ -33,6 +33,14 @@ COMMANDS = {
         "review",
         "Send an entry back to the translator: fuzzy again, reason as a translator comment.",
     ),
+    "resign": (
+        "review",
+        "Migrate a ledger written before signatures: sign its unsigned decisions, vouching.",
+    ),
+    "revoke": (
+        "review",
+        "Withdraw the approval of an entry: its pages are withheld until it is approved again.",
+    ),
     "status": (
         "status",
         "Completeness per locale and article (untranslated, draft, translated, approved).",

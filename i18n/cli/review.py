@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -15,10 +16,15 @@ from rich.table import Table
 from i18n.cli.common import fail_clearly, open_project, project_option, short
 from i18n.cli.reports import review_sheet
 from i18n.formats.fs import atomic_write
+from i18n.formats.ledger import Signing
 from i18n.formats.lock import project_lock
+from i18n.formats.people import load_people
+from i18n.formats.sshsig import SigningError
+from i18n.model.people import People, Person
 from i18n.model.states import STATES
 from i18n.pipeline.review import QUEUE_STATES, LocaleReview, format_word_diff
 from i18n.pipeline.review import queue as build_queue
+from i18n.pipeline.signoff import KEY_ENV, open_signing
 
 
 @click.command()
@@ -117,10 +123,25 @@ def queue(
         click.echo(f"{len(items)} items")
 
 
+def signer(people: People) -> tuple[Signing, Person]:
+    """The person this command signs as: their key in I18N_SIGNING_KEY or the ssh-agent.
+    A passphrase-protected key file asks for its passphrase on the terminal."""
+    try:
+        return open_signing(people, os.environ)
+    except SigningError as exc:
+        if "needs a passphrase" not in exc.message or not sys.stdin.isatty():
+            raise
+    phrase = click.prompt(f"passphrase for {os.environ[KEY_ENV]}", hide_input=True)
+    return open_signing(people, os.environ, phrase.encode())
+
+
+def signed_as(person: Person, signing: Signing) -> str:
+    return f"signed as {person.name} ({person.id}, key {signing.key.public_key.fingerprint})"
+
+
 @click.command()
 @project_option
 @click.option("--locale", required=True, help="Locale whose entries are signed off.")
-@click.option("--reviewer", required=True, help="Name of the person signing off.")
 @click.argument("ids", nargs=-1)
 @click.option("--article", help="Every translated entry of this catalog.")
 @click.option("--all", "all_", is_flag=True, help="Every translated entry of the locale.")
@@ -133,7 +154,6 @@ def queue(
 def approve(
     project_dir: Path,
     locale: str,
-    reviewer: str,
     ids: tuple[str, ...],
     article: str | None,
     all_: bool,
@@ -141,33 +161,37 @@ def approve(
 ) -> None:
     """Sign off translated entries (ID... | --article S | --all).
 
-    Appends one event per entry to locales/<locale>/approvals.jsonl: reviewer, UTC time,
-    meaning ("reviewed and approved") and the hash of the exact text. Only translated
-    (non-fuzzy, non-empty) entries qualify; entries with a blocking QA finding are refused
-    unless --override gives a reason (only with ids: each override is a decision about a
-    named entry). The .po files are never changed. Exit code 1 when an entry was refused.
+    Appends one signed event per entry to locales/<locale>/approvals.jsonl: the signer (the
+    person of source/people.yaml whose key is in I18N_SIGNING_KEY or the ssh-agent), UTC
+    time, meaning ("reviewed and approved") and the exact text. Only translated (non-fuzzy,
+    non-empty) entries qualify; entries with a blocking QA finding are refused unless
+    --override gives a reason (only with ids: each override is a decision about a named
+    entry), and so are texts the signer wrote (four eyes). The .po files are never changed.
+    Exit code 1 when an entry was refused.
     """
-
     if sum([bool(ids), article is not None, all_]) != 1:
         raise click.UsageError("give entry ids, or --article S, or --all (exactly one)")
     if override is not None and not ids:
         raise click.UsageError("--override applies to entries named by id, one decision each")
     project = open_project(project_dir)
+    people = load_people(project)
+    signing, person = signer(people)
     with project_lock(project, "approve"):
-        review = LocaleReview.open(project, locale)
+        review = LocaleReview.open(project, locale, people=people)
         items = review.find(ids) if ids else review.items(article)
-        report = review.approve(items, reviewer, explicit=bool(ids), override=override)
-    for name in report.self_review:
-        click.echo(
-            f"warning: {reviewer} is the Last-Translator of {review.locale}/{name}.po; "
-            "a second person should review (ISO 17100)",
-            err=True,
-        )
+        report = review.approve(items, signing, person, explicit=bool(ids), override=override)
+    click.echo(signed_as(person, signing), err=True)
     for item in report.approved:
         extra = " (override)" if item.blocking else ""
         click.echo(f"approved {item.id} {item.catalog}: {short(item.entry.msgid, 60)}{extra}")
     for item, why in report.refused:
         click.echo(f"refused {item.id} {item.catalog}: {why}", err=True)
+    if report.unknown_author:
+        click.echo(
+            f"warning: {len(report.unknown_author)} approved text(s) have no recorded author "
+            "(not committed to git): four eyes could not be checked, and the approval says so",
+            err=True,
+        )
     click.echo(
         f"{len(report.approved)} approved, {len(report.already)} already approved, "
         f"{len(report.refused)} refused, {len(report.skipped)} not ready (draft or untranslated)"
@@ -181,15 +205,50 @@ def approve(
 @click.option("--locale", required=True)
 @click.argument("entry_id", metavar="ID")
 @click.option("--reason", required=True, help="What the translator must fix.")
-@click.option("--reviewer", help="Who sends it back (recorded).")
 @fail_clearly
-def reject(
-    project_dir: Path, locale: str, entry_id: str, reason: str, reviewer: str | None
-) -> None:
+def reject(project_dir: Path, locale: str, entry_id: str, reason: str) -> None:
     """Send an entry back to the translator: fuzzy again, reason as a translator comment."""
     project = open_project(project_dir)
+    people = load_people(project)
+    signing, person = signer(people)
     with project_lock(project, "reject"):
-        review = LocaleReview.open(project, locale)
+        review = LocaleReview.open(project, locale, people=people)
         (item,) = review.find([entry_id])
-        review.reject(item, reason, reviewer)
+        review.reject(item, reason, signing, person)
     click.echo(f"rejected {item.id} {item.catalog}: {short(item.entry.msgid, 60)}")
+
+
+@click.command()
+@project_option
+@click.option("--locale", required=True)
+@click.argument("entry_id", metavar="ID")
+@click.option("--reason", required=True, help="Why the approval no longer stands.")
+@fail_clearly
+def revoke(project_dir: Path, locale: str, entry_id: str, reason: str) -> None:
+    """Withdraw the approval of an entry: its pages are withheld until it is approved again."""
+    project = open_project(project_dir)
+    people = load_people(project)
+    signing, person = signer(people)
+    with project_lock(project, "revoke"):
+        review = LocaleReview.open(project, locale, people=people)
+        (item,) = review.find([entry_id])
+        review.revoke(item, reason, signing, person)
+    click.echo(f"revoked {item.id} {item.catalog}: {short(item.entry.msgid, 60)}")
+
+
+@click.command()
+@project_option
+@click.option("--locale", required=True)
+@fail_clearly
+def resign(project_dir: Path, locale: str) -> None:
+    """Migrate a ledger written before signatures: sign its unsigned decisions, vouching."""
+    project = open_project(project_dir)
+    people = load_people(project)
+    signing, person = signer(people)
+    with project_lock(project, "resign"):
+        review = LocaleReview.open(project, locale, people=people)
+        events = review.resign(signing, person)
+    click.echo(signed_as(person, signing), err=True)
+    click.echo(
+        f"{len(events)} unsigned decision(s) of {review.ledger.shown} vouched for by {person.name}"
+    )

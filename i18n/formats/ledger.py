@@ -17,20 +17,24 @@ True
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from i18n.model.events import EVENT_TYPES, Approved, LedgerEvent
-
-E = TypeVar("E", bound=LedgerEvent)
+from i18n.formats import sshsig
+from i18n.formats.sshsig import Signer
+from i18n.model.events import EVENT_TYPES, LedgerEvent
 
 # Written even when empty: the subject of an event is always spelled out in full.
 _ALWAYS = frozenset({"hash", "catalog", "msgctxt", "msgid", "time"})
+# Left out when empty: the fields of signed events, absent from lines written before them.
+_SIGNED = frozenset({"locale", "signer", "prev", "signature"})
 
 
 def event_record(event: LedgerEvent) -> dict[str, Any]:
@@ -39,6 +43,8 @@ def event_record(event: LedgerEvent) -> dict[str, Any]:
     for f in dataclasses.fields(event):
         value = getattr(event, f.name)
         if f.name not in _ALWAYS and (value is None or value == () or value is False):
+            continue
+        if f.name in _SIGNED and value == "":
             continue
         record[f.name] = list(value) if isinstance(value, tuple) else value
     return record
@@ -73,16 +79,65 @@ def _shown(path: Path) -> str:
     return str(path)
 
 
+NAMESPACE = "i18n-ledger"  # the SSHSIG namespace of ledger signatures
+
+
+@dataclass(frozen=True)
+class Signing:
+    """Who signs the events a command appends: an identity of people.yaml and its key (or a
+    service's key, signing for the person who signed in to it)."""
+
+    identity: str
+    key: Signer
+    on_behalf_of: str | None = None
+
+
+def signed_bytes(event: LedgerEvent) -> bytes:
+    """What a signature covers: every field of the event but the signature itself, as
+    compact JSON with sorted keys (the same bytes on every machine)."""
+    record = event_record(event)
+    record.pop("signature", None)
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def line_digest(line: bytes) -> str:
+    """The hash a later event's ``prev`` names: SHA-256 of the line's bytes, newline aside."""
+    return hashlib.sha256(line.rstrip(b"\n")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a ledger file: its number, its digest, and the event it holds (None for a
+    line no stage acts on)."""
+
+    number: int
+    digest: str
+    event: LedgerEvent | None
+
+
 @dataclass
 class Ledger:
-    """The events of one locale, read from ``approvals.jsonl``.
+    """The lines of one locale's ``approvals.jsonl``, as written; nothing here decides what
+    counts (see :mod:`i18n.pipeline.signoff`).
 
     A torn last line (a crash mid-append) is reported in :attr:`warnings` and ignored.
     """
 
     path: Path
-    events: list[LedgerEvent] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def locale(self) -> str:
+        return self.path.parent.name
+
+    @property
+    def shown(self) -> str:
+        return _shown(self.path)
+
+    @property
+    def events(self) -> list[LedgerEvent]:
+        return [line.event for line in self.lines if line.event is not None]
 
     @classmethod
     def read(cls, path: Path, warn: Callable[[str], None] | None = None) -> Ledger:
@@ -93,9 +148,8 @@ class Ledger:
         return ledger
 
     def _read(self, warn: Callable[[str], None] | None) -> None:
-        path = self.path
         try:
-            raw = path.read_bytes()
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             return
         lines = raw.split(b"\n")
@@ -109,61 +163,36 @@ class Ledger:
             except (ValueError, UnicodeDecodeError):
                 last = all(not rest.strip() for rest in lines[n:])
                 what = "torn last line (interrupted write?)" if last else "unreadable line"
-                self.warnings.append(f"{_shown(path)}:{n}: {what}; ignored")
+                self.warnings.append(f"{self.shown}:{n}: {what}; ignored")
                 if warn is not None:
                     warn(self.warnings[-1])
+                self.lines.append(Line(n, line_digest(line), None))  # still a link of the chain
                 continue
-            event = read_event(record)
-            if event is not None:
-                self.events.append(event)
+            self.lines.append(Line(n, line_digest(line), read_event(record)))
 
-    def approved_hashes(self, catalog: str | None = None) -> set[str]:
-        """Hashes whose latest approve/reject/revoke event is an approval.
-
-        With ``catalog``, only that catalog's events count: an approval is a decision about a
-        text in its context (an article), so the same sentence approved in one article is not
-        approved in another until a reviewer has seen it there.
-        """
-        last: dict[str, LedgerEvent] = {}
-        for ev in self._events(catalog):
-            if ev.decides:
-                last[ev.hash] = ev
-        return {h for h, ev in last.items() if isinstance(ev, Approved)}
-
-    def latest(self, kind: type[E], catalog: str | None = None) -> dict[str, E]:
-        """The latest event of type ``kind`` for each hash (of ``catalog`` only, when given)."""
-        out: dict[str, E] = {}
-        for ev in self._events(catalog):
-            if isinstance(ev, kind):
-                out[ev.hash] = ev
-        return out
-
-    def _events(self, catalog: str | None) -> list[LedgerEvent]:
-        if catalog is None:
-            return self.events
-        return [ev for ev in self.events if ev.catalog == catalog]
-
-    def append(self, events: Iterable[LedgerEvent]) -> int:
-        """Append events durably (one JSON object a line, fsync'd). A torn last line left by
-        a crash is terminated first so the new events start on a line of their own."""
-        new = list(events)
-        lines = [
-            json.dumps(event_record(ev), ensure_ascii=False, sort_keys=True) + "\n" for ev in new
-        ]
+    def append(self, events: Iterable[LedgerEvent], signing: Signing | None = None) -> int:
+        """Append events durably (one JSON object a line, fsync'd), each chained to the line
+        before it and, with ``signing``, signed. A torn last line left by a crash is
+        terminated first so the new events start on a line of their own."""
+        prefix, prev = self._tail()
+        lines: list[bytes] = []
+        new: list[LedgerEvent] = []
+        for event in events:
+            event = dataclasses.replace(event, locale=self.locale, prev=prev, signature="")
+            if signing is not None:
+                event = dataclasses.replace(
+                    event, signer=signing.identity, on_behalf_of=signing.on_behalf_of
+                )
+                blob = sshsig.sign(signed_bytes(event), signing.key, NAMESPACE)
+                event = dataclasses.replace(event, signature=base64.b64encode(blob).decode())
+            line = json.dumps(event_record(event), ensure_ascii=False, sort_keys=True).encode()
+            lines.append(line + b"\n")
+            new.append(event)
+            prev = line_digest(line)
         if not lines:
             return 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        prefix = ""
-        try:
-            with self.path.open("rb") as fh:
-                fh.seek(0, os.SEEK_END)
-                if fh.tell() > 0:
-                    fh.seek(-1, os.SEEK_END)
-                    if fh.read(1) != b"\n":
-                        prefix = "\n"
-        except FileNotFoundError:
-            pass
-        data = memoryview((prefix + "".join(lines)).encode("utf-8"))
+        data = memoryview(prefix + b"".join(lines))
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             while data:  # a short write (disk nearly full) is continued, or raises
@@ -171,5 +200,18 @@ class Ledger:
             os.fsync(fd)
         finally:
             os.close(fd)
-        self.events.extend(new)
+        number = max((line.number for line in self.lines), default=0) + (1 if prefix else 0)
+        for line, event in zip(lines, new, strict=True):
+            number += 1
+            self.lines.append(Line(number, line_digest(line), event))
         return len(lines)
+
+    def _tail(self) -> tuple[bytes, str]:
+        """(what to write first, the digest of the last line) of the file as it is now."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return b"", ""
+        prefix = b"\n" if raw and not raw.endswith(b"\n") else b""
+        last = next((line for line in reversed(raw.split(b"\n")) if line.strip()), b"")
+        return prefix, line_digest(last) if last else ""

@@ -1,8 +1,11 @@
 """Ledger events as data: what happened to one exact text of one catalog, and when.
 
-Every event names its subject — the catalog (an article slug or ``site``), msgctxt, msgid and
-the content hash of the entry's text (:func:`i18n.model.states.content_hash`) — and its UTC
-time at second precision. The kinds:
+Every event names its subject — the locale, the catalog (an article slug or ``site``),
+msgctxt, msgid and the content hash of the entry's text (:func:`i18n.model.states.content_hash`)
+— its UTC time at second precision, and who signed it: ``signer`` is the id of a person of
+``source/people.yaml`` (or of a service, which then names the person it signs for in
+``on_behalf_of``). ``prev`` is the hash of the ledger line the event was appended after, and
+``signature`` an SSH signature (SSHSIG) over every other field. The kinds:
 
 =========  ===================================================================================
 drafted    ``i18n translate`` wrote a machine or memory draft (``provider``)
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 MEANING = "reviewed and approved"  # what an approval's signature means (21 CFR 11.50(a)(3))
+MIGRATED = "vouches for an approval recorded before signatures"  # the meaning of a re-signing
 
 
 def utc_now() -> str:
@@ -47,6 +51,19 @@ class LedgerEvent:
     msgctxt: str | None
     msgid: str
     time: str = ""
+    locale: str = ""
+    signer: str = ""  # a person's (or a service's) id in people.yaml
+    on_behalf_of: str | None = None  # the person a service signed for
+    prev: str = ""  # SHA-256 of the ledger line this event was appended after
+    signature: str = ""  # base64 SSHSIG over every other field
+    # a migration: the digest of the unsigned line written before signatures that this
+    # signed event vouches for (``i18n resign``)
+    migrated_from: str | None = None
+
+    @property
+    def person(self) -> str:
+        """The person responsible for the event: the signer, or whom a service signed for."""
+        return self.on_behalf_of or self.signer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,13 +84,17 @@ class Approved(LedgerEvent):
     decides: ClassVar[bool] = True
 
     msgstr: str
-    reviewer: str
+    reviewer: str  # the signer's printed name when it was signed
     meaning: str = MEANING
     msgid_plural: str | None = None
     msgstr_plural: tuple[str, ...] | None = None
     override: str | None = None  # the reviewer's reason for approving despite findings
     overridden: tuple[str, ...] = ()  # "code: message" of each blocking finding overridden
     reviewer_is_last_translator: bool = False
+    # who wrote the approved text (four eyes), and how that is known: "ledger" (a signed
+    # event), "git" (the commit that last changed the entry), or "unknown"
+    author: str | None = None
+    author_source: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -85,6 +85,12 @@ def _text(value: Any) -> str:
     return value
 
 
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Refused(f"must be true or false, got {value!r}")
+    return value
+
+
 def _optional(check: Check) -> Check:
     return lambda value: None if value is None else check(value)
 
@@ -182,6 +188,13 @@ class Settings:
         60.0,
         _number(0, unit=" of seconds"),
         "seconds a writing command waits for another one (I18N_LOCK_TIMEOUT overrides it)",
+    )
+
+    sample_keys: bool = _setting(
+        False,
+        _flag,
+        "honour signatures by the sample's published keys (i18n/data/sample-keys): only for "
+        "the sample project; anyone can sign with them",
     )
 
     def __post_init__(self) -> None:

@@ -15,6 +15,8 @@ False
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable
@@ -27,10 +29,20 @@ import polib
 from i18n.errors import I18nError
 from i18n.formats.country import load_countries, load_glossary
 from i18n.formats.draft_comment import COPY, MEMORY, read_origin
-from i18n.formats.ledger import Ledger
+from i18n.formats.ledger import Ledger, Signing
+from i18n.formats.people import load_people
 from i18n.formats.po import read_po, write_po
-from i18n.model.events import Approved, Drafted, Rejected, utc_now
+from i18n.model.events import (
+    MIGRATED,
+    Approved,
+    Drafted,
+    LedgerEvent,
+    Rejected,
+    Revoked,
+    utc_now,
+)
 from i18n.model.locale import normalize_locale
+from i18n.model.people import REVIEWER, People, Person
 from i18n.model.states import (
     APPROVED,
     DRAFT,
@@ -41,8 +53,10 @@ from i18n.model.states import (
     entry_id,
     entry_state,
 )
+from i18n.pipeline.authorship import Authors
 from i18n.pipeline.claims import language_patterns
 from i18n.pipeline.qa import Checker
+from i18n.pipeline.signoff import trust
 
 if TYPE_CHECKING:
     from i18n.model.country import Glossary
@@ -220,15 +234,24 @@ class LocaleReview:
         catalogs: list[ReviewCatalog],
         ledger: Ledger,
         checker: Checker,
+        people: People,
     ) -> None:
         self.project = project
         self.locale = locale
         self.catalogs = catalogs
         self.ledger = ledger
         self.checker = checker
+        self.people = people
+        self.trusted = trust(ledger, people, sample_keys_allowed=project.settings.sample_keys)
 
     @classmethod
-    def open(cls, project: Project, locale: str, glossary: Glossary | None = None) -> LocaleReview:
+    def open(
+        cls,
+        project: Project,
+        locale: str,
+        glossary: Glossary | None = None,
+        people: People | None = None,
+    ) -> LocaleReview:
 
         locale = normalize_locale(locale)
         folder = project.locales_dir / locale / "LC_MESSAGES"
@@ -241,7 +264,9 @@ class LocaleReview:
         ledger = Ledger.read(project.ledger_path(locale), project.warn)
         glossary = glossary if glossary is not None else load_glossary(project)
         claims = language_patterns(load_countries(project), locale)
-        return cls(project, locale, catalogs, ledger, Checker(locale, glossary, claims))
+        people = people if people is not None else load_people(project)
+        checker = Checker(locale, glossary, claims)
+        return cls(project, locale, catalogs, ledger, checker, people)
 
     def catalog(self, name: str) -> ReviewCatalog:
         for c in self.catalogs:
@@ -255,10 +280,10 @@ class LocaleReview:
         out = []
         cats = [self.catalog(catalog)] if catalog else self.catalogs
         for cat in cats:
-            approvals = self.ledger.latest(Approved, cat.name)
-            approved = self.ledger.approved_hashes(cat.name)
-            rejections = self.ledger.latest(Rejected, cat.name)
-            drafted = self.ledger.latest(Drafted, cat.name)
+            approvals = self.trusted.approvals(cat.name)
+            approved = set(approvals)
+            rejections = self.trusted.latest(Rejected, cat.name)
+            drafted = self.trusted.latest(Drafted, cat.name)
             for entry in cat.po:
                 if entry.obsolete or not entry.msgid:
                     continue
@@ -289,24 +314,32 @@ class LocaleReview:
             )
         return [by_id[i] for i in wanted]
 
+    def _require_reviewer(self, person: Person) -> None:
+        today = dt.datetime.now(dt.UTC).date()
+        if not person.holds(REVIEWER, self.locale, today):
+            raise I18nError(
+                f"{person.name} is not a reviewer for {self.locale} today",
+                self.people.path,
+                person.line,
+            )
+
     def approve(
-        self, items: list[Item], reviewer: str, *, explicit: bool, override: str | None = None
+        self,
+        items: list[Item],
+        signing: Signing,
+        person: Person,
+        *,
+        explicit: bool,
+        override: str | None = None,
     ) -> ApprovalReport:
-        """Append an approval event for every translated item without a blocking finding
-        (or with one, when ``override`` gives the reason). Never touches the .po files."""
-        reviewer = reviewer.strip()
-        if not reviewer:
-            raise I18nError("--reviewer must name the person signing off")
+        """Append a signed approval for every translated item without a blocking finding (or
+        with one, when ``override`` gives the reason) that ``person`` did not write. Never
+        touches the .po files."""
+        self._require_reviewer(person)
         if override is not None and not override.strip():
             raise I18nError("--override needs a reason")
         report = ApprovalReport()
-        touched = {item.catalog for item in items}
-        self_review = {
-            c.name
-            for c in self.catalogs
-            if c.name in touched and _same_person(reviewer, c.last_translator)
-        }
-        report.self_review = sorted(self_review)
+        authors: dict[str, Authors] = {}
         events: list[Approved] = []
         now = utc_now()
         for item in items:
@@ -326,6 +359,20 @@ class LocaleReview:
             if blocking_findings and override is None:
                 report.refused.append((item, "; ".join(str(f) for f in blocking_findings)))
                 continue
+            if item.catalog not in authors:
+                authors[item.catalog] = Authors(self.catalog(item.catalog).path, self.people)
+            author = authors[item.catalog].of(item.entry)
+            if author.who in (person.id, person.email):
+                report.refused.append(
+                    (
+                        item,
+                        f"{person.name} wrote this text (commit {author.commit}): "
+                        "a second person must approve it (four eyes)",
+                    )
+                )
+                continue
+            if author.who is None:
+                report.unknown_author.append(item)
             forms = item.entry.msgstr_plural
             plural = tuple(forms[k] for k in sorted(forms, key=int)) if item.plural else None
             event = Approved(
@@ -336,21 +383,22 @@ class LocaleReview:
                 msgstr=item.msgstr,
                 msgid_plural=item.entry.msgid_plural or None,
                 msgstr_plural=plural,
-                reviewer=reviewer,
+                reviewer=person.name,
                 time=now,
                 override=override.strip() if blocking_findings and override else None,
                 overridden=tuple(f"{f.code}: {f.message}" for f in blocking_findings),
-                reviewer_is_last_translator=item.catalog in self_review,
+                author=author.who,
+                author_source=author.source,
             )
             events.append(event)
             report.approved.append(item)
-        self.ledger.append(events)
+        self.ledger.append(events, signing)
         return report
 
-    def reject(self, item: Item, reason: str, reviewer: str | None = None) -> None:
-        """Send an entry back: fuzzy again, the reason as a translator comment, and a
+    def reject(self, item: Item, reason: str, signing: Signing, person: Person) -> None:
+        """Send an entry back: fuzzy again, the reason as a translator comment, and a signed
         ``rejected`` event in the ledger (the hash is that of the rejected text)."""
-
+        self._require_reviewer(person)
         reason = " ".join(reason.split())
         if not reason:
             raise I18nError("--reason must say what is wrong")
@@ -360,7 +408,7 @@ class LocaleReview:
         entry = item.entry
         if "fuzzy" not in entry.flags:
             entry.flags.insert(0, "fuzzy")
-        note = f"rejected{f' by {reviewer.strip()}' if reviewer else ''}: {reason}"
+        note = f"rejected by {person.name}: {reason}"
         lines = (entry.tcomment or "").split("\n") if entry.tcomment else []
         if note not in lines:
             lines.append(note)
@@ -373,10 +421,54 @@ class LocaleReview:
             msgid=entry.msgid,
             msgstr=item.msgstr,
             reason=reason,
-            reviewer=reviewer.strip() if reviewer else None,
+            reviewer=person.name,
             time=utc_now(),
         )
-        self.ledger.append([event])
+        self.ledger.append([event], signing)
+
+    def revoke(self, item: Item, reason: str, signing: Signing, person: Person) -> None:
+        """Withdraw the approval of an entry's current text: a signed ``revoked`` event; the
+        entry is translated (awaiting review) again and its pages are withheld at the next
+        render. The .po file is not touched."""
+        self._require_reviewer(person)
+        reason = " ".join(reason.split())
+        if not reason:
+            raise I18nError("--reason must say why the approval is withdrawn")
+        if item.state != APPROVED:
+            raise I18nError(f"entry {item.id} is {item.state}, not approved: nothing to revoke")
+        event = Revoked(
+            hash=item.hash,
+            catalog=item.catalog,
+            msgctxt=item.entry.msgctxt,
+            msgid=item.entry.msgid,
+            reason=reason,
+            reviewer=person.name,
+            time=utc_now(),
+        )
+        self.ledger.append([event], signing)
+
+    def resign(self, signing: Signing, person: Person) -> list[LedgerEvent]:
+        """Migration: a signed event for every unsigned decision in the ledger (recorded before
+        signatures), by a reviewer who vouches for it. Each names the line it vouches for
+        (``migrated_from``) and, for approvals, says so in its meaning; the unsigned lines
+        stay where they are (the ledger is append-only)."""
+        self._require_reviewer(person)
+        unsigned = {p.line for p in self.trusted.problems if p.code == "unsigned"}
+        events: list[LedgerEvent] = []
+        now = utc_now()
+        for line in self.ledger.lines:
+            old = line.event
+            if line.number not in unsigned or old is None or not old.decides:
+                continue
+            fields = {"time": now, "migrated_from": line.digest, "signature": ""}
+            if isinstance(old, Approved):
+                fields |= {"reviewer": person.name, "meaning": MIGRATED, "author": None}
+                fields |= {"author_source": None, "reviewer_is_last_translator": False}
+            elif isinstance(old, Rejected | Revoked):
+                fields["reviewer"] = person.name
+            events.append(dataclasses.replace(old, **fields))
+        self.ledger.append(events, signing)
+        return events
 
 
 @dataclass
@@ -385,26 +477,7 @@ class ApprovalReport:
     already: list[Item] = field(default_factory=list)
     refused: list[tuple[Item, str]] = field(default_factory=list)
     skipped: list[tuple[Item, str]] = field(default_factory=list)
-    self_review: list[str] = field(default_factory=list)
-
-
-def _same_person(reviewer: str, last_translator: str) -> bool:
-    """``Jane Doe <jane@x.org>`` is the same person as ``Jane Doe``, ``jane doe`` or
-    ``jane@x.org``.
-
-    >>> _same_person("jane doe", "Jane Doe <jane@x.org>"), _same_person("Bob", "Jane Doe")
-    (True, False)
-    """
-    if not last_translator or last_translator.upper().startswith("FULL NAME"):
-        return False
-    m = re.fullmatch(r"\s*(.*?)\s*(?:<([^>]*)>)?\s*", last_translator)
-    name, email = (m.group(1), m.group(2)) if m else (last_translator, None)
-    r = reviewer.strip().casefold()
-    rm = re.fullmatch(r"\s*(.*?)\s*(?:<([^>]*)>)?\s*", reviewer)
-    r_name, r_email = (rm.group(1).casefold(), (rm.group(2) or "").casefold()) if rm else (r, "")
-    names = {" ".join(name.casefold().split())} - {""}
-    emails = {(email or "").casefold()} - {""}
-    return " ".join(r_name.split()) in names or r in emails or bool(r_email and r_email in emails)
+    unknown_author: list[Item] = field(default_factory=list)  # approved, author not recorded
 
 
 def queue(
@@ -419,9 +492,10 @@ def queue(
     chosen = [normalize_locale(x) for x in locales] or project.existing_locales()
     wanted = set(states)
     glossary = load_glossary(project)
+    people = load_people(project)
     items: list[Item] = []
     for locale in chosen:
-        review = LocaleReview.open(project, locale, glossary)
+        review = LocaleReview.open(project, locale, glossary, people)
         if catalog and catalog not in {c.name for c in review.catalogs}:
             raise I18nError(f"no catalog {catalog!r} for locale {locale}")
         items.extend(i for i in review.items(catalog) if i.state in wanted)

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 import polib
 
-from i18n.formats.ledger import Ledger
+from i18n.formats.people import load_people
 from i18n.formats.po import read_po
 from i18n.model.events import Rejected
 from i18n.model.states import STATES, entry_state
+from i18n.pipeline.signoff import Trusted, read_trusted
 from i18n.project import Project
 
 # --- statistics ---------------------------------------------------------------------------
@@ -37,7 +38,7 @@ class Counts:
         return d
 
 
-def catalog_counts(po: polib.POFile, ledger: Ledger, catalog: str | None = None) -> Counts:
+def catalog_counts(po: polib.POFile, ledger: Trusted, catalog: str | None = None) -> Counts:
     """Count entries by state, as msgfmt does: a fuzzy entry is not translated.
     ``catalog`` names the catalog (the domain) whose approvals count."""
 
@@ -55,8 +56,9 @@ def status(project: Project) -> dict[str, dict[str, Counts]]:
     """``{locale: {domain: Counts}}`` for every locale with catalogs."""
 
     out: dict[str, dict[str, Counts]] = {}
+    people = load_people(project)
     for locale in project.existing_locales():
-        ledger = Ledger.read(project.ledger_path(locale), project.warn)
+        ledger = read_trusted(project, locale, people)
         per: dict[str, Counts] = {}
         folder = project.locales_dir / locale / "LC_MESSAGES"
         for path in sorted(folder.glob("*.po")):

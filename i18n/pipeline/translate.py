@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from i18n.errors import I18nError
 from i18n.formats.country import load_glossary
 from i18n.formats.draft_comment import COPY, MEMORY, DraftOrigin, merge_comments
-from i18n.formats.ledger import Ledger
+from i18n.formats.ledger import Ledger, Signing
 from i18n.formats.po import read_po, write_po
 from i18n.model.events import Drafted, utc_now
 from i18n.model.locale import normalize_locale
@@ -93,6 +93,7 @@ class Options:
     concurrency: int | None = None
     max_requests: int | None = None
     progress: Progress | None = None  # told what is done as the run goes (a front end's bar)
+    signing: Signing | None = None  # who signs the ``drafted`` events (unsigned when None)
 
 
 # --- drafts ---------------------------------------------------------------------------------
@@ -413,7 +414,7 @@ class _Run:
             po = read_po(path, self.project.rel(path))
             pos[domain] = po
             memory.add(domain, po)
-        drafted = set(self.ledger.latest(Drafted))
+        drafted = {ev.hash for ev in self.ledger.events if isinstance(ev, Drafted)}
         for domain, path in all_files:
             if domain not in chosen:
                 continue
@@ -527,7 +528,7 @@ class _Run:
                 )
         # the events first: killed in between, the ledger names a draft the catalog lacks
         # (harmless: the next run drafts it again), never a draft without its event
-        self.ledger.append(events)
+        self.ledger.append(events, self.opts.signing)
         changed = write_po(cat.path, po)
         cat.written = complete or not partial
         if complete:

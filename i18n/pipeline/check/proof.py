@@ -20,12 +20,14 @@ import lxml.etree
 import lxml.html
 
 from i18n.formats.ledger import Ledger
+from i18n.formats.people import load_people
 from i18n.model.country import Country
 from i18n.model.findings import BLOCKING, Finding
 from i18n.model.locale import fallback_chain
 from i18n.model.manifest import Manifest, ManifestPage
 from i18n.pipeline.check.report import CountryResult
 from i18n.pipeline.claims import claim_patterns, find_claims
+from i18n.pipeline.signoff import Trusted, trust
 from i18n.project import SITE_DOMAIN, Project
 
 _UTF8 = lxml.html.HTMLParser(encoding="utf-8")  # the render writes UTF-8, whatever a page says
@@ -78,7 +80,8 @@ def site_findings(
         )
     by_country = {c.code: c for c in countries}
     plans = {(lp.country.code, lp.tag): lp for lp in plan.locales}
-    ledgers: dict[str, Ledger] = {}
+    people = load_people(project)
+    ledgers: dict[str, Trusted] = {}
     approvals: dict[tuple[str, str], set[str]] = {}
 
     def approved(locale: str, catalog: str) -> set[str]:
@@ -88,7 +91,11 @@ def site_findings(
             out: set[str] = set()
             for loc in fallback_chain(locale):
                 if loc not in ledgers:
-                    ledgers[loc] = Ledger.read(project.ledger_path(loc))
+                    ledgers[loc] = trust(
+                        Ledger.read(project.ledger_path(loc)),
+                        people,
+                        sample_keys_allowed=project.settings.sample_keys,
+                    )
                 out |= ledgers[loc].approved_hashes(catalog)
             approvals[locale, catalog] = out
         return approvals[locale, catalog]

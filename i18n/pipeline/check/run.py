@@ -16,6 +16,7 @@ from i18n.pipeline.check.config import (
     copied_disclaimers,
     qa_summary,
 )
+from i18n.pipeline.check.ledgers import ledger_findings
 from i18n.pipeline.check.proof import site_findings
 from i18n.pipeline.check.report import CheckReport, CountryResult
 from i18n.pipeline.publish.gate import plan_site
@@ -91,15 +92,14 @@ def run_check(
             if lang != project.source_language
         }
     )
-    report.qa = qa_summary(
-        project,
-        sorted(
-            {
-                loc
-                for x in locales
-                for loc in fallback_chain(x)
-                if project.po_path(loc, "site").parent.is_dir()
-            }
-        ),
+    with_catalogs = sorted(
+        {
+            loc
+            for x in locales
+            for loc in fallback_chain(x)
+            if project.po_path(loc, "site").parent.is_dir()
+        }
     )
+    report.general += ledger_findings(project, with_catalogs)
+    report.qa = qa_summary(project, with_catalogs)
     return report

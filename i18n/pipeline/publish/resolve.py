@@ -14,7 +14,7 @@ from babel.messages.plurals import get_plural
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from i18n.formats.ledger import Ledger
+from i18n.formats.people import load_people
 from i18n.formats.po import read_po
 from i18n.model.article import Article
 from i18n.model.locale import fallback_chain
@@ -24,6 +24,7 @@ from i18n.model.states import (
     entry_state,
     is_translated,
 )
+from i18n.pipeline.signoff import Trusted, read_trusted
 from i18n.project import Project
 
 Key = tuple[str | None, str]
@@ -76,7 +77,8 @@ class CatalogStore:
     def __init__(self, project: Project) -> None:
         self.project = project
         self._po: dict[tuple[str, str], polib.POFile | None] = {}
-        self._ledgers: dict[str, Ledger] = {}
+        self.people = load_people(project)
+        self._ledgers: dict[str, Trusted] = {}
         self._approved: dict[tuple[str, str], set[str]] = {}
         self._resolved: dict[tuple[str, str], dict[Key, Resolved]] = {}
         self._links: dict[tuple[str, str], list[str]] = {}
@@ -96,10 +98,10 @@ class CatalogStore:
         return self._po[key]
 
     def approved(self, locale: str, domain: str) -> set[str]:
-        """Hashes approved for ``domain`` (an article or the site) in ``locale``'s ledger."""
+        """Hashes approved for ``domain`` (an article or the site) in ``locale``'s ledger, by
+        signed approvals that count (:mod:`i18n.pipeline.signoff`)."""
         if locale not in self._ledgers:
-            ledger = Ledger.read(self.project.ledger_path(locale), self.project.warn)
-            self._ledgers[locale] = ledger
+            self._ledgers[locale] = read_trusted(self.project, locale, self.people)
         key = (locale, domain)
         if key not in self._approved:
             self._approved[key] = self._ledgers[locale].approved_hashes(domain)
