@@ -84,7 +84,7 @@ def add_person(
     *,
     key: Path | None = None,
     email: str | None = None,
-    valid: dict[str, str] | None = None,
+    valid: dict[str, object] | None = None,
 ) -> Path:
     """Add a person to the project's people.yaml (comments are not kept); returns their key."""
     path = root / "source" / "people.yaml"
@@ -100,7 +100,7 @@ def add_person(
     return key
 
 
-def tester_signing() -> Signing:
+def signing_as_tester() -> Signing:
     """What the library signs with in tests that append events themselves."""
     return Signing(TESTER, FileSigner(signing_key(TESTER)))
 

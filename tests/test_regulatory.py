@@ -20,7 +20,7 @@ import lxml.html
 import polib
 import pytest
 from click.testing import Result
-from conftest import REPO, Runner, copy_project, tester_signing
+from conftest import REPO, Runner, copy_project, signing_as_tester
 
 from i18n.formats.ledger import Ledger
 from i18n.model.events import Revoked
@@ -973,7 +973,7 @@ def test_approval_revoked_after_render(run: Runner, site: Path) -> None:
         reviewer="QA",
         time="2026-11-26T10:00:00Z",
     )
-    Ledger(ledger).append([revoked], tester_signing())
+    Ledger(ledger).append([revoked], signing_as_tester())
     res = check(run, site, "--country", "FR")
     assert res.exit_code == 1, res.output
     assert (

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import lxml.html
 import polib
-from conftest import REPO, Runner, tester_signing
+from conftest import REPO, Runner, signing_as_tester
 
 from i18n.formats.article import load_articles
 from i18n.formats.ledger import Ledger
@@ -76,7 +76,7 @@ def _approve_catalogs(
                 entry.flags.remove("fuzzy")
             events.append(approval(entry, path.stem))
         write_po(path, po)
-    Ledger(project.ledger_path(locale)).append(events, tester_signing())
+    Ledger(project.ledger_path(locale)).append(events, signing_as_tester())
 
 
 def approval(entry: polib.POEntry, catalog: str) -> Approved:
@@ -109,7 +109,7 @@ def set_msgstr(
     entry.msgstr = msgstr
     write_po(path, po)
     if approve_it:
-        Ledger(project.ledger_path(locale)).append([approval(entry, domain)], tester_signing())
+        Ledger(project.ledger_path(locale)).append([approval(entry, domain)], signing_as_tester())
 
 
 def body(html: str) -> str:
@@ -496,7 +496,9 @@ def test_rtl_regional_fallback_and_localized_dates(project: Path, run: Runner) -
     entry = polib.POEntry(msgid="Who is at higher risk", msgstr="Wer ein erhöhtes Risiko hat")
     po.append(entry)
     write_po(de_ch, po)
-    Ledger(Project(project).ledger_path("de_CH")).append([approval(entry, DVT)], tester_signing())
+    Ledger(Project(project).ledger_path("de_CH")).append(
+        [approval(entry, DVT)], signing_as_tester()
+    )
     assert run(project, "render", "--country", "CH").exit_code == 0
     assert run(project, "render", "--country", "DE").exit_code == 0
     assert run(project, "render", "--country", "SA").exit_code == 0

@@ -26,8 +26,8 @@ from conftest import (
     add_person,
     copy_project,
     msgfmt_check,
+    signing_as_tester,
     signing_key,
-    tester_signing,
 )
 
 from i18n.cli import cli
@@ -492,7 +492,7 @@ def test_draft_reason_from_ledger_event_and_comment(sv: Path, run) -> None:
         )
         for item, provider in ((items[0], "libre"), (items[1], "memory"))
     ]
-    Ledger(path).append(drafts, tester_signing())
+    Ledger(path).append(drafts, signing_as_tester())
     reasons = [i["reason"] for i in queue(run, sv, "--article", SLUG)]
     assert reasons[:3] == ["machine (libre)", "memory", "machine (pseudo)"]
 

@@ -49,6 +49,10 @@ COMMANDS = {
         "render",
         "The site: approved text only, per country and language (site/<cc>/<lang>/).",
     ),
+    "audit": (
+        "audit",
+        "Per published page: each approved text, who signed it, when, meaning, verification.",
+    ),
     "check": (
         "check",
         "Regulatory and translation checks: disclaimers, claims, products, rendered output.",

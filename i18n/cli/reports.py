@@ -148,3 +148,10 @@ def check_text(report: Any) -> str:
         f"{verdict}: {len(report.violations)} violation(s), {len(report.warnings)} warning(s)"
     )
     return console.export_text() + "".join(line + "\n" for line in lines)
+
+
+def audit_html(report: Any) -> str:
+    """``i18n audit --format html``: one page per site, a section per published page."""
+    total = sum(len(p.entries) for p in report.pages)
+    unverified = sum(p.unverified for p in report.pages)
+    return _ENV.get_template("audit.html").render(r=report, total=total, unverified=unverified)

@@ -23,6 +23,7 @@ base64 blob).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from typing import Any
@@ -186,6 +187,9 @@ def _validity(r: _Reader, spec: Any, *where: str) -> tuple[dt.date | None, dt.da
         value = spec.get(key)
         if isinstance(value, dt.datetime):
             value = value.date()
+        elif isinstance(value, str):  # a quoted date
+            with contextlib.suppress(ValueError):
+                value = dt.date.fromisoformat(value)
         r.need(
             value is None or isinstance(value, dt.date),
             f"'{key}' must be a date (YYYY-MM-DD), found {value!r}",

@@ -56,7 +56,7 @@ from i18n.model.states import (
 from i18n.pipeline.authorship import Authors
 from i18n.pipeline.claims import language_patterns
 from i18n.pipeline.qa import Checker
-from i18n.pipeline.signoff import trust
+from i18n.pipeline.signoff import trust_in_project
 
 if TYPE_CHECKING:
     from i18n.model.country import Glossary
@@ -242,7 +242,7 @@ class LocaleReview:
         self.ledger = ledger
         self.checker = checker
         self.people = people
-        self.trusted = trust(ledger, people, sample_keys_allowed=project.settings.sample_keys)
+        self.trusted = trust_in_project(project, ledger, people)
 
     @classmethod
     def open(

@@ -34,7 +34,8 @@ from typing import TypeVar
 
 from i18n.errors import I18nError
 from i18n.formats import sshsig
-from i18n.formats.ledger import NAMESPACE, Ledger, Line, Signing, signed_bytes
+from i18n.formats.git import in_repository, lines_at
+from i18n.formats.ledger import NAMESPACE, Ledger, Line, Signing, line_digest, signed_bytes
 from i18n.model.events import Approved, Drafted, LedgerEvent
 from i18n.model.people import REVIEWER, TRANSLATOR, People, Person, Service
 from i18n.project import Project
@@ -141,6 +142,11 @@ class Trusted:
     ledger: Ledger
     honoured: list[Line] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # lines after which something is missing (a deleted line before them, or a reordering):
+    # what was decided before such a line may have been undone by what is missing, so only
+    # an approval that comes after it in the chain holds. None stands for the end of the file
+    # (a committed line is missing from the working tree).
+    breaks: list[Line | None] = field(default_factory=list)
 
     def _events(self, catalog: str | None) -> Iterable[tuple[int, LedgerEvent]]:
         for i, line in enumerate(self.honoured):
@@ -167,17 +173,22 @@ class Trusted:
                 decisions.setdefault(event.hash, []).append((i, event))
         out: dict[str, Approved] = {}
         for digest, events in decisions.items():
-            against = [(i, e) for i, e in events if not isinstance(e, Approved)]
+            against = [(j, e) for j, e in events if not isinstance(e, Approved)]
             for i, event in events:
-                if isinstance(event, Approved) and all(
-                    e.time < event.time and self._precedes(j, i) for j, e in against
-                ):
+                if isinstance(event, Approved) and self._holds(i, event, against):
                     out[digest] = event
         return out
 
-    def _precedes(self, earlier: int, later: int) -> bool:
-        """Whether honoured line ``earlier`` is in the chain that led to line ``later``."""
-        target = self.honoured[earlier].digest
+    def _holds(self, i: int, approval: Approved, against: list[tuple[int, LedgerEvent]]) -> bool:
+        """Every rejection or revocation precedes the approval in time and in the chain, and
+        so does every break of the chain (what is missing there cannot have undone it)."""
+        return all(
+            e.time < approval.time and self._precedes(self.honoured[j], i) for j, e in against
+        ) and all(b is not None and self._precedes(b, i) for b in self.breaks)
+
+    def _precedes(self, earlier: Line, later: int) -> bool:
+        """Whether line ``earlier`` is in the chain that led to honoured line ``later``."""
+        target = earlier.digest
         by_digest = {line.digest: line for line in self.ledger.lines}
         line: Line | None = self.honoured[later]
         seen: set[str] = set()
@@ -202,8 +213,14 @@ def trust(ledger: Ledger, people: People, *, sample_keys_allowed: bool = False) 
         later.discard(line.digest)
         event = line.event
         if event is not None:
-            found = verifier.problem(line) or _chain_problem(event, seen, later)
-            if found is None:
+            found = verifier.problem(line)
+            chain = _chain_problem(event, seen, later) if found is None else None
+            if chain is not None:
+                trusted.breaks.append(line)
+                trusted.problems.append(Problem(line.number, *chain))
+                if not isinstance(event, Approved):  # a signed rejection still counts against
+                    trusted.honoured.append(line)
+            elif found is None:
                 trusted.honoured.append(line)
             elif found[0] == "unsigned":
                 unsigned.append(line)
@@ -278,5 +295,17 @@ def _agent_signer(people: People, socket_path: str) -> sshsig.Signer:
 
 def read_trusted(project: Project, locale: str, people: People) -> Trusted:
     """The locale's ledger, read (warnings to the project) and verified."""
-    ledger = Ledger.read(project.ledger_path(locale), project.warn)
-    return trust(ledger, people, sample_keys_allowed=project.settings.sample_keys)
+    return trust_in_project(project, Ledger.read(project.ledger_path(locale), project.warn), people)
+
+
+def trust_in_project(project: Project, ledger: Ledger, people: People) -> Trusted:
+    """:func:`trust` with the project's settings, and with what git knows: a line of the last
+    commit that the working tree lacks was deleted, so no approval before it holds."""
+    trusted = trust(ledger, people, sample_keys_allowed=project.settings.sample_keys)
+    rel = project.rel(ledger.path)
+    committed = lines_at(project.root, "HEAD", rel) if in_repository(project.root) else []
+    if committed:
+        present = {line.digest for line in ledger.lines}
+        if any(line_digest(row.encode()) not in present for row in committed):
+            trusted.breaks.append(None)
+    return trusted

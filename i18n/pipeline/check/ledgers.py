@@ -4,6 +4,7 @@ violation naming the ledger and the line; see :mod:`i18n.pipeline.signoff` for t
 
 from __future__ import annotations
 
+from i18n.formats.git import changes, in_repository, lines_at
 from i18n.formats.ledger import Ledger
 from i18n.formats.people import load_people
 from i18n.model.findings import BLOCKING, WARNING, Finding
@@ -30,6 +31,57 @@ def ledger_findings(project: Project, locales: list[str]) -> list[Finding]:
                     locale=language_tag(locale),
                     path=ledger.shown,
                     line=problem.line,
+                )
+            )
+    return found
+
+
+# --- the ledger's history -----------------------------------------------------------------
+# Lines are only ever added (merge=union merges add the lines of both sides). A line that an
+# earlier version of the ledger had and a later one lacks was deleted or edited: in the
+# working tree against the last commit, and in every commit against its parents.
+
+
+def _gone(before: list[str], after: list[str]) -> list[int]:
+    """1-based numbers of the lines of ``before`` that ``after`` lacks."""
+    kept = set(after)
+    return [n for n, line in enumerate(before, 1) if line not in kept]
+
+
+def history_findings(project: Project, locales: list[str]) -> list[Finding]:
+    """Deleted or edited ledger lines, from git: none when the project is not in git."""
+    root = project.root
+    if not in_repository(root):
+        return []
+    found: list[Finding] = []
+    for locale in locales:
+        path = project.ledger_path(locale)
+        rel = project.rel(path)
+        tag = language_tag(locale)
+
+        def gone(message: str, tag: str = tag, rel: str = rel) -> Finding:
+            return Finding("ledger-line-deleted", BLOCKING, message, locale=tag, path=rel)
+
+        for commit, parents in changes(root, rel):
+            after = lines_at(root, commit, rel)
+            for parent in parents:
+                for n in _gone(lines_at(root, parent, rel), after):
+                    found.append(
+                        gone(
+                            f"line {n} of the ledger at {parent[:10]} is missing "
+                            f"from commit {commit[:10]}: a line was deleted or edited"
+                        )
+                    )
+        head = lines_at(root, "HEAD", rel)
+        try:
+            now = [line for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+        except FileNotFoundError:
+            now = []
+        for n in _gone(head, now):
+            found.append(
+                gone(
+                    f"line {n} of the last committed ledger is missing from the "
+                    "working tree: a line was deleted or edited"
                 )
             )
     return found

@@ -16,7 +16,7 @@ from i18n.pipeline.check.config import (
     copied_disclaimers,
     qa_summary,
 )
-from i18n.pipeline.check.ledgers import ledger_findings
+from i18n.pipeline.check.ledgers import history_findings, ledger_findings
 from i18n.pipeline.check.proof import site_findings
 from i18n.pipeline.check.report import CheckReport, CountryResult
 from i18n.pipeline.publish.gate import plan_site
@@ -101,5 +101,6 @@ def run_check(
         }
     )
     report.general += ledger_findings(project, with_catalogs)
+    report.general += history_findings(project, with_catalogs)
     report.qa = qa_summary(project, with_catalogs)
     return report
