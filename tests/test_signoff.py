@@ -299,7 +299,8 @@ def test_a_service_signs_only_for_a_person(proj: Path) -> None:
 
 def test_openssh_verifies_an_approval_signed_by_i18n(proj: Path, run, tmp_path: Path) -> None:
     """An auditor needs OpenSSH only: ssh-keygen -Y verify accepts the event's signature over
-    its canonical bytes, with an allowed-signers line built from people.yaml."""
+    its canonical bytes, with the allowed-signers file ``i18n audit`` exports from
+    people.yaml."""
     entry = tamper_text(proj)
     item = entry_id("de", MT, entry.msgctxt, entry.msgid)
     assert run(proj, "approve", "--locale", "de", item, *OVERRIDE).exit_code == 0
@@ -309,8 +310,8 @@ def test_openssh_verifies_an_approval_signed_by_i18n(proj: Path, run, tmp_path: 
 
     blob = base64.b64decode(event.signature)
     (tmp_path / "message.sig").write_text(sshsig.armor(blob), "utf-8")
-    key = sshsig.PublicKey.parse(Path(f"{signing_key(TESTER)}.pub").read_text("utf-8"))
-    (tmp_path / "allowed").write_text(sshsig.allowed_signers_line(TESTER, key, NAMESPACE) + "\n")
+    exported = run(proj, "audit", "--allowed-signers", "--out", str(tmp_path / "allowed"))
+    assert exported.exit_code == 0, exported.output
     verify = [
         "ssh-keygen",
         "-Y",

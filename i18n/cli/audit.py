@@ -12,7 +12,8 @@ import click
 from i18n.cli.common import fail_clearly, open_project, project_option
 from i18n.cli.reports import audit_html
 from i18n.formats.fs import atomic_write
-from i18n.pipeline.audit import AuditReport
+from i18n.formats.people import load_people
+from i18n.pipeline.audit import AuditReport, allowed_signers
 from i18n.pipeline.audit import audit as build_audit
 
 
@@ -57,6 +58,12 @@ def audit_text(report: AuditReport) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of standard output.",
 )
+@click.option(
+    "--allowed-signers",
+    "signers",
+    is_flag=True,
+    help="Instead: the OpenSSH allowed_signers file of people.yaml (for ssh-keygen -Y verify).",
+)
 @fail_clearly
 def audit(
     project_dir: Path,
@@ -65,12 +72,20 @@ def audit(
     site_dir: Path | None,
     fmt: str,
     out: Path | None,
+    signers: bool,
 ) -> None:
     """Per published page: each approved text, who signed it, when, meaning, verification.
 
     Exit code 0 when every signature verifies, 1 when one does not, 2 on bad input.
     """
     project = open_project(project_dir)
+    if signers:
+        text = allowed_signers(load_people(project))
+        if out is not None:
+            atomic_write(out, text)
+        else:
+            click.echo(text, nl=False)
+        return
     if site_dir is not None and not site_dir.is_absolute():
         site_dir = Path.cwd() / site_dir
     report = build_audit(project, site_dir, locale=locale, article=article)

@@ -173,3 +173,17 @@ def audit(
             entry.entries = _entries(page, catalog_locale, ledgers)
         report.pages.append(entry)
     return report
+
+
+def allowed_signers(people: People) -> str:
+    """An OpenSSH allowed_signers file of everyone in people.yaml, for ``ssh-keygen -Y
+    verify -n i18n-ledger -I <person id>``: an auditor verifies any ledger event with OpenSSH
+    alone. (Roles and validity windows are the tool's to check; the file says who holds which
+    key.)"""
+    lines = ["# allowed signers of i18n ledger events, from " + people.path]
+    for who in (*people.persons.values(), *people.services.values()):
+        for key in who.keys:
+            lines.append(
+                sshsig.allowed_signers_line(who.id, sshsig.PublicKey.parse(key), NAMESPACE)
+            )
+    return "\n".join(lines) + "\n"
