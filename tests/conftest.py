@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -45,6 +46,7 @@ def copy_project(dest: Path, *, locales: bool = True, tester: bool = True) -> Pa
 TESTER = "test.reviewer"
 TEST_LOCALES = ["ar", "de", "de_CH", "fr", "fr_CH", "it", "ja", "pt", "pt_BR", "sv", "tr"]
 _KEYS = Path(tempfile.mkdtemp(prefix="i18n-test-keys-"))
+atexit.register(shutil.rmtree, _KEYS, True)
 
 
 def signing_key(name: str) -> Path:

@@ -363,10 +363,12 @@ def test_a_rejection_needs_a_reviewer_and_records_them(proj: Path, run) -> None:
     assert "rejected by Test Reviewer: too short" in po(proj).read_text("utf-8")
 
 
-def git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def git(
+    repo: Path, *args: str, check: bool = True, author: str = "t@example.org"
+) -> subprocess.CompletedProcess[str]:
     env = {
         "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_AUTHOR_EMAIL": author,
         "GIT_COMMITTER_NAME": "t",
         "GIT_COMMITTER_EMAIL": "t@example.org",
         "GIT_CONFIG_GLOBAL": "/dev/null",
@@ -397,3 +399,46 @@ def test_the_audit_trail_names_who_signed_each_published_text(proj: Path, run) -
     assert run(proj, "revoke", "--locale", "de", item, "--reason", "re-check").exit_code == 0
     after = run(proj, "audit", "--locale", "de_DE", "--article", MT)
     assert after.exit_code == 1 and "NOT VERIFIED" in after.stdout
+
+
+def test_resign_vouches_only_for_committed_history_and_not_for_own_text(
+    proj: Path, run, monkeypatch
+) -> None:
+    """A reviewer cannot launder an approval of their own text, or one written today, through
+    the migration: both are refused (exit 1) and nothing of them counts."""
+    git(proj, "init", "-q", "-b", "main")
+    git(proj, "add", "-A")
+    git(proj, "commit", "-q", "-m", "before signatures")
+    entry = tamper_text(proj)
+    tester = f"{TESTER}@test.invamed.example"
+    git(proj, "commit", "-qam", "the reviewer's own edit", author=tester)
+    hand_written = {
+        "event": "approved",
+        "hash": content_hash(entry),
+        "catalog": MT,
+        "msgctxt": entry.msgctxt,
+        "msgid": entry.msgid,
+        "msgstr": entry.msgstr,
+    }
+    with ledger(proj).open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(hand_written) + "\n")
+    result = run(proj, "resign", "--locale", "de")
+    assert result.exit_code == 1
+    assert f"approvals.jsonl:{len(lines(proj))}: not committed" in result.stderr
+    git(proj, "commit", "-qam", "the hand-written line committed", author=tester)
+    result = run(proj, "resign", "--locale", "de")
+    assert result.exit_code == 1 and "Test Reviewer wrote this text (four eyes)" in result.stderr
+    assert not published(run, proj)
+
+
+def test_a_sample_key_does_not_sign_where_it_would_not_count(proj: Path, run, monkeypatch) -> None:
+    pyproject = proj / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text("utf-8").replace("sample_keys = true", "sample_keys = false"), "utf-8"
+    )
+    monkeypatch.setenv("I18N_SIGNING_KEY", str(proj / "source" / "sample-keys" / "katrin.vogel"))
+    entry = tamper_text(proj)
+    before = lines(proj)
+    result = run(proj, "approve", "--locale", "de", entry_id("de", MT, None, entry.msgid))
+    assert result.exit_code == 2 and "one of the sample's published keys" in result.stderr
+    assert lines(proj) == before

@@ -4,6 +4,7 @@ input, the project with warnings printed as they arise, and short excerpts."""
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +39,9 @@ def fail_clearly(func: F) -> F:
         except I18nError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
+        except BrokenPipeError:  # `i18n queue | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except OSError as exc:  # disk full, permissions: the write was atomic, nothing is torn
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(

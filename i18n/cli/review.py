@@ -25,6 +25,7 @@ from i18n.model.states import STATES
 from i18n.pipeline.review import QUEUE_STATES, LocaleReview, format_word_diff
 from i18n.pipeline.review import queue as build_queue
 from i18n.pipeline.signoff import KEY_ENV, open_signing
+from i18n.project import Project
 
 
 @click.command()
@@ -123,16 +124,17 @@ def queue(
         click.echo(f"{len(items)} items")
 
 
-def signer(people: People) -> tuple[Signing, Person]:
+def signer(project: Project, people: People) -> tuple[Signing, Person]:
     """The person this command signs as: their key in I18N_SIGNING_KEY or the ssh-agent.
     A passphrase-protected key file asks for its passphrase on the terminal."""
+    allowed = project.settings.sample_keys
     try:
-        return open_signing(people, os.environ)
+        return open_signing(people, os.environ, sample_keys_allowed=allowed)
     except SigningError as exc:
         if "needs a passphrase" not in exc.message or not sys.stdin.isatty():
             raise
     phrase = click.prompt(f"passphrase for {os.environ[KEY_ENV]}", hide_input=True)
-    return open_signing(people, os.environ, phrase.encode())
+    return open_signing(people, os.environ, phrase.encode(), sample_keys_allowed=allowed)
 
 
 def signed_as(person: Person, signing: Signing) -> str:
@@ -175,7 +177,7 @@ def approve(
         raise click.UsageError("--override applies to entries named by id, one decision each")
     project = open_project(project_dir)
     people = load_people(project)
-    signing, person = signer(people)
+    signing, person = signer(project, people)
     with project_lock(project, "approve"):
         review = LocaleReview.open(project, locale, people=people)
         items = review.find(ids) if ids else review.items(article)
@@ -210,11 +212,12 @@ def reject(project_dir: Path, locale: str, entry_id: str, reason: str) -> None:
     """Send an entry back to the translator: fuzzy again, reason as a translator comment."""
     project = open_project(project_dir)
     people = load_people(project)
-    signing, person = signer(people)
+    signing, person = signer(project, people)
     with project_lock(project, "reject"):
         review = LocaleReview.open(project, locale, people=people)
         (item,) = review.find([entry_id])
         review.reject(item, reason, signing, person)
+    click.echo(signed_as(person, signing), err=True)
     click.echo(f"rejected {item.id} {item.catalog}: {short(item.entry.msgid, 60)}")
 
 
@@ -228,11 +231,12 @@ def revoke(project_dir: Path, locale: str, entry_id: str, reason: str) -> None:
     """Withdraw the approval of an entry: its pages are withheld until it is approved again."""
     project = open_project(project_dir)
     people = load_people(project)
-    signing, person = signer(people)
+    signing, person = signer(project, people)
     with project_lock(project, "revoke"):
         review = LocaleReview.open(project, locale, people=people)
         (item,) = review.find([entry_id])
         review.revoke(item, reason, signing, person)
+    click.echo(signed_as(person, signing), err=True)
     click.echo(f"revoked {item.id} {item.catalog}: {short(item.entry.msgid, 60)}")
 
 
@@ -244,11 +248,16 @@ def resign(project_dir: Path, locale: str) -> None:
     """Migrate a ledger written before signatures: sign its unsigned decisions, vouching."""
     project = open_project(project_dir)
     people = load_people(project)
-    signing, person = signer(people)
+    signing, person = signer(project, people)
     with project_lock(project, "resign"):
         review = LocaleReview.open(project, locale, people=people)
-        events = review.resign(signing, person)
+        events, refused = review.resign(signing, person)
     click.echo(signed_as(person, signing), err=True)
+    for number, why in refused:
+        click.echo(f"refused {review.ledger.shown}:{number}: {why}", err=True)
     click.echo(
-        f"{len(events)} unsigned decision(s) of {review.ledger.shown} vouched for by {person.name}"
+        f"{len(events)} unsigned decision(s) of {review.ledger.shown} vouched for by "
+        f"{person.name}, {len(refused)} refused"
     )
+    if refused:
+        sys.exit(1)

@@ -29,7 +29,8 @@ import polib
 from i18n.errors import I18nError
 from i18n.formats.country import load_countries, load_glossary
 from i18n.formats.draft_comment import COPY, MEMORY, read_origin
-from i18n.formats.ledger import Ledger, Signing
+from i18n.formats.git import in_repository, lines_at
+from i18n.formats.ledger import Ledger, Signing, line_digest
 from i18n.formats.people import load_people
 from i18n.formats.po import read_po, write_po
 from i18n.model.events import (
@@ -53,7 +54,7 @@ from i18n.model.states import (
     entry_id,
     entry_state,
 )
-from i18n.pipeline.authorship import Authors
+from i18n.pipeline.authorship import UNKNOWN, Author, Authors
 from i18n.pipeline.claims import language_patterns
 from i18n.pipeline.qa import Checker
 from i18n.pipeline.signoff import trust_in_project
@@ -447,28 +448,57 @@ class LocaleReview:
         )
         self.ledger.append([event], signing)
 
-    def resign(self, signing: Signing, person: Person) -> list[LedgerEvent]:
+    def resign(
+        self, signing: Signing, person: Person
+    ) -> tuple[list[LedgerEvent], list[tuple[int, str]]]:
         """Migration: a signed event for every unsigned decision in the ledger (recorded before
         signatures), by a reviewer who vouches for it. Each names the line it vouches for
         (``migrated_from``) and, for approvals, says so in its meaning; the unsigned lines
-        stay where they are (the ledger is append-only)."""
+        stay where they are (the ledger is append-only). Refused, with the line number and
+        why: a line not yet committed (in a git project: a migration vouches for history, not
+        for a line written today), and an approval of a text the reviewer wrote (four eyes)."""
         self._require_reviewer(person)
         unsigned = {p.line for p in self.trusted.problems if p.code == "unsigned"}
+        root, rel = self.project.root, self.project.rel(self.ledger.path)
+        committed = (
+            {line_digest(row.encode()) for row in lines_at(root, "HEAD", rel)}
+            if in_repository(root)
+            else None
+        )
         events: list[LedgerEvent] = []
+        refused: list[tuple[int, str]] = []
         now = utc_now()
         for line in self.ledger.lines:
             old = line.event
             if line.number not in unsigned or old is None or not old.decides:
                 continue
+            if committed is not None and line.digest not in committed:
+                refused.append((line.number, "not committed: a migration vouches for history"))
+                continue
             fields = {"time": now, "migrated_from": line.digest, "signature": ""}
             if isinstance(old, Approved):
-                fields |= {"reviewer": person.name, "meaning": MIGRATED, "author": None}
-                fields |= {"author_source": None, "reviewer_is_last_translator": False}
+                author = self._author_of(old)
+                if author.who in (person.id, person.email):
+                    refused.append((line.number, f"{person.name} wrote this text (four eyes)"))
+                    continue
+                fields |= {"reviewer": person.name, "meaning": MIGRATED}
+                fields |= {"author": author.who, "author_source": author.source}
+                fields |= {"reviewer_is_last_translator": False}
             elif isinstance(old, Rejected | Revoked):
                 fields["reviewer"] = person.name
             events.append(dataclasses.replace(old, **fields))
         self.ledger.append(events, signing)
-        return events
+        return events, refused
+
+    def _author_of(self, event: Approved) -> Author:
+        """Who wrote the text an approval names, when it is still a catalog's text."""
+        for cat in self.catalogs:
+            if cat.name != event.catalog:
+                continue
+            for entry in cat.po:
+                if not entry.obsolete and content_hash(entry) == event.hash:
+                    return Authors(cat.path, self.people).of(entry)
+        return UNKNOWN
 
 
 @dataclass

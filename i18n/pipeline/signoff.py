@@ -252,10 +252,15 @@ AGENT_ENV = "SSH_AUTH_SOCK"  # else: the running ssh-agent
 
 
 def open_signing(
-    people: People, environ: Mapping[str, str], passphrase: bytes | None = None
+    people: People,
+    environ: Mapping[str, str],
+    passphrase: bytes | None = None,
+    *,
+    sample_keys_allowed: bool = False,
 ) -> tuple[Signing, Person]:
     """The signer of this command: the key in ``I18N_SIGNING_KEY``, else the one key of the
-    ssh-agent that belongs to a person of people.yaml; and that person."""
+    ssh-agent that belongs to a person of people.yaml; and that person. One of the sample's
+    published keys signs only where the project allows them (nothing it signed would count)."""
     path = environ.get(KEY_ENV)
     if path:
         key: sshsig.Signer = sshsig.FileSigner(path, passphrase)
@@ -271,6 +276,11 @@ def open_signing(
         raise I18nError(
             f"key {key.public_key.fingerprint} belongs to no one in {people.path}: "
             "ask to have its public key added to your entry"
+        )
+    if key.public_key.line in sample_keys() and not sample_keys_allowed:
+        raise I18nError(
+            f"key {key.public_key.fingerprint} is one of the sample's published keys: its "
+            "signatures would not count ([tool.i18n] sample_keys is false); use your own key"
         )
     if not isinstance(owner, Person):
         raise I18nError(f"key {key.public_key.fingerprint} is service {owner.id}'s, not a person's")
