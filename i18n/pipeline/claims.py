@@ -10,6 +10,7 @@ import re
 from functools import cache
 from importlib import resources
 
+from i18n.formats.visible import normalized, screen_pattern, shown, visible_text
 from i18n.formats.yamlfile import load_yaml
 from i18n.model.country import Country
 
@@ -27,22 +28,25 @@ def claim_patterns(country: Country, language: str) -> list[re.Pattern[str]]:
     return list(country.claims.get(language, [])) + list(default_claims().get(language, ()))
 
 
-def find_claims(text: str, patterns: list[re.Pattern[str]]) -> list[tuple[str, str]]:
-    """(pattern, snippet) for every pattern that matches ``text``; the snippet is the match
-    with up to 40 characters either side (``…`` where the text goes on).
+def find_claims(
+    text: str, patterns: list[re.Pattern[str]], *, markdown: bool = True
+) -> list[tuple[str, str]]:
+    """(pattern, snippet) for every pattern that matches ``text`` as a reader sees it
+    (:mod:`i18n.formats.visible`: rendered, invisible characters and look-alikes undone); the
+    snippet is the match with up to 40 characters either side (``…`` where the text goes on).
+    ``markdown``: ``text`` is a translation's inline Markdown, else a page's visible text.
 
     >>> find_claims("This cures DVT.", [re.compile(r"\\bcures?\\b", re.I)])
     [('\\\\bcures?\\\\b', 'This cures DVT.')]
+    >>> find_claims("Heilt g\u00adarantiert", [re.compile(r"heilt garantiert", re.I)])[0][1]
+    'Heilt garantiert'
     """
+    seen, drawn, where = normalized(visible_text(text) if markdown else text)
     hits = []
     for pat in patterns:
-        m = pat.search(text)
+        m = screen_pattern(pat.pattern).search(seen)
         if m:
-            start, end = max(0, m.start() - 40), min(len(text), m.end() + 40)
-            snippet = " ".join(text[start:end].split())
-            hits.append(
-                (pat.pattern, ("…" if start else "") + snippet + ("…" if end < len(text) else ""))
-            )
+            hits.append((pat.pattern, shown(drawn, where, m.start(), m.end())))
     return hits
 
 

@@ -271,7 +271,10 @@ def _page_problems(
     out += _link_problems(doc, project, site, page.path, locales)
     # forbidden wording in what a reader or a search engine sees; the disclaimer is approved
     # regulatory text (it may say "no result can be guaranteed") and is left out
-    for pat, snippet in find_claims(_published_text(doc), claim_patterns(country, lp.language)):
+    published = _published_text(doc)
+    for pat, snippet in find_claims(
+        published, claim_patterns(country, lp.language), markdown=False
+    ):
         out.append(("claim-page", f"rendered page matches forbidden wording /{pat}/", snippet))
     return out
 

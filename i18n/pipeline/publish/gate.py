@@ -290,6 +290,16 @@ def _plan_site_strings(lp: LocalePlan, store: CatalogStore, messages: list[polib
         lp.reasons.append(f"site.po: {missing} of {len(messages)} template strings not approved")
     if bad:
         lp.reasons.append(f"site.po: {bad} translation(s) unusable ({first_bad})")
+    # an approval (even with --override) never publishes forbidden wording, site strings too
+    approved = [
+        form
+        for res in usable.values()
+        if res.approved
+        for form in (
+            res.entry.msgstr_plural.values() if res.entry.msgid_plural else [res.entry.msgstr]
+        )
+    ]
+    lp.reasons += [f"site.po: {reason}" for reason in _claim_reasons(approved, lp)]
 
 
 def plan_site(
