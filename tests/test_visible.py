@@ -133,3 +133,14 @@ def test_a_claim_in_the_site_strings_is_never_published(tmp_path: Path, run) -> 
     rendered = run(root, "render", "--country", "DE")
     assert "site.po: text matches forbidden wording" in rendered.stdout
     assert not list((root / "site" / "de").glob("de/*.html"))
+
+
+def test_the_kept_lookalike_table_is_unicodes() -> None:
+    """i18n/data/latin-lookalikes.json is what the confusables data says; after upgrading
+    confusable-homoglyphs, regenerate it with
+    ``python -c "from i18n.formats.visible import write_lookalikes; write_lookalikes()"``."""
+    from i18n.formats.visible import _prototypes, lookalikes_from_unicode
+
+    kept = _prototypes()
+    assert kept == lookalikes_from_unicode()
+    assert kept["а"] == "a" and kept["ο"] == "o" and "é" not in kept

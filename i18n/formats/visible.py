@@ -30,12 +30,13 @@ the same pattern:
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from functools import cache, lru_cache
+from pathlib import Path
 
 import lxml.html
-from confusable_homoglyphs import confusables
 
 from i18n.formats.markdown import MD
 
@@ -67,9 +68,16 @@ def _drop(ch: str) -> bool:
     )
 
 
-@cache
-def _prototypes() -> dict[str, str]:
-    """Non-ASCII letters and digits that imitate a basic Latin one -> that one."""
+TABLE = Path(__file__).parents[1] / "data" / "latin-lookalikes.json"
+
+
+def lookalikes_from_unicode() -> dict[str, str]:
+    """Non-ASCII letters and digits that imitate a basic Latin one -> that one, from
+    Unicode's confusables data (the ``confusable-homoglyphs`` package). The result is kept in
+    ``i18n/data/latin-lookalikes.json``: reading the package's whole table costs every
+    command about 65 ms; a test keeps the two equal."""
+    from confusable_homoglyphs import confusables
+
     out: dict[str, str] = {}
     for ch, homoglyphs in confusables.confusables_data.items():
         if len(ch) != 1 or ch.isascii() or not ch.isalnum():
@@ -79,7 +87,18 @@ def _prototypes() -> dict[str, str]:
             if len(target) == 1 and target.isascii() and target.isalnum():
                 out[ch] = target.casefold()
                 break
-    return out
+    return dict(sorted(out.items()))
+
+
+def write_lookalikes() -> None:
+    """Regenerate the kept table (after upgrading confusable-homoglyphs)."""
+    text = json.dumps(lookalikes_from_unicode(), ensure_ascii=False, indent=0, sort_keys=True)
+    TABLE.write_text(text + "\n", encoding="utf-8")
+
+
+@cache
+def _prototypes() -> dict[str, str]:
+    return json.loads(TABLE.read_text(encoding="utf-8"))
 
 
 def _resolve_overrides(text: str) -> str:
@@ -102,12 +121,13 @@ def _resolve_overrides(text: str) -> str:
     return "".join(out)
 
 
-def normalized(text: str) -> tuple[str, str, list[int]]:
+@lru_cache(maxsize=65536)
+def normalized(text: str) -> tuple[str, str, tuple[int, ...]]:
     """(normalized text, the visible text it was made from, and for each character of the
     first the index of the character of the second it came from): steps 2 to 7, one
     character at a time, so that a match can be shown as the reader sees it."""
     drawn = unicodedata.normalize("NFC", _resolve_overrides(text))
-    protos = _prototypes()
+    protos = _prototypes() if not drawn.isascii() else {}
     chars: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(drawn):
@@ -127,7 +147,7 @@ def normalized(text: str) -> tuple[str, str, list[int]]:
     while chars and chars[-1] == " ":
         chars.pop()
         where.pop()
-    return "".join(chars), drawn, where
+    return "".join(chars), drawn, tuple(where)
 
 
 def normalize(text: str) -> str:
@@ -154,7 +174,7 @@ def screen(markdown: str) -> str:
     return normalize(visible_text(markdown))
 
 
-def shown(drawn: str, where: list[int], start: int, end: int, margin: int = 40) -> str:
+def shown(drawn: str, where: tuple[int, ...], start: int, end: int, margin: int = 40) -> str:
     """The text a reader sees around a match of the normalized text (``start``..``end``),
     with up to ``margin`` characters either side and ``…`` where it goes on."""
     if not where:
@@ -176,7 +196,7 @@ def normalize_pattern(pattern: str) -> str:
     text = unicodedata.normalize("NFKC", pattern)
     text = "".join(ch for ch in text if not _drop(ch))
     out = []
-    protos = _prototypes()
+    protos = _prototypes() if not text.isascii() else {}
     for ch in text:
         if ch.isascii():
             out.append(ch)
