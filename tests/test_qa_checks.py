@@ -72,6 +72,31 @@ def findings(case: Case, target: str) -> Found:
 
 
 CASES = [
+    # --- what a reader sees: bidi controls, vanished and shortened text ---
+    Case(
+        "bidi",
+        BLOCKING,
+        "ar",
+        "Compression stockings may help.",
+        "قد \u202eتساعد\u202c الجوارب الضاغطة.",
+        "قد تساعد \u2067الجوارب الضاغطة\u2069.",
+    ),
+    Case(
+        "empty",
+        BLOCKING,
+        "de",
+        "Seek emergency care if you cough up blood.",
+        "\u200b.",
+        "Suchen Sie sofort den Notdienst auf, wenn Sie Blut husten.",
+    ),
+    Case(
+        "short",
+        WARNING,
+        "fr",
+        "Most people go home the same day or the next day after the procedure.",
+        "La plupart rentrent.",
+        "La plupart des personnes rentrent chez elles le jour même ou le lendemain.",
+    ),
     # --- the project's own checks (Checker.compare) ---
     Case(
         "links",

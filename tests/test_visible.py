@@ -144,3 +144,47 @@ def test_the_kept_lookalike_table_is_unicodes() -> None:
     kept = _prototypes()
     assert kept == lookalikes_from_unicode()
     assert kept["а"] == "a" and kept["ο"] == "o" and "é" not in kept
+
+
+def _risk_paragraph(root: Path) -> tuple[Path, polib.POFile, polib.POEntry]:
+    path = root / "locales" / "de" / "LC_MESSAGES" / f"{MT}.po"
+    catalog = polib.pofile(str(path), wrapwidth=79)
+    entry = next(e for e in catalog if SOURCE in e.msgid)
+    return path, catalog, entry
+
+
+def test_a_paragraph_turned_into_a_plural_entry_is_refused_and_never_drawn_empty(
+    tmp_path: Path, run
+) -> None:
+    root = copy_project(tmp_path / "proj")
+    path, catalog, entry = _risk_paragraph(root)
+    entry.msgid_plural = entry.msgid
+    entry.msgstr_plural = {0: entry.msgstr, 1: entry.msgstr}
+    entry.msgstr = ""
+    catalog.save(str(path))
+    item = entry_id("de", MT, entry.msgctxt, entry.msgid)
+    refused = run(root, "approve", "--locale", "de", item, "--override", "looks fine")
+    assert refused.exit_code == 1 and "its template's is not" in refused.stderr
+    rendered = run(root, "render", "--country", "DE")
+    assert not (root / "site" / "de" / "de" / f"{MT}.html").exists()
+    assert "plural entries where the template has none" in rendered.stdout or (
+        "not approved" in rendered.stdout
+    )
+
+
+@pytest.mark.parametrize("nothing", ["\u200b", ".", "\u2060 \u00ad", "**\u200b**"])
+def test_a_translation_that_shows_nothing_is_blocked_and_never_published(
+    tmp_path: Path, run, nothing: str
+) -> None:
+    root = copy_project(tmp_path / "proj")
+    path, catalog, entry = _risk_paragraph(root)
+    entry.msgstr = nothing
+    catalog.save(str(path))
+    item = entry_id("de", MT, entry.msgctxt, entry.msgid)
+    refused = run(root, "approve", "--locale", "de", item)
+    assert refused.exit_code == 1 and "blocking empty" in refused.stderr
+    forced = run(root, "approve", "--locale", "de", item, "--override", "intentional")
+    assert forced.exit_code == 0, forced.output
+    rendered = run(root, "render", "--country", "DE")
+    assert not (root / "site" / "de" / "de" / f"{MT}.html").exists()
+    assert "would draw nothing of their source block" in rendered.stdout

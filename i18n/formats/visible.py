@@ -174,6 +174,12 @@ def screen(markdown: str) -> str:
     return normalize(visible_text(markdown))
 
 
+def vanishes(source: str, target: str) -> bool:
+    """Whether a reader sees words in the source but none in the translation (invisible
+    characters or punctuation only): the block would disappear from the page."""
+    return any(c.isalnum() for c in screen(source)) and not any(c.isalnum() for c in screen(target))
+
+
 def shown(drawn: str, where: tuple[int, ...], start: int, end: int, margin: int = 40) -> str:
     """The text a reader sees around a match of the normalized text (``start``..``end``),
     with up to ``margin`` characters either side and ``…`` where it goes on."""

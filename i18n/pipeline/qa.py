@@ -58,6 +58,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from translate.filters import checks as tt
 
+from i18n.formats.visible import screen, vanishes
 from i18n.model.country import Glossary
 from i18n.model.findings import BLOCKING, WARNING, Finding
 from i18n.pipeline.claims import find_claims
@@ -425,6 +426,55 @@ def _trail(s: str) -> str:
     return s[len(s.rstrip()) :]
 
 
+# Bidi controls: embeddings and overrides (U+202A-202E) reorder what a reader sees and hide
+# text from screening; isolates (U+2066-2069) are allowed where they are closed again.
+_EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")
+_ISOLATE_OPEN = frozenset("\u2066\u2067\u2068")
+_ISOLATE_CLOSE = "\u2069"
+
+
+def check_bidi(source: str, target: str) -> str | None:
+    """Overriding or embedding bidi controls, or isolates left open: the page would draw the
+    text in another order than the bytes say (and a claim could hide there)."""
+    found = sorted({f"U+{ord(c):04X}" for c in target if c in _EMBEDDINGS or c == "\u202c"})
+    if found:
+        return f"bidi embedding or override controls {', '.join(found)}: use isolates or none"
+    depth = 0
+    for ch in target:
+        if ch in _ISOLATE_OPEN:
+            depth += 1
+        elif ch == _ISOLATE_CLOSE:
+            depth -= 1
+            if depth < 0:
+                return "a bidi isolate is closed (U+2069) that was never opened"
+    return "a bidi isolate is opened and never closed (U+2069 missing)" if depth else None
+
+
+def check_empty(source: str, target: str) -> str | None:
+    """A translation a reader sees nothing of (invisible characters, punctuation) for a source
+    with words: the block would vanish from the page."""
+    if vanishes(source, target):
+        return "the translation shows no word, the source does: the text would disappear"
+    return None
+
+
+# The shortest translation a reader should see without a second look, as a fraction of the
+# source's visible length (sources of at least 20 characters): half the shortest ratio among
+# the sample's approved translations (de 0.87, fr 0.77, tr 0.65, ar 0.58); CJK is denser.
+SHORT_FRACTION = {"de": 0.43, "fr": 0.38, "tr": 0.32, "ar": 0.29, "ja": 0.15, "zh": 0.15, "ko": 0.2}
+SHORT_DEFAULT = 0.3
+SHORT_MIN_SOURCE = 20
+
+
+def check_short(source: str, target: str, language: str) -> str | None:
+    """A translation much shorter than its source: a sentence may be missing."""
+    src, dst = len(screen(source)), screen(target)
+    fraction = SHORT_FRACTION.get(language, SHORT_DEFAULT)
+    if src >= SHORT_MIN_SOURCE and any(c.isalnum() for c in dst) and len(dst) < fraction * src:
+        return f"{len(dst)} visible characters for {src} in the source: is a part missing?"
+    return None
+
+
 # pofilter checks used, with their severity here.
 POFILTER: dict[str, str] = {
     "xmltags": BLOCKING,
@@ -510,6 +560,9 @@ class Checker:
             ("glossary", WARNING, lambda: check_glossary(src.text, dst.text, self.required)),
             ("whitespace", WARNING, lambda: check_whitespace(source, target)),
             ("claims", BLOCKING, lambda: check_claims(source, target, self.claims)),
+            ("bidi", BLOCKING, lambda: check_bidi(source, target)),
+            ("empty", BLOCKING, lambda: check_empty(source, target)),
+            ("short", WARNING, lambda: check_short(source, target, self.language)),
         ]
         found: list[Finding] = []
         for code, severity, check in own:

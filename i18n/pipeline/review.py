@@ -244,6 +244,7 @@ class LocaleReview:
         self.checker = checker
         self.people = people
         self.trusted = trust_in_project(project, ledger, people)
+        self._templates: dict[str, dict[tuple[str | None, str], bool] | None] = {}
 
     @classmethod
     def open(
@@ -356,6 +357,10 @@ class LocaleReview:
                     )
                 )
                 continue
+            shape = self._shape_problem(item)
+            if shape:
+                report.refused.append((item, shape))  # never overridable: it cannot render
+                continue
             blocking_findings = item.blocking
             if blocking_findings and override is None:
                 report.refused.append((item, "; ".join(str(f) for f in blocking_findings)))
@@ -395,6 +400,26 @@ class LocaleReview:
             report.approved.append(item)
         self.ledger.append(events, signing)
         return report
+
+    def _shape_problem(self, item: Item) -> str | None:
+        """An entry whose plural form differs from its template's (a translator's tool can
+        turn a paragraph into a plural entry, which renders nothing): refused."""
+        if item.catalog not in self._templates:
+            path = self.project.pot_path(item.catalog)
+            pot = read_po(path, self.project.rel(path)) if path.is_file() else None
+            self._templates[item.catalog] = (
+                {(e.msgctxt, e.msgid): bool(e.msgid_plural) for e in pot if not e.obsolete}
+                if pot is not None
+                else None
+            )
+        shapes = self._templates[item.catalog]
+        if shapes is None:
+            return None
+        plural = shapes.get((item.entry.msgctxt, item.entry.msgid))
+        if plural is not None and plural != bool(item.entry.msgid_plural):
+            what = "a plural entry" if item.entry.msgid_plural else "a single form"
+            return f"the entry is {what} but its template's is not: restore it with i18n update"
+        return None
 
     def reject(self, item: Item, reason: str, signing: Signing, person: Person) -> None:
         """Send an entry back: fuzzy again, the reason as a translator comment, and a signed

@@ -34,6 +34,7 @@ import polib
 from babel import Locale
 
 from i18n.errors import I18nError
+from i18n.formats.visible import vanishes
 from i18n.model.article import Article
 from i18n.model.country import Country, Disclaimer
 from i18n.model.locale import language_tag
@@ -196,6 +197,7 @@ def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> Arti
     missing: list[str] = []
     states: dict[str, int] = {}
     links: list[str] = []
+    vanished: list[str] = []
     for seg in article.segments:
         res = resolved.get(seg.key)
         if res is None or res.state == UNTRANSLATED:
@@ -204,6 +206,10 @@ def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> Arti
             ap.unapproved.add(seg.key)
             continue
         text = res.entry.msgstr
+        if res.entry.msgid_plural or vanishes(seg.msgid, text):
+            vanished.append(seg.msgid)  # a plural entry for a block, or nothing a reader sees
+            ap.unapproved.add(seg.key)
+            continue  # never shown: the page would lose the block
         if store.links(article, text) != store.links(article, seg.msgid):
             links.append(seg.msgid)
             ap.unapproved.add(seg.key)
@@ -222,6 +228,11 @@ def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> Arti
         ap.reasons.append(
             f"{len(missing)} of {total} entries not approved ({detail}; "
             f"first: {_short(missing[0])!r})"
+        )
+    if vanished:
+        ap.reasons.append(
+            f"{len(vanished)} translation(s) would draw nothing of their source block, or are "
+            f"plural entries where the template has none (first: {_short(vanished[0])!r})"
         )
     if links:
         ap.reasons.append(
