@@ -188,3 +188,19 @@ def test_a_translation_that_shows_nothing_is_blocked_and_never_published(
     rendered = run(root, "render", "--country", "DE")
     assert not (root / "site" / "de" / "de" / f"{MT}.html").exists()
     assert "would draw nothing of their source block" in rendered.stdout
+
+
+def test_a_link_hidden_behind_an_html_comment_is_seen(tmp_path: Path, run) -> None:
+    """Parsed with raw HTML off, ``[x <!-- ] -->](url)`` is no link; the page draws it as
+    one. QA and the render compare links as the page draws them."""
+    root = copy_project(tmp_path / "proj")
+    path, catalog, entry = _risk_paragraph(root)
+    entry.msgstr += " [Hier bestellen <!-- ] -->](//evil.example/order)"
+    catalog.save(str(path))
+    item = entry_id("de", MT, entry.msgctxt, entry.msgid)
+    refused = run(root, "approve", "--locale", "de", item)
+    assert refused.exit_code == 1 and "//evil.example/order" in refused.stderr
+    assert run(root, "approve", "--locale", "de", item, "--override", "x").exit_code == 0
+    rendered = run(root, "render", "--country", "DE")
+    assert not (root / "site" / "de" / "de" / f"{MT}.html").exists()
+    assert "change the source's links" in rendered.stdout

@@ -55,6 +55,7 @@ def manifest_text(manifest: Manifest) -> str:
             }
             for w in manifest.withheld
         ],
+        "images": dict(manifest.images),
     }
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
@@ -82,12 +83,18 @@ def read_text(text: str, shown: str) -> Manifest:
         raise I18nError("manifest lacks a 'pages' list", shown)
     pages = tuple(_read_page(i, page, shown) for i, page in enumerate(data["pages"]))
     withheld = data.get("withheld")
+    images = data.get("images") or {}
+    if not isinstance(images, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in images.items()
+    ):
+        raise I18nError("manifest 'images' must map each image to its SHA-256", shown)
     return Manifest(
         bool(data.get("preview")),
         pages,
         tuple(_read_withheld(w) for w in withheld if isinstance(w, dict))
         if isinstance(withheld, list)
         else (),
+        tuple(sorted(images.items())),
     )
 
 

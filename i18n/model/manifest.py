@@ -47,6 +47,7 @@ class Manifest:
     preview: bool
     pages: tuple[ManifestPage, ...]
     withheld: tuple[Withheld, ...] = ()
+    images: tuple[tuple[str, str], ...] = ()  # (path in the site, SHA-256 of its bytes)
 
     def paths(self) -> set[str]:
         return {page.path for page in self.pages}

@@ -54,10 +54,10 @@ from functools import lru_cache
 import polib
 from babel import UnknownLocaleError
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from translate.filters import checks as tt
 
+from i18n.formats.markdown import MD
 from i18n.formats.visible import screen, vanishes
 from i18n.model.country import Glossary
 from i18n.model.findings import BLOCKING, WARNING, Finding
@@ -65,7 +65,9 @@ from i18n.pipeline.claims import find_claims
 
 # --- Markdown -----------------------------------------------------------------------------
 
-_MD = MarkdownIt("commonmark", {"html": False}).enable("table")
+# The page's own parser (raw HTML recognised, then drawn as text): a link hidden from one
+# parser by an HTML comment is a link on the page (``[x <!-- ] -->](//evil.example)``).
+_MD = MD
 STRAY_MARKERS = ("*", "_", "`")
 
 
@@ -100,7 +102,7 @@ class Markup:
                 plain.append(" ")
             elif tok.type in ("em_open", "strong_open"):
                 emphasis += 1
-            elif tok.type == "text":
+            elif tok.type in ("text", "html_inline"):  # raw HTML is drawn as text
                 plain.append(tok.content)
             elif tok.type in ("softbreak", "hardbreak"):
                 plain.append(" ")

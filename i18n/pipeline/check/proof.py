@@ -11,6 +11,7 @@ input: exit 2 with the file and line, because no verdict about the site can be g
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -180,7 +181,48 @@ def site_findings(
             f"{shown}/{rel}",
         )
         (target.findings if target else general).append(finding)
+    if not only:
+        general += _image_findings(site, shown, manifest)
     return general
+
+
+def _image_findings(site: Path, shown: str, manifest: Manifest) -> list[Finding]:
+    """Every image of ``site/images/`` is the one the render wrote (its SHA-256 in the
+    manifest): a replaced, missing or added image is a violation."""
+    listed = dict(manifest.images)
+    folder = site / "images"
+    on_disk = {f"images/{p.name}": p for p in (sorted(folder.iterdir()) if folder.is_dir() else [])}
+    found: list[Finding] = []
+    for rel, digest in sorted(listed.items()):
+        path = on_disk.get(rel)
+        if path is None:
+            found.append(
+                Finding(
+                    "image-missing",
+                    BLOCKING,
+                    "image listed in the manifest is missing on disk",
+                    path=f"{shown}/{rel}",
+                )
+            )
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            found.append(
+                Finding(
+                    "image-replaced",
+                    BLOCKING,
+                    "image differs from the one the render published (SHA-256)",
+                    path=f"{shown}/{rel}",
+                )
+            )
+    for rel in sorted(set(on_disk) - set(listed)):
+        found.append(
+            Finding(
+                "image-stray",
+                BLOCKING,
+                "image on disk is not in the manifest",
+                path=f"{shown}/{rel}",
+            )
+        )
+    return found
 
 
 _SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -11,9 +11,9 @@ from typing import Any
 
 import polib
 from babel.messages.plurals import get_plural
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from i18n.formats.markdown import MD
 from i18n.formats.people import load_people
 from i18n.formats.po import read_po
 from i18n.model.article import Article
@@ -28,7 +28,8 @@ from i18n.pipeline.signoff import Trusted, read_trusted
 from i18n.project import Project
 
 Key = tuple[str | None, str]
-_MD_LINKS = MarkdownIt("commonmark", {"html": False}).enable("table")
+# The parser the page is drawn with: a link an HTML comment hides from another parser counts.
+_MD_LINKS = MD
 
 
 def link_targets(text: str, env: dict[str, Any] | None = None) -> list[str]:

@@ -5,6 +5,7 @@ no longer published (fail closed)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from i18n.formats.article import load_articles
 from i18n.formats.country import find_country, load_countries
 from i18n.formats.fs import atomic_write, inside
 from i18n.formats.manifest import manifest_text, read_manifest
+from i18n.formats.svg import svg_problem
 from i18n.model.manifest import ARTICLE, INDEX, Manifest, ManifestPage, Withheld
 from i18n.pipeline.forked import forked_map, workers_for
 from i18n.pipeline.publish.gate import COUNTRY_DIR_RE, LANGUAGE_DIR_RE, SitePlan, plan_site
@@ -91,7 +93,7 @@ def sitemap(pages: Pages) -> str:
     return "\n".join(lines) + "\n"
 
 
-def manifest(plan: SitePlan) -> Manifest:
+def manifest(plan: SitePlan, images: dict[str, bytes] | None = None) -> Manifest:
     """What each page was built from, and what was withheld and why."""
     pages: list[ManifestPage] = []
     withheld: list[Withheld] = []
@@ -133,7 +135,10 @@ def manifest(plan: SitePlan) -> Manifest:
                 )
             if not lp.published(slug):
                 withheld.append(Withheld(cc, tag, slug, tuple(lp.reasons + ap.reasons)))
-    return Manifest(plan.preview, tuple(pages), tuple(withheld))
+    hashes = tuple(
+        sorted((path, hashlib.sha256(data).hexdigest()) for path, data in (images or {}).items())
+    )
+    return Manifest(plan.preview, tuple(pages), tuple(withheld), hashes)
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -183,8 +188,9 @@ IMAGE_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"})
 
 
 def image_files(project: Project) -> dict[str, bytes]:
-    """``source/images/*`` -> ``{"images/<name>": bytes}``; symlinks out of the project and
-    names that are not plain files of a known image type are refused."""
+    """``source/images/*`` -> ``{"images/<name>": bytes}``; symlinks out of the project,
+    names that are not plain files of a known image type, and SVGs that are more than
+    pictures (:mod:`i18n.formats.svg`) are refused."""
     folder = project.root / "source" / "images"
     out: dict[str, bytes] = {}
     if not folder.is_dir():
@@ -197,7 +203,12 @@ def image_files(project: Project) -> dict[str, bytes]:
             raise I18nError("image points outside the project (symlink?)", shown)
         if not PAGE_NAME_RE.fullmatch(file.name):
             raise I18nError("image file names use lower-case letters, digits, '-' and '.'", shown)
-        out[f"images/{file.name}"] = file.read_bytes()
+        data = file.read_bytes()
+        problem = svg_problem(data, shown) if file.suffix.lower() == ".svg" else None
+        if problem:
+            line, why = problem
+            raise I18nError(f"unsafe SVG: {why} (the site would run it)", shown, line)
+        out[f"images/{file.name}"] = data
     return out
 
 
@@ -276,7 +287,7 @@ def render_site(
     files = render_countries(pages, codes)
     files["index.html"] = pages.root()
     files["sitemap.xml"] = sitemap(pages)
-    files["manifest.json"] = manifest_text(manifest(plan))
+    files["manifest.json"] = manifest_text(manifest(plan, images))
     files.update(images)
     for rel, text in sorted(files.items()):
         (result.written if atomic_write(out / rel, text) else result.unchanged).append(rel)
