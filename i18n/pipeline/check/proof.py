@@ -12,6 +12,7 @@ input: exit 2 with the file and line, because no verdict about the site can be g
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -402,6 +403,18 @@ def _document_problems(doc: Any, lp: Any, country: Country) -> Problems:
     disc = country.disclaimers.get(lp.language)
     boxes = doc.find_class("disclaimer")
     box_text = _norm(" ".join(b.text_content() for b in boxes))
+    if len(boxes) > 1:
+        out.append(
+            (
+                "disclaimer-imitated",
+                f"{len(boxes)} elements are marked as the disclaimer: only the render's own box "
+                "may be (text in another is not screened as page text)",
+                None,
+            )
+        )
+    hidden = next((why for why in map(_hidden, boxes) if why), None)
+    if hidden:
+        out.append(("disclaimer-hidden", f"the disclaimer is not visible: {hidden}", None))
     if disc is None:
         out.append(("disclaimer-missing", "page published without a configured disclaimer", None))
     elif _norm(disc.text) not in box_text:
@@ -472,16 +485,44 @@ def _link_problems(
     return out
 
 
+_HIDING_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*(hidden|collapse)|opacity\s*:\s*0(\.0*)?\s*(;|$)"
+    r"|font-size\s*:\s*0|(^|;|\s)(width|height)\s*:\s*0(px)?\s*(;|$)",
+    re.IGNORECASE,
+)
+
+
+def _hidden(el: Any) -> str | None:
+    """Why a reader would not see ``el`` (it or an ancestor is hidden), or None."""
+    node = el
+    while node is not None and isinstance(node.tag, str):
+        name = node.tag.lower()
+        if name in ("template", "noscript", "head", "script", "style"):
+            return f"inside <{name}>"
+        if node.get("hidden") is not None:
+            return f"<{name}> has the hidden attribute"
+        if (node.get("aria-hidden") or "").strip().lower() == "true":
+            return f'<{name}> has aria-hidden="true"'
+        style = node.get("style") or ""
+        if _HIDING_STYLE.search(style):
+            return f'<{name} style="{style.strip()[:60]}">'
+        node = node.getparent()
+    return None
+
+
 def _published_text(doc: Any) -> str:
     """The text a page shows: title, description and keywords, image alternatives, and the
-    body, without scripts, styles and the disclaimer boxes. ``doc`` is changed."""
+    body, without scripts and styles, and without the disclaimer box when there is exactly
+    one (an element dressed as a second disclaimer is read like any other). ``doc`` is
+    changed."""
     parts = [doc.findtext(".//title") or ""]
     parts += [
         m.get("content", "")
         for m in doc.iter("meta")
         if (m.get("name") or "").lower() in ("description", "keywords")
     ]
-    for el in [*doc.find_class("disclaimer"), *doc.iter(*_NOT_READ)]:
+    boxes = doc.find_class("disclaimer")
+    for el in [*(boxes if len(boxes) == 1 else []), *doc.iter(*_NOT_READ)]:
         if el.getparent() is not None:
             el.drop_tree()
     parts += [img.get("alt", "") for img in doc.iter("img")]
