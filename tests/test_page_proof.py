@@ -68,3 +68,38 @@ def test_a_claim_dressed_as_a_disclaimer_is_screened(rendered: Path, tmp_path: P
 
 def test_the_rendered_page_passes(rendered: Path, run) -> None:
     assert run(rendered, "check", "--country", "DE").exit_code == 0
+
+
+def test_the_country_picker_and_foreign_links_are_proven(
+    rendered: Path, tmp_path: Path, run
+) -> None:
+    """site/index.html is published too; and no page may reach a host that is not the site's,
+    an allowed one, or one the English articles link to."""
+    import shutil
+
+    root = Path(shutil.copytree(rendered, tmp_path / "proj"))
+    picker = root / "site" / "index.html"
+    html = picker.read_text("utf-8")
+    added = '<p>Unsere Katheter heilen garantiert.</p><a href="https://evil.example/order">x</a>'
+    picker.write_text(html.replace("</body>", added + "</body>", 1), "utf-8")
+    page = root / PAGE
+    page.write_text(
+        page.read_text("utf-8").replace(
+            "</main>", '<img src="https://tracker.example/p.gif" alt=""></main>', 1
+        ),
+        "utf-8",
+    )
+    result = run(root, "check", "--country", "DE")
+    assert result.exit_code == 1, result.output
+    assert "link-foreign" in result.stdout and "tracker.example" in result.stdout
+    everything = run(root, "check")
+    assert "violation: claim-page site/index.html" in everything.stdout
+    assert "violation: link-foreign site/index.html" in everything.stdout
+
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text("utf-8") + 'allowed_hosts = ["tracker.example", "evil.example"]\n',
+        "utf-8",
+    )
+    allowed = run(root, "check", "--country", "DE")
+    assert "link-foreign" not in allowed.stdout

@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import re
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -83,6 +84,15 @@ def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise _Refused(f"must be a string, got {value!r}")
     return value
+
+
+def _hosts(value: Any) -> tuple[str, ...]:
+    host = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(h, str) and host.fullmatch(h.lower()) for h in value
+    ):
+        raise _Refused(f"must be a list of host names (www.example.org), got {value!r}")
+    return tuple(h.lower() for h in value)
 
 
 def _flag(value: Any) -> bool:
@@ -190,6 +200,12 @@ class Settings:
         "seconds a writing command waits for another one (I18N_LOCK_TIMEOUT overrides it)",
     )
 
+    allowed_hosts: tuple[str, ...] = _setting(
+        (),
+        _hosts,
+        "hosts a published page may link to besides the site's own and those the English "
+        "articles link to (i18n check reports any other as link-foreign)",
+    )
     sample_keys: bool = _setting(
         False,
         _flag,

@@ -29,6 +29,7 @@ from i18n.model.locale import fallback_chain
 from i18n.model.manifest import Manifest, ManifestPage
 from i18n.pipeline.check.report import CountryResult
 from i18n.pipeline.claims import claim_patterns, find_claims
+from i18n.pipeline.publish.resolve import link_targets
 from i18n.pipeline.signoff import Trusted, trust
 from i18n.project import SITE_DOMAIN, Project
 
@@ -82,6 +83,7 @@ def site_findings(
         )
     by_country = {c.code: c for c in countries}
     plans = {(lp.country.code, lp.tag): lp for lp in plan.locales}
+    hosts = allowed_hosts(project, plan)
     people = load_people(project)
     ledgers: dict[str, Trusted] = {}
     approvals: dict[tuple[str, str], set[str]] = {}
@@ -160,6 +162,7 @@ def site_findings(
         else:
             result.pages.append(rel)
             problems += _page_problems(project, site, page, country, lp, plan, approved, locales)
+            problems += _foreign_links(site / page.path, hosts)
         for code, message, snippet in problems:
             where = f"{shown}/manifest.json" if code.startswith("manifest") else f"{shown}/{rel}"
             result.findings.append(
@@ -184,7 +187,77 @@ def site_findings(
         (target.findings if target else general).append(finding)
     if not only:
         general += _image_findings(site, shown, manifest)
+        general += _root_findings(site, shown, countries, hosts)
     return general
+
+
+def allowed_hosts(project: Project, plan: Any) -> frozenset[str]:
+    """Hosts a page may link to: the site's own, ``[tool.i18n] allowed_hosts``, and every
+    host the English articles link to (an approved translation keeps its source's links)."""
+    hosts = {urlsplit(project.settings.site_url).hostname or "", *project.settings.allowed_hosts}
+    for article in plan.articles.values():
+        for seg in article.segments:
+            for target in link_targets(seg.msgid, article.env):
+                hosts.add(urlsplit(target).hostname or "")
+    hosts.discard("")
+    return frozenset(hosts)
+
+
+def _foreign_links(path: Path, hosts: frozenset[str]) -> Problems:
+    """Links, images, scripts and styles that reach a host not in ``hosts``."""
+    try:
+        doc = lxml.html.document_fromstring(path.read_bytes(), parser=_UTF8)
+    except (OSError, lxml.etree.ParserError, ValueError):
+        return []
+    out: Problems = []
+    for el in doc.iter("a", "link", "img", "script", "iframe", "form", "source"):
+        for attr in ("href", "src", "action"):
+            value = (el.get(attr) or "").strip()
+            host = urlsplit(value).hostname if value.startswith(("http", "//")) else None
+            if host and host.lower() not in hosts:
+                out.append(
+                    (
+                        "link-foreign",
+                        f"<{el.tag} {attr}> reaches {host}, not an allowed host "
+                        "([tool.i18n] allowed_hosts)",
+                        value[:80],
+                    )
+                )
+    return out
+
+
+def _root_findings(
+    site: Path, shown: str, countries: list[Country], hosts: frozenset[str]
+) -> list[Finding]:
+    """The country picker (``site/index.html``) is published too: no forbidden wording in
+    any language, no link to a foreign host."""
+    path = site / "index.html"
+    if not path.is_file():
+        return []
+    try:
+        doc = lxml.html.document_fromstring(path.read_bytes(), parser=_UTF8)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        return [Finding("page-unparsable", BLOCKING, f"{exc}", path=f"{shown}/index.html")]
+    patterns = list(
+        {
+            p.pattern: p for c in countries for lang in c.languages for p in claim_patterns(c, lang)
+        }.values()
+    )
+    found = [
+        Finding(
+            "claim-page",
+            BLOCKING,
+            f"the country picker matches forbidden wording /{pat}/",
+            path=f"{shown}/index.html",
+            snippet=snippet,
+        )
+        for pat, snippet in find_claims(_published_text(doc), patterns, markdown=False)
+    ]
+    found += [
+        Finding(code, BLOCKING, message, path=f"{shown}/index.html", snippet=snippet)
+        for code, message, snippet in _foreign_links(path, hosts)
+    ]
+    return found
 
 
 def _image_findings(site: Path, shown: str, manifest: Manifest) -> list[Finding]:
