@@ -174,6 +174,29 @@ def screen(markdown: str) -> str:
     return normalize(visible_text(markdown))
 
 
+# Bidi controls: embeddings and overrides (U+202A-202E) reorder what a reader sees and hide
+# text from screening; isolates (U+2066-2069) are allowed where they are closed again.
+_EMBEDDINGS = frozenset("\u202a\u202b\u202c\u202d\u202e")
+_ISOLATE_OPEN = frozenset("\u2066\u2067\u2068")
+
+
+def bidi_problem(text: str) -> str | None:
+    """Why the bidi controls of a translation are refused, or None: embeddings and
+    overrides always, isolates when they do not balance."""
+    found = sorted({f"U+{ord(c):04X}" for c in text if c in _EMBEDDINGS})
+    if found:
+        return f"bidi embedding or override controls {', '.join(found)}: use isolates or none"
+    depth = 0
+    for ch in text:
+        if ch in _ISOLATE_OPEN:
+            depth += 1
+        elif ch == PDI:
+            depth -= 1
+            if depth < 0:
+                return "a bidi isolate is closed (U+2069) that was never opened"
+    return "a bidi isolate is opened and never closed (U+2069 missing)" if depth else None
+
+
 def vanishes(source: str, target: str) -> bool:
     """Whether a reader sees words in the source but none in the translation (invisible
     characters or punctuation only): the block would disappear from the page."""

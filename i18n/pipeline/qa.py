@@ -58,7 +58,7 @@ from markdown_it.token import Token
 from translate.filters import checks as tt
 
 from i18n.formats.markdown import MD
-from i18n.formats.visible import screen, vanishes
+from i18n.formats.visible import bidi_problem, screen, vanishes
 from i18n.model.country import Glossary
 from i18n.model.findings import BLOCKING, WARNING, Finding
 from i18n.pipeline.claims import find_claims
@@ -428,28 +428,10 @@ def _trail(s: str) -> str:
     return s[len(s.rstrip()) :]
 
 
-# Bidi controls: embeddings and overrides (U+202A-202E) reorder what a reader sees and hide
-# text from screening; isolates (U+2066-2069) are allowed where they are closed again.
-_EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")
-_ISOLATE_OPEN = frozenset("\u2066\u2067\u2068")
-_ISOLATE_CLOSE = "\u2069"
-
-
 def check_bidi(source: str, target: str) -> str | None:
     """Overriding or embedding bidi controls, or isolates left open: the page would draw the
     text in another order than the bytes say (and a claim could hide there)."""
-    found = sorted({f"U+{ord(c):04X}" for c in target if c in _EMBEDDINGS or c == "\u202c"})
-    if found:
-        return f"bidi embedding or override controls {', '.join(found)}: use isolates or none"
-    depth = 0
-    for ch in target:
-        if ch in _ISOLATE_OPEN:
-            depth += 1
-        elif ch == _ISOLATE_CLOSE:
-            depth -= 1
-            if depth < 0:
-                return "a bidi isolate is closed (U+2069) that was never opened"
-    return "a bidi isolate is opened and never closed (U+2069 missing)" if depth else None
+    return bidi_problem(target)
 
 
 def check_empty(source: str, target: str) -> str | None:

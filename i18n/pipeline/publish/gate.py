@@ -34,7 +34,7 @@ import polib
 from babel import Locale
 
 from i18n.errors import I18nError
-from i18n.formats.visible import vanishes
+from i18n.formats.visible import bidi_problem, vanishes
 from i18n.model.article import Article
 from i18n.model.country import Country, Disclaimer
 from i18n.model.locale import language_tag
@@ -206,10 +206,10 @@ def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> Arti
             ap.unapproved.add(seg.key)
             continue
         text = res.entry.msgstr
-        if res.entry.msgid_plural or vanishes(seg.msgid, text):
-            vanished.append(seg.msgid)  # a plural entry for a block, or nothing a reader sees
-            ap.unapproved.add(seg.key)
-            continue  # never shown: the page would lose the block
+        if res.entry.msgid_plural or vanishes(seg.msgid, text) or bidi_problem(text):
+            vanished.append(seg.msgid)  # a plural entry for a block, nothing a reader sees,
+            ap.unapproved.add(seg.key)  # or bidi controls that reorder what they see
+            continue  # never shown, even when approved with --override
         if store.links(article, text) != store.links(article, seg.msgid):
             links.append(seg.msgid)
             ap.unapproved.add(seg.key)
@@ -231,8 +231,9 @@ def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> Arti
         )
     if vanished:
         ap.reasons.append(
-            f"{len(vanished)} translation(s) would draw nothing of their source block, or are "
-            f"plural entries where the template has none (first: {_short(vanished[0])!r})"
+            f"{len(vanished)} translation(s) would draw nothing of their source block, carry "
+            "bidi controls that reorder it, or are plural entries where the template has none "
+            f"(first: {_short(vanished[0])!r})"
         )
     if links:
         ap.reasons.append(
