@@ -103,3 +103,22 @@ def test_the_country_picker_and_foreign_links_are_proven(
     )
     allowed = run(root, "check", "--country", "DE")
     assert "link-foreign" not in allowed.stdout
+
+
+@pytest.mark.parametrize(
+    ("added", "finding"),
+    [
+        ("<script>document.title='x'</script>", "violation: script-unknown"),
+        ('<script src="https://cdn.example/x.js"></script>', "violation: script-external"),
+    ],
+)
+def test_a_script_the_render_did_not_write_fails_check(
+    rendered: Path, tmp_path: Path, run, added: str, finding: str
+) -> None:
+    import shutil
+
+    root = Path(shutil.copytree(rendered, tmp_path / "proj"))
+    page = root / PAGE
+    page.write_text(page.read_text("utf-8").replace("</main>", added + "</main>", 1), "utf-8")
+    result = run(root, "check", "--country", "DE")
+    assert result.exit_code == 1 and finding in result.stdout, result.stdout

@@ -11,6 +11,7 @@ input: exit 2 with the file and line, because no verdict about the site can be g
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from collections.abc import Callable
@@ -506,6 +507,7 @@ def _document_problems(doc: Any, lp: Any, country: Country) -> Problems:
                 None,
             )
         )
+    out += _script_problems(doc)
     if country.audience == "professional":
         robots = [
             m.get("content", "")
@@ -563,6 +565,32 @@ _HIDING_STYLE = re.compile(
     r"|font-size\s*:\s*0|(^|;|\s)(width|height)\s*:\s*0(px)?\s*(;|$)",
     re.IGNORECASE,
 )
+
+
+def _script_problems(doc: Any) -> Problems:
+    """Every script of a page is one the render wrote: inline, and allowed by the page's own
+    Content-Security-Policy by its SHA-256 (a script added to a page, or loaded from
+    anywhere, is a violation even where a browser's CSP would stop it)."""
+    policy = " ".join(
+        m.get("content", "")
+        for m in doc.iter("meta")
+        if (m.get("http-equiv") or "").lower() == "content-security-policy"
+    )
+    allowed = set(re.findall(r"'sha256-([A-Za-z0-9+/=]+)'", policy))
+    out: Problems = []
+    for script in doc.iter("script"):
+        if script.get("src"):
+            out.append(
+                ("script-external", f"a script is loaded from {script.get('src')[:80]}", None)
+            )
+            continue
+        body = script.text or ""
+        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+        if digest not in allowed:
+            out.append(
+                ("script-unknown", "an inline script the page's CSP does not allow", body[:60])
+            )
+    return out
 
 
 def _hidden(el: Any) -> str | None:
