@@ -442,3 +442,30 @@ def test_a_sample_key_does_not_sign_where_it_would_not_count(proj: Path, run, mo
     result = run(proj, "approve", "--locale", "de", entry_id("de", MT, None, entry.msgid))
     assert result.exit_code == 2 and "one of the sample's published keys" in result.stderr
     assert lines(proj) == before
+
+
+def test_a_ledger_rewritten_with_a_removed_key_is_seen(proj: Path, run, monkeypatch) -> None:
+    """Someone who held a reviewer key rewrites the whole ledger with it after leaving: their
+    key is no longer in people.yaml, and git shows every line that was replaced."""
+    key = add_person(proj, "gone.reviewer", "Gone Reviewer", {"reviewer": ["de"]})
+    git(proj, "init", "-q", "-b", "main")
+    git(proj, "add", "-A")
+    git(proj, "commit", "-q", "-m", "signed history")
+    entry = tamper_text(proj)
+    forged = Approved(
+        hash=content_hash(entry),
+        catalog=MT,
+        msgctxt=entry.msgctxt,
+        msgid=entry.msgid,
+        msgstr=entry.msgstr,
+        reviewer="Gone Reviewer",
+        time="2026-11-30T10:00:00Z",
+    )
+    ledger(proj).unlink()
+    Ledger(ledger(proj)).append([forged], Signing("gone.reviewer", FileSigner(key)))
+    set_keys(proj, "gone.reviewer", [])
+    assert not published(run, proj)
+    result = run(proj, "check", "--country", "DE")
+    assert result.exit_code == 1
+    assert "violation: ledger-unknown-key [de] locales/de/approvals.jsonl:1" in result.stdout
+    assert "ledger-line-deleted" in result.stdout
