@@ -208,3 +208,19 @@ def test_a_link_hidden_behind_an_html_comment_is_seen(tmp_path: Path, run) -> No
     rendered = run(root, "render", "--country", "DE")
     assert not (root / "site" / "de" / "de" / f"{MT}.html").exists()
     assert "change the source's links" in rendered.stdout
+
+
+def test_limits_are_read_from_the_template_not_from_flags_a_tool_dropped(
+    tmp_path: Path, run
+) -> None:
+    """Poedit and msgcat drop ``max-length:160``; the template keeps it, and so does QA."""
+    root = copy_project(tmp_path / "proj")
+    path = root / "locales" / "de" / "LC_MESSAGES" / f"{MT}.po"
+    catalog = polib.pofile(str(path), wrapwidth=79)
+    entry = next(e for e in catalog if e.msgctxt == "description")
+    entry.flags = [f for f in entry.flags if not f.startswith("max-length")]
+    entry.msgstr = "Wie die mechanische Thrombektomie " + "sehr " * 40 + "hilft."
+    catalog.save(str(path))
+    item = entry_id("de", MT, "description", entry.msgid)
+    refused = run(root, "approve", "--locale", "de", item)
+    assert refused.exit_code == 1 and "blocking max-length" in refused.stderr, refused.output

@@ -15,6 +15,7 @@ False
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import difflib
@@ -244,7 +245,7 @@ class LocaleReview:
         self.checker = checker
         self.people = people
         self.trusted = trust_in_project(project, ledger, people)
-        self._templates: dict[str, dict[tuple[str | None, str], bool] | None] = {}
+        self._templates: dict[str, dict[tuple[str | None, str], polib.POEntry] | None] = {}
 
     @classmethod
     def open(
@@ -300,7 +301,7 @@ class LocaleReview:
                 elif state == APPROVED:
                     item.event = approvals.get(h)
                 if state != UNTRANSLATED:
-                    item.findings = self.checker.run(entry)
+                    item.findings = self._checked(cat.name, entry)
                 out.append(item)
         return out
 
@@ -401,25 +402,36 @@ class LocaleReview:
         self.ledger.append(events, signing)
         return report
 
-    def _shape_problem(self, item: Item) -> str | None:
-        """An entry whose plural form differs from its template's (a translator's tool can
-        turn a paragraph into a plural entry, which renders nothing): refused."""
-        if item.catalog not in self._templates:
-            path = self.project.pot_path(item.catalog)
+    def _template(self, catalog: str) -> dict[tuple[str | None, str], polib.POEntry] | None:
+        """The template (POT) entries of a catalog, by key; None when there is no template."""
+        if catalog not in self._templates:
+            path = self.project.pot_path(catalog)
             pot = read_po(path, self.project.rel(path)) if path.is_file() else None
-            self._templates[item.catalog] = (
-                {(e.msgctxt, e.msgid): bool(e.msgid_plural) for e in pot if not e.obsolete}
+            self._templates[catalog] = (
+                {(e.msgctxt, e.msgid): e for e in pot if not e.obsolete}
                 if pot is not None
                 else None
             )
-        shapes = self._templates[item.catalog]
-        if shapes is None:
-            return None
-        plural = shapes.get((item.entry.msgctxt, item.entry.msgid))
-        if plural is not None and plural != bool(item.entry.msgid_plural):
+        return self._templates[catalog]
+
+    def _shape_problem(self, item: Item) -> str | None:
+        """An entry whose plural form differs from its template's (a translator's tool can
+        turn a paragraph into a plural entry, which renders nothing): refused."""
+        template = (self._template(item.catalog) or {}).get((item.entry.msgctxt, item.entry.msgid))
+        if template is not None and bool(template.msgid_plural) != bool(item.entry.msgid_plural):
             what = "a plural entry" if item.entry.msgid_plural else "a single form"
             return f"the entry is {what} but its template's is not: restore it with i18n update"
         return None
+
+    def _checked(self, catalog: str, entry: polib.POEntry) -> list[Finding]:
+        """QA findings with the template's flags (``max-length:160``, ``python-format``):
+        Poedit and msgcat drop some flags, the template keeps them."""
+        template = (self._template(catalog) or {}).get((entry.msgctxt, entry.msgid))
+        if template is None or set(template.flags) <= set(entry.flags):
+            return self.checker.run(entry)
+        flagged = copy.copy(entry)
+        flagged.flags = list(dict.fromkeys([*entry.flags, *template.flags]))
+        return self.checker.run(flagged)
 
     def reject(self, item: Item, reason: str, signing: Signing, person: Person) -> None:
         """Send an entry back: fuzzy again, the reason as a translator comment, and a signed
