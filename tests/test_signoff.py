@@ -340,6 +340,7 @@ def test_revoke_withdraws_an_approval_until_it_is_given_again(proj: Path, run) -
     item = entry_id("de", MT, entry.msgctxt, entry.msgid)
     result = run(proj, "revoke", "--locale", "de", item, "--reason", "wording under review")
     assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"revoked {item} {MT}: ")
     event = Ledger.read(ledger(proj)).events[-1]
     assert event.kind == "revoked" and event.signer == TESTER and event.reason
     run(proj, "render", "--country", "DE")

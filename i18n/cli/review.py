@@ -210,15 +210,7 @@ def approve(
 @fail_clearly
 def reject(project_dir: Path, locale: str, entry_id: str, reason: str) -> None:
     """Send an entry back to the translator: fuzzy again, reason as a translator comment."""
-    project = open_project(project_dir)
-    people = load_people(project)
-    signing, person = signer(project, people)
-    with project_lock(project, "reject"):
-        review = LocaleReview.open(project, locale, people=people)
-        (item,) = review.find([entry_id])
-        review.reject(item, reason, signing, person)
-    click.echo(signed_as(person, signing), err=True)
-    click.echo(f"rejected {item.id} {item.catalog}: {short(item.entry.msgid, 60)}")
+    _decide(project_dir, locale, entry_id, "reject", reason)
 
 
 @click.command()
@@ -229,15 +221,21 @@ def reject(project_dir: Path, locale: str, entry_id: str, reason: str) -> None:
 @fail_clearly
 def revoke(project_dir: Path, locale: str, entry_id: str, reason: str) -> None:
     """Withdraw the approval of an entry: its pages are withheld until it is approved again."""
+    _decide(project_dir, locale, entry_id, "revoke", reason)
+
+
+def _decide(project_dir: Path, locale: str, entry_id: str, verb: str, reason: str) -> None:
+    """Reject or revoke one entry, signed, under the project's lock."""
     project = open_project(project_dir)
     people = load_people(project)
     signing, person = signer(project, people)
-    with project_lock(project, "revoke"):
+    with project_lock(project, verb):
         review = LocaleReview.open(project, locale, people=people)
         (item,) = review.find([entry_id])
-        review.revoke(item, reason, signing, person)
+        getattr(review, verb)(item, reason, signing, person)
     click.echo(signed_as(person, signing), err=True)
-    click.echo(f"revoked {item.id} {item.catalog}: {short(item.entry.msgid, 60)}")
+    done = {"reject": "rejected", "revoke": "revoked"}[verb]
+    click.echo(f"{done} {item.id} {item.catalog}: {short(item.entry.msgid, 60)}")
 
 
 @click.command()
