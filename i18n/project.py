@@ -25,6 +25,33 @@ NOTE = "note"
 WAITING = "waiting"  # for another command to release the project's write lock
 
 
+# a project has one of these folders (catalogs alone are enough for update and review)
+MARKERS = ("source/articles", "source/countries", "locales/templates")
+
+
+def is_project(folder: Path) -> bool:
+    return any((folder / marker).is_dir() for marker in MARKERS)
+
+
+def find_root(start: Path) -> Path:
+    """The project ``start`` is in: ``start`` or the nearest parent folder that holds
+    ``source/articles/``, ``source/countries/`` or ``locales/templates/`` (as git finds
+    ``.git``).
+
+    Commands run from ``docs/`` or ``source/articles/`` work on the project around them,
+    never on a new, empty one.
+    """
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        if is_project(folder):
+            return folder
+    raise I18nError(
+        f"not inside an i18n project: no source/articles/, source/countries/ or "
+        f"locales/templates/ in {here} "
+        "or any folder above it (use --project DIR)"
+    )
+
+
 @dataclass
 class Project:
     """Paths and settings of one project directory."""

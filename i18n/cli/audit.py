@@ -66,7 +66,7 @@ def audit_text(report: AuditReport) -> str:
 )
 @fail_clearly
 def audit(
-    project_dir: Path,
+    project_dir: Path | None,
     locale: str | None,
     article: str | None,
     site_dir: Path | None,

@@ -37,7 +37,7 @@ from i18n.pipeline.check.run import run_check
 )
 @fail_clearly
 def check(
-    project_dir: Path,
+    project_dir: Path | None,
     country: str | None,
     site_dir: Path | None,
     today: Any,

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from i18n.errors import I18nError
-from i18n.project import WAITING, Project
+from i18n.project import WAITING, Project, find_root, is_project
 
 F = Callable[..., Any]
 
@@ -23,9 +23,9 @@ def project_option(func: F) -> F:
         "--project",
         "project_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        default=".",
-        show_default=True,
-        help="Project directory (holds source/ and locales/).",
+        default=None,
+        help="Project directory (holds source/ and locales/). Default: the project the "
+        "current folder is in (this folder or the nearest one above with source/).",
     )(func)
 
 
@@ -60,7 +60,18 @@ def _tell(kind: str, text: str) -> None:
     click.echo(text if kind == WAITING else f"{kind}: {text}", err=True)
 
 
-def open_project(project_dir: Path, **overrides: Any) -> Any:
+def open_project(project_dir: Path | None, **overrides: Any) -> Any:
+    """The project named by --project, else the one the current folder is in."""
+    if project_dir is None:
+        project_dir = find_root(Path.cwd())
+    elif not Path(project_dir).is_dir():
+        raise I18nError("project directory does not exist", project_dir)
+    elif not is_project(Path(project_dir)):
+        raise I18nError(
+            "not an i18n project: it has no source/articles/, source/countries/ or "
+            "locales/templates/",
+            project_dir,
+        )
 
     return Project(project_dir, overrides, on_message=_tell)
 

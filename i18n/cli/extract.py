@@ -14,7 +14,7 @@ from i18n.pipeline.extract import extract as do_extract
 @click.command()
 @project_option
 @fail_clearly
-def extract(project_dir: Path) -> None:
+def extract(project_dir: Path | None) -> None:
     """Articles and site templates -> locales/templates/*.pot."""
     project = open_project(project_dir)
     with project_lock(project, "extract"):

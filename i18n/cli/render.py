@@ -33,7 +33,7 @@ from i18n.pipeline.publish.site import RenderResult, render_site
 @click.option("--strict", is_flag=True, help="Exit 1 when any page is withheld.")
 @fail_clearly
 def render(
-    project_dir: Path,
+    project_dir: Path | None,
     country: str | None,
     preview: bool,
     out: Path | None,

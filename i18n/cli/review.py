@@ -54,7 +54,7 @@ from i18n.project import Project
 )
 @fail_clearly
 def queue(
-    project_dir: Path,
+    project_dir: Path | None,
     locales: tuple[str, ...],
     article: str | None,
     states: tuple[str, ...],
@@ -154,7 +154,7 @@ def signed_as(person: Person, signing: Signing) -> str:
 )
 @fail_clearly
 def approve(
-    project_dir: Path,
+    project_dir: Path | None,
     locale: str,
     ids: tuple[str, ...],
     article: str | None,
@@ -208,7 +208,7 @@ def approve(
 @click.argument("entry_id", metavar="ID")
 @click.option("--reason", required=True, help="What the translator must fix.")
 @fail_clearly
-def reject(project_dir: Path, locale: str, entry_id: str, reason: str) -> None:
+def reject(project_dir: Path | None, locale: str, entry_id: str, reason: str) -> None:
     """Send an entry back to the translator: fuzzy again, reason as a translator comment."""
     _decide(project_dir, locale, entry_id, "reject", reason)
 
@@ -219,12 +219,12 @@ def reject(project_dir: Path, locale: str, entry_id: str, reason: str) -> None:
 @click.argument("entry_id", metavar="ID")
 @click.option("--reason", required=True, help="Why the approval no longer stands.")
 @fail_clearly
-def revoke(project_dir: Path, locale: str, entry_id: str, reason: str) -> None:
+def revoke(project_dir: Path | None, locale: str, entry_id: str, reason: str) -> None:
     """Withdraw the approval of an entry: its pages are withheld until it is approved again."""
     _decide(project_dir, locale, entry_id, "revoke", reason)
 
 
-def _decide(project_dir: Path, locale: str, entry_id: str, verb: str, reason: str) -> None:
+def _decide(project_dir: Path | None, locale: str, entry_id: str, verb: str, reason: str) -> None:
     """Reject or revoke one entry, signed, under the project's lock."""
     project = open_project(project_dir)
     people = load_people(project)
@@ -242,7 +242,7 @@ def _decide(project_dir: Path, locale: str, entry_id: str, verb: str, reason: st
 @project_option
 @click.option("--locale", required=True)
 @fail_clearly
-def resign(project_dir: Path, locale: str) -> None:
+def resign(project_dir: Path | None, locale: str) -> None:
     """Migrate a ledger written before signatures: sign its unsigned decisions, vouching."""
     project = open_project(project_dir)
     people = load_people(project)

@@ -19,7 +19,7 @@ from i18n.pipeline.status import status as do_status
 @project_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "html"]), default="table")
 @fail_clearly
-def status(project_dir: Path, fmt: str) -> None:
+def status(project_dir: Path | None, fmt: str) -> None:
     """Completeness per locale and article (untranslated, draft, translated, approved)."""
     data = do_status(open_project(project_dir))
     if fmt == "json":

@@ -95,7 +95,7 @@ def _drafts_signer(project: Project) -> Signing | None:
 )
 @fail_clearly
 def translate(
-    project_dir: Path,
+    project_dir: Path | None,
     locale: str,
     provider: str | None,
     endpoint: str | None,

@@ -15,7 +15,7 @@ from i18n.pipeline.update import update as do_update
 @project_option
 @click.option("--locale", "locales", multiple=True, help="Also create or update this locale.")
 @fail_clearly
-def update(project_dir: Path, locales: tuple[str, ...]) -> None:
+def update(project_dir: Path | None, locales: tuple[str, ...]) -> None:
     """Templates -> every locale's catalog, with msgmerge semantics."""
     project = open_project(project_dir)
     with project_lock(project, "update"):
