@@ -224,3 +224,21 @@ def test_limits_are_read_from_the_template_not_from_flags_a_tool_dropped(
     item = entry_id("de", MT, "description", entry.msgid)
     refused = run(root, "approve", "--locale", "de", item)
     assert refused.exit_code == 1 and "blocking max-length" in refused.stderr, refused.output
+
+
+def test_brackets_in_a_translation_or_reason_are_printed_as_they_are(tmp_path: Path, run) -> None:
+    """``[/]`` and ``[b]`` are text, not terminal markup: nothing vanishes, nothing crashes."""
+    root = copy_project(tmp_path / "proj")
+    path, catalog, entry = _risk_paragraph(root)
+    entry.msgstr = "Der Eingriff [/] dauert [b]meist[/b] 1 bis 3 Stunden."
+    catalog.save(str(path))
+    item = entry_id("de", MT, entry.msgctxt, entry.msgid)
+    queued = run(root, "queue", "--locale", "de", "--article", MT, "--state", "translated")
+    assert queued.exit_code == 0, queued.output
+    assert "[/]" in queued.stdout and "[b]meist" in queued.stdout
+    rejected = run(root, "reject", "--locale", "de", item, "--reason", "[/] falsch [red]x")
+    assert rejected.exit_code == 0, rejected.output
+    again = run(root, "queue", "--locale", "de", "--article", MT, "--state", "rejected")
+    assert again.exit_code == 0 and "[/]" in again.stdout and "[red]" in again.stdout
+    assert run(root, "render", "--country", "DE").exit_code == 0
+    assert run(root, "check", "--country", "DE").exit_code in (0, 1)

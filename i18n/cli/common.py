@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.console import Console
 
 from i18n.errors import I18nError
 from i18n.project import WAITING, Project, find_root, is_project
@@ -52,6 +53,12 @@ def fail_clearly(func: F) -> F:
             sys.exit(2)
 
     return wrapper
+
+
+def plain_console(**options: Any) -> Console:
+    """A rich console that prints text as it is: a translation, a reference or a reason with
+    ``[...]`` in it is data, never rich markup (which would swallow words, or crash)."""
+    return Console(markup=False, **options)
 
 
 def _tell(kind: str, text: str) -> None:

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from i18n.cli.common import fail_clearly, open_project, project_option
+from i18n.cli.common import fail_clearly, open_project, plain_console, project_option
 from i18n.formats.lock import project_lock, remove_partial_writes
 from i18n.pipeline.publish.site import RenderResult, render_site
 
@@ -61,7 +60,7 @@ def render(
     rows = report_rows(result)
     for row in rows:
         table.add_row(*row, style=styles.get(row[3]))
-    Console(width=140).print(table)
+    plain_console(width=140).print(table)
     published, withheld = result.counts()
     what = "publishable" if preview else "published"
     click.echo(

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from rich.console import Console
 from rich.table import Table
 
+from i18n.cli.common import plain_console
 from i18n.model.states import STATES, TRANSLATED
 from i18n.pipeline.check.report import VERDICT
 
@@ -100,7 +100,7 @@ def check_html(report: Any) -> str:
 
 def check_text(report: Any) -> str:
     """The terminal report of ``i18n check``: a table per country and the findings."""
-    console = Console(record=True, width=120, file=io.StringIO(), force_terminal=False)
+    console = plain_console(record=True, width=120, file=io.StringIO(), force_terminal=False)
     table = Table(
         title=f"Regulatory check as of {report.today}"
         + (f" (site: {report.site})" if report.site else " (no rendered site)")

@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from i18n.cli.common import fail_clearly, open_project, project_option, short
+from i18n.cli.common import fail_clearly, open_project, plain_console, project_option, short
 from i18n.cli.reports import review_sheet
 from i18n.formats.fs import atomic_write
 from i18n.formats.ledger import Signing
@@ -120,7 +119,7 @@ def queue(
             table.add_row(
                 item.id, item.locale, item.catalog, state, source, short(item.msgstr), findings
             )
-        Console(width=160).print(table)
+        plain_console(width=160).print(table)
         click.echo(f"{len(items)} items")
 
 

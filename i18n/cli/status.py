@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from i18n.cli.common import fail_clearly, open_project, project_option
+from i18n.cli.common import fail_clearly, open_project, plain_console, project_option
 from i18n.cli.reports import status_html
 from i18n.pipeline.status import Counts
 from i18n.pipeline.status import status as do_status
@@ -60,4 +59,4 @@ def status(project_dir: Path | None, fmt: str) -> None:
         pct = f"{100 * c.approved / c.total:.0f}%" if c.total else "-"
         style = "bold" if dom == "(all)" else None
         table.add_row(loc, dom, *(str(v) for v in c.as_dict().values()), pct, style=style)
-    Console(width=140).print(table)
+    plain_console(width=140).print(table)

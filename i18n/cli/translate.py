@@ -8,11 +8,10 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
-from i18n.cli.common import fail_clearly, open_project, project_option
+from i18n.cli.common import fail_clearly, open_project, plain_console, project_option
 from i18n.errors import I18nError
 from i18n.formats.ledger import Signing
 from i18n.formats.lock import project_lock
@@ -29,7 +28,7 @@ class ProgressBar:
     terminal, so logs and pipes get only the result lines."""
 
     def __init__(self) -> None:
-        console = Console(stderr=True)
+        console = plain_console(stderr=True)
         self.bar = Progress(
             TextColumn("{task.description:<10}"),
             BarColumn(),
@@ -145,7 +144,7 @@ def translate(
                 str(row.cached),
             )
         if report.plan:
-            Console(width=100).print(table)
+            plain_console(width=100).print(table)
         else:
             click.echo(f"{report.locale}: nothing to draft")
         click.echo("dry run: nothing sent, nothing written")
