@@ -11,18 +11,20 @@ wrapping, broken input).
 from __future__ import annotations
 
 import random
+import subprocess
 import textwrap
 from pathlib import Path
 
 import polib
 import pytest
-from conftest import REPO
+from conftest import REPO, copy_project
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 import i18n.formats.po as catalogs
 import i18n.pipeline.update as update_module
+from i18n.errors import I18nError
 from i18n.formats.po import WRAP, parse_po, po_file_text
 
 SAMPLE_FILES = sorted((REPO / "locales").rglob("*.po")) + sorted((REPO / "locales").rglob("*.pot"))
@@ -206,3 +208,69 @@ def test_similar_pairs_are_every_pair_above_the_cutoff(
     rows, cols = matrix.nonzero()
     expected = sorted((int(matrix[i, j]), int(i), int(j)) for i, j in zip(rows, cols, strict=True))
     assert sorted(update_module._similar(queries, choices, cutoff)) == expected
+
+
+# --- escapes polib does not read, GNU gettext does --------------------------------------------
+
+
+def _entries(po: polib.POFile) -> list[tuple]:
+    return [(e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, e.msgstr_plural, e.obsolete) for e in po]
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_msgcat_escape_reads_as_the_same_catalog(tmp_path: Path, path: Path) -> None:
+    """``msgcat --escape`` (GNU writes every non-ASCII byte as an octal escape) is the same
+    catalog: read back, every entry is what the unescaped file holds."""
+    escaped = tmp_path / path.name
+    subprocess.run(["msgcat", "--escape", "-o", str(escaped), str(path)], check=True)
+    text = escaped.read_text(encoding="utf-8")
+    original = catalogs.read_po(path)
+    assert _entries(catalogs.read_po(escaped)) == _entries(original)
+    if any(not e.msgstr.isascii() for e in original):  # the oracle did escape something
+        assert "\\3" in text and text.isascii()
+
+
+def test_every_gnu_escape_is_read() -> None:
+    po = parse_po('msgid "a"\nmsgstr "\\a\\\'\\?\\x41\\101\\303\\251\\xc3\\xa9"\n')
+    assert po[0].msgstr == "\a'?AAéé"
+
+
+@pytest.mark.parametrize(
+    ("escapes", "why"),
+    [("\\303", "are not UTF-8 text"), ("\\x100", "is not one byte"), ("\\377\\376", "UTF-8")],
+)
+def test_escapes_that_are_not_text_name_the_line(tmp_path: Path, escapes: str, why: str) -> None:
+    path = tmp_path / "de.po"
+    path.write_text(f'msgid "a"\nmsgstr "b"\n\nmsgid "c"\nmsgstr "x{escapes}"\n', encoding="utf-8")
+    with pytest.raises(I18nError) as caught:
+        catalogs.read_po(path)
+    assert caught.value.line == 5 and why in caught.value.message
+
+
+def test_an_escaped_catalog_keeps_its_approvals(tmp_path: Path, run) -> None:
+    """A translator's ``msgcat --escape`` voids no approval, publishes the same pages, and
+    ``update`` writes the characters back as characters."""
+    root = copy_project(tmp_path / "proj")
+    before = run(root, "render", "--country", "DE", "--out", str(tmp_path / "before"))
+    assert before.exit_code == 0, before.output
+    path = root / "locales/de/LC_MESSAGES/mechanical-thrombectomy-for-dvt.po"
+    original = path.read_bytes()
+    subprocess.run(["msgcat", "--escape", "-o", str(path), str(path)], check=True)
+    assert path.read_bytes() != original and b"\\303" in path.read_bytes()
+    after = run(root, "render", "--country", "DE", "--out", str(tmp_path / "after"))
+    assert after.exit_code == 0, after.output
+    assert (
+        after.stdout.splitlines()[-1].split(":", 1)[1]
+        == before.stdout.splitlines()[-1].split(":", 1)[1]
+    )
+    pages = sorted(p.relative_to(tmp_path / "before") for p in (tmp_path / "before").rglob("*"))
+    assert pages == sorted(
+        p.relative_to(tmp_path / "after") for p in (tmp_path / "after").rglob("*")
+    )
+    for page in pages:
+        if (tmp_path / "before" / page).is_file():
+            assert (tmp_path / "before" / page).read_bytes() == (
+                tmp_path / "after" / page
+            ).read_bytes(), page
+    assert run(root, "update", "--locale", "de").exit_code == 0
+    assert path.read_bytes() == original

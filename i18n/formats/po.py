@@ -234,7 +234,10 @@ for _symbol, _states, _next in (  # polib's _POFileParser transitions, in its or
 _KEYWORDS = {"msgctxt": "ct", "msgid": "mi", "msgstr": "ms", "msgid_plural": "mp"}
 _PREV_KEYWORDS = {"msgid_plural": "pp", "msgid": "pm", "msgctxt": "pc"}
 _UNESCAPED_QUOTE = re.compile(r'([^\\]|^)"')
-_ESCAPE_SEQ = re.compile(r'\\(\\|n|t|r|v|b|f|")')
+_ESCAPE_SEQ = re.compile(
+    r'\\(?:[abfnrtv\\"\'?]|(?:[0-7]{1,3}|x[0-9A-Fa-f]+)(?:\\(?:[0-7]{1,3}|x[0-9A-Fa-f]+))*)'
+)
+_BYTE_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+))")
 _UNESCAPES = {
     "n": "\n",
     "t": "\t",
@@ -242,16 +245,48 @@ _UNESCAPES = {
     "v": "\v",
     "b": "\b",
     "f": "\f",
+    "a": "\a",
     "\\": "\\",
     '"': '"',
+    "'": "'",
+    "?": "?",
 }
 _MULTILINE_ENDS = ("mc", "ms", "mx")
 
 
+class _EscapeError(ValueError):
+    """An octal or hex escape whose bytes are not UTF-8 text."""
+
+
+def _unescape_match(match: re.Match[str]) -> str:
+    seq = match.group(0)
+    simple = _UNESCAPES.get(seq[1])
+    if simple is not None:
+        return simple
+    # A run of octal/hex escapes is bytes of the catalog's charset, as GNU gettext reads them
+    # ("msgcat --escape" writes every non-ASCII character so): decode the run as UTF-8.
+    data = bytearray()
+    for octal, hexa in _BYTE_ESCAPE.findall(seq):
+        value = int(octal, 8) if octal else int(hexa, 16)
+        if value > 0xFF:
+            raise _EscapeError(f"escape {seq!r} is not one byte")
+        data.append(value)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _EscapeError(f"escapes {seq!r} are not UTF-8 text") from None
+
+
 def _unescape(text: str) -> str:
+    r"""polib's unescaping, plus what GNU gettext also reads: ``\a``, ``\'``, ``\?`` and
+    octal or hex escapes, decoded as the UTF-8 bytes they stand for.
+
+    >>> _unescape(r"Gef\303\244\xc3\x9f \"a\"\\303")
+    'Gefäß "a"\\303'
+    """
     if "\\" not in text:
         return text
-    return _ESCAPE_SEQ.sub(lambda m: _UNESCAPES[m.group(1)], text)
+    return _ESCAPE_SEQ.sub(_unescape_match, text)
 
 
 # Lines whose first token and symbol are known from their start (after strip()): the
@@ -451,6 +486,8 @@ def parse_po(text: str) -> polib.POFile:
                 entry.previous_msgid_plural = _unescape(token[1:-1])
             elif target == "he":
                 po.header = f"{po.header}\n{token[2:]}" if po.header != "" else token[2:]
+        except _EscapeError as exc:
+            raise fail(f": {exc}") from None
         except Exception:
             raise fail() from None
         state = target
