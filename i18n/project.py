@@ -159,5 +159,20 @@ class Project:
                 found.append(normalize_locale(d.name, self.rel(d)))
         return found
 
+    def locale_hint(self, locale: str) -> str:
+        """What to type instead of a locale that has no catalogs: its language when that has
+        them (``de_DE`` -> ``de``: a German page for Germany, tagged ``de-DE``, takes its text
+        from the ``de`` catalogs), else the locales there are."""
+        existing = self.existing_locales()
+        language = locale.replace("-", "_").split("_")[0]
+        if language != locale and language in existing:
+            tag = locale.replace("_", "-")
+            return (
+                f"use --locale {language}: {tag} pages take their text from the {language} "
+                f"catalogs (a regional folder such as locales/{locale}/ is only for text "
+                "that differs there)"
+            )
+        return f"locales with catalogs: {', '.join(existing) or 'none yet'}"
+
 
 SITE_DOMAIN = "site"

@@ -435,3 +435,50 @@ def test_bom_and_crlf_article_is_accepted(project: Path, run) -> None:
     assert result.exit_code == 0, result.output
     assert pot.read_bytes() == expected
     assert b"\r" not in pot.read_bytes()
+
+
+@pytest.mark.parametrize("command", ["render", "check"])
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("2026-02-29", "'2026-02-29' is not a date (day is out of range for month)"),
+        ("2026-13-01", "'2026-13-01' is not a date (month must be in 1..12)"),
+        ("2026-2-1", "'2026-2-1' is not written YYYY-MM-DD"),
+    ],
+)
+def test_an_impossible_today_is_not_a_date(
+    project: Path, run, command: str, value: str, says: str
+) -> None:
+    before = snapshot(project)
+    result = run(project, command, "--country", "DE", "--today", value)
+    assert result.exit_code == 2
+    assert f"Invalid value for '--today': {says}" in result.stderr
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("command", ["queue", "translate"])
+def test_a_page_tag_as_locale_points_to_the_language(project: Path, run, command: str) -> None:
+    """``de-DE`` is how the render table labels German pages for Germany; the catalogs are
+    ``de``: the error says so instead of only "no catalogs"."""
+    before = snapshot(project)
+    result = run(project, command, "--locale", "de-DE")
+    assert result.exit_code == 2
+    assert "no catalogs for" in result.stderr and "de_DE" in result.stderr
+    assert "use --locale de: de-DE pages take their text from the de catalogs" in result.stderr
+    other = run(project, command, "--locale", "es")
+    assert other.exit_code == 2
+    assert "locales with catalogs: ar, de, de_CH, fr, it, ja, nl, pt, tr" in other.stderr
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("folder", ["templates", "locales/site", "source/site", ".git/site"])
+def test_render_never_writes_where_the_project_reads(project: Path, run, folder: str) -> None:
+    """``render --out templates`` would make the pages the project's site templates (and
+    break the next extract): refused, nothing written, the next extract as before."""
+    before = snapshot(project)
+    result = run(project, "render", "--out", str(project / folder))
+    assert result.exit_code == 2
+    assert f"is inside {folder.split('/')[0]}/, which the project reads" in result.stderr
+    assert snapshot(project) == before and not (project / "templates").exists()
+    assert run(project, "extract").exit_code == 0
+    assert snapshot(project) == before

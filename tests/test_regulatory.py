@@ -1136,7 +1136,11 @@ def test_country_filter(run: Runner, site: Path) -> None:
 def test_unknown_country(run: Runner, project: Path) -> None:
     res = check(run, project, "--country", "XX")
     assert res.exit_code == 2
-    assert res.output == "error: unknown country 'XX': no source/countries/xx.yaml\n"
+    assert res.output.startswith("error: unknown country 'XX': no source/countries/xx.yaml (")
+    assert "CH Switzerland, DE Germany" in res.output and res.output.count("\n") == 1
+    named = check(run, project, "--country", "Switzerland")
+    assert named.exit_code == 2
+    assert named.output == "error: unknown country 'Switzerland': use its code CH\n"
 
 
 def test_site_not_a_directory(run: Runner, project: Path, tmp_path: Path) -> None:

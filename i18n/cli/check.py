@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-from i18n.cli.common import fail_clearly, open_project, project_option
+from i18n.cli.common import DATE, fail_clearly, open_project, project_option
 from i18n.cli.reports import check_html, check_text
 from i18n.formats.fs import atomic_write
 from i18n.pipeline.check.run import run_check
@@ -26,7 +26,7 @@ from i18n.pipeline.check.run import run_check
 )
 @click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DATE,
     help="Check expiry as of this date (default: today).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text")
@@ -40,7 +40,7 @@ def check(
     project_dir: Path | None,
     country: str | None,
     site_dir: Path | None,
-    today: Any,
+    today: datetime.date | None,
     fmt: str,
     out: Path | None,
 ) -> None:
@@ -52,9 +52,7 @@ def check(
     project = open_project(project_dir)
     if site_dir is not None and not site_dir.is_absolute():
         site_dir = Path.cwd() / site_dir
-    report = run_check(
-        project, country=country, site=site_dir, today=today.date() if today else None
-    )
+    report = run_check(project, country=country, site=site_dir, today=today)
     if fmt == "json":
         text = json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "html":

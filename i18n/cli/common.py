@@ -3,8 +3,10 @@ input, the project with warnings printed as they arise, and short excerpts."""
 
 from __future__ import annotations
 
+import datetime
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -99,3 +101,24 @@ def print_write_report(report: Any, verb: str) -> None:
 def short(text: str, width: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class DateParam(click.ParamType):
+    """A calendar date written YYYY-MM-DD; an impossible day (2026-02-29) is "not a date",
+    not a format mismatch."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value)
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            self.fail(f"{text!r} is not written YYYY-MM-DD", param, ctx)
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError as exc:
+            self.fail(f"{text!r} is not a date ({exc})", param, ctx)
+
+
+DATE = DateParam()

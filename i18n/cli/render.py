@@ -3,14 +3,14 @@ and withheld."""
 
 from __future__ import annotations
 
+import datetime
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.table import Table
 
-from i18n.cli.common import fail_clearly, open_project, plain_console, project_option
+from i18n.cli.common import DATE, fail_clearly, open_project, plain_console, project_option
 from i18n.formats.lock import project_lock, remove_partial_writes
 from i18n.pipeline.publish.site import RenderResult, render_site
 
@@ -26,7 +26,7 @@ from i18n.pipeline.publish.site import RenderResult, render_site
 )
 @click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DATE,
     help="Check disclaimer validity as of this date (YYYY-MM-DD).",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when any page is withheld.")
@@ -36,7 +36,7 @@ def render(
     country: str | None,
     preview: bool,
     out: Path | None,
-    today: Any,
+    today: datetime.date | None,
     strict: bool,
 ) -> None:
     """The site: approved text only, per country and language (site/<cc>/<lang>/)."""
@@ -47,7 +47,7 @@ def render(
             out=out,
             country=country,
             preview=preview,
-            today=today.date() if today else None,
+            today=today,
         )
         for debris in remove_partial_writes(result.out):
             click.echo(

@@ -302,12 +302,34 @@ def load_countries(project: Project) -> list[Country]:
     return sorted(countries, key=lambda c: c.code)
 
 
+def unknown_country(code: str, countries: list[Country]) -> I18nError:
+    """The error for a country the project does not have, listing the ones it has (and the
+    code of one whose name was given).
+
+    >>> from types import SimpleNamespace
+    >>> c = SimpleNamespace(code="CH", name="Switzerland")
+    >>> print(unknown_country("switzerland", [c]).message)
+    unknown country 'switzerland': use its code CH
+    >>> print(unknown_country("CHE", [c]).message)
+    unknown country 'CHE': no source/countries/che.yaml (countries: CH Switzerland)
+    """
+    wanted = code.strip()
+    for country in countries:
+        if country.name.casefold() == wanted.casefold():
+            return I18nError(f"unknown country {code!r}: use its code {country.code}")
+    known = ", ".join(f"{c.code} {c.name}" for c in countries) or "none yet"
+    return I18nError(
+        f"unknown country {code!r}: no source/countries/{wanted.lower()}.yaml (countries: {known})"
+    )
+
+
 def find_country(project: Project, code: str) -> Country:
     want = code.strip().upper()
-    for country in load_countries(project):
+    countries = load_countries(project)
+    for country in countries:
         if country.code == want:
             return country
-    raise I18nError(f"unknown country {code!r}: no source/countries/{code.lower()}.yaml")
+    raise unknown_country(code, countries)
 
 
 def languages(project: Project) -> list[str]:

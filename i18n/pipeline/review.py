@@ -259,7 +259,10 @@ class LocaleReview:
         locale = normalize_locale(locale)
         folder = project.locales_dir / locale / "LC_MESSAGES"
         if not folder.is_dir():
-            raise I18nError(f"no catalogs for locale {locale!r}", project.rel(folder))
+            raise I18nError(
+                f"no catalogs for locale {locale!r}; {project.locale_hint(locale)}",
+                project.rel(folder),
+            )
         catalogs = [
             ReviewCatalog(p.stem, p, read_po(p, project.rel(p)))
             for p in sorted(folder.glob("*.po"))

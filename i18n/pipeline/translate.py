@@ -336,10 +336,10 @@ def _catalogs(project: Project, locale: str, article: str | None) -> list[tuple[
     folder = project.locales_dir / locale / "LC_MESSAGES"
     found = sorted(folder.glob("*.po")) if folder.is_dir() else []
     if not found:
-        raise I18nError(
-            f"no catalogs for {locale} in {project.rel(folder)}: "
-            f"run 'i18n update --locale {locale}' first"
-        )
+        hint = project.locale_hint(locale)
+        if not hint.startswith("use --locale"):
+            hint = f"run 'i18n update --locale {locale}' first ({hint})"
+        raise I18nError(f"no catalogs for {locale} in {project.rel(folder)}: {hint}")
     if article is not None:
         found = [p for p in found if p.stem == article]
         if not found:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from i18n.errors import I18nError
 from i18n.formats.article import load_articles
-from i18n.formats.country import load_countries
+from i18n.formats.country import load_countries, unknown_country
 from i18n.formats.manifest import read_manifest
 from i18n.model.locale import fallback_chain
 from i18n.pipeline.check.config import (
@@ -41,9 +41,7 @@ def run_check(
     if country:
         only = country.strip().upper()
         if only not in {c.code for c in countries}:
-            raise I18nError(
-                f"unknown country {country!r}: no source/countries/{country.strip().lower()}.yaml"
-            )
+            raise unknown_country(country, countries)
     selected = [c for c in countries if only is None or c.code == only]
     if site is None and (project.root / "site").is_dir():
         site = project.root / "site"

@@ -174,9 +174,15 @@ def _check_out(project: Project, out: Path, preview: bool) -> Path:
     root = project.root
     if out == root or root.is_relative_to(out):
         raise I18nError(f"--out {out} would overwrite the project itself")
-    for inner in (project.root / "source", project.locales_dir, project.root / "i18n"):
-        if out.is_relative_to(inner.resolve()):
-            raise I18nError(f"--out {out} is inside {project.rel(inner)}/")
+    # folders the project reads (sources, catalogs, site templates, code, history): pages
+    # written there would be read back as input by the next extract or render
+    read = ("source", "locales", "templates", "i18n", ".git", ".cache")
+    for inner in [project.root / name for name in read] + [project.templates_dir]:
+        if out == inner.resolve() or out.is_relative_to(inner.resolve()):
+            raise I18nError(
+                f"--out {out} is inside {project.rel(inner)}/, which the project reads: "
+                "choose a folder of its own, such as site/ or one outside the project"
+            )
     if preview and out == (root / "site").resolve():
         raise I18nError("--preview never writes to site/: choose another --out")
     if out.exists() and not out.is_dir():
