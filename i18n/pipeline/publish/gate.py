@@ -50,32 +50,35 @@ from i18n.project import SITE_DOMAIN, Project
 
 COUNTRY_DIR_RE = re.compile(r"[a-z]{2}")
 LANGUAGE_DIR_RE = re.compile(r"[a-z]{2,3}")
-_PLACEHOLDER_RE = re.compile(r"%\((\w+)\)[sd]|%%")
+_PLACEHOLDER_RE = re.compile(r"%\(\w+\)[sd]|%%")
 
 
 def placeholder_problem(msgid: str, msgid_plural: str, msgstr: str) -> str | None:
     """Why a site-template translation cannot be used as a format string, or None.
 
-    Jinja2's newstyle gettext formats every translation with ``%``: an unknown placeholder or
-    a stray ``%`` would break the page. A singular translation must keep every placeholder
-    (a dropped ``%(reference)s`` would hide a regulatory reference); a plural form may drop
-    the count.
+    Jinja2's newstyle gettext formats every translation with ``%``: an unknown placeholder, a
+    changed conversion (``%(reference)d`` for a text) or a stray ``%`` would break the page.
+    A singular translation must keep every placeholder as written (a dropped
+    ``%(reference)s`` would hide a regulatory reference); a plural form may drop the count.
+
+    >>> placeholder_problem("Reference: %(reference)s", "", "Referenz: %(reference)d")
+    'placeholders differ from the source: %(reference)s expected'
     """
     allowed = set(_PLACEHOLDER_RE.findall(msgid)) | set(_PLACEHOLDER_RE.findall(msgid_plural))
-    allowed.discard("")
+    allowed.discard("%%")
     if "%" in _PLACEHOLDER_RE.sub("", msgstr):
         return "a '%' that is not a placeholder (write %% for a percent sign)"
-    used = set(_PLACEHOLDER_RE.findall(msgstr)) - {""}
+    used = set(_PLACEHOLDER_RE.findall(msgstr)) - {"%%"}
     if msgid_plural:
-        allowed.add("num")
+        allowed |= {"%(num)s", "%(num)d"}
         extra = used - allowed
         if extra:
-            return "unknown placeholders: " + ", ".join(f"%({n})s" for n in sorted(extra))
+            return "unknown placeholders: " + ", ".join(sorted(extra))
         return None
     if used != allowed:
         return (
             "placeholders differ from the source: "
-            + (", ".join(f"%({n})s" for n in sorted(allowed)) or "none")
+            + (", ".join(sorted(allowed)) or "none")
             + " expected"
         )
     return None
