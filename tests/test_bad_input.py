@@ -482,3 +482,59 @@ def test_render_never_writes_where_the_project_reads(project: Path, run, folder:
     assert snapshot(project) == before and not (project / "templates").exists()
     assert run(project, "extract").exit_code == 0
     assert snapshot(project) == before
+
+
+def test_a_placeholder_with_another_conversion_is_unusable_not_a_crash(project: Path, run) -> None:
+    """``%(reference)d`` keeps the name but would format a text as a number: render withholds
+    the locale naming the string, preview shows the English, neither crashes."""
+    site_po = project / "locales/de/LC_MESSAGES/site.po"
+    text = site_po.read_text(encoding="utf-8")
+    assert 'msgstr "Referenz: %(reference)s"' in text
+    site_po.write_text(text.replace("Referenz: %(reference)s", "Referenz: %(reference)d"))
+    result = run(project, "render", "--country", "DE")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.replace("│", " ").split())
+    assert "site.po: 1 translation(s) unusable ('Reference: %(reference)s': placeholders" in said
+    assert not list((project / "site/de").rglob("*.html"))
+    preview = run(project, "render", "--country", "DE", "--preview")
+    assert preview.exit_code == 0, preview.output
+    page = (project / "site-preview/de/de/mechanical-thrombectomy-for-dvt.html").read_text()
+    assert '<mark class="unapproved">Reference: ' in page and "Referenz" not in page
+
+
+def test_a_symlinked_ledger_is_refused_not_followed(project: Path, run, tmp_path: Path) -> None:
+    """A committed ``approvals.jsonl`` that links outside the project is neither read (its
+    approvals would publish) nor appended to: every command that uses it exits 2."""
+    ledger = project / "locales/de/approvals.jsonl"
+    outside = tmp_path / "elsewhere.jsonl"
+    outside.write_bytes(ledger.read_bytes())
+    ledger.unlink()
+    ledger.symlink_to(outside)
+    before = outside.read_bytes()
+    assert run(project, "queue", "--locale", "fr").exit_code == 0  # other locales still work
+    for args in (
+        ("reject", "--locale", "de", "0000000000", "--reason", "x"),
+        ("render", "--country", "DE"),
+        ("check", "--country", "DE"),
+    ):
+        result = run(project, *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "locales/de/approvals.jsonl: the approval ledger is a symbolic link" in result.stderr
+    assert outside.read_bytes() == before
+    assert not (project / "site/de").exists()
+
+
+def test_a_symlinked_lock_file_truncates_nothing(project: Path, run, tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    cache = project / ".cache/i18n"
+    cache.mkdir(parents=True, exist_ok=True)
+    for name in ("write.lock.holder", "write.lock"):
+        link = cache / name
+        link.unlink(missing_ok=True)
+        link.symlink_to(victim)
+        result = run(project, "extract")
+        assert result.exit_code == 2, result.output
+        assert f".cache/i18n/{name}: is a symbolic link" in result.stderr
+        assert victim.read_text() == "keep me\n"
+        link.unlink()

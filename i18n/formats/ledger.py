@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from i18n.errors import I18nError
 from i18n.formats import sshsig
 from i18n.formats.sshsig import Signer
 from i18n.model.events import EVENT_TYPES, LedgerEvent
@@ -147,7 +148,18 @@ class Ledger:
         ledger._read(warn)
         return ledger
 
+    def _refuse_link(self) -> None:
+        """A ledger that is a symbolic link would record approvals outside the project (or
+        read someone else's): refused, whatever it points to."""
+        if self.path.is_symlink():
+            raise I18nError(
+                "the approval ledger is a symbolic link; it must be a file of the project "
+                "(replace the link with the file it points to, and review that file's history)",
+                _shown(self.path),
+            )
+
     def _read(self, warn: Callable[[str], None] | None) -> None:
+        self._refuse_link()
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -193,7 +205,8 @@ class Ledger:
             return 0
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = memoryview(prefix + b"".join(lines))
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._refuse_link()
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         try:
             while data:  # a short write (disk nearly full) is continued, or raises
                 data = data[os.write(fd, data) :]

@@ -104,6 +104,12 @@ def project_lock(project: Project, what: str, *, timeout: float | None = None) -
     path = project.cache_dir / LOCK_NAME
     holder_file = project.cache_dir / (LOCK_NAME + HOLDER_SUFFIX)
     shown = project.rel(path)
+    for runtime in (path, holder_file):  # both are opened for writing: never follow a link
+        if runtime.is_symlink():
+            raise I18nError(
+                "is a symbolic link; the lock files are the project's own: delete the link",
+                project.rel(runtime),
+            )
     lock = FileLock(str(path))
     try:
         lock.acquire(timeout=0)
@@ -151,7 +157,7 @@ def project_lock(project: Project, what: str, *, timeout: float | None = None) -
 def _record(path: Path, text: str) -> None:
     """Rewrite the holder file in place: it stays, so the folder's listing (and mtime) does
     not change from run to run; a reader seeing it half-written just names no holder."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     try:
         os.ftruncate(fd, 0)
         os.write(fd, text.encode("utf-8"))
