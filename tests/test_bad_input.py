@@ -538,3 +538,32 @@ def test_a_symlinked_lock_file_truncates_nothing(project: Path, run, tmp_path: P
         assert f".cache/i18n/{name}: is a symbolic link" in result.stderr
         assert victim.read_text() == "keep me\n"
         link.unlink()
+
+
+@pytest.mark.parametrize(
+    ("char", "name"),
+    [
+        ("\u2028", "U+2028 LINE SEPARATOR"),
+        ("\u2029", "U+2029 PARAGRAPH SEPARATOR"),
+        ("\x85", "U+0085 NEXT LINE"),
+        ("\x1e", "U+001E"),
+    ],
+)
+@pytest.mark.parametrize("command", ["extract", "render"])
+def test_a_line_end_only_python_sees_is_refused_in_an_article(
+    project: Path, run, char: str, name: str, command: str
+) -> None:
+    """Python's splitlines() (so polib) ends a line at these, Markdown and GNU gettext do not:
+    the msgid would never read back and the article would be withheld forever. Refused at
+    the line, before anything is written."""
+    rel = "source/articles/post-thrombotic-syndrome.md"
+    path = project / rel
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, line in enumerate(lines, 1) if line.startswith("Studies report"))
+    lines[number - 1] = lines[number - 1].replace(" ", char, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    before = snapshot(project)
+    result = run(project, command)
+    assert result.exit_code == 2, result.output
+    assert f"{rel}:{number}: {name}" in result.stderr and "Traceback" not in result.output
+    assert snapshot(project) == before

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -259,8 +260,33 @@ def segment_body(
     return segs, by_index
 
 
+# Characters that Python's str.splitlines() (and so polib) takes for line ends but Markdown,
+# YAML's "\n" and GNU gettext do not: in a msgid, the catalog would never read back as written.
+_LINE_ENDS_ELSEWHERE = re.compile("[\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _refuse_odd_line_ends(text: str, path: str) -> None:
+    r"""An article with U+2028, U+2029, U+0085 or U+001C-U+001E is refused naming the line.
+
+    >>> _refuse_odd_line_ends("---\nslug: a\n---\nOne\u2028two\n", "a.md")
+    Traceback (most recent call last):
+    ...
+    i18n.errors.I18nError: a.md:4: U+2028 LINE SEPARATOR: catalogs cannot keep it; ...
+    """
+    found = _LINE_ENDS_ELSEWHERE.search(text)
+    if found:
+        char = found.group()
+        name = unicodedata.name(char, "") or {"\x85": "NEXT LINE"}.get(char, "CONTROL")
+        raise I18nError(
+            f"U+{ord(char):04X} {name}: catalogs cannot keep it; end the line or use a space",
+            path,
+            text.count("\n", 0, found.start()) + 1,
+        )
+
+
 def parse_article(text: str, path: str, stem: str | None = None, source_hash: str = "") -> Article:
     """Parse one article's text; ``stem`` (the file name) must then equal the slug."""
+    _refuse_odd_line_ends(text, path)
     fm, body, body_line = split_front_matter(text, path)
     meta, lines = load_yaml_mapping(fm, path, line_offset=1)
     _validate_meta(meta, lines, path, stem)
