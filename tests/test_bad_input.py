@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import snapshot
+
+from i18n.formats.country import nested_repeat
 
 ARTICLE = "source/articles/venous-stenting-iliac-vein-obstruction.md"
 LEAF = "venous-stenting-iliac-vein-obstruction"  # no other article lists it in `related`
@@ -567,3 +570,28 @@ def test_a_line_end_only_python_sees_is_refused_in_an_article(
     assert result.exit_code == 2, result.output
     assert f"{rel}:{number}: {name}" in result.stderr and "Traceback" not in result.output
     assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("pattern", [r"(\w+\s?)+ heilt", r"(?:garantiert(?:\s*\d+)*)+x"])
+def test_a_claim_pattern_that_could_run_for_hours_is_refused(
+    project: Path, run, pattern: str
+) -> None:
+    """Python's ``re`` has no time limit: a repeated repetition in a claim rule would hang
+    render and check on a page that almost matches. Refused at its line, with the fix."""
+    rel = "source/countries/de.yaml"
+    number = line_of(project, rel, r"- '\bheilt\b'")
+    replace_line(project, rel, number, f"    - '{pattern}'")
+    before = snapshot(project)
+    for command in ("render", "check"):
+        result = run(project, command, "--country", "DE")
+        assert result.exit_code == 2, result.output
+        assert f"{rel}:{number}: claim pattern {pattern!r} repeats a repetition" in result.stderr
+    assert snapshot(project) == before
+
+
+def test_the_built_in_claim_patterns_cannot_run_for_hours() -> None:
+    builtin = yaml.safe_load(
+        (Path(__file__).parents[1] / "i18n/data/risky_claims.yaml").read_text(encoding="utf-8")
+    )
+    patterns = [p for ps in builtin.values() for p in ps]
+    assert len(patterns) > 40 and not [p for p in patterns if nested_repeat(p)]

@@ -212,6 +212,13 @@ def _claims(
                 compiled.append(re.compile(pat, re.IGNORECASE))
             except re.error as exc:
                 raise I18nError(f"invalid claim pattern {pat!r}: {exc}", path, pw) from None
+            _need(
+                not nested_repeat(pat),
+                f"claim pattern {pat!r} repeats a repetition (like (a+)+): on some pages it "
+                "would run for hours; write the inner part once, e.g. (a+) -> a+",
+                path,
+                pw,
+            )
         claims[lang] = compiled
     return claims
 
@@ -376,3 +383,46 @@ def load_glossary(project: Project) -> Glossary:
                 raise I18nError(exc.message, shown, line) from None
         terms[str(term)] = {str(k): v for k, v in trans.items()}
     return Glossary(list(dnt), terms)
+
+
+def nested_repeat(pattern: str) -> bool:
+    """Whether a regular expression repeats, without bound, something that itself repeats:
+    the shape (``(a+)+``, ``(\\w+\\s?)*``) whose backtracking grows exponentially on a text
+    that almost matches (Python's ``re`` has no time limit).
+
+    >>> nested_repeat(r"(a+)+b"), nested_repeat(r"(?:\\w+\\s?)*$")
+    (True, True)
+    >>> nested_repeat(r"\\bgarantie\\w*"), nested_repeat(r"(?:x|(?=a+))*")
+    (False, True)
+    >>> nested_repeat(r"\\bsans (aucun )?risque\\b"), nested_repeat(r"(ab){2,3}")
+    (False, False)
+    """
+    # re._parser is the standard library's own parser (private, present in 3.11 to 3.14); the
+    # public API offers no parse tree. Imported here: only country files with claims need it.
+    from re import _constants as c  # ms: <1 ms, already loaded by re
+    from re import _parser  # ms: <1 ms, already loaded by re
+
+    repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
+
+    def parts(op: Any, av: Any) -> list[Any]:  # the sub-patterns a node holds
+        if op is c.SUBPATTERN:
+            return [av[-1]]
+        if op is c.BRANCH:
+            return list(av[1])
+        if op in (c.ASSERT, c.ASSERT_NOT):
+            return [av[1]]
+        if op is c.GROUPREF_EXISTS:
+            return [p for p in av[1:] if p is not None]
+        return [av] if op is c.ATOMIC_GROUP else []
+
+    def walk(items: Any, inside: bool) -> bool:
+        for op, av in items:
+            if op in repeats:
+                unbounded = av[1] == c.MAXREPEAT or av[1] > 16
+                if (unbounded and inside) or walk(av[2], inside or unbounded):
+                    return True
+            elif any(walk(p, inside) for p in parts(op, av)):
+                return True
+        return False
+
+    return walk(_parser.parse(pattern, re.IGNORECASE), False)
