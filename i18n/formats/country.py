@@ -351,6 +351,8 @@ def load_glossary(project: Project) -> Glossary:
     if not file.is_file():
         return Glossary([], {})
     shown = project.rel(file)
+    if not inside(file, project.root):
+        raise I18nError("file points outside the project (symlink?)", shown)
     data, lines = load_yaml_mapping(read_text(file, shown), shown)
     dnt = data.get("do_not_translate") or []
     _need(

@@ -123,6 +123,11 @@ def gc_paused() -> Iterator[None]:
 def read_po(path: Path, shown: str | None = None) -> polib.POFile:
     """Parse a PO/POT file; syntax and encoding errors name the file and line."""
     shown = shown or str(path)
+    if path.is_symlink():  # a catalog linked from elsewhere would publish text nobody here saw
+        raise I18nError(
+            "is a symbolic link; catalogs must be files of the project (copy the file here)",
+            shown,
+        )
     try:
         text = read_text(path, shown)
     except I18nError as exc:
