@@ -597,24 +597,25 @@ def test_the_built_in_claim_patterns_cannot_run_for_hours() -> None:
     assert len(patterns) > 40 and not [p for p in patterns if nested_repeat(p)]
 
 
-def test_symlinked_catalogs_and_glossary_are_not_read(project: Path, run, tmp_path: Path) -> None:
-    """A .po or the glossary linked from outside the project is refused, naming the file."""
-    po = project / "locales/de/LC_MESSAGES/site.po"
-    outside = tmp_path / "site.po"
-    outside.write_bytes(po.read_bytes())
-    po.unlink()
-    po.symlink_to(outside)
-    result = run(project, "render", "--country", "DE")
-    assert result.exit_code == 2, result.output
-    assert "locales/de/LC_MESSAGES/site.po: is a symbolic link" in result.stderr
-    po.unlink()
-    po.write_bytes(outside.read_bytes())
+def _link_from_outside(path: Path, outside: Path) -> None:
+    """Move ``path`` to ``outside`` and leave a symbolic link to it in its place."""
+    outside.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(outside)
 
-    glossary = project / "source/glossary.yaml"
-    moved = tmp_path / "glossary.yaml"
-    moved.write_bytes(glossary.read_bytes())
-    glossary.unlink()
-    glossary.symlink_to(moved)
-    result = run(project, "queue", "--locale", "de")
+
+@pytest.mark.parametrize(
+    ("rel", "command", "says"),
+    [
+        ("locales/de/LC_MESSAGES/site.po", ("render", "--country", "DE"), "is a symbolic link"),
+        ("source/glossary.yaml", ("queue", "--locale", "de"), "file points outside the project"),
+    ],
+)
+def test_symlinked_catalogs_and_glossary_are_not_read(
+    project: Path, run, tmp_path: Path, rel: str, command: tuple[str, ...], says: str
+) -> None:
+    """A .po or the glossary linked from outside the project is refused, naming the file."""
+    _link_from_outside(project / rel, tmp_path / Path(rel).name)
+    result = run(project, *command)
     assert result.exit_code == 2, result.output
-    assert "source/glossary.yaml: file points outside the project" in result.stderr
+    assert f"{rel}: {says}" in result.stderr
