@@ -421,6 +421,14 @@ CASES = [
         "الخثار الوريدي العميق: الأعراض",
         flags=("max-length:40",),
     ),
+    Case(
+        "control",
+        BLOCKING,
+        "de",
+        "The procedure usually takes 1 to 3 hours.",
+        "Der Eingriff dauert\x01 meist 1 bis 3 Stunden.",
+        "Der Eingriff dauert meist 1 bis 3 Stunden.",
+    ),
 ]
 IDS = [f"{c.code}-{c.locale}" for c in CASES]
 
@@ -492,6 +500,8 @@ def switch_off(monkeypatch: pytest.MonkeyPatch, code: str) -> None:
         monkeypatch.setattr(Checker, "_pofilter", without_printf)
     elif code == "max-length":
         monkeypatch.setattr(qa, "max_length", lambda entry: None)
+    elif code == "control":
+        monkeypatch.setattr(qa, "_controls", lambda text: "")
     else:  # the project's own checks: Checker.compare calls qa.check_<code> at run time
         monkeypatch.setattr(qa, f"check_{code}", lambda *args: None)
 
@@ -502,3 +512,16 @@ def test_case_loses_exactly_its_finding_without_its_check(
 ) -> None:
     switch_off(monkeypatch, case.code)
     assert findings(case, case.broken) == case.expected - {(case.code, case.severity)}
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x1b", "\x7f", "\r"])
+def test_a_control_character_is_blocking_and_never_crashes(char: str) -> None:
+    """Control characters (easy to write as ``\\033`` escapes) are invisible to a reader;
+    translate-toolkit's checkers crash on some: one blocking finding instead."""
+    entry = polib.POEntry(
+        msgid="The procedure takes 1 to 3 hours.",
+        msgstr=f"Der Eingriff{char} dauert 1 bis 3 Stunden.",
+    )
+    found = qa.Checker("de").run(entry)
+    assert [(f.code, f.severity) for f in found] == [("control", "blocking")]
+    assert f"U+{ord(char):04X}" in found[0].message

@@ -126,7 +126,11 @@ def _load_blob(blob: bytes) -> tuple[str, Any]:
         key = serialization.load_ssh_public_key(
             f"{key_type} {base64.b64encode(blob).decode()}".encode()
         )
-    except (ValueError, UnsupportedAlgorithm, NotImplementedError) as e:  # compressed point
+    except (
+        ValueError,
+        UnsupportedAlgorithm,
+        NotImplementedError,
+    ) as e:  # e.g. an EC key sent as a compressed point, which cryptography does not load
         raise ValueError(f"invalid {key_type} key data") from e
     if _wire(key) != blob:
         raise ValueError(f"invalid {key_type} key data")

@@ -71,6 +71,18 @@ _MD = MD
 STRAY_MARKERS = ("*", "_", "`")
 
 
+def _controls(text: str) -> str:
+    r"""The control characters of a translation (tab and new line aside), as U+ codes.
+
+    >>> _controls("a\x1b[2Jb\x00\tc\n"), _controls("fine")
+    ('U+001B, U+0000', '')
+    """
+    found = dict.fromkeys(
+        ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n"
+    )
+    return ", ".join(f"U+{ord(ch):04X}" for ch in found)
+
+
 def _inline(text: str) -> list[Token]:
     tokens = _MD.parseInline(text)
     return list(tokens[0].children or []) if tokens else []
@@ -514,6 +526,10 @@ class Checker:
         findings: set[Finding] = set()
         python_format = "python-format" in entry.flags
         for source, target in _pairs(entry):
+            controls = _controls(target)
+            if controls:  # invisible to a reader and to the checkers below (lxml refuses them)
+                findings.add(Finding("control", BLOCKING, f"control characters {controls}"))
+                continue
             if target:
                 findings.update(self.compare(source, target))
                 if python_format:
