@@ -98,6 +98,8 @@ pages = st.builds(
     source_hash=st.none() | hashes,
     source_text=st.booleans(),
     article=text,
+    translates=st.none() | hashes,
+    approved_on=text,
 ).filter(lambda p: all((p.path, p.country, p.locale)))
 
 
@@ -124,6 +126,9 @@ def _as_written(page: ManifestPage) -> ManifestPage:
         source_text=page.source_text,
         approvals=page.approvals,
         site_approvals=page.site_approvals,
+        # an outdated page names the English version it translates and its approval date
+        translates=page.translates,
+        approved_on=page.approved_on if page.translates is not None else None,
     )
 
 
@@ -131,9 +136,15 @@ def _as_written(page: ManifestPage) -> ManifestPage:
     st.booleans(),
     st.lists(pages, max_size=4),
     st.lists(st.builds(Withheld, text, text, maybe, forms), max_size=3),
+    st.none() | st.tuples(text, text),
 )
-def test_the_manifest_survives_its_json(preview: bool, listed: list, withheld: list) -> None:
-    manifest = Manifest(preview, tuple(_as_written(p) for p in listed), tuple(withheld))
+def test_the_manifest_survives_its_json(
+    preview: bool, listed: list, withheld: list, rendered: tuple[str, str] | None
+) -> None:
+    today, zone = rendered or (None, None)
+    manifest = Manifest(
+        preview, tuple(_as_written(p) for p in listed), tuple(withheld), (), today, zone
+    )
     written = manifest_text(manifest)
     assert read_text(written, "manifest.json") == manifest
     assert manifest_text(read_text(written, "manifest.json")) == written  # byte for byte

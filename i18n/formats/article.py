@@ -53,6 +53,7 @@ FIELDS: dict[str, type | tuple[type, ...]] = {
     "keywords": list,
     "products": list,
     "related": list,
+    "safety_update": (dt.date, str),
 }
 REQUIRED = ("slug", "title")
 
@@ -112,7 +113,7 @@ def _validate_meta(
             names = " or ".join(t.__name__ for t in types)
             found = type(value).__name__
             raise I18nError(f"front-matter key '{key}' must be {names}, found {found}", path, line)
-        if key in ("date", "updated") and isinstance(value, str):
+        if key in ("date", "updated", "safety_update") and isinstance(value, str):
             try:
                 dt.date.fromisoformat(value)
             except ValueError:

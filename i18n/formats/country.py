@@ -30,7 +30,9 @@ COUNTRY_FIELDS = (
     "products",
     "claims",
     "disclaimer",
+    "outdated",
 )
+OUTDATED_CHOICES = ("keep", "withdraw")
 
 
 @cache
@@ -101,6 +103,13 @@ def parse_country(text: str, path: str, stem: str | None = None) -> Country:
         path,
         ln("audience"),
     )
+    outdated = data.get("outdated", "keep")
+    _need(
+        outdated in OUTDATED_CHOICES,
+        f"outdated must be one of {', '.join(OUTDATED_CHOICES)}, found {outdated!r}",
+        path,
+        ln("outdated"),
+    )
     languages = _languages(data["languages"], path, ln)
     products = _products(data.get("products") or {}, path, ln)
     claims = _claims(data.get("claims") or {}, languages, path, ln)
@@ -116,6 +125,7 @@ def parse_country(text: str, path: str, stem: str | None = None) -> Country:
         disclaimers,
         path,
         lines,
+        outdated=outdated,
     )
 
 

@@ -33,3 +33,24 @@ def changes(root: Path, rel: str) -> list[tuple[str, list[str]]]:
     """(commit, parents) of every commit that changed ``rel``, newest first."""
     log = git(root, "log", "--format=%H %P", "--", rel) or ""
     return [(row.split()[0], row.split()[1:]) for row in log.splitlines() if row.strip()]
+
+
+def file_at(root: Path, commit: str, rel: str) -> bytes | None:
+    """The bytes of ``rel`` (relative to ``root``) at ``commit``, or None."""
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), "show", f"{commit}:./{rel}"],
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def file_commits(root: Path, rel: str, limit: int) -> list[tuple[str, str]]:
+    """(commit, committer time ISO 8601) of the newest ``limit`` commits that changed ``rel``
+    (relative to ``root``), newest first; none outside a repository or in a shallow clone's
+    missing history."""
+    log = git(root, "log", f"--max-count={limit}", "--format=%H %cI", "--", rel) or ""
+    return [tuple(row.split(" ", 1)) for row in log.splitlines() if " " in row]  # type: ignore[misc]

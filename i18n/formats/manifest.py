@@ -30,7 +30,7 @@ def _page_record(page: ManifestPage) -> dict[str, Any]:
             "articles": list(page.articles),
             "site_approvals": list(page.site_approvals),
         }
-    return {
+    record = {
         **base,
         "article": page.article,
         "source_hash": page.source_hash,
@@ -39,12 +39,17 @@ def _page_record(page: ManifestPage) -> dict[str, Any]:
         "approvals": list(page.approvals),
         "site_approvals": list(page.site_approvals),
     }
+    if page.translates is not None:
+        record["outdated"] = {"translates": page.translates, "approved_on": page.approved_on}
+    return record
 
 
 def manifest_text(manifest: Manifest) -> str:
     """The JSON text of a manifest (two-space indent, UTF-8 kept, newline at the end)."""
-    data = {
-        "preview": manifest.preview,
+    data: dict[str, Any] = {"preview": manifest.preview}
+    if manifest.today is not None:
+        data["rendered_for"] = {"date": manifest.today, "timezone": manifest.timezone}
+    data |= {
         "pages": [_page_record(p) for p in manifest.pages],
         "withheld": [
             {
@@ -88,6 +93,12 @@ def read_text(text: str, shown: str) -> Manifest:
         isinstance(k, str) and isinstance(v, str) for k, v in images.items()
     ):
         raise I18nError("manifest 'images' must map each image to its SHA-256", shown)
+    rendered = data.get("rendered_for")
+    if rendered is not None and not (
+        isinstance(rendered, dict)
+        and all(isinstance(rendered.get(k), str) for k in ("date", "timezone"))
+    ):
+        raise I18nError("manifest 'rendered_for' must give a 'date' and a 'timezone'", shown)
     return Manifest(
         bool(data.get("preview")),
         pages,
@@ -95,6 +106,8 @@ def read_text(text: str, shown: str) -> Manifest:
         if isinstance(withheld, list)
         else (),
         tuple(sorted(images.items())),
+        rendered["date"] if rendered else None,
+        rendered["timezone"] if rendered else None,
     )
 
 
@@ -115,6 +128,12 @@ def _read_page(i: int, page: Any, shown: str) -> ManifestPage:
         if not isinstance(value, list) or not all(isinstance(h, str) for h in value):
             raise I18nError(f"{what} '{key}' must be a list of hashes", shown)
         hashes[key] = tuple(value)
+    outdated = page.get("outdated")
+    if outdated is not None and not (
+        isinstance(outdated, dict)
+        and all(isinstance(outdated.get(k), str) for k in ("translates", "approved_on"))
+    ):
+        raise I18nError(f"{what} 'outdated' must give 'translates' and 'approved_on'", shown)
     articles = page.get("articles")
     source_hash = page.get("source_hash")
     disclaimer = page.get("disclaimer")
@@ -130,6 +149,8 @@ def _read_page(i: int, page: Any, shown: str) -> ManifestPage:
         source_text=page.get("source_text") is True,
         approvals=hashes["approvals"],
         site_approvals=hashes["site_approvals"],
+        translates=outdated["translates"] if outdated else None,
+        approved_on=outdated["approved_on"] if outdated else None,
     )
 
 

@@ -73,6 +73,12 @@ class Article:
     def updated(self) -> dt.date | None:
         return _as_date(self.meta.get("updated")) or self.date
 
+    @property
+    def safety_update(self) -> dt.date | None:
+        """A change that must withdraw every translation approved before this date at once
+        (no outdated page is kept for it)."""
+        return _as_date(self.meta.get("safety_update"))
+
 
 def _as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):

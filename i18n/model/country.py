@@ -46,6 +46,9 @@ class Country:
     disclaimers: dict[str, Disclaimer]
     path: str
     lines: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
+    # keep: a translation whose English source changed stays published with its last
+    # approved text and a notice until the new text is approved; withdraw: it is withheld
+    outdated: str = "keep"
 
     @property
     def slug(self) -> str:

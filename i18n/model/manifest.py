@@ -30,6 +30,10 @@ class ManifestPage:
     source_text: bool = False  # article pages shown in the source language
     approvals: tuple[str, ...] = ()  # content hashes of the approved entries shown
     site_approvals: tuple[str, ...] = ()  # ... and of the site strings
+    # outdated pages: the git commit of the earlier English version the page translates, and
+    # the date its last text was approved (the current English awaits approval)
+    translates: str | None = None
+    approved_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ class Manifest:
     pages: tuple[ManifestPage, ...]
     withheld: tuple[Withheld, ...] = ()
     images: tuple[tuple[str, str], ...] = ()  # (path in the site, SHA-256 of its bytes)
+    today: str | None = None  # the date the render evaluated (ISO) ...
+    timezone: str | None = None  # ... in this time zone ([tool.i18n] timezone)
 
     def paths(self) -> set[str]:
         return {page.path for page in self.pages}

@@ -23,10 +23,12 @@ i18n.model.settings.InvalidSetting: unknown key 'fuzzy_treshold' (did you mean '
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import math
 import re
 import urllib.parse
+import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -129,6 +131,17 @@ def _locale(value: Any) -> str:
         raise _Refused(f"must be a known language or locale code, got {value!r}") from None
 
 
+def _zone(value: Any) -> str:
+    """An IANA time zone name (UTC, Europe/Zurich)."""
+    try:
+        zoneinfo.ZoneInfo(_text(value))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise _Refused(
+            f"must be an IANA time zone such as UTC or Europe/Zurich, got {value!r}"
+        ) from None
+    return str(value)
+
+
 def _setting(default: Any, check: Check, doc: str) -> Any:
     return field(default=default, metadata={"check": check, "doc": doc})
 
@@ -213,6 +226,13 @@ class Settings:
         "the sample project; anyone can sign with them",
     )
 
+    timezone: str = _setting(
+        "UTC",
+        _zone,
+        "time zone in which dates are evaluated: today's date for disclaimer validity and "
+        "release dates, the dates of approvals on outdated pages",
+    )
+
     def __post_init__(self) -> None:
         for key in self.names():
             object.__setattr__(self, key, _checked(key, getattr(self, key)))
@@ -225,6 +245,26 @@ class Settings:
         (80.0, 90.0)
         """
         return self.fuzzy_threshold if self.memory_threshold is None else self.memory_threshold
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def today(self) -> dt.date:
+        """Today's date in the project's time zone (not the machine's)."""
+        return dt.datetime.now(self.zone).date()
+
+    def local_date(self, utc_time: str) -> dt.date:
+        """The date, in the project's time zone, of an event time such as
+        ``2026-11-26T23:30:09Z``.
+
+        >>> Settings(timezone="Asia/Tokyo").local_date("2026-11-26T23:30:09Z")
+        datetime.date(2026, 11, 27)
+        """
+        moment = dt.datetime.fromisoformat(utc_time.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return moment.astimezone(self.zone).date()
 
     @staticmethod
     def names() -> tuple[str, ...]:

@@ -196,7 +196,8 @@ def allowed_hosts(project: Project, plan: Any) -> frozenset[str]:
     """Hosts a page may link to: the site's own, ``[tool.i18n] allowed_hosts``, and every
     host the English articles link to (an approved translation keeps its source's links)."""
     hosts = {urlsplit(project.settings.site_url).hostname or "", *project.settings.allowed_hosts}
-    for article in plan.articles.values():
+    shown = [ap.article for lp in plan.locales for ap in lp.articles.values() if ap.outdated]
+    for article in [*plan.articles.values(), *shown]:
         for seg in article.segments:
             for target in link_targets(seg.msgid, article.env):
                 hosts.add(urlsplit(target).hostname or "")
@@ -425,13 +426,28 @@ def _plan_problems(
                 None,
             )
         )
-    # what was approved (or written, for the source language) is what was published
-    article = plan.articles.get(slug) if slug else None
-    if article is not None and page.source_hash != article.source_hash:
+    # what was approved (or written, for the source language) is what was published: the
+    # current English, or on an outdated page the earlier version the plan found in git
+    ap = lp.articles.get(slug) if slug else None
+    if ap is not None and page.source_hash != ap.article.source_hash:
         out.append(
             (
                 "source-changed",
                 f"source/articles/{slug}.md changed after this page was rendered: re-render",
+                None,
+            )
+        )
+    shows = ap.outdated.commit if ap is not None and ap.outdated else None
+    if ap is not None and page.translates != shows:
+        said = (
+            f"the English of {page.translates[:12]}" if page.translates else "the current English"
+        )
+        should = f"the English of {shows[:12]}" if shows else "the current English"
+        out.append(
+            (
+                "outdated-mismatch",
+                f"manifest says the page translates {said}; the approved text that holds "
+                f"now translates {should}: re-render",
                 None,
             )
         )

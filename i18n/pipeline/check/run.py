@@ -33,7 +33,7 @@ def run_check(
 ) -> CheckReport:
     """Run every regulatory check; ``site`` defaults to ``site/`` when it exists."""
 
-    today = today or dt.date.today()
+    today = today or project.settings.today()
     window = project.settings.expiry_warning_days
     articles = load_articles(project.root)
     countries = load_countries(project)

@@ -45,6 +45,7 @@ from i18n.model.states import (
 )
 from i18n.pipeline.claims import claim_patterns, find_claims
 from i18n.pipeline.extract import site_pot
+from i18n.pipeline.publish.history import History
 from i18n.pipeline.publish.resolve import CatalogStore, Key, Resolved
 from i18n.project import SITE_DOMAIN, Project
 
@@ -96,13 +97,24 @@ def check_path_code(
 # --- the plan -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Outdated:
+    """A page that shows the last approved translation of an earlier English version."""
+
+    commit: str  # the git commit of the English version the page translates
+    source_updated: dt.date  # when the English original was updated (after that version)
+    approved_on: dt.date  # when the last text of that version was approved
+    pending: tuple[str, ...]  # why the current English version is not published yet
+
+
 @dataclass
 class ArticlePlan:
-    article: Article
+    article: Article  # the version the page shows (an earlier one on an outdated page)
     reasons: list[str] = field(default_factory=list)
     texts: dict[Key, str] = field(default_factory=dict)  # what the page shows, per segment
     unapproved: set[Key] = field(default_factory=set)  # shown but not approved (preview)
     hashes: list[str] = field(default_factory=list)
+    outdated: Outdated | None = None
 
     @property
     def ok(self) -> bool:
@@ -190,12 +202,28 @@ def _product_reasons(article: Article, country: Country) -> list[str]:
     return reasons
 
 
-def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> ArticlePlan:
-    """What one article shows in one locale, and why it may not be published."""
+def _plan_article(
+    article: Article, lp: LocalePlan, store: CatalogStore, history: History | None
+) -> ArticlePlan:
+    """What one article shows in one locale, and why it may not be published. ``history``
+    (publish renders) lets a page whose English changed keep its last approved version."""
     ap = ArticlePlan(article, _product_reasons(article, lp.country))
     if lp.source:
         ap.reasons += _claim_reasons([s.msgid for s in article.segments], lp)
         return ap
+    products = bool(ap.reasons)  # an unavailable product withdraws at once, any version
+    _plan_texts(ap, lp, store)
+    if ap.ok or products or history is None:
+        return ap
+    if lp.country.outdated == "withdraw":
+        ap.reasons.append(f"{lp.country.path} says outdated: withdraw")
+        return ap
+    return _plan_outdated(ap, lp, store, history) or ap
+
+
+def _plan_texts(ap: ArticlePlan, lp: LocalePlan, store: CatalogStore) -> None:
+    """The texts of ``ap.article`` from the locale's catalogs, and what keeps them back."""
+    article = ap.article
     resolved = store.resolve(lp.locale, article.slug)
     missing: list[str] = []
     states: dict[str, int] = {}
@@ -209,14 +237,16 @@ def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> Arti
             ap.unapproved.add(seg.key)
             continue
         text = res.entry.msgstr
-        if res.entry.msgid_plural or vanishes(seg.msgid, text) or bidi_problem(text):
-            vanished.append(seg.msgid)  # a plural entry for a block, nothing a reader sees,
-            ap.unapproved.add(seg.key)  # or bidi controls that reorder what they see
-            continue  # never shown, even when approved with --override
-        if store.links(article, text) != store.links(article, seg.msgid):
-            links.append(seg.msgid)
+        problem = (
+            "vanished" if res.entry.msgid_plural else _unshowable(seg.msgid, text, article, store)
+        )
+        if problem:
+            # a plural entry for a block, nothing a reader sees, or bidi controls that
+            # reorder it: never shown, even when approved with --override; changed links:
+            # never shown, not even in a preview (the source text stands in)
+            (vanished if problem == "vanished" else links).append(seg.msgid)
             ap.unapproved.add(seg.key)
-            continue  # never shown, not even in a preview: the source text stands in
+            continue
         ap.texts[seg.key] = text
         if res.approved:
             ap.hashes.append(res.hash)
@@ -232,20 +262,86 @@ def _plan_article(article: Article, lp: LocalePlan, store: CatalogStore) -> Arti
             f"{len(missing)} of {total} entries not approved ({detail}; "
             f"first: {_short(missing[0])!r})"
         )
+    ap.reasons += _shown_reasons(ap, lp, vanished, links)
+
+
+def _unshowable(msgid: str, text: str, article: Article, store: CatalogStore) -> str | None:
+    """Why a translation may not be drawn: "vanished" (nothing of its block would show, or
+    bidi controls would reorder it) or "links" (its links differ from the source's)."""
+    if vanishes(msgid, text) or bidi_problem(text):
+        return "vanished"
+    if store.links(article, text) != store.links(article, msgid):
+        return "links"
+    return None
+
+
+def _shown_reasons(
+    ap: ArticlePlan, lp: LocalePlan, vanished: list[str], links: list[str]
+) -> list[str]:
+    reasons = []
     if vanished:
-        ap.reasons.append(
+        reasons.append(
             f"{len(vanished)} translation(s) would draw nothing of their source block, carry "
             "bidi controls that reorder it, or are plural entries where the template has none "
             f"(first: {_short(vanished[0])!r})"
         )
     if links:
-        ap.reasons.append(
+        reasons.append(
             f"{len(links)} translation(s) change the source's links (first: {_short(links[0])!r})"
         )
     approved = [text for key, text in ap.texts.items() if key not in ap.unapproved]
-    ap.reasons += _claim_reasons(approved, lp)
+    reasons += _claim_reasons(approved, lp)
     ap.hashes.sort()
-    return ap
+    return reasons
+
+
+def _plan_outdated(
+    current: ArticlePlan, lp: LocalePlan, store: CatalogStore, history: History
+) -> ArticlePlan | None:
+    """The page of the newest earlier English version whose every text has a signed approval
+    that holds, when that version may still be shown; None when no version was ever approved.
+    A version that was approved but may not be shown (a safety update since, forbidden
+    wording, changed links, a product unavailable) withholds the page with its reasons."""
+    article = current.article
+    texts = store.approved_texts(lp.locale, article.slug)
+    settings = store.project.settings
+    for version in history.earlier(article):
+        old = version.article
+        if any(seg.key not in texts for seg in old.segments):
+            continue  # never fully approved: look further back
+        vp = ArticlePlan(old, _product_reasons(old, lp.country))
+        links: list[str] = []
+        vanished: list[str] = []
+        approved_on: list[dt.date] = []
+        for seg in old.segments:
+            event = texts[seg.key]
+            problem = _unshowable(seg.msgid, event.msgstr, old, store)
+            if problem:
+                (vanished if problem == "vanished" else links).append(seg.msgid)
+                continue
+            vp.texts[seg.key] = event.msgstr
+            vp.hashes.append(event.hash)
+            approved_on.append(settings.local_date(event.time))
+        vp.reasons += _shown_reasons(vp, lp, vanished, links)
+        safety = article.safety_update
+        if safety is not None and min(approved_on, default=safety) < safety:
+            vp.reasons.append(
+                f"safety update of {safety.isoformat()} in {article.path}: the translation "
+                f"approved before it is withdrawn until the new text is approved"
+            )
+        if vp.reasons:
+            current.reasons.append(
+                f"the version approved for the English of {version.committed.date()} "
+                f"({version.commit[:12]}) is not kept: {'; '.join(vp.reasons)}"
+            )
+            return None
+        since = history.current_since(article)
+        updated = article.updated
+        if updated is None or updated == old.updated:
+            updated = since.astimezone(settings.zone).date() if since else settings.today()
+        vp.outdated = Outdated(version.commit, updated, max(approved_on), tuple(current.reasons))
+        return vp
+    return None
 
 
 @cache
@@ -326,6 +422,7 @@ def plan_site(
 ) -> SitePlan:
     """Decide, with reasons, what every country and language may publish."""
     store = CatalogStore(project)
+    history = None if preview else History(project)
     messages = site_messages(project)
     source = project.source_language
     plans: list[LocalePlan] = []
@@ -351,6 +448,6 @@ def plan_site(
             lp.reasons.extend(_disclaimer_reasons(country, language, today))
             _plan_site_strings(lp, store, messages)
             for article in articles:
-                lp.articles[article.slug] = _plan_article(article, lp, store)
+                lp.articles[article.slug] = _plan_article(article, lp, store, history)
             plans.append(lp)
     return SitePlan(plans, {a.slug: a for a in articles}, today, preview)

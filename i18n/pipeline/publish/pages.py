@@ -347,6 +347,7 @@ class Pages:
                 "last_modified": self._date(lp, updated),
                 "body": self._body(lp, ap),
                 "related": related,
+                "outdated": self._outdated(lp, ap),
                 "registrations": [
                     {"product": isolate(name, lp.rtl), "number": isolate(number, lp.rtl)}
                     for name, number in registrations(art, lp.country, self.brands)
@@ -356,6 +357,27 @@ class Pages:
         }
         self._strings(lp).install(self.env)
         return self.templates["article"].render(ctx)
+
+    def _outdated(self, lp: LocalePlan, ap: ArticlePlan) -> dict[str, Any] | None:
+        """The notice of a page that shows an earlier English version's approved translation,
+        linking the current English page of the same country when it is shown (another
+        country's page may name products or claims this country's regulator has not seen)."""
+        if ap.outdated is None:
+            return None
+        slug = ap.article.slug
+        english = next(
+            (
+                {"href": f"../{o.language}/{slug}.html", "hreflang": o.tag}
+                for o in self._siblings(slug)
+                if o.country.code == lp.country.code and o.source
+            ),
+            None,
+        )
+        return {
+            "updated": self._date(lp, ap.outdated.source_updated),
+            "approved": self._date(lp, ap.outdated.approved_on),
+            "english": english,
+        }
 
     def _disclaimer(self, lp: LocalePlan) -> dict[str, Any] | None:
         disc = lp.disclaimer

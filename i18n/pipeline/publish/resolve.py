@@ -17,6 +17,7 @@ from i18n.formats.markdown import MD
 from i18n.formats.people import load_people
 from i18n.formats.po import read_po
 from i18n.model.article import Article
+from i18n.model.events import Approved
 from i18n.model.locale import fallback_chain
 from i18n.model.states import (
     APPROVED,
@@ -82,6 +83,7 @@ class CatalogStore:
         self._ledgers: dict[str, Trusted] = {}
         self._approved: dict[tuple[str, str], set[str]] = {}
         self._resolved: dict[tuple[str, str], dict[Key, Resolved]] = {}
+        self._texts: dict[tuple[str, str], dict[Key, Approved]] = {}
         self._links: dict[tuple[str, str], list[str]] = {}
 
     def links(self, article: Article, text: str) -> list[str]:
@@ -98,15 +100,44 @@ class CatalogStore:
             self._po[key] = read_po(path, self.project.rel(path)) if path.is_file() else None
         return self._po[key]
 
+    def _trusted(self, locale: str) -> Trusted:
+        if locale not in self._ledgers:
+            self._ledgers[locale] = read_trusted(self.project, locale, self.people)
+        return self._ledgers[locale]
+
     def approved(self, locale: str, domain: str) -> set[str]:
         """Hashes approved for ``domain`` (an article or the site) in ``locale``'s ledger, by
         signed approvals that count (:mod:`i18n.pipeline.signoff`)."""
-        if locale not in self._ledgers:
-            self._ledgers[locale] = read_trusted(self.project, locale, self.people)
+        self._trusted(locale)
         key = (locale, domain)
         if key not in self._approved:
             self._approved[key] = self._ledgers[locale].approved_hashes(domain)
         return self._approved[key]
+
+    def approved_texts(self, locale: str, domain: str) -> dict[Key, Approved]:
+        """``{(msgctxt, msgid): approval}`` of every singular text approved for ``domain``
+        along ``locale``'s chain, whatever the catalogs hold now: the texts an outdated page
+        may show. The first locale of the chain with an approval decides, then the newest
+        approval; an event whose texts do not give its hash is ignored."""
+        cache_key = (locale, domain)
+        if cache_key in self._texts:
+            return self._texts[cache_key]
+        out: dict[Key, Approved] = {}
+        for loc in fallback_chain(locale):
+            found: dict[Key, Approved] = {}
+            for digest, event in self._trusted(loc).approvals(domain).items():
+                if event.msgid_plural is not None or event.msgstr_plural is not None:
+                    continue
+                entry = polib.POEntry(msgctxt=event.msgctxt, msgid=event.msgid, msgstr=event.msgstr)
+                if content_hash(entry) != digest:
+                    continue
+                key = (event.msgctxt, event.msgid)
+                if key not in found or (found[key].time, found[key].hash) < (event.time, digest):
+                    found[key] = event
+            for key, event in found.items():
+                out.setdefault(key, event)
+        self._texts[cache_key] = out
+        return out
 
     def resolve(self, locale: str, domain: str) -> dict[Key, Resolved]:
         """``{(msgctxt, msgid): Resolved}`` for ``locale`` (``de_CH`` -> de_CH, then de)."""

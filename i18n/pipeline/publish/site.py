@@ -93,7 +93,9 @@ def sitemap(pages: Pages) -> str:
     return "\n".join(lines) + "\n"
 
 
-def manifest(plan: SitePlan, images: dict[str, bytes] | None = None) -> Manifest:
+def manifest(
+    plan: SitePlan, images: dict[str, bytes] | None = None, timezone: str | None = None
+) -> Manifest:
     """What each page was built from, and what was withheld and why."""
     pages: list[ManifestPage] = []
     withheld: list[Withheld] = []
@@ -131,6 +133,8 @@ def manifest(plan: SitePlan, images: dict[str, bytes] | None = None) -> Manifest
                         source_text=lp.source,
                         approvals=tuple(ap.hashes),
                         site_approvals=site,
+                        translates=ap.outdated.commit if ap.outdated else None,
+                        approved_on=ap.outdated.approved_on.isoformat() if ap.outdated else None,
                     )
                 )
             if not lp.published(slug):
@@ -138,7 +142,14 @@ def manifest(plan: SitePlan, images: dict[str, bytes] | None = None) -> Manifest
     hashes = tuple(
         sorted((path, hashlib.sha256(data).hexdigest()) for path, data in (images or {}).items())
     )
-    return Manifest(plan.preview, tuple(pages), tuple(withheld), hashes)
+    return Manifest(
+        plan.preview,
+        tuple(pages),
+        tuple(withheld),
+        hashes,
+        plan.today.isoformat() if timezone else None,
+        timezone,
+    )
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -260,7 +271,7 @@ def render_site(
     today: dt.date | None = None,
 ) -> RenderResult:
     """Plan and write the site. Everything is loaded and checked before the first write."""
-    today = today or dt.date.today()
+    today = today or project.settings.today()
     default = project.root / ("site-preview" if preview else "site")
     out = _check_out(project, out or default, preview)
     articles = load_articles(project.root)
@@ -293,7 +304,7 @@ def render_site(
     files = render_countries(pages, codes)
     files["index.html"] = pages.root()
     files["sitemap.xml"] = sitemap(pages)
-    files["manifest.json"] = manifest_text(manifest(plan, images))
+    files["manifest.json"] = manifest_text(manifest(plan, images, project.settings.timezone))
     files.update(images)
     for rel, text in sorted(files.items()):
         (result.written if atomic_write(out / rel, text) else result.unchanged).append(rel)

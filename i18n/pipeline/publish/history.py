@@ -1,0 +1,86 @@
+"""Earlier versions of an article, as git records them: what an outdated page translates.
+
+When an English article changes, a translation approved for an earlier version may stay
+published (with a notice) until the new text is approved. That earlier version is read from
+the project's git history, never from a previous render, so a clean checkout publishes the
+same pages. A version that no longer parses under today's rules is skipped: what cannot be
+read is not published. Outside a git repository there are no earlier versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from i18n.errors import I18nError
+from i18n.formats.article import parse_article
+from i18n.formats.git import file_at, file_commits
+from i18n.model.article import Article
+from i18n.project import Project
+
+# How far back a render looks for the last approved version of an article: each version
+# costs a `git show` and a parse (about 3 ms) for every article that is not approved now.
+MAX_VERSIONS = 50
+
+
+@dataclass(frozen=True)
+class Version:
+    """An article as one commit had it."""
+
+    commit: str
+    committed: dt.datetime  # the commit's time (its committer date)
+    article: Article
+
+
+class History:
+    """The committed versions of each article, read once per render."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._commits: dict[str, list[tuple[str, dt.datetime]]] = {}
+        self._parsed: dict[tuple[str, str], Article | None] = {}
+
+    def _log(self, article: Article) -> list[tuple[str, dt.datetime]]:
+        if article.path not in self._commits:
+            rows = file_commits(self.project.root, article.path, MAX_VERSIONS)
+            self._commits[article.path] = [
+                (commit, dt.datetime.fromisoformat(when)) for commit, when in rows
+            ]
+        return self._commits[article.path]
+
+    def _parse(self, article: Article, commit: str) -> Article | None:
+        key = (article.path, commit)
+        if key not in self._parsed:
+            data = file_at(self.project.root, commit, article.path)
+            parsed = None
+            if data is not None:
+                digest = hashlib.sha256(data).hexdigest()
+                try:
+                    text = data.decode("utf-8")
+                    parsed = parse_article(
+                        text, f"{article.path}@{commit[:12]}", article.slug, digest
+                    )
+                except (UnicodeDecodeError, I18nError):
+                    parsed = None
+            self._parsed[key] = parsed
+        return self._parsed[key]
+
+    def earlier(self, article: Article) -> Iterator[Version]:
+        """Committed versions of ``article`` whose text differs from the current one, newest
+        first (each distinct text once)."""
+        seen = {article.source_hash}
+        for commit, when in self._log(article):
+            parsed = self._parse(article, commit)
+            if parsed is not None and parsed.source_hash not in seen:
+                seen.add(parsed.source_hash)
+                yield Version(commit, when, parsed)
+
+    def current_since(self, article: Article) -> dt.datetime | None:
+        """When the current text was committed (None: it is not committed yet)."""
+        for commit, when in self._log(article):
+            parsed = self._parse(article, commit)
+            if parsed is not None and parsed.source_hash == article.source_hash:
+                return when
+        return None
