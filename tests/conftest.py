@@ -148,6 +148,23 @@ def run() -> Runner:
     return _run
 
 
+def render_as_of(root: Path, today: str, *args: str) -> Result:
+    """``i18n render --today TODAY ARGS`` over the project's live ``site/``. Tests pin dates so
+    that the sample's disclaimers never expire under them; a ``--today`` other than today is a
+    look-ahead that never writes the live site, so the render writes a folder of its own that
+    holds the live site before (stale pages, the previous manifest) and replaces it after."""
+    live, stage = root / "site", root / "site-as-of"
+    if live.exists():
+        live.rename(stage)
+    try:
+        return CliRunner().invoke(
+            cli, ["render", "--project", str(root), "--today", today, "--out", str(stage), *args]
+        )
+    finally:
+        if stage.exists():
+            stage.rename(live)
+
+
 # The project's write lock and its holder record (i18n.locking), git-ignored runtime files
 # every writing command creates or rewrites: not project content.
 LOCK_FILES = frozenset({".cache/i18n/write.lock", ".cache/i18n/write.lock.holder"})

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import copy_project
+from conftest import copy_project, render_as_of
 
 from i18n.cli import cli
 from i18n.formats.po import read_po, write_po
@@ -81,5 +81,6 @@ def build(dest: Path) -> RenderedSample:
     invoke(root, "render", "--preview", "--today", TODAY)
     translate_japanese(root, [DVT, "site"])
     invoke(root, "approve", "--locale", "ja", "--all")
-    invoke(root, "render", "--today", TODAY)
+    result = render_as_of(root, TODAY)
+    assert result.exit_code == 0, result.output
     return RenderedSample(root)

@@ -20,7 +20,7 @@ import lxml.html
 import polib
 import pytest
 from click.testing import Result
-from conftest import REPO, Runner, copy_project, signing_as_tester
+from conftest import REPO, Runner, copy_project, render_as_of, signing_as_tester
 
 from i18n.formats.ledger import Ledger
 from i18n.model.events import Revoked
@@ -39,12 +39,17 @@ COUNTRIES = sorted(p.stem.upper() for p in (REPO / "source" / "countries").glob(
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample project rendered once, with ``python render.py`` (a pristine copy)."""
     root = copy_project(tmp_path_factory.mktemp("rendered") / "proj")
+    # a pinned date is a look-ahead that never writes the live site: a folder of its own,
+    # which then becomes site/ (see conftest.render_as_of)
+    stage = root / "site-as-of"
     done = subprocess.run(
-        [sys.executable, str(REPO / "render.py"), "--project", str(root), "--today", TODAY],
+        [sys.executable, str(REPO / "render.py"), "--project", str(root), "--today", TODAY]
+        + ["--out", str(stage)],
         capture_output=True,
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    stage.rename(root / "site")
     assert (root / "site" / "manifest.json").is_file()
     return root
 
@@ -904,7 +909,7 @@ def test_negated_wording_in_disclaimer_is_not_a_claim(run: Runner, site: Path) -
         "unterschiedlich ausfallen. Ein "
         "Behandlungserfolg kann nicht garantiert werden, eine Heilung ist nicht gewiss.",
     )
-    res = run(site, "render", "--country", "CH", "--today", TODAY)
+    res = render_as_of(site, TODAY, "--country", "CH")
     assert res.exit_code == 0, res.output
     assert "nicht garantiert werden" in page(site, CH_DE).read_text(encoding="utf-8")
     res = check(run, site, "--country", "CH")
@@ -936,7 +941,7 @@ def test_translation_edited_after_render(run: Runner, site: Path) -> None:
         ) in res.stdout
     assert {code for code, _ in reported(res)} == {"approval-mismatch"}
     # re-rendering the site restores the proof
-    assert run(site, "render", "--today", TODAY).exit_code == 0
+    assert render_as_of(site, TODAY).exit_code == 0
     assert check(run, site).exit_code == 0
 
 

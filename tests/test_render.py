@@ -17,7 +17,7 @@ from pathlib import Path
 
 import lxml.html
 import polib
-from conftest import REPO, Runner, signing_as_tester
+from conftest import REPO, Runner, render_as_of, signing_as_tester
 
 from i18n.formats.article import load_articles
 from i18n.formats.ledger import Ledger
@@ -307,11 +307,11 @@ def test_expired_disclaimer_withholds_every_page_of_that_language(
     approve(project, "de")
     approve(project, "fr")
     site = project / "site"
-    assert run(project, "render", "--today", "2027-09-01").exit_code == 0
+    assert render_as_of(project, "2027-09-01").exit_code == 0
     assert (site / f"ch/de/{DVT}.html").is_file() and (site / f"ch/fr/{DVT}.html").is_file()
 
     # CH's disclaimers expire on 2027-09-01 (de, fr, it); France's on 2028-05-03
-    result = run(project, "render", "--today", "2027-09-02", "--strict")
+    result = render_as_of(project, "2027-09-02", "--strict")
     assert result.exit_code == 1
     assert not (site / "ch").exists()
     assert "disclaimer CH-2026-003 expired on 2027-09-01" in result.output
@@ -578,11 +578,11 @@ def test_preview_renders_drafts_marked_into_its_own_folder(project: Path, run: R
 
 def test_second_render_rewrites_nothing(project: Path, run: Runner) -> None:
     approve(project, "de")
-    first = run(project, "render", "--today", "2026-11-26")
+    first = render_as_of(project, "2026-11-26")
     assert first.exit_code == 0
     site = project / "site"
     before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in site.rglob("*") if p.is_file()}
-    second = run(project, "render", "--today", "2026-11-26")
+    second = render_as_of(project, "2026-11-26")
     after = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in site.rglob("*") if p.is_file()}
     assert after == before
     assert "0 files written" in second.output
@@ -665,7 +665,7 @@ def test_approved_text_with_forbidden_wording_is_withheld(project: Path, run: Ru
         encoding="utf-8",
     )
     assert run(project, "extract").exit_code == 0
-    result = run(project, "render", "--strict", "--today", "2026-11-26")
+    result = render_as_of(project, "2026-11-26", "--strict")
     assert result.exit_code == 1
     out = " ".join(result.output.split())
     assert "forbidden wording" in out and "garantiert" in out

@@ -33,7 +33,7 @@ from xml.etree.ElementTree import Element
 import html5lib
 import pytest
 import yaml
-from conftest import Runner, copy_project, snapshot
+from conftest import Runner, copy_project, render_as_of, snapshot
 from fake_libretranslate import FakeLibreTranslate
 from rendered import TODAY
 from test_render import approve, set_msgstr
@@ -245,8 +245,12 @@ def translator_site(tmp_path_factory: pytest.TempPathFactory) -> TranslatorSite:
 
     html = {}
     for mode, args, folder in (("publish", [], "site"), ("preview", ["--preview"], "site-preview")):
-        result = CliRunner().invoke(
-            cli, ["render", "--project", str(root), "--country", "DE", "--today", TODAY, *args]
+        result = (
+            render_as_of(root, TODAY, "--country", "DE")
+            if mode == "publish"
+            else CliRunner().invoke(
+                cli, ["render", "--project", str(root), "--country", "DE", "--today", TODAY, *args]
+            )
         )
         assert result.exit_code == 0, result.output
         page = root / folder / f"de/de/{DVT}.html"
@@ -329,7 +333,7 @@ def test_translations_adding_data_or_javascript_links_are_refused(
         re.sub(r"\]\(https://[^)]+\)", "](javascript:alert(1))", linked.msgid),
         approve_it=True,
     )
-    result = run(project, "render", "--country", "DE", "--today", TODAY)
+    result = render_as_of(project, TODAY, "--country", "DE")
     assert result.exit_code == 0, result.output
     assert not (project / f"site/de/de/{DVT}.html").exists()
     assert "2 translation(s) change the source's links" in result.output
@@ -371,7 +375,7 @@ def test_source_front_matter_and_raw_html_are_inert(project: Path, run: Runner) 
         + SOURCE_BODY,
         encoding="utf-8",
     )
-    result = run(project, "render", "--country", "US", "--today", TODAY)
+    result = render_as_of(project, TODAY, "--country", "US")
     assert result.exit_code == 0, result.output
     html = (project / f"site/us/en/{DVT}.html").read_text(encoding="utf-8")
     assert active_content(html) == []
@@ -418,7 +422,7 @@ def test_disclaimer_and_country_name_payloads_are_text(project: Path, run: Runne
     set_country(project, "ch", "de", text=DISCLAIMER, reference=REFERENCE, name=COUNTRY_NAME)
     set_country(project, "sa", "ar", text="تنبيه " + DISCLAIMER, reference=REFERENCE)
     set_country(project, "tr", "tr", text=DISCLAIMER, reference=REFERENCE)
-    result = run(project, "render", "--today", TODAY)
+    result = render_as_of(project, TODAY)
     assert result.exit_code == 0, result.output
     pages = {"ch/de": "", "sa/ar": "تنبيه ", "tr/tr": ""}
     for folder, prefix in pages.items():

@@ -27,7 +27,15 @@ from i18n.pipeline.publish.site import RenderResult, render_site
 @click.option(
     "--today",
     type=DATE,
-    help="Check disclaimer validity as of this date (YYYY-MM-DD).",
+    help="Plan as of this date (YYYY-MM-DD): disclaimer validity, release dates. A date other "
+    "than today only plans, unless --out names a folder other than the site's.",
+)
+@click.option(
+    "--plan",
+    "plan_only",
+    is_flag=True,
+    help="Print what would be published and withheld, and why; write nothing (unless --out "
+    "names a folder other than the site's).",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when any page is withheld.")
 @fail_clearly
@@ -37,10 +45,17 @@ def render(
     preview: bool,
     out: Path | None,
     today: datetime.date | None,
+    plan_only: bool,
     strict: bool,
 ) -> None:
     """The site: approved text only, per country and language (site/<cc>/<lang>/)."""
     project = open_project(project_dir)
+    settings = project.settings
+    default = project.root / ("site-preview" if preview else "site")
+    elsewhere = out is not None and out.resolve() != default.resolve()
+    # a date other than today is a look-ahead (or back): never written over the live site
+    other_day = today is not None and today != settings.today() and not preview
+    dry_run = (plan_only or other_day) and not elsewhere
     with project_lock(project, "render"):
         result = render_site(
             project,
@@ -48,21 +63,48 @@ def render(
             country=country,
             preview=preview,
             today=today,
+            dry_run=dry_run,
         )
-        for debris in remove_partial_writes(result.out):
-            click.echo(
-                f"note: removed {project.rel(debris)}, left by an interrupted write", err=True
-            )
-    table = Table(title="Preview" if preview else "Published and withheld pages")
+        if not dry_run:
+            for debris in remove_partial_writes(result.out):
+                click.echo(
+                    f"note: removed {project.rel(debris)}, left by an interrupted write", err=True
+                )
+    title = "Preview" if preview else "Published and withheld pages"
+    if dry_run:
+        title = f"Plan as of {result.plan.today.isoformat()} ({settings.timezone}): nothing written"
+    table = Table(title=title)
     for col in ("country", "locale", "page", "status", "reason"):
         table.add_column(col, overflow="fold")
-    styles = {"published": "green", "withheld": "red", "preview": "yellow"}
+    styles = {"published": "green", "outdated": "yellow", "withheld": "red", "preview": "yellow"}
     rows = report_rows(result)
     for row in rows:
         table.add_row(*row, style=styles.get(row[3]))
     plain_console(width=140).print(table)
     published, withheld = result.counts()
+    outdated = result.outdated_count()
+    as_of = f"as of {result.plan.today.isoformat()} ({settings.timezone})"
+    if dry_run:
+        click.echo(
+            f"plan {as_of}: {published} article pages would be published"
+            + (f" ({outdated} outdated)" if outdated else "")
+            + f", {withheld} withheld; nothing written"
+        )
+        if result.removed:
+            click.echo(
+                f"{len(result.removed)} page(s) now in {project.rel(result.out)}/ would be "
+                "removed: " + ", ".join(result.removed)
+            )
+        click.echo(
+            "to write these pages for a look at them, add --out with a folder of its own "
+            "(never the live site)"
+        )
+        if strict and result.withheld_any:
+            sys.exit(1)
+        return
     what = "publishable" if preview else "published"
+    if outdated:
+        what += f" ({outdated} outdated, with a notice)"
     click.echo(
         f"{result.out}: {published} article pages {what}, {withheld} withheld "
         f"({len(result.written)} files written, {len(result.unchanged)} unchanged"
@@ -106,6 +148,14 @@ def report_rows(result: RenderResult) -> list[tuple[str, str, str, str, str]]:
             if plan.preview:
                 status = "preview"
                 reason = ("not publishable: " + "; ".join(reasons)) if reasons else "approved"
+            elif ap.outdated:
+                old = ap.outdated
+                status = "outdated"
+                reason = (
+                    f"shows the translation approved on {old.approved_on.isoformat()} of the "
+                    f"English of {old.commit[:12]}, with a notice; the current English: "
+                    + "; ".join(old.pending)
+                )
             elif ap.ok:
                 status, reason = "published", ("source text" if lp.source else "approved")
             else:

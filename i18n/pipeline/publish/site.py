@@ -175,6 +175,16 @@ class RenderResult:
         ]
         return sum(states), len(states) - sum(states)
 
+    def outdated_count(self) -> int:
+        """Article pages of this run that show an earlier English version's translation."""
+        return sum(
+            1
+            for lp in self.plan.locales
+            if lp.country.code in self.rendered_countries and not self.plan.preview
+            for slug, ap in lp.articles.items()
+            if lp.published(slug) and ap.outdated
+        )
+
     @property
     def withheld_any(self) -> bool:
         return self.counts()[1] > 0
@@ -269,8 +279,10 @@ def render_site(
     country: str | None = None,
     preview: bool = False,
     today: dt.date | None = None,
+    dry_run: bool = False,
 ) -> RenderResult:
-    """Plan and write the site. Everything is loaded and checked before the first write."""
+    """Plan and write the site. Everything is loaded and checked before the first write.
+    ``dry_run``: plan only; ``removed`` then lists the pages the render would remove."""
     today = today or project.settings.today()
     default = project.root / ("site-preview" if preview else "site")
     out = _check_out(project, out or default, preview)
@@ -290,6 +302,13 @@ def render_site(
     # fail closed: remove what is no longer published (in every country) before writing
     stale, foreign = _stale(out, expected)
     result.foreign = [page.relative_to(out).as_posix() for page in foreign]
+    if only:
+        result.rendered_countries.add(only)
+    else:
+        result.rendered_countries.update(lp.country.code for lp in plan.locales)
+    if dry_run:
+        result.removed = [page.relative_to(out).as_posix() for page in stale]
+        return result
     for page in stale:
         page.unlink()
         result.removed.append(page.relative_to(out).as_posix())
@@ -299,8 +318,7 @@ def render_site(
     if only:
         plan.present = lambda lp, rel: lp.country.code == only or (out / rel).is_file()
 
-    codes = sorted({lp.country.code for lp in plan.locales if not only or lp.country.code == only})
-    result.rendered_countries.update(codes)
+    codes = sorted(result.rendered_countries)
     files = render_countries(pages, codes)
     files["index.html"] = pages.root()
     files["sitemap.xml"] = sitemap(pages)
