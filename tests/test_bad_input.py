@@ -619,3 +619,55 @@ def test_symlinked_catalogs_and_glossary_are_not_read(
     result = run(project, *command)
     assert result.exit_code == 2, result.output
     assert f"{rel}: {says}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "reason", ["wrong\rterm", "wrong\r\nterm", "wrong\x0bterm\u2028see glossary"]
+)
+def test_a_reason_with_line_ends_writes_a_catalog_gnu_and_the_tool_read(
+    project: Path, run, reason: str
+) -> None:
+    """A reason is one line of a translator comment: a carriage return (or another line end)
+    in it once wrote a .po that GNU gettext accepted and the tool then refused."""
+    from conftest import msgfmt_check
+
+    from i18n.formats.po import read_po
+    from i18n.model.states import entry_id
+
+    path = project / "locales" / "de" / "LC_MESSAGES" / "mechanical-thrombectomy-for-dvt.po"
+    entry = next(e for e in read_po(path, "de.po") if e.msgctxt == "title")
+    ident = entry_id("de", "mechanical-thrombectomy-for-dvt", "title", entry.msgid)
+    result = run(project, "reject", "--locale", "de", ident, "--reason", reason)
+    assert result.exit_code == 0, result.output
+    assert msgfmt_check(path).returncode == 0
+    back = next(e for e in read_po(path, "de.po") if e.msgctxt == "title")
+    assert "fuzzy" in back.flags
+    assert any(
+        line.endswith("wrong term") or "wrong term see glossary" in line
+        for line in back.tcomment.splitlines()
+    )
+    assert run(project, "status").exit_code == 0
+
+
+def test_another_countrys_broken_catalog_does_not_stop_a_country_render(
+    project: Path, run, tmp_path: Path
+) -> None:
+    """`render --country US` (English only) once stopped on Turkey's broken site.po; now the
+    Turkish pages are withheld, naming the file and line, and the US render goes on. The
+    country whose catalog is broken still stops with exit 2."""
+    site = tmp_path / "site"
+    assert run(project, "render", "--out", str(site)).exit_code == 0
+    assert (site / "tr/tr/index.html").is_file()
+    po = project / "locales" / "tr" / "LC_MESSAGES" / "site.po"
+    lines = po.read_text(encoding="utf-8").count("\n")
+    with po.open("a", encoding="utf-8") as f:
+        f.write('msgid "x\n')
+    result = run(project, "render", "--country", "US", "--out", str(site))
+    assert result.exit_code == 0, result.output
+    assert (site / "us/en/index.html").is_file()
+    assert not (site / "tr").exists()  # fail closed: pages that cannot be proven go
+    where = f"locales/tr/LC_MESSAGES/site.po:{lines + 1}: broken PO file"
+    assert f"warning: TR tr-TR withheld: catalogs could not be read: {where}" in result.output
+    assert run(project, "check", "--country", "US", "--site", str(site)).exit_code == 0
+    broken = run(project, "render", "--country", "TR", "--out", str(site))
+    assert broken.exit_code == 2 and where in broken.output

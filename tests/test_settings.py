@@ -47,12 +47,13 @@ def test_defaults() -> None:
         "https://www.invamed.example",
         60.0,
     )
+    assert s.timezone == "UTC"
 
 
 def test_every_setting_says_what_it_means() -> None:
     for key in Settings.names():
         assert len(Settings.doc(key)) > 20, key
-    assert Settings.names()[0] == "source_language" and len(Settings.names()) == 19
+    assert Settings.names()[0] == "source_language" and len(Settings.names()) == 20
 
 
 def test_a_project_without_pyproject_or_table_has_the_defaults(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from i18n.cli.common import DATE, fail_clearly, open_project, plain_console, project_option
 from i18n.formats.lock import project_lock, remove_partial_writes
+from i18n.pipeline.publish.gate import UNREADABLE
 from i18n.pipeline.publish.site import RenderResult, render_site
 
 
@@ -111,6 +112,11 @@ def render(
         + (f", {len(result.removed)} stale pages removed" if result.removed else "")
         + ")"
     )
+    for lp in result.plan.locales:
+        if lp.country.code not in result.rendered_countries and any(
+            r.startswith(UNREADABLE) for r in lp.reasons
+        ):
+            click.echo(f"warning: {lp.country.code} {lp.tag} withheld: {lp.reasons[-1]}", err=True)
     for rel in result.foreign:
         click.echo(
             f"warning: {result.out / rel} was not written by a render (no manifest lists "

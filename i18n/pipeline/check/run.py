@@ -80,7 +80,7 @@ def run_check(
     report = CheckReport(today, None, list(results.values()))
     if site is not None:
         report.site = project.rel(site)
-        plan = plan_site(project, articles, countries, today)
+        plan = plan_site(project, articles, countries, today, only=only)
         report.general += site_findings(project, site, manifest, countries, results, plan, only)
     locales = sorted(
         {

@@ -51,6 +51,7 @@ from i18n.project import SITE_DOMAIN, Project
 
 COUNTRY_DIR_RE = re.compile(r"[a-z]{2}")
 LANGUAGE_DIR_RE = re.compile(r"[a-z]{2,3}")
+UNREADABLE = "catalogs could not be read"  # another country's, in a --country run
 _PLACEHOLDER_RE = re.compile(r"%\(\w+\)[sd]|%%")
 
 
@@ -419,8 +420,11 @@ def plan_site(
     countries: list[Country],
     today: dt.date,
     preview: bool = False,
+    only: str | None = None,
 ) -> SitePlan:
-    """Decide, with reasons, what every country and language may publish."""
+    """Decide, with reasons, what every country and language may publish. With ``only`` (a
+    country code), a catalog of another country that cannot be read withholds that
+    country's locale instead of stopping the run."""
     store = CatalogStore(project)
     history = None if preview else History(project)
     messages = site_messages(project)
@@ -446,8 +450,16 @@ def plan_site(
                 country.disclaimers.get(language),
             )
             lp.reasons.extend(_disclaimer_reasons(country, language, today))
-            _plan_site_strings(lp, store, messages)
-            for article in articles:
-                lp.articles[article.slug] = _plan_article(article, lp, store, history)
+            try:
+                _plan_site_strings(lp, store, messages)
+                for article in articles:
+                    lp.articles[article.slug] = _plan_article(article, lp, store, history)
+            except I18nError as exc:
+                if only is None or country.code == only:
+                    raise
+                # another country's broken catalog does not stop this one: its pages are
+                # withheld (fail closed), naming the file and line
+                lp.reasons.append(f"{UNREADABLE}: {exc}")
+                lp.articles = {a.slug: ArticlePlan(a, ["not planned"]) for a in articles}
             plans.append(lp)
     return SitePlan(plans, {a.slug: a for a in articles}, today, preview)

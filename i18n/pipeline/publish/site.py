@@ -289,7 +289,7 @@ def render_site(
     articles = load_articles(project.root)
     countries = load_countries(project)
     only = find_country(project, country).code if country else None
-    plan = plan_site(project, articles, countries, today, preview)
+    plan = plan_site(project, articles, countries, today, preview, only)
     pages = Pages(project, plan, project.settings.site_url)
     images = image_files(project)
 
