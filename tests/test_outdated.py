@@ -126,6 +126,8 @@ def test_a_typo_fix_keeps_the_translation_published_with_a_notice(
     # check proves it: every text on the page was approved for the English it translates
     checked = run(repo, "check", "--site", str(site))
     assert checked.exit_code == 0, checked.output
+    # ... and tells regulatory affairs which pages are outdated
+    assert f"warning: page-outdated [CA fr-CA {DVT}] {site}/ca/fr/{DVT}.html" in checked.output
 
 
 def test_the_outdated_page_is_the_same_from_a_clean_checkout(
@@ -271,3 +273,16 @@ def test_without_git_history_a_changed_article_is_withheld(
     site = render(run, project, tmp_path)
     assert not (site / f"fr/fr/{DVT}.html").exists()
     assert "1 of 44 entries not approved" in withheld_reasons(site, "fr-FR", DVT)
+
+
+def test_forbidden_wording_is_not_kept_by_an_outdated_page(
+    repo: Path, run: Runner, tmp_path: Path
+) -> None:
+    path = repo / "source" / "countries" / "fr.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("fr: ['", "fr: ['\\bcaillots?\\b', '", 1), encoding="utf-8")
+    edit_article(repo, OLD, NEW)
+    site = render(run, repo, tmp_path)
+    assert not (site / f"fr/fr/{DVT}.html").exists()
+    assert "forbidden wording /\\bcaillots?\\b/" in withheld_reasons(site, "fr-FR", DVT)
+    assert (site / f"be/fr/{DVT}.html").is_file()  # Belgium forbids no such word

@@ -25,7 +25,7 @@ import lxml.html
 from i18n.formats.ledger import Ledger
 from i18n.formats.people import load_people
 from i18n.model.country import Country
-from i18n.model.findings import BLOCKING, Finding
+from i18n.model.findings import BLOCKING, WARNING, Finding
 from i18n.model.locale import fallback_chain
 from i18n.model.manifest import Manifest, ManifestPage
 from i18n.pipeline.check.report import CountryResult
@@ -168,6 +168,21 @@ def site_findings(
             where = f"{shown}/manifest.json" if code.startswith("manifest") else f"{shown}/{rel}"
             result.findings.append(
                 Finding(code, BLOCKING, message, cc, tag, slug, where, None, snippet)
+            )
+        old = lp.articles[slug].outdated if lp and slug in lp.articles else None
+        if old is not None and rel in on_disk:
+            result.findings.append(
+                Finding(
+                    "page-outdated",
+                    WARNING,
+                    f"shows the translation approved on {old.approved_on.isoformat()} of the "
+                    f"English of commit {old.commit[:12]}, with a notice; the current English "
+                    f"awaits approval ({'; '.join(old.pending)})",
+                    cc,
+                    tag,
+                    slug,
+                    f"{shown}/{rel}",
+                )
             )
     general += _sitemap_findings(project, site, by_country, results, only)
     # files on disk that the manifest does not list

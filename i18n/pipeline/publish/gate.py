@@ -116,6 +116,7 @@ class ArticlePlan:
     unapproved: set[Key] = field(default_factory=set)  # shown but not approved (preview)
     hashes: list[str] = field(default_factory=list)
     outdated: Outdated | None = None
+    forbidden: bool = False  # approved text matches forbidden wording: withdrawn at once
 
     @property
     def ok(self) -> bool:
@@ -214,8 +215,8 @@ def _plan_article(
         return ap
     products = bool(ap.reasons)  # an unavailable product withdraws at once, any version
     _plan_texts(ap, lp, store)
-    if ap.ok or products or history is None:
-        return ap
+    if ap.ok or products or ap.forbidden or history is None:
+        return ap  # forbidden wording in approved text withdraws at once too
     if lp.country.outdated == "withdraw":
         ap.reasons.append(f"{lp.country.path} says outdated: withdraw")
         return ap
@@ -291,9 +292,10 @@ def _shown_reasons(
             f"{len(links)} translation(s) change the source's links (first: {_short(links[0])!r})"
         )
     approved = [text for key, text in ap.texts.items() if key not in ap.unapproved]
-    reasons += _claim_reasons(approved, lp)
+    claims = _claim_reasons(approved, lp)
+    ap.forbidden = bool(claims)
     ap.hashes.sort()
-    return reasons
+    return reasons + claims
 
 
 def _plan_outdated(
@@ -305,6 +307,8 @@ def _plan_outdated(
     wording, changed links, a product unavailable) withholds the page with its reasons."""
     article = current.article
     texts = store.approved_texts(lp.locale, article.slug)
+    if not texts:
+        return None  # nothing of the article was ever approved here: no history to read
     settings = store.project.settings
     for version in history.earlier(article):
         old = version.article
