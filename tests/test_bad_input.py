@@ -671,3 +671,15 @@ def test_another_countrys_broken_catalog_does_not_stop_a_country_render(
     assert run(project, "check", "--country", "US", "--site", str(site)).exit_code == 0
     broken = run(project, "render", "--country", "TR", "--out", str(site))
     assert broken.exit_code == 2 and where in broken.output
+
+
+@pytest.mark.parametrize("command", ["check", "render"])
+def test_a_project_without_countries_is_not_a_pass(project: Path, run, command: str) -> None:
+    """`check` printed PASS for 0 countries and `render` wrote an empty site, both exit 0."""
+    for file in (project / "source" / "countries").glob("*.yaml"):
+        file.unlink()
+    before = snapshot(project)
+    result = run(project, command)
+    assert result.exit_code == 2
+    assert "source/countries: no countries" in result.output
+    assert snapshot(project) == before

@@ -319,6 +319,19 @@ def load_countries(project: Project) -> list[Country]:
     return sorted(countries, key=lambda c: c.code)
 
 
+def require_countries(project: Project, what: str) -> list[Country]:
+    """:func:`load_countries`, refusing a project that has none: ``what`` (a check, a render)
+    would otherwise report success over nothing."""
+    countries = load_countries(project)
+    if not countries:
+        raise I18nError(
+            f"no countries: {what} needs at least one source/countries/<cc>.yaml "
+            "(see docs/regulatory.md, 'Adding a country')",
+            "source/countries",
+        )
+    return countries
+
+
 def unknown_country(code: str, countries: list[Country]) -> I18nError:
     """The error for a country the project does not have, listing the ones it has (and the
     code of one whose name was given).

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from i18n.errors import I18nError
 from i18n.formats.article import load_articles
-from i18n.formats.country import load_countries, unknown_country
+from i18n.formats.country import require_countries, unknown_country
 from i18n.formats.manifest import read_manifest
 from i18n.model.locale import fallback_chain
 from i18n.pipeline.check.config import (
@@ -36,7 +36,7 @@ def run_check(
     today = today or project.settings.today()
     window = project.settings.expiry_warning_days
     articles = load_articles(project.root)
-    countries = load_countries(project)
+    countries = require_countries(project, "check")
     only = None
     if country:
         only = country.strip().upper()

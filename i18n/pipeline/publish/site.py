@@ -14,7 +14,7 @@ from xml.sax.saxutils import quoteattr
 
 from i18n.errors import I18nError
 from i18n.formats.article import load_articles
-from i18n.formats.country import find_country, load_countries
+from i18n.formats.country import find_country, require_countries
 from i18n.formats.fs import atomic_write, inside
 from i18n.formats.manifest import manifest_text, read_manifest
 from i18n.formats.svg import svg_problem
@@ -287,7 +287,7 @@ def render_site(
     default = project.root / ("site-preview" if preview else "site")
     out = _check_out(project, out or default, preview)
     articles = load_articles(project.root)
-    countries = load_countries(project)
+    countries = require_countries(project, "render")
     only = find_country(project, country).code if country else None
     plan = plan_site(project, articles, countries, today, preview, only)
     pages = Pages(project, plan, project.settings.site_url)
