@@ -231,3 +231,13 @@ def test_migrate_needs_a_locale(project: Path, run) -> None:
         result.output
     )
     assert snapshot(project) == before
+
+
+@pytest.mark.usefixtures("cldr46")
+def test_warning_when_a_blank_line_splits_the_header_comment(project: Path, run) -> None:
+    path = project / FR / "site.po"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n", "\n\n", 1), encoding="utf-8")
+    result = run(project, "check", "--format", "json")
+    found = [f for f in json.loads(result.stdout)["general"] if f["path"] == f"{FR}/site.po"]
+    assert [(f["code"], f["line"]) for f in found] == [("plural-forms-differ", 16)]

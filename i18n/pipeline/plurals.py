@@ -56,7 +56,10 @@ def _header_of(path: Path, shown: str) -> tuple[polib.POFile, int | None]:
     try:
         po = parse_po(head + "\n")
     except (OSError, ValueError):
+        po = None
+    if po is None or "Plural-Forms" not in po.metadata:  # a blank line inside the comments
         po = read_po(path, shown)
+        head = read_text(path, shown)
     line = next((i for i, x in enumerate(head.split("\n"), 1) if "Plural-Forms" in x), None)
     return po, line
 
