@@ -121,6 +121,54 @@ def sign_as_tester(monkeypatch: pytest.MonkeyPatch) -> Path:
     return key
 
 
+# --- CLDR's plural rules ---------------------------------------------------------------------
+# The sample's catalogs were created with the plural rules of CLDR 45 (Babel 2.14-2.18); Babel
+# 2.19 (CLDR 46) differs for fr, it, pt, es, tr and ar. Each catalog keeps its own rule, and
+# `status` and `check` warn where it differs from CLDR's (tests/test_plurals.py). A test that
+# counts check's warnings on the sample asks for the rules the sample was made with.
+
+CLDR_45 = {  # (nplurals, plural) as babel.messages.plurals.PLURALS holds them
+    "fr": (2, "(n > 1)"),
+    "it": (2, "(n != 1)"),
+    "pt": (2, "(n != 1)"),
+    "es": (2, "(n != 1)"),
+    "tr": (1, "0"),
+    "ar": (
+        6,
+        "(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+        "n%100>=0 && n%100<=2 ? 4 : 5)",
+    ),
+}
+_MANY = "n != 0 && n % 1000000 == 0 ? 1 : 2"
+CLDR_46 = {
+    "fr": (3, f"(n == 0 || n == 1) ? 0 : {_MANY}"),
+    "it": (3, f"(n == 1 ? 0 : {_MANY})"),
+    "pt": (3, f"(n == 0 || n == 1) ? 0 : {_MANY}"),
+    "es": (3, f"(n == 1 ? 0 : {_MANY})"),
+    "tr": (2, "(n != 1)"),
+    "ar": (
+        6,
+        "(n == 0 ? 0 : n == 1 ? 1 : n == 2 ? 2 : n % 100 >= 3 && n % 100 <= 10 ? 3 : "
+        "n % 100 >= 11 && n % 100 <= 99 ? 4 : 5)",
+    ),
+}
+
+
+def use_cldr(monkeypatch: pytest.MonkeyPatch, rules: dict[str, tuple[int, str]]) -> None:
+    """Babel's table of gettext plural rules as that CLDR has it, whichever Babel is installed
+    (every caller of ``babel.messages.plurals.get_plural`` sees it)."""
+    from babel.messages import plurals
+
+    for lang, rule in rules.items():
+        monkeypatch.setitem(plurals.PLURALS, lang, rule)
+
+
+@pytest.fixture
+def sample_cldr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CLDR's plural rules as the sample's catalogs were made with (no plural warning)."""
+    use_cldr(monkeypatch, CLDR_45)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the sample project with its committed catalogs."""

@@ -130,7 +130,7 @@ def _po_bad_escape(root: Path) -> None:
 
 def _po_plurals(root: Path) -> None:
     n = line_of(root, PO, "Plural-Forms")
-    replace_line(root, PO, n, '"Plural-Forms: nplurals=3; plural=(n != 1);\\n"')
+    replace_line(root, PO, n, '"Plural-Forms: nplurals=1; plural=(n != 1);\\n"')
 
 
 def _impossible_date(root: Path) -> None:
@@ -326,7 +326,7 @@ CASES = [
         "PO wrong plural count",
         _po_plurals,
         "update",
-        r"nplurals=3, but de has 2 plural forms",
+        r"header Plural-Forms: plural=\(n != 1\) gives form 1 for n=0, but nplurals=1",
         PO,
         lambda root: line_of(root, PO, "Plural-Forms"),
     ),

@@ -142,6 +142,7 @@ def ch_yaml(proj: Path) -> Path:
 # --- 1. the sample passes ---------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("sample_cldr")  # counts warnings: see conftest.CLDR_45
 def test_sample_passes_after_render(run: Runner, rendered: Path) -> None:
     res = check(run, rendered)
     assert res.exit_code == 0, res.output
@@ -370,6 +371,7 @@ def test_builtin_risky_wording_covers_every_sample_language() -> None:
 # --- 2. configuration -------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("sample_cldr")  # counts warnings: see conftest.CLDR_45
 def test_expired_disclaimer(run: Runner, project: Path) -> None:
     start = line_of(ch_yaml(project), "  de:", after=15)
     edit(
@@ -437,6 +439,7 @@ def test_disclaimer_not_yet_valid_is_a_warning(run: Runner, project: Path) -> No
     ) in res.stdout
 
 
+@pytest.mark.usefixtures("sample_cldr")  # counts warnings: see conftest.CLDR_45
 def test_disclaimer_about_to_expire_is_a_warning(run: Runner, project: Path) -> None:
     # 2027-01-10 is 45 days after TODAY: inside the default 60-day window
     edit(
@@ -1069,6 +1072,7 @@ def _self_contained(doc: Any) -> None:
     assert not [m for m in doc.iter("meta") if (m.get("http-equiv") or "").lower() == "refresh"]
 
 
+@pytest.mark.usefixtures("sample_cldr")  # counts warnings: see conftest.CLDR_45
 def test_html_report_is_self_contained(run: Runner, rendered: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     res = check(run, rendered, "--format", "html", "--out", str(out))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import babel
 import click
 from rich.table import Table
 
 from i18n.cli.common import fail_clearly, open_project, plain_console, project_option
 from i18n.cli.reports import status_html
+from i18n.pipeline.plurals import MIGRATE_HINT, drifts
 from i18n.pipeline.status import Counts
 from i18n.pipeline.status import status as do_status
 
@@ -20,7 +23,9 @@ from i18n.pipeline.status import status as do_status
 @fail_clearly
 def status(project_dir: Path | None, fmt: str) -> None:
     """Completeness per locale and article (untranslated, draft, translated, approved)."""
-    data = do_status(open_project(project_dir))
+    project = open_project(project_dir)
+    data = do_status(project)
+    _warn_plural_drift(project)
     if fmt == "json":
         out = {loc: {dom: c.as_dict() for dom, c in per.items()} for loc, per in data.items()}
         click.echo(json.dumps(out, indent=2, sort_keys=True))
@@ -60,3 +65,23 @@ def status(project_dir: Path | None, fmt: str) -> None:
         style = "bold" if dom == "(all)" else None
         table.add_row(loc, dom, *(str(v) for v in c.as_dict().values()), pct, style=style)
     plain_console(width=140).print(table)
+
+
+def _warn_plural_drift(project: Any) -> None:
+    """One warning (on standard error) per locale and rule where catalogs' Plural-Forms
+    differ from CLDR's current rule: they keep theirs until migrated."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for d in drifts(project, project.existing_locales()):
+        groups.setdefault((d.locale, d.catalog.header, d.cldr.header), []).append(d.path)
+    for (locale, ours, cldr), paths in groups.items():
+        folder = project.locales_dir / locale / "LC_MESSAGES"
+        if len(paths) > 1 and len(paths) == len(list(folder.glob("*.po"))):
+            where = f"{project.rel(folder)}/*.po (all {len(paths)} catalogs)"
+        else:
+            where = ", ".join(paths)
+        click.echo(
+            f"warning: {where}: Plural-Forms '{ours}' differs from CLDR's rule for {locale} "
+            f"(Babel {babel.__version__}) '{cldr}'; the catalogs keep theirs; to migrate: "
+            + MIGRATE_HINT.format(locale=locale),
+            err=True,
+        )

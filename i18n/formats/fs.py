@@ -46,6 +46,51 @@ def atomic_write(path: Path, data: str | bytes) -> bool:
     return True
 
 
+def atomic_write_all(files: list[tuple[Path, str | bytes]]) -> list[bool]:
+    """Write several files all or none: every changed file is first written in full to a
+    temporary file beside it (and synced); only when all are written are they renamed into
+    place. A failure while writing (a full disk) removes the temporary files and changes no
+    file. Returns, per file, whether it changed (False: it already held these bytes).
+    """
+    staged: list[tuple[str, Path]] = []
+    changed: list[bool] = []
+    try:
+        for path, data in files:
+            raw = data.encode("utf-8") if isinstance(data, str) else data
+            try:
+                if path.read_bytes() == raw:
+                    changed.append(False)
+                    continue
+            except FileNotFoundError:
+                pass
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                mode = path.stat().st_mode & 0o7777
+            except FileNotFoundError:
+                mode = 0o666 & ~_UMASK
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            try:
+                os.fchmod(fd, mode)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(raw)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            except OSError as exc:
+                if exc.filename is None:
+                    exc.filename = str(path)
+                raise
+            changed.append(True)
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        raise
+    for tmp, path in staged:  # renames within a folder: no data written, nothing to run out
+        os.replace(tmp, path)
+    return changed
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polib
-from babel.messages.plurals import get_plural
 
 from i18n.errors import I18nError
-from i18n.formats.fs import atomic_write, read_text
+from i18n.formats.fs import atomic_write, atomic_write_all, read_text
 from i18n.model.locale import normalize_locale
+from i18n.model.plurals import GERMANIC, PluralRule, parse_plural_forms
 
 if TYPE_CHECKING:  # imported where used, so that `i18n update` does not load the parsers
     pass
@@ -159,24 +159,24 @@ def read_po(path: Path, shown: str | None = None) -> polib.POFile:
 
 
 def _check_plurals(po: polib.POFile, shown: str, text: str) -> None:
-    header = po.metadata.get("Plural-Forms", "")
-    m = re.search(r"nplurals\s*=\s*(\d+)", header)
-    if not m:
-        return
-    nplurals = int(m.group(1))
+    """The header's Plural-Forms is the catalog's rule (as GNU gettext reads it, whatever
+    CLDR now says: :mod:`i18n.model.plurals`): it must be one, and every plural entry must
+    hold as many forms as it declares."""
     lang = po.metadata.get("Language", "").strip()
     if lang:
         try:
-            expected = get_plural(normalize_locale(lang)).num_plurals
+            normalize_locale(lang)
         except I18nError:
             raise I18nError(f"header declares unknown Language {lang!r}", shown, 1) from None
-        if expected != nplurals:
-            raise I18nError(
-                f"header declares nplurals={nplurals}, "
-                f"but {lang} has {expected} plural forms (CLDR)",
-                shown,
-                _line_of(text, "Plural-Forms"),
-            )
+    header = po.metadata.get("Plural-Forms")
+    if header is None:
+        return
+    try:
+        nplurals = parse_plural_forms(header).nplurals
+    except ValueError as exc:
+        raise I18nError(
+            f"header Plural-Forms: {exc}", shown, _line_of(text, "Plural-Forms")
+        ) from None
     for entry in po:
         live_plural = entry.msgid_plural and not entry.obsolete and entry.msgstr_plural
         if live_plural and len(entry.msgstr_plural) != nplurals:
@@ -185,6 +185,13 @@ def _check_plurals(po: polib.POFile, shown: str, text: str) -> None:
                 shown,
                 entry.linenum,
             )
+
+
+def plural_rule(po: polib.POFile) -> PluralRule:
+    """The catalog's plural rule: its Plural-Forms header (GNU gettext's default, two forms
+    with ``n != 1``, when it has none). The catalogs :func:`read_po` returns have a valid one."""
+    header = po.metadata.get("Plural-Forms")
+    return GERMANIC if header is None else parse_plural_forms(header)
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -205,6 +212,12 @@ def po_text(po: polib.POFile) -> str:
 def write_po(path: Path, po: polib.POFile) -> bool:
     """Write atomically; False when the file already holds these bytes."""
     return atomic_write(path, po_text(po))
+
+
+def write_pos(catalogs: list[tuple[Path, polib.POFile]]) -> list[bool]:
+    """Write several catalogs all or none (:func:`~i18n.formats.fs.atomic_write_all`);
+    per catalog, False when the file already held these bytes."""
+    return atomic_write_all([(path, po_text(po)) for path, po in catalogs])
 
 
 # --- polib's reading and writing, faster ------------------------------------------------

@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING
 
 import polib
 from babel import Locale
-from babel.messages.plurals import get_plural
 from rapidfuzz import fuzz, process
 
 from i18n.errors import I18nError
 from i18n.formats.country import languages
 from i18n.formats.fs import WriteReport
-from i18n.formats.po import WRAP, gc_paused, read_po, write_po
+from i18n.formats.po import WRAP, gc_paused, plural_rule, read_po, write_pos
 from i18n.model.locale import normalize_locale
+from i18n.model.plurals import PluralRule, cldr_rule
 from i18n.model.settings import DEFAULTS
+from i18n.pipeline.plurals import migrate_catalog
 from i18n.project import Project
 
 if TYPE_CHECKING:  # imported where used, so that `i18n update` does not load the parsers
@@ -179,6 +180,7 @@ def _merge(
     sparse: bool,
     stats: MergeStats,
 ) -> polib.POFile:
+    rule = catalog_rule(old, locale)
     old_entries = [e for e in (old or []) if e.msgid] if old is not None else []
     live = {_key(e): e for e in old_entries if not e.obsolete}
     dead = {_key(e): e for e in old_entries if e.obsolete}
@@ -198,10 +200,10 @@ def _merge(
         # the translator's comment on it stays
         used.update(id(e) for e in found)
         if _has_translation(prev):
-            result.append(_carry(new, prev, locale, fuzzy="fuzzy" in prev.flags, previous=prev))
+            result.append(_carry(new, prev, rule, fuzzy="fuzzy" in prev.flags, previous=prev))
             stats.exact += 1
         else:
-            result.append(None if sparse else _fresh(new, locale, prev.tcomment))
+            result.append(None if sparse else _fresh(new, rule, prev.tcomment))
 
     # fuzzy candidates: translated old entries not claimed by an exact match, same msgctxt
     by_ctx_new: dict[str | None, list[tuple[int, polib.POEntry]]] = defaultdict(list)
@@ -219,11 +221,11 @@ def _merge(
             pos, new = singles[qi]
             prev = cands[ci]
             used.add(id(prev))
-            result[pos] = _carry(new, prev, locale, fuzzy=True, previous=prev, record_previous=True)
+            result[pos] = _carry(new, prev, rule, fuzzy=True, previous=prev, record_previous=True)
             stats.fuzzy += 1
     for pos, new in unmatched:
         if result[pos] is None:
-            result[pos] = None if sparse else _fresh(new, locale)
+            result[pos] = None if sparse else _fresh(new, rule)
             if not sparse:
                 stats.new += 1
 
@@ -241,7 +243,7 @@ def _merge(
             if not e.obsolete:
                 stats.obsolete += 1
     out.header = old.header if old is not None and old.header else _po_header_comment(locale)
-    out.metadata = _po_metadata(pot, old, locale)
+    out.metadata = _po_metadata(pot, old, locale, rule)
     out.metadata_is_fuzzy = []
     return out
 
@@ -273,7 +275,7 @@ def _copy(e: polib.POEntry) -> polib.POEntry:
 def _carry(
     new: polib.POEntry,
     prev: polib.POEntry,
-    locale: str,
+    rule: PluralRule,
     *,
     fuzzy: bool,
     previous: polib.POEntry,
@@ -286,11 +288,11 @@ def _carry(
         fuzzy = True
         first = prev.msgstr_plural.get(0, "") if prev.msgid_plural else prev.msgstr
         e.msgstr = "" if new.msgid_plural else first
-        e.msgstr_plural = _empty_plurals(locale) if new.msgid_plural else {}
+        e.msgstr_plural = _empty_plurals(rule) if new.msgid_plural else {}
         if new.msgid_plural:
             e.msgstr_plural[0] = first
     elif new.msgid_plural:
-        e.msgstr_plural = {**_empty_plurals(locale), **prev.msgstr_plural}
+        e.msgstr_plural = {**_empty_plurals(rule), **prev.msgstr_plural}
     else:
         e.msgstr = prev.msgstr
     e.tcomment = prev.tcomment
@@ -309,18 +311,26 @@ def _carry(
     return e
 
 
-def _empty_plurals(locale: str) -> dict[int, str]:
-    return {i: "" for i in range(get_plural(locale).num_plurals)}
+def _empty_plurals(rule: PluralRule) -> dict[int, str]:
+    return {i: "" for i in range(rule.nplurals)}
 
 
-def _fresh(new: polib.POEntry, locale: str, tcomment: str = "") -> polib.POEntry:
+def catalog_rule(old: polib.POFile | None, locale: str) -> PluralRule:
+    """The plural rule a merged catalog keeps: its own header's (authoritative, as in GNU
+    msgmerge and Poedit: a newer CLDR changes nothing), CLDR's for a new catalog."""
+    if old is not None and "Plural-Forms" in old.metadata:
+        return plural_rule(old)
+    return cldr_rule(locale)
+
+
+def _fresh(new: polib.POEntry, rule: PluralRule, tcomment: str = "") -> polib.POEntry:
     """The template's entry, untranslated (keeping a translator comment already on it)."""
     e = _copy(new)
     e.flags = [f for f in new.flags if f != "fuzzy"]
     e.msgstr = ""
     e.tcomment = tcomment
     if new.msgid_plural:
-        e.msgstr_plural = _empty_plurals(locale)
+        e.msgstr_plural = _empty_plurals(rule)
     return e
 
 
@@ -332,14 +342,16 @@ def _po_header_comment(locale: str) -> str:
     )
 
 
-def _po_metadata(pot: polib.POFile, old: polib.POFile | None, locale: str) -> dict[str, str]:
+def _po_metadata(
+    pot: polib.POFile, old: polib.POFile | None, locale: str, rule: PluralRule
+) -> dict[str, str]:
     loc = Locale.parse(locale)
-    plural = get_plural(locale)
     created = pot.metadata.get("POT-Creation-Date", "")
     meta = dict(old.metadata) if old is not None else {}
     meta.setdefault("PO-Revision-Date", created)
     meta.setdefault("Last-Translator", "")
     meta.setdefault("Language-Team", f"{loc.english_name}")
+    meta.setdefault("Plural-Forms", rule.header)  # an existing catalog's own stays
     meta.update(
         {
             "Project-Id-Version": pot.metadata.get("Project-Id-Version", ""),
@@ -349,7 +361,6 @@ def _po_metadata(pot: polib.POFile, old: polib.POFile | None, locale: str) -> di
             "MIME-Version": "1.0",
             "Content-Type": "text/plain; charset=UTF-8",
             "Content-Transfer-Encoding": "8bit",
-            "Plural-Forms": f"nplurals={plural.num_plurals}; plural={plural.plural_expr};",
         }
     )
     return meta
@@ -375,19 +386,31 @@ def is_regional(locale: str, all_locales: Iterable[str]) -> bool:
     return "_" in locale and locale.split("_")[0] in set(all_locales)
 
 
-def update(project: Project, extra_locales: Iterable[str] = ()) -> WriteReport:
-    """POTs -> every locale's PO. All inputs are read and checked before anything is written.
+def update(
+    project: Project, extra_locales: Iterable[str] = (), *, migrate_plurals: bool = False
+) -> WriteReport:
+    """POTs -> every locale's PO. All inputs are read and checked before anything is written,
+    and the catalogs are written all or none (:func:`~i18n.formats.po.write_pos`).
 
     A regional catalog (``de_CH`` next to ``de``) is sparse: it holds only the entries where
     the variant differs, and every lookup falls back to the language's catalog. Its existing
     files are merged; missing ones are created (holding just the header) only for a locale
     asked for in ``extra_locales``, so a plain update adds no empty files.
+
+    Each catalog keeps its own Plural-Forms rule. ``migrate_plurals`` moves every catalog of
+    the locales in ``extra_locales`` to CLDR's current rule (:mod:`i18n.pipeline.plurals`).
     """
+    extra_locales = list(extra_locales)
+    if migrate_plurals and not extra_locales:
+        raise I18nError(
+            "--migrate-plurals changes the catalogs of the locales named with --locale: "
+            "name them (e.g. i18n update --locale fr --migrate-plurals)"
+        )
     with gc_paused():  # catalogs are tens of thousands of acyclic objects: see gc_paused
-        return _update(project, extra_locales)
+        return _update(project, extra_locales, migrate_plurals)
 
 
-def _update(project: Project, extra_locales: Iterable[str]) -> WriteReport:
+def _update(project: Project, extra_locales: Iterable[str], migrate_plurals: bool) -> WriteReport:
     domains = pot_domains(project)
     if not domains:
         raise I18nError("no templates in locales/templates: run 'i18n extract' first")
@@ -399,20 +422,52 @@ def _update(project: Project, extra_locales: Iterable[str]) -> WriteReport:
     report = WriteReport()
     for locale in locales:
         sparse = is_regional(locale, locales)
+        migrate = migrate_plurals and locale in asked
+        folder = project.locales_dir / locale / "LC_MESSAGES"
+        orphans = (
+            [p for p in sorted(folder.glob("*.po")) if p.stem not in pots]
+            if folder.is_dir()
+            else []
+        )
         for domain in domains:
             path = project.po_path(locale, domain)
             old = read_po(path, project.rel(path)) if path.exists() else None
             if old is None and sparse and locale not in asked:
                 continue
+            if old is not None and migrate:
+                _migrate(project, path, old, locale, report)
             merged = merge(pots[domain], old, locale, threshold=threshold, sparse=sparse)
             planned.append((path, merged))
-        folder = project.locales_dir / locale / "LC_MESSAGES"
-        if folder.is_dir():
-            for orphan in sorted(folder.glob("*.po")):
-                if orphan.stem not in pots:
-                    report.notes.append(
-                        f"{project.rel(orphan)}: no template {orphan.stem}.pot; left untouched"
-                    )
-    for path, po in planned:
-        report.record(project.rel(path), write_po(path, po))
+        for orphan in orphans:
+            if migrate:  # every catalog of the locale moves to the new rule, or none
+                po = read_po(orphan, project.rel(orphan))
+                if _migrate(project, orphan, po, locale, report):
+                    planned.append((orphan, po))
+                    continue
+            report.notes.append(
+                f"{project.rel(orphan)}: no template {orphan.stem}.pot; left untouched"
+            )
+    for (path, _), changed in zip(planned, write_pos(planned), strict=True):
+        report.record(project.rel(path), changed)
     return report
+
+
+def _migrate(
+    project: Project, path: Path, po: polib.POFile, locale: str, report: WriteReport
+) -> bool:
+    """Move one catalog to CLDR's rule (in memory), noting what changed; False when it
+    already has that rule."""
+    done = migrate_catalog(po, locale)
+    if done is None:
+        report.notes.append(f"{project.rel(path)}: already has CLDR's plural rule")
+        return False
+    note = f"{project.rel(path)}: Plural-Forms '{done.old.header}' -> '{done.new.header}'"
+    if done.entries:
+        note += f"; {done.entries} plural entr{'y' if done.entries == 1 else 'ies'} rearranged"
+    if done.untranslated:
+        note += (
+            f", {done.untranslated} with a new form left untranslated "
+            "(to translate and approve again)"
+        )
+    report.notes.append(note)
+    return True

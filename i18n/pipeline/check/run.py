@@ -19,6 +19,7 @@ from i18n.pipeline.check.config import (
 from i18n.pipeline.check.ledgers import history_findings, ledger_findings
 from i18n.pipeline.check.proof import site_findings
 from i18n.pipeline.check.report import CheckReport, CountryResult
+from i18n.pipeline.plurals import drift_findings
 from i18n.pipeline.publish.gate import plan_site
 from i18n.pipeline.publish.resolve import CatalogStore
 from i18n.project import Project
@@ -100,5 +101,6 @@ def run_check(
     )
     report.general += ledger_findings(project, with_catalogs)
     report.general += history_findings(project, with_catalogs)
+    report.general += drift_findings(project, with_catalogs)
     report.qa = qa_summary(project, with_catalogs)
     return report

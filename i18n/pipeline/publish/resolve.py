@@ -3,19 +3,17 @@ with its review state from the locale's ledger."""
 
 from __future__ import annotations
 
-import gettext as gnu_gettext
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import polib
-from babel.messages.plurals import get_plural
 from markdown_it.token import Token
 
 from i18n.formats.markdown import MD
 from i18n.formats.people import load_people
-from i18n.formats.po import read_po
+from i18n.formats.po import plural_rule, read_po
 from i18n.model.article import Article
 from i18n.model.events import Approved
 from i18n.model.locale import fallback_chain
@@ -150,7 +148,7 @@ class CatalogStore:
             po = self.po(loc, domain)
             if po is None:
                 continue
-            plural = _plural_function(loc)
+            plural = _plural_function(po)
             approved = self.approved(loc, domain)
             for entry in po:
                 if entry.obsolete or not entry.msgid:
@@ -175,9 +173,7 @@ class CatalogStore:
         return out
 
 
-def _plural_function(locale: str) -> Callable[[int], int]:
-    try:
-        expr = get_plural(locale).plural_expr
-    except (ValueError, KeyError):
-        expr = "(n != 1)"
-    return gnu_gettext.c2py(expr)
+def _plural_function(po: polib.POFile) -> Callable[[int], int]:
+    """Which form a number picks, by the catalog's own Plural-Forms header (the rule its
+    forms were written and approved for), never by the installed Babel's CLDR rule."""
+    return plural_rule(po).index

@@ -1,0 +1,135 @@
+"""Plural rules in use: where a catalog's Plural-Forms header differs from CLDR's current rule
+(a warning of ``status`` and ``check``, never an error), and the explicit migration of a
+locale's catalogs to CLDR's rule (``i18n update --locale L --migrate-plurals``).
+
+A catalog keeps the rule it was created with (:mod:`i18n.model.plurals`): its forms were
+written and approved for it. Migrating rewrites the header and moves each entry's forms to
+their new places; a form the old rule did not have stays empty, so the entry is no longer
+translated and its approval (a hash of all its forms) no longer applies: nothing that a
+reviewer has not seen in its new shape is published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import babel
+import polib
+
+from i18n.formats.fs import read_text
+from i18n.formats.po import parse_po, plural_rule, read_po
+from i18n.model.findings import WARNING, Finding
+from i18n.model.locale import language_tag
+from i18n.model.plurals import PluralRule, cldr_rule, form_mapping, remap_forms
+from i18n.project import Project
+
+MIGRATE_HINT = "i18n update --locale {locale} --migrate-plurals"
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A catalog whose Plural-Forms header is not CLDR's current rule for its locale."""
+
+    locale: str
+    path: str  # as shown (project-relative)
+    line: int | None  # of the Plural-Forms header
+    catalog: PluralRule
+    cldr: PluralRule
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Plural-Forms '{self.catalog.header}' differs from CLDR's rule for {self.locale} "
+            f"(Babel {babel.__version__}) '{self.cldr.header}'; the catalog's rule stays in "
+            f"force; to migrate: {MIGRATE_HINT.format(locale=self.locale)}"
+        )
+
+
+def _header_of(path: Path, shown: str) -> tuple[polib.POFile, int | None]:
+    """The catalog's header entry (and the line of its Plural-Forms), without parsing the
+    entries: the first lines up to the first blank line. A file whose header does not parse
+    alone is read whole, so its error names the file and line as every reader's does."""
+    if path.is_symlink():
+        read_po(path, shown)  # refused, naming the file
+    head = read_text(path, shown).partition("\n\n")[0]
+    try:
+        po = parse_po(head + "\n")
+    except (OSError, ValueError):
+        po = None
+    if po is None or "Plural-Forms" not in po.metadata:  # a blank line inside the comments
+        po = read_po(path, shown)
+        head = read_text(path, shown)
+    line = next((i for i, x in enumerate(head.split("\n"), 1) if "Plural-Forms" in x), None)
+    return po, line
+
+
+def drifts(project: Project, locales: list[str]) -> list[Drift]:
+    """Every catalog of ``locales`` whose Plural-Forms header is not CLDR's current rule (the
+    same rule written otherwise, ``n != 1`` for ``(n != 1)``, is the same rule)."""
+    found: list[Drift] = []
+    for locale in locales:
+        folder = project.locales_dir / locale / "LC_MESSAGES"
+        if not folder.is_dir():
+            continue
+        cldr = cldr_rule(locale)
+        for path in sorted(folder.glob("*.po")):
+            shown = project.rel(path)
+            po, line = _header_of(path, shown)
+            if "Plural-Forms" not in po.metadata:
+                continue
+            try:
+                rule = plural_rule(po)
+            except ValueError:
+                read_po(path, shown)  # the reader's own error, naming file and line
+                raise
+            if not rule.same_as(cldr):
+                found.append(Drift(locale, shown, line, rule, cldr))
+    return found
+
+
+def drift_findings(project: Project, locales: list[str]) -> list[Finding]:
+    """``check``'s warnings: one per catalog whose rule differs from CLDR's."""
+    return [
+        Finding(
+            "plural-forms-differ",
+            WARNING,
+            d.message,
+            locale=language_tag(d.locale),
+            path=d.path,
+            line=d.line,
+        )
+        for d in drifts(project, locales)
+    ]
+
+
+@dataclass
+class Migration:
+    """What migrating one catalog did."""
+
+    old: PluralRule
+    new: PluralRule
+    entries: int = 0  # plural entries (live) whose forms moved or gained an empty form
+    untranslated: int = 0  # of these, entries left with an empty form (approval void)
+
+
+def migrate_catalog(po: polib.POFile, locale: str) -> Migration | None:
+    """Move ``po`` (in place) to CLDR's current rule for ``locale``; None when it has it."""
+    old = plural_rule(po)
+    new = cldr_rule(locale)
+    if "Plural-Forms" in po.metadata and old.same_as(new) and old.header == new.header:
+        return None
+    mapping = form_mapping(old, new)
+    done = Migration(old, new)
+    for entry in po:
+        if not entry.msgid_plural:
+            continue
+        before = {int(k): v for k, v in entry.msgstr_plural.items()}
+        entry.msgstr_plural = remap_forms(before, mapping, new.nplurals)
+        if entry.obsolete or entry.msgstr_plural == before:
+            continue
+        done.entries += 1
+        if any(before.values()) and not all(entry.msgstr_plural.values()):
+            done.untranslated += 1
+    po.metadata["Plural-Forms"] = new.header
+    return done
