@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 from pathlib import Path
 
 import polib
@@ -168,7 +169,7 @@ def test_migrate_french_leaves_the_new_form_untranslated(project: Path, run) -> 
     out = project / "site-after"
     result = run(project, "render", "--country", "FR", "--out", str(out))
     assert result.exit_code == 0, result.output
-    assert "site.po: 1 of 28 template strings not approved" in result.output
+    assert re.search(r"site\.po: 1 of \d+ template strings not approved", result.output)
     after = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert not [p for p in after["pages"] if p["kind"] == "article"]
     result = run(project, "check", "--site", str(out), "--format", "json")
