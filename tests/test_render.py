@@ -560,8 +560,10 @@ def test_preview_renders_drafts_marked_into_its_own_folder(project: Path, run: R
     draft = next(e for e in po if e.msgid == "Who is at higher risk")
     draft.msgstr = "Wer ist besonders gefährdet"
     draft.flags.append("fuzzy")
+    next(e for e in po if e.msgid == "How DVT is diagnosed").msgstr = ""  # untranslated
     write_po(po_path, po)
     set_msgstr(project, "de", "site", "Related articles", "Verwandte Artikel (Entwurf)")
+    set_msgstr(project, "de", "site", "Disclaimer", "")
     result = run(project, "render", "--preview", "--country", "CH")
     assert result.exit_code == 0, result.output
     assert not (project / "site").exists()
@@ -569,6 +571,9 @@ def test_preview_renders_drafts_marked_into_its_own_folder(project: Path, run: R
     assert 'class="preview-banner"' in html and '<meta name="robots" content="noindex">' in html
     assert '<h2><mark class="unapproved">Wer ist besonders gefährdet</mark></h2>' in html
     assert '<mark class="unapproved">Verwandte Artikel (Entwurf)</mark>' in html
+    # the English standing in for what is untranslated says it is English (WCAG 3.1.2)
+    assert '<h2><mark class="unapproved" lang="en">How DVT is diagnosed</mark></h2>' in html
+    assert '<mark class="unapproved" lang="en">Disclaimer</mark>' in html
     assert 'rel="alternate"' not in html
     assert "preview" in result.output
 
