@@ -223,6 +223,10 @@ def test_focus_ring_has_3_to_1_contrast(b: Browser) -> None:
     rings.append(b.js(FOCUS_RING))
     press(b, Keys.TAB, shift=True)
     rings.append(b.js(FOCUS_RING))
+    press(b, Keys.TAB)
+    press(b, Keys.ENTER)  # "not a professional": focus moves to the reply
+    rings.append(b.js(FOCUS_RING))
+    assert rings[-1]["what"].startswith("P#hcp-denied"), rings[-1]
     kinds = {r["what"].split(" ")[0].split("#")[0] for r in rings}
     assert {"A", "BUTTON", "TABLE"} <= kinds, rings
     weak = []
