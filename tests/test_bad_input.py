@@ -502,7 +502,7 @@ def test_a_placeholder_with_another_conversion_is_unusable_not_a_crash(project: 
     preview = run(project, "render", "--country", "DE", "--preview")
     assert preview.exit_code == 0, preview.output
     page = (project / "site-preview/de/de/mechanical-thrombectomy-for-dvt.html").read_text()
-    assert '<mark class="unapproved">Reference: ' in page and "Referenz" not in page
+    assert '<mark class="unapproved" lang="en">Reference: ' in page and "Referenz" not in page
 
 
 def test_a_symlinked_ledger_is_refused_not_followed(project: Path, run, tmp_path: Path) -> None:

@@ -1285,6 +1285,6 @@ def test_preview_site_is_a_violation(run: Runner, site: Path) -> None:
     general = [
         li.text_content()
         for li in doc.iter("li")
-        if li.get("class") == "violation" and li.getparent().getparent().tag == "body"
+        if li.get("class") == "violation" and li.getparent().getparent().tag == "main"
     ]
     assert len(general) == 1 and "preview-site" in general[0]

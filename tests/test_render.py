@@ -357,8 +357,10 @@ def test_identity_translations_render_the_english_page(project: Path, run: Runne
         english = body((site / f"us/en/{art.slug}.html").read_text())
         german = body((site / f"ch/de/{art.slug}.html").read_text())
         assert german == english
-        # the source HTML, with article images made relative to the page (../../images/)
+        # the source HTML, with article images made relative to the page (../../images/) and
+        # tables in the tab order (they scroll sideways on a phone)
         source = render_source_html(art).replace('src="/images/', 'src="../../images/')
+        source = source.replace("<table>", '<table tabindex="0">')
         assert english.strip() == source.strip()
         # right-to-left: the same page, with Latin runs isolated
         arabic = body((site / f"sa/ar/{art.slug}.html").read_text())
@@ -560,8 +562,10 @@ def test_preview_renders_drafts_marked_into_its_own_folder(project: Path, run: R
     draft = next(e for e in po if e.msgid == "Who is at higher risk")
     draft.msgstr = "Wer ist besonders gefährdet"
     draft.flags.append("fuzzy")
+    next(e for e in po if e.msgid == "How DVT is diagnosed").msgstr = ""  # untranslated
     write_po(po_path, po)
     set_msgstr(project, "de", "site", "Related articles", "Verwandte Artikel (Entwurf)")
+    set_msgstr(project, "de", "site", "Disclaimer", "")
     result = run(project, "render", "--preview", "--country", "CH")
     assert result.exit_code == 0, result.output
     assert not (project / "site").exists()
@@ -569,6 +573,9 @@ def test_preview_renders_drafts_marked_into_its_own_folder(project: Path, run: R
     assert 'class="preview-banner"' in html and '<meta name="robots" content="noindex">' in html
     assert '<h2><mark class="unapproved">Wer ist besonders gefährdet</mark></h2>' in html
     assert '<mark class="unapproved">Verwandte Artikel (Entwurf)</mark>' in html
+    # the English standing in for what is untranslated says it is English (WCAG 3.1.2)
+    assert '<h2><mark class="unapproved" lang="en">How DVT is diagnosed</mark></h2>' in html
+    assert '<mark class="unapproved" lang="en">Disclaimer</mark>' in html
     assert 'rel="alternate"' not in html
     assert "preview" in result.output
 

@@ -1,4 +1,5 @@
-"""External tools some tests drive: Debian's Chromium and ChromeDriver, and the Nu HTML Checker.
+"""External tools some tests drive: Debian's Chromium and ChromeDriver, the Nu HTML Checker and
+axe-core.
 
 On a developer's machine a missing tool skips the tests that need it, with the command that
 installs it. In CI (``CI=true``, as ``.ci/run`` is run) a missing tool fails those tests:
@@ -19,6 +20,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 VNU_VERSION = "26.9.27"  # keep in step with .ci/run
 VNU_JAR = REPO / ".cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
+AXE_VERSION = "4.14.1"  # keep in step with .ci/run
+AXE_JS = REPO / ".cache/axe/node_modules/axe-core/axe.min.js"
 ARTIFACTS = REPO / "test-artifacts"  # git-ignored: screenshots and reports for people to see
 
 
@@ -58,4 +61,12 @@ def require_vnu() -> None:
         VNU_JAR.is_file(),
         f"the Nu HTML Checker ({VNU_JAR})",
         f"npm install --prefix .cache/vnu --ignore-scripts vnu-jar@{VNU_VERSION}",
+    )
+
+
+def require_axe() -> None:
+    require(
+        AXE_JS.is_file(),
+        f"axe-core ({AXE_JS})",
+        f"npm install --prefix .cache/axe --ignore-scripts axe-core@{AXE_VERSION}",
     )

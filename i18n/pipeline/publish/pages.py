@@ -75,9 +75,11 @@ def _isolate_tokens(children: list[Token]) -> list[Token]:
     return out
 
 
-def _mark(children: list[Token]) -> list[Token]:
+def _mark(children: list[Token], lang: str | None = None) -> list[Token]:
+    """Preview highlight; ``lang`` when the marked text is the source standing in."""
+    attrs = f' lang="{escape(lang)}"' if lang else ""
     return [
-        Token("html_inline", "", 0, content='<mark class="unapproved">'),
+        Token("html_inline", "", 0, content=f'<mark class="unapproved"{attrs}>'),
         *children,
         Token("html_inline", "", 0, content="</mark>"),
     ]
@@ -128,9 +130,12 @@ class SiteStrings:
     text must never reach it unescaped.
     """
 
-    def __init__(self, resolved: dict[Key, Resolved] | None, preview: bool) -> None:
+    def __init__(
+        self, resolved: dict[Key, Resolved] | None, preview: bool, source_tag: str = "en"
+    ) -> None:
         self.resolved = resolved  # None: the source language (identity)
         self.preview = preview
+        self.source_tag = source_tag  # declared on the source text a preview stands in with
 
     def _pick(self, ctx: str | None, msgid: str, plural: str | None, n: int) -> Markup:
         fallback = msgid if plural is None or n == 1 else plural
@@ -146,7 +151,7 @@ class SiteStrings:
             if text:
                 return escape(text) if res.approved else _marked(text)
         if self.preview:
-            return _marked(fallback)
+            return _marked(fallback, self.source_tag)
         raise RuntimeError(f"template string {msgid!r} has no approved translation")
 
     def gettext(self, msgid: str) -> Markup:
@@ -171,7 +176,9 @@ class SiteStrings:
         )
 
 
-def _marked(text: str) -> Markup:
+def _marked(text: str, lang: str | None = None) -> Markup:
+    if lang:
+        return Markup('<mark class="unapproved" lang="{}">{}</mark>').format(lang, text)
     return Markup('<mark class="unapproved">{}</mark>').format(text)
 
 
@@ -199,6 +206,7 @@ class Pages:
             ]
         )
         self.brand = project.settings.project_name
+        self.source_tag = language_tag(project.source_language)
         self.brands = load_glossary(project).do_not_translate
 
     # -- shared context
@@ -230,7 +238,7 @@ class Pages:
         }
 
     def _strings(self, lp: LocalePlan) -> SiteStrings:
-        return SiteStrings(None if lp.source else lp.site, self.plan.preview)
+        return SiteStrings(None if lp.source else lp.site, self.plan.preview, self.source_tag)
 
     def url(self, path: str) -> str:
         return f"{self.site_url}/{path}"
@@ -279,7 +287,7 @@ class Pages:
         text = ap.texts.get((ctx, src), src)
         html = isolate_latin(text, lp.rtl)
         if self.plan.preview and (ctx, src) in ap.unapproved:
-            html = Markup('<mark class="unapproved">{}</mark>').format(html)
+            html = _marked(html, None if (ctx, src) in ap.texts else self.source_tag)
         return text, html
 
     def _body(self, lp: LocalePlan, ap: ArticlePlan) -> Markup:
@@ -294,13 +302,15 @@ class Pages:
                 seg_at[j] = article.block_segments[i]
             j += 1
         for j, tok in enumerate(tokens):
+            if tok.type == "table_open":  # scrolls sideways on a phone: keyboard-focusable
+                tok.attrs = {**tok.attrs, "tabindex": "0"}  # (a copy: attrs are shared)
             if tok.type != "inline" or not tok.children:
                 continue
             _relative_images(tok.children, "../../")
             children = _isolate_tokens(tok.children) if lp.rtl else tok.children
             seg = seg_at.get(j)
             if self.plan.preview and seg is not None and seg.key in ap.unapproved:
-                children = _mark(children)
+                children = _mark(children, None if seg.key in ap.texts else self.source_tag)
             tok.children = children
         return Markup(_MD.renderer.render(tokens, _MD.options, article.env))
 
@@ -384,7 +394,8 @@ class Pages:
         if disc is None:
             if not self.plan.preview:
                 return None
-            return {"text": _marked("(no disclaimer for this language)"), "reference": "-"}
+            text = _marked("(no disclaimer for this language)", self.source_tag)
+            return {"text": text, "reference": "-"}
         return {
             "text": isolate_latin(disc.text, lp.rtl),
             "reference": isolate(disc.reference, lp.rtl),
