@@ -16,10 +16,12 @@ keyboard (2.1.1), and English text standing in on a Japanese preview declared ``
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import copy_project
 from rendered import DVT, RenderedSample, invoke
 from test_browser import Browser, browser, server  # noqa: F401 - module-scoped fixtures
 from tools import AXE_JS, require_axe
@@ -89,7 +91,25 @@ def reports(rendered_sample: RenderedSample) -> Path:
         "queue": ["queue", "--format", "html", "--locale", "de", "--state", "all"],
     }.items():
         (folder / f"{name}.html").write_text(invoke(root, *args), encoding="utf-8")
+    outdated_site(root)
     return folder
+
+
+def outdated_site(root: Path) -> None:
+    """An outdated page (the English changed after the French was approved), served at
+    ``site-outdated/``: a copy of the sample in a git repository of its own, edited."""
+    proj = copy_project(root / "outdated-proj")
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"]):
+        subprocess.run(["git", "-C", str(proj), *args], check=True)
+    subprocess.run(
+        ["git", "-C", str(proj), "-c", "user.name=T", "-c", "user.email=t@example.invalid"]
+        + ["commit", "-qm", "sample"],
+        check=True,
+    )
+    article = proj / "source" / "articles" / f"{DVT}.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("risk rises with age.", "risk rises with age, too."), "utf-8")
+    invoke(proj, "render", "--out", str(root / "site-outdated"))
 
 
 PAGES = {
@@ -100,6 +120,7 @@ PAGES = {
     "gate-before": GATED,
     "gate-after": GATED,
     "preview": f"site-preview/jp/ja/{TABLE}.html",
+    "article-outdated": f"site-outdated/ca/fr/{DVT}.html",
     "report-status": "a11y-reports/status.html",
     "report-check": "a11y-reports/check.html",
     "report-audit": "a11y-reports/audit.html",
@@ -119,6 +140,8 @@ def test_axe_finds_no_violations(kind: str, b: Browser, reports: Path) -> None:
             if kind == "gate-after":
                 b.find("#hcp-yes").click()
                 assert b.find("main").is_displayed()
+        if kind == "article-outdated":
+            assert b.find("p.outdated a").is_displayed()  # the notice, linking the English
         problems += [f"{size[0]} px: {line}" for line in axe(b)]
         b.screenshot(f"a11y-{kind}-{size[0]}", full_page=False)
         errors += b.errors()  # axe itself ran under the page's CSP without a violation
