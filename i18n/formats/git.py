@@ -35,22 +35,64 @@ def changes(root: Path, rel: str) -> list[tuple[str, list[str]]]:
     return [(row.split()[0], row.split()[1:]) for row in log.splitlines() if row.strip()]
 
 
-def file_at(root: Path, commit: str, rel: str) -> bytes | None:
-    """The bytes of ``rel`` (relative to ``root``) at ``commit``, or None."""
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), "show", f"{commit}:./{rel}"],
-            capture_output=True,
-            check=False,
-        )
-    except OSError:
-        return None
-    return proc.stdout if proc.returncode == 0 else None
+def folder_history(root: Path, folder: str) -> dict[str, list[tuple[str, str]]]:
+    """For every file under ``folder`` (relative to ``root``): (commit, committer time ISO
+    8601) of each commit that changed it, newest first; one ``git log`` for the folder. Empty
+    outside a repository (or for history a shallow clone lacks)."""
+    log = git(root, "log", "--format=%x00%H %cI", "--name-only", "--relative", "--", folder)
+    out: dict[str, list[tuple[str, str]]] = {}
+    for record in (log or "").split("\0")[1:]:
+        head, *names = record.strip("\n").split("\n")
+        commit, _, when = head.partition(" ")
+        for name in names:
+            if name:
+                out.setdefault(name, []).append((commit, when))
+    return out
 
 
-def file_commits(root: Path, rel: str, limit: int) -> list[tuple[str, str]]:
-    """(commit, committer time ISO 8601) of the newest ``limit`` commits that changed ``rel``
-    (relative to ``root``), newest first; none outside a repository or in a shallow clone's
-    missing history."""
-    log = git(root, "log", f"--max-count={limit}", "--format=%H %cI", "--", rel) or ""
-    return [tuple(row.split(" ", 1)) for row in log.splitlines() if " " in row]  # type: ignore[misc]
+class Blobs:
+    """File contents at commits, read through one ``git cat-file --batch`` process (a
+    ``git show`` per file costs a process each). Use as a context manager."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._prefix = (git(root, "rev-parse", "--show-prefix") or "").strip()
+
+    def __enter__(self) -> Blobs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._proc is not None:
+            assert self._proc.stdin is not None
+            self._proc.stdin.close()
+            self._proc.wait()
+            self._proc = None
+
+    def read(self, commit: str, rel: str) -> bytes | None:
+        """The bytes of ``rel`` (relative to the root) at ``commit``, or None."""
+        if "\n" in rel or "\n" in commit:
+            return None
+        if self._proc is None:
+            try:
+                self._proc = subprocess.Popen(
+                    ["git", "-C", str(self.root), "cat-file", "--batch"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                )
+            except OSError:
+                return None
+        proc = self._proc
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(f"{commit}:{self._prefix}{rel}\n".encode())
+        proc.stdin.flush()
+        header = proc.stdout.readline().split()
+        if len(header) != 3 or header[1] != b"blob":
+            return None  # "<name> missing", or not a file
+        data = proc.stdout.read(int(header[2]))
+        proc.stdout.read(1)  # the newline after the contents
+        return data

@@ -431,6 +431,23 @@ def plan_site(
     country's locale instead of stopping the run."""
     store = CatalogStore(project)
     history = None if preview else History(project)
+    try:
+        plans = _plan_locales(project, articles, countries, today, store, history, only)
+    finally:
+        if history is not None:
+            history.close()
+    return SitePlan(plans, {a.slug: a for a in articles}, today, preview)
+
+
+def _plan_locales(
+    project: Project,
+    articles: list[Article],
+    countries: list[Country],
+    today: dt.date,
+    store: CatalogStore,
+    history: History | None,
+    only: str | None,
+) -> list[LocalePlan]:
     messages = site_messages(project)
     source = project.source_language
     plans: list[LocalePlan] = []
@@ -466,4 +483,4 @@ def plan_site(
                 lp.reasons.append(f"{UNREADABLE}: {exc}")
                 lp.articles = {a.slug: ArticlePlan(a, ["not planned"]) for a in articles}
             plans.append(lp)
-    return SitePlan(plans, {a.slug: a for a in articles}, today, preview)
+    return plans
