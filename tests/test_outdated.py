@@ -286,3 +286,17 @@ def test_forbidden_wording_is_not_kept_by_an_outdated_page(
     assert not (site / f"fr/fr/{DVT}.html").exists()
     assert "forbidden wording /\\bcaillots?\\b/" in withheld_reasons(site, "fr-FR", DVT)
     assert (site / f"be/fr/{DVT}.html").is_file()  # Belgium forbids no such word
+
+
+def test_a_project_in_a_subfolder_of_its_repository(run: Runner, tmp_path: Path) -> None:
+    """The git repository may hold more than the project (a monorepo): the history of the
+    project's articles is still found."""
+    mono = tmp_path / "mono"
+    root = copy_project(mono / "content" / "proj")
+    git(mono, "init", "-q", "-b", "main")
+    git(mono, "add", "-A")
+    git(mono, "-c", "user.name=T", "-c", "user.email=t@example.invalid", "commit", "-qm", "all")
+    edit_article(root, OLD, NEW)
+    site = render(run, root, tmp_path)
+    assert page(site, f"fr/fr/{DVT}.html").find_class("outdated")
+    assert run(root, "check", "--site", str(site)).exit_code == 0
