@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 AUDIENCES = ("public", "professional")
 PRODUCT_STATES = ("available", "unavailable")
+LEGAL_LINKS = ("imprint", "privacy", "contact")  # the footer's order
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Country:
     disclaimers: dict[str, Disclaimer]
     path: str
     lines: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
+    # per language: {"imprint" | "privacy" | "contact": URL} of the country's own legal pages
+    legal: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -58,6 +61,11 @@ class Country:
 
     def line(self, *key: str) -> int:
         return self.lines.get(tuple(key), 1)
+
+    def legal_links(self, language: str) -> list[tuple[str, str]]:
+        """(kind, URL) of the footer's legal links in ``language``, in footer order."""
+        links = self.legal.get(language, {})
+        return [(kind, links[kind]) for kind in LEGAL_LINKS if kind in links]
 
 
 @dataclass
