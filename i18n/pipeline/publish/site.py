@@ -18,14 +18,55 @@ from i18n.formats.country import find_country, load_countries
 from i18n.formats.fs import atomic_write, inside
 from i18n.formats.manifest import manifest_text, read_manifest
 from i18n.formats.svg import svg_problem
-from i18n.model.manifest import ARTICLE, INDEX, Manifest, ManifestPage, Withheld
+from i18n.model.manifest import (
+    ARTICLE,
+    INDEX,
+    NOT_FOUND,
+    NOT_FOUND_PAGE,
+    UNAVAILABLE,
+    Manifest,
+    ManifestPage,
+    Withheld,
+)
 from i18n.pipeline.forked import forked_map, workers_for
-from i18n.pipeline.publish.gate import COUNTRY_DIR_RE, LANGUAGE_DIR_RE, SitePlan, plan_site
+from i18n.pipeline.publish.gate import (
+    COUNTRY_DIR_RE,
+    LANGUAGE_DIR_RE,
+    LocalePlan,
+    SitePlan,
+    plan_site,
+)
 from i18n.pipeline.publish.pages import Pages
 from i18n.project import Project
 
 PAGE_RE = re.compile(r"[a-z0-9][a-z0-9-]*\.html")
 PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+def helper_pages(plan: SitePlan, lp: LocalePlan) -> list[tuple[str, str | None]]:
+    """(kind, slug) of a locale's pages that are not articles or its index: its not-found
+    page, and a "not available in this language" page at the address of each article that
+    is withheld here but shown in another language of the country. Only where the locale's
+    index is shown (its site strings and disclaimer are approved), never in a preview."""
+    if plan.preview or not plan.index_shown(lp):
+        return []
+    present = plan.present or (lambda _lp, _rel: True)
+    out: list[tuple[str, str | None]] = []
+    if present(lp, f"{lp.folder}/{NOT_FOUND_PAGE}"):
+        out.append((NOT_FOUND, None))
+    for slug in lp.articles:
+        if lp.published(slug) or not present(lp, f"{lp.folder}/{slug}.html"):
+            continue
+        if any(
+            o is not lp and o.country.code == lp.country.code and plan.shown(o, slug)
+            for o in plan.locales
+        ):
+            out.append((UNAVAILABLE, slug))
+    return out
+
+
+def helper_path(lp: LocalePlan, kind: str, slug: str | None) -> str:
+    return f"{lp.folder}/{NOT_FOUND_PAGE if kind == NOT_FOUND else f'{slug}.html'}"
 
 
 def country_pages(pages: Pages, code: str) -> dict[str, str]:
@@ -40,6 +81,9 @@ def country_pages(pages: Pages, code: str) -> dict[str, str]:
         for slug in lp.articles:
             if plan.shown(lp, slug):
                 files[f"{lp.folder}/{slug}.html"] = pages.article(lp, slug)
+        for kind, slug in helper_pages(plan, lp):
+            html = pages.not_found(lp) if slug is None else pages.unavailable(lp, slug)
+            files[helper_path(lp, kind, slug)] = html
     return files
 
 
@@ -68,8 +112,17 @@ def sitemap(pages: Pages) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
         'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
-        f"<url><loc>{xml_escape(pages.url('index.html'))}</loc></url>",
     ]
+    root_alternates = pages.root_alternates()
+    lines.append(f"<url><loc>{xml_escape(pages.url('index.html'))}</loc>")
+    for alt in root_alternates:
+        lines.append(
+            f'<xhtml:link rel="alternate" hreflang={quoteattr(alt["hreflang"])} '
+            f"href={quoteattr(alt['href'])}/>"
+        )
+    if root_alternates:
+        lines.append(_x_default(pages))
+    lines.append("</url>")
     for lp in plan.locales:
         if lp.professional:
             continue  # noindex pages stay out of the sitemap
@@ -83,14 +136,21 @@ def sitemap(pages: Pages) -> str:
             lines.append(f"<loc>{xml_escape(pages.url(f'{lp.folder}/{name}'))}</loc>")
             if lastmod:
                 lines.append(f"<lastmod>{lastmod.isoformat()}</lastmod>")
-            for alt in pages.alternates(lp, slug):
+            alternates = pages.alternates(lp, slug)
+            for alt in alternates:
                 lines.append(
                     f'<xhtml:link rel="alternate" hreflang={quoteattr(alt["hreflang"])} '
                     f"href={quoteattr(alt['href'])}/>"
                 )
+            if alternates:
+                lines.append(_x_default(pages))
             lines.append("</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
+
+
+def _x_default(pages: Pages) -> str:
+    return f'<xhtml:link rel="alternate" hreflang="x-default" href={quoteattr(pages.x_default())}/>'
 
 
 def manifest(plan: SitePlan, images: dict[str, bytes] | None = None) -> Manifest:
@@ -135,6 +195,18 @@ def manifest(plan: SitePlan, images: dict[str, bytes] | None = None) -> Manifest
                 )
             if not lp.published(slug):
                 withheld.append(Withheld(cc, tag, slug, tuple(lp.reasons + ap.reasons)))
+        for kind, slug in helper_pages(plan, lp):
+            pages.append(
+                ManifestPage(
+                    helper_path(lp, kind, slug),
+                    kind,
+                    cc,
+                    tag,
+                    disc,
+                    article=slug,
+                    site_approvals=site,
+                )
+            )
     hashes = tuple(
         sorted((path, hashlib.sha256(data).hexdigest()) for path, data in (images or {}).items())
     )
@@ -264,6 +336,14 @@ def render_site(
     default = project.root / ("site-preview" if preview else "site")
     out = _check_out(project, out or default, preview)
     articles = load_articles(project.root)
+    for article in articles:
+        if f"{article.slug}.html" == NOT_FOUND_PAGE:
+            raise I18nError(
+                f"slug '{article.slug}' is reserved: {NOT_FOUND_PAGE} is each language's "
+                "not-found page; rename the article",
+                project.rel(project.root / "source" / "articles" / f"{article.slug}.md"),
+                1,
+            )
     countries = load_countries(project)
     only = find_country(project, country).code if country else None
     plan = plan_site(project, articles, countries, today, preview)
@@ -276,6 +356,7 @@ def render_site(
         if plan.index_shown(lp):
             expected.add(f"{lp.folder}/index.html")
         expected.update(f"{lp.folder}/{s}.html" for s in lp.articles if plan.shown(lp, s))
+        expected.update(helper_path(lp, k, s) for k, s in helper_pages(plan, lp))
     # fail closed: remove what is no longer published (in every country) before writing
     stale, foreign = _stale(out, expected)
     result.foreign = [page.relative_to(out).as_posix() for page in foreign]
@@ -292,6 +373,8 @@ def render_site(
     result.rendered_countries.update(codes)
     files = render_countries(pages, codes)
     files["index.html"] = pages.root()
+    if not preview:
+        files[NOT_FOUND_PAGE] = pages.not_found(None)
     files["sitemap.xml"] = sitemap(pages)
     files["manifest.json"] = manifest_text(manifest(plan, images))
     files.update(images)
