@@ -132,7 +132,7 @@ def test_an_article_slug_404_is_refused(project: Path, run: Runner) -> None:
     )
     result = run(project, "render", "--today", TODAY)
     assert result.exit_code == 2, result.output
-    assert "source/articles/404.md:1: slug '404' is reserved" in result.output
+    assert "source/articles/404.md:2: slug '404' is a reserved name" in result.output
     assert not (project / "site").exists()
 
 

@@ -336,14 +336,6 @@ def render_site(
     default = project.root / ("site-preview" if preview else "site")
     out = _check_out(project, out or default, preview)
     articles = load_articles(project.root)
-    for article in articles:
-        if f"{article.slug}.html" == NOT_FOUND_PAGE:
-            raise I18nError(
-                f"slug '{article.slug}' is reserved: {NOT_FOUND_PAGE} is each language's "
-                "not-found page; rename the article",
-                project.rel(project.root / "source" / "articles" / f"{article.slug}.md"),
-                1,
-            )
     countries = load_countries(project)
     only = find_country(project, country).code if country else None
     plan = plan_site(project, articles, countries, today, preview)
