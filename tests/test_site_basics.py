@@ -393,3 +393,21 @@ def test_json_ld_on_a_page_without_it_and_scripts_of_other_types(site: Path, run
     assert result.exit_code == 1
     assert "structured-data-unexpected [CH de-CH] site/ch/de/index.html" in result.output
     assert f"script-unknown [CH fr-CH {DVT}]" in result.output
+
+
+def test_own_templates_without_the_new_pages_still_render(project: Path, run: Runner) -> None:
+    """A project's own templates/ made before these pages existed: they are not written
+    (their addresses stay not found), everything else is, and check passes."""
+    own = project / "templates"
+    shutil.copytree(Path(__file__).parents[1] / "i18n/templates", own)
+    (own / "not_found.html").unlink()
+    (own / "unavailable.html").unlink()
+    result = run(project, "render", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    site = project / "site"
+    assert not list(site.rglob("404.html"))
+    assert not (site / f"ca/fr/{CA_FR_WITHHELD}.html").exists()
+    assert (site / f"ch/de/{DVT}.html").is_file()
+    assert set(kinds(project).values()) == {"article", "index"}
+    passed = check(run, project)
+    assert passed.exit_code == 0, passed.output

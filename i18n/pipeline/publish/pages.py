@@ -5,6 +5,7 @@ text, escaped by autoescape, never compiled as a template."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import datetime as dt
 import hashlib
@@ -16,7 +17,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
@@ -25,6 +26,7 @@ from i18n.formats.markdown import markdown, translate_tokens
 from i18n.model.article import Article
 from i18n.model.country import Country
 from i18n.model.locale import language_tag
+from i18n.model.manifest import NOT_FOUND, UNAVAILABLE
 from i18n.pipeline.publish.gate import ArticlePlan, LocalePlan, SitePlan
 from i18n.pipeline.publish.resolve import Key, Resolved
 from i18n.project import Project
@@ -216,9 +218,13 @@ class Pages:
         self.site_url = site_url.rstrip("/")
         self.env = environment(project)
         self.templates = {
-            n: self.env.get_template(f"{n}.html")
-            for n in ("article", "index", "root", "not_found", "unavailable")
+            n: self.env.get_template(f"{n}.html") for n in ("article", "index", "root")
         }
+        # a project's own templates/ written before these pages existed may lack them: then
+        # those pages are not written (their addresses stay not found)
+        for n in ("not_found", "unavailable"):
+            with contextlib.suppress(TemplateNotFound):
+                self.templates[n] = self.env.get_template(f"{n}.html")
         css_path = project.templates_dir / "site.css"
         self.css = css_path.read_text(encoding="utf-8") if css_path.is_file() else ""
         self.csp = "; ".join(
@@ -454,6 +460,16 @@ class Pages:
         ctx["page"].update(self.head_links(None, None))
         SiteStrings(None, self.plan.preview).install(self.env)
         return self.templates["root"].render(ctx)
+
+    @property
+    def helper_kinds(self) -> frozenset[str]:
+        """The kinds of helper page (manifest ``not-found``, ``unavailable``) whose templates
+        this render has."""
+        return frozenset(
+            kind
+            for kind, name in ((NOT_FOUND, "not_found"), (UNAVAILABLE, "unavailable"))
+            if name in self.templates
+        )
 
     # -- canonical, x-default, legal footer
 

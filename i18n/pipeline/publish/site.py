@@ -43,7 +43,12 @@ PAGE_RE = re.compile(r"[a-z0-9][a-z0-9-]*\.html")
 PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
-def helper_pages(plan: SitePlan, lp: LocalePlan) -> list[tuple[str, str | None]]:
+HELPER_KINDS = frozenset({NOT_FOUND, UNAVAILABLE})
+
+
+def helper_pages(
+    plan: SitePlan, lp: LocalePlan, kinds: frozenset[str] = HELPER_KINDS
+) -> list[tuple[str, str | None]]:
     """(kind, slug) of a locale's pages that are not articles or its index: its not-found
     page, and a "not available in this language" page at the address of each article that
     is withheld here but shown in another language of the country. Only where the locale's
@@ -52,9 +57,9 @@ def helper_pages(plan: SitePlan, lp: LocalePlan) -> list[tuple[str, str | None]]
         return []
     present = plan.present or (lambda _lp, _rel: True)
     out: list[tuple[str, str | None]] = []
-    if present(lp, f"{lp.folder}/{NOT_FOUND_PAGE}"):
+    if NOT_FOUND in kinds and present(lp, f"{lp.folder}/{NOT_FOUND_PAGE}"):
         out.append((NOT_FOUND, None))
-    for slug in lp.articles:
+    for slug in lp.articles if UNAVAILABLE in kinds else []:
         if lp.published(slug) or not present(lp, f"{lp.folder}/{slug}.html"):
             continue
         if any(
@@ -81,7 +86,7 @@ def country_pages(pages: Pages, code: str) -> dict[str, str]:
         for slug in lp.articles:
             if plan.shown(lp, slug):
                 files[f"{lp.folder}/{slug}.html"] = pages.article(lp, slug)
-        for kind, slug in helper_pages(plan, lp):
+        for kind, slug in helper_pages(plan, lp, pages.helper_kinds):
             html = pages.not_found(lp) if slug is None else pages.unavailable(lp, slug)
             files[helper_path(lp, kind, slug)] = html
     return files
@@ -153,7 +158,11 @@ def _x_default(pages: Pages) -> str:
     return f'<xhtml:link rel="alternate" hreflang="x-default" href={quoteattr(pages.x_default())}/>'
 
 
-def manifest(plan: SitePlan, images: dict[str, bytes] | None = None) -> Manifest:
+def manifest(
+    plan: SitePlan,
+    images: dict[str, bytes] | None = None,
+    helper_kinds: frozenset[str] = HELPER_KINDS,
+) -> Manifest:
     """What each page was built from, and what was withheld and why."""
     pages: list[ManifestPage] = []
     withheld: list[Withheld] = []
@@ -195,7 +204,7 @@ def manifest(plan: SitePlan, images: dict[str, bytes] | None = None) -> Manifest
                 )
             if not lp.published(slug):
                 withheld.append(Withheld(cc, tag, slug, tuple(lp.reasons + ap.reasons)))
-        for kind, slug in helper_pages(plan, lp):
+        for kind, slug in helper_pages(plan, lp, helper_kinds):
             pages.append(
                 ManifestPage(
                     helper_path(lp, kind, slug),
@@ -348,7 +357,9 @@ def render_site(
         if plan.index_shown(lp):
             expected.add(f"{lp.folder}/index.html")
         expected.update(f"{lp.folder}/{s}.html" for s in lp.articles if plan.shown(lp, s))
-        expected.update(helper_path(lp, k, s) for k, s in helper_pages(plan, lp))
+        expected.update(
+            helper_path(lp, k, s) for k, s in helper_pages(plan, lp, pages.helper_kinds)
+        )
     # fail closed: remove what is no longer published (in every country) before writing
     stale, foreign = _stale(out, expected)
     result.foreign = [page.relative_to(out).as_posix() for page in foreign]
@@ -365,10 +376,10 @@ def render_site(
     result.rendered_countries.update(codes)
     files = render_countries(pages, codes)
     files["index.html"] = pages.root()
-    if not preview:
+    if not preview and NOT_FOUND in pages.helper_kinds:
         files[NOT_FOUND_PAGE] = pages.not_found(None)
     files["sitemap.xml"] = sitemap(pages)
-    files["manifest.json"] = manifest_text(manifest(plan, images))
+    files["manifest.json"] = manifest_text(manifest(plan, images, pages.helper_kinds))
     files.update(images)
     for rel, text in sorted(files.items()):
         (result.written if atomic_write(out / rel, text) else result.unchanged).append(rel)
