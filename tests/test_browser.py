@@ -346,3 +346,107 @@ def test_the_error_collector_sees_a_csp_violation(
     ), errors
     violations = sorted(e.split(" blocked ")[0] for e in errors if e.startswith("CSP:"))
     assert violations == ["CSP: script-src-elem", "CSP: style-src-attr"], errors
+
+
+# --- site basics: references, not-found and not-available pages, legal footer -------------
+
+# The lines a run of text occupies: the distinct tops of its client rects (a run that breaks
+# across lines has rects on two or more lines).
+LINES_OF = """
+const range = document.createRange(); range.selectNodeContents(arguments[0]);
+return [...new Set([...range.getClientRects()].filter(r => r.width > 0)
+                    .map(r => Math.round(r.top)))].length;
+"""
+
+
+def test_arabic_disclaimer_references_stay_one_ltr_line(
+    browser: Browser, rendered_sample: RenderedSample
+) -> None:
+    """MDMA-2026-04817 in the Arabic disclaimer is one left-to-right run that never breaks,
+    whatever the width of the box (measured: its rects lie on one line)."""
+    errors = browser.open(f"site/sa/ar/{DVT}.html")
+    assert errors == []
+    refs = browser.js(
+        "return [...document.querySelectorAll('aside.disclaimer bdi.ref')]"
+        ".map(b => [b.textContent, getComputedStyle(b).direction])"
+    )
+    assert ["MDMA-2026-04817", "ltr"] in refs and ["MDMA-2026-05129", "ltr"] in refs
+    assert ["SA-MKT-2026-007", "ltr"] in refs  # the reference line too
+    box = browser.find("aside.disclaimer > p:not(.disclaimer-ref)")
+    broken: dict[int, list[str]] = {}
+    try:
+        for width in range(160, 721, 4):  # every line-break position the text can take
+            browser.js("arguments[0].style.inlineSize = arguments[1] + 'px'", box, width)
+            for bdi in box.find_elements("css selector", "bdi.ref"):
+                if browser.js(LINES_OF, bdi) != 1:
+                    broken.setdefault(width, []).append(bdi.text)
+    finally:
+        browser.js("arguments[0].style.inlineSize = ''", box)
+    assert broken == {}
+    browser.driver.set_window_size(390, 844)
+    try:
+        for bdi in browser.driver.find_elements("css selector", "aside.disclaimer bdi.ref"):
+            assert browser.js(LINES_OF, bdi) == 1, bdi.text
+        assert browser.js("return document.documentElement.scrollWidth") <= 390
+        browser.screenshot("ar-SA-disclaimer-phone")
+    finally:
+        browser.driver.set_window_size(1280, 900)
+
+
+def test_disclaimer_is_a_bordered_note_right_after_the_article(browser: Browser) -> None:
+    assert browser.open(f"site/ch/de/{DVT}.html") == []
+    box = browser.find("aside.disclaimer")
+    assert box.get_attribute("role") == "note"
+    assert browser.js("return arguments[0].previousElementSibling.tagName", box) == "ARTICLE"
+    heading = browser.find("aside.disclaimer h2")
+    assert heading.is_displayed() and heading.text == "Wichtiger Hinweis"
+    assert (
+        browser.js(
+            "return document.getElementById(arguments[0].getAttribute('aria-labelledby')).tagName",
+            box,
+        )
+        == "H2"
+    )
+    widths = browser.js(
+        "const s = getComputedStyle(arguments[0]);"
+        "return [s.borderTopWidth, s.borderRightWidth, s.borderBottomWidth, s.borderLeftWidth]",
+        box,
+    )
+    assert widths == ["1px", "1px", "1px", "4px"]
+    body, page = browser.js(
+        "return [getComputedStyle(arguments[0]).backgroundColor,"
+        " getComputedStyle(document.body).backgroundColor]",
+        box,
+    )
+    assert body != page  # a tinted box, set apart from the page
+
+
+def test_not_found_page_in_the_page_language(browser: Browser) -> None:
+    errors = browser.open("site/ch/de/404.html")
+    browser.screenshot("de-CH-404")
+    assert errors == []
+    assert browser.find("h1").text == "Seite nicht gefunden"
+    legal = browser.driver.find_elements("css selector", "footer nav.legal a")
+    assert [a.text for a in legal] == ["Impressum", "Datenschutzerklärung", "Kontakt"]
+    assert all(a.is_displayed() for a in legal)
+    assert browser.find("aside.disclaimer").is_displayed()
+    # served at any missing address: its links work from there (absolute)
+    hrefs = browser.js(
+        "return [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
+    )
+    assert all(re.match(r"https://|mailto:|#", h) for h in hrefs), hrefs
+    assert browser.open("site/404.html") == []
+    assert browser.find("h1").text == "Page not found"
+
+
+def test_not_available_page_links_the_published_language(browser: Browser) -> None:
+    errors = browser.open("site/ca/fr/chronic-venous-insufficiency.html")
+    browser.screenshot("fr-CA-not-available")
+    assert errors == []
+    assert browser.find("h1").text == "Non disponible dans cette langue"
+    link = browser.find(".next-steps a")
+    assert link.is_displayed() and link.text == "English"
+    assert link.get_attribute("lang") == "en-CA"
+    link.click()
+    assert browser.driver.current_url.endswith("site/ca/en/chronic-venous-insufficiency.html")
+    assert browser.js("return document.documentElement.lang") == "en-CA"

@@ -59,6 +59,13 @@ def test_every_rendered_page_validates(rendered_sample: RenderedSample, tmp_path
     pages = rendered_sample.pages()
     published = [p for p in pages if p.is_relative_to(rendered_sample.site)]
     assert len(published) >= 40 and len(pages) - len(published) >= 100  # both sites
+    site = rendered_sample.site
+    # every page kind: the not-found pages (root and a locale's), a "not available in this
+    # language" page, and article pages with their JSON-LD, legal footer and canonical link
+    assert {site / "404.html", site / "sa/ar/404.html"} <= set(published)
+    assert site / "ca/fr/chronic-venous-insufficiency.html" in published
+    dvt = (site / f"ch/de/{DVT}.html").read_text(encoding="utf-8")
+    assert '<script type="application/ld+json">' in dvt and 'class="legal"' in dvt
 
     page = (rendered_sample.preview / f"jp/ja/{DVT}.html").read_text(encoding="utf-8")
     assert page.count('aria-label="Breadcrumb"') == 1

@@ -585,7 +585,11 @@ def test_page_disclaimer_rewrapped_is_still_verbatim(run: Runner, site: Path) ->
 
 
 def test_page_disclaimer_reference_removed(run: Runner, site: Path) -> None:
-    edit(page(site, CH_DE), "<span>Referenz: CH-2026-003</span>", "<span>Referenz: CH-2026</span>")
+    edit(
+        page(site, CH_DE),
+        '<span>Referenz: <span class="ref">CH-2026-003</span></span>',
+        "<span>Referenz: CH-2026</span>",
+    )
     res = check(run, site, "--country", "CH")
     assert res.exit_code == 1, res.output
     assert (

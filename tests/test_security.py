@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -108,7 +109,17 @@ def active_content(html: str) -> list[str]:
             problems.append(f"foreign element <{el.tag}>")
         if tag in EMBEDDING:
             problems.append(f"<{tag}> element")
-        if tag == "script":
+        if tag == "script" and el.get("type") == "application/ld+json" and el.get("src") is None:
+            # structured data: never run; the payloads stay inside one JSON value ("<" is
+            # written as \u003c, so no "</script>" or "<!--" can end or bend the element)
+            text = el.text or ""
+            try:
+                json.loads(text)
+            except ValueError:
+                problems.append(f"JSON-LD that is not JSON: {text[:60]!r}")
+            if "<" in text:
+                problems.append(f"JSON-LD with a raw '<': {text[:60]!r}")
+        elif tag == "script":
             text = el.text or ""
             if el.get("src") is not None or text not in SITE_SCRIPTS:
                 problems.append(f"script not the site's own: {text[:60]!r} src={el.get('src')}")
@@ -434,7 +445,9 @@ def test_disclaimer_and_country_name_payloads_are_text(project: Path, run: Runne
         assert text_of(paragraphs[0]) == prefix + DISCLAIMER, folder
         assert REFERENCE in text_of(paragraphs[1])
         assert {local(e.tag) for e in paragraphs[0].iter()} <= {"p", "bdi"}
-        scripts = [text_of(s) for s in root.iter("script")]
+        scripts = [
+            text_of(s) for s in root.iter("script") if s.get("type") != "application/ld+json"
+        ]
         assert scripts == ([HCP_HEAD_SCRIPT, HCP_BODY_SCRIPT] if folder == "tr/tr" else [])
     index = (project / "site/index.html").read_text(encoding="utf-8")
     assert active_content(index) == []

@@ -16,7 +16,15 @@ from babel import Locale
 from i18n.errors import I18nError
 from i18n.formats.fs import inside, read_text
 from i18n.formats.yamlfile import load_yaml_mapping
-from i18n.model.country import AUDIENCES, PRODUCT_STATES, Country, Disclaimer, Glossary, Product
+from i18n.model.country import (
+    AUDIENCES,
+    LEGAL_LINKS,
+    PRODUCT_STATES,
+    Country,
+    Disclaimer,
+    Glossary,
+    Product,
+)
 from i18n.model.locale import normalize_locale
 from i18n.project import Project
 
@@ -31,6 +39,7 @@ COUNTRY_FIELDS = (
     "claims",
     "disclaimer",
     "outdated",
+    "legal",
 )
 OUTDATED_CHOICES = ("keep", "withdraw")
 
@@ -114,6 +123,7 @@ def parse_country(text: str, path: str, stem: str | None = None) -> Country:
     products = _products(data.get("products") or {}, path, ln)
     claims = _claims(data.get("claims") or {}, languages, path, ln)
     disclaimers = _disclaimers(data["disclaimer"], languages, path, ln)
+    legal = _legal(data["legal"], languages, path, ln) if "legal" in data else {}
     return Country(
         code,
         data["name"].strip(),
@@ -125,6 +135,7 @@ def parse_country(text: str, path: str, stem: str | None = None) -> Country:
         disclaimers,
         path,
         lines,
+        legal=legal,
         outdated=outdated,
     )
 
@@ -291,6 +302,70 @@ def _disclaimers(raw_disc: Any, languages: list[str], path: str, ln: Line) -> di
             where,
         )
     return disclaimers
+
+
+# A legal link is an https page with a host (the country's own entity's site), or, for the
+# contact, a mailto: address. Nothing a browser would run or send elsewhere unencrypted.
+_LEGAL_URL_RE = re.compile(r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]{1,5})?(/[^\s\"'<>\\]*)?")
+_MAILTO_RE = re.compile(r"mailto:[^\s\"'<>\\@?]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+def legal_url_problem(kind: str, url: str) -> str | None:
+    """Why ``url`` cannot be a footer's ``kind`` link, or None.
+
+    >>> legal_url_problem("imprint", "https://invamed-ch.example/de/impressum") is None
+    True
+    >>> legal_url_problem("contact", "mailto:info@invamed-ch.example") is None
+    True
+    >>> legal_url_problem("privacy", "javascript:alert(1)")
+    "must be an https:// address with a host, found 'javascript:alert(1)'"
+    """
+    if _LEGAL_URL_RE.fullmatch(url) or (kind == "contact" and _MAILTO_RE.fullmatch(url)):
+        return None
+    allowed = "an https:// address with a host" + (
+        " or a mailto: address" if kind == "contact" else ""
+    )
+    return f"must be {allowed}, found {url!r}"
+
+
+def _legal(raw: Any, languages: list[str], path: str, ln: Line) -> dict[str, dict[str, str]]:
+    """``legal``: language -> {imprint, privacy, contact} -> URL (each optional, at least one)."""
+    _need(
+        isinstance(raw, dict),
+        f"'legal' must map a language to its {', '.join(LEGAL_LINKS)} links",
+        path,
+        ln("legal"),
+    )
+    legal: dict[str, dict[str, str]] = {}
+    for lang, links in raw.items():
+        where = ln("legal", str(lang))
+        _need(
+            lang in languages,
+            f"legal links for '{lang}', which is not one of the country's languages",
+            path,
+            where,
+        )
+        _need(
+            isinstance(links, dict) and len(links) > 0,
+            f"legal links for '{lang}' must map {', '.join(LEGAL_LINKS)} to addresses",
+            path,
+            where,
+        )
+        out: dict[str, str] = {}
+        for kind, url in links.items():
+            at = ln("legal", str(lang), str(kind))
+            _need(
+                kind in LEGAL_LINKS,
+                f"unknown legal link '{kind}' (known: {', '.join(LEGAL_LINKS)})",
+                path,
+                at,
+            )
+            _need(isinstance(url, str), f"legal link '{lang}' {kind} must be a string", path, at)
+            problem = legal_url_problem(kind, url.strip())
+            _need(problem is None, f"legal link '{lang}' {kind} {problem}", path, at)
+            out[kind] = url.strip()
+        legal[lang] = out
+    return legal
 
 
 def country_files(project: Project) -> list[Path]:

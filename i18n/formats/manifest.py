@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from i18n.errors import I18nError
-from i18n.model.manifest import ARTICLE, INDEX, PAGE_KINDS, Manifest, ManifestPage, Withheld
+from i18n.model.manifest import (
+    ARTICLE,
+    INDEX,
+    NOT_FOUND,
+    PAGE_KINDS,
+    UNAVAILABLE,
+    Manifest,
+    ManifestPage,
+    Withheld,
+)
 
 
 def _page_record(page: ManifestPage) -> dict[str, Any]:
@@ -28,6 +37,19 @@ def _page_record(page: ManifestPage) -> dict[str, Any]:
             **base,
             "disclaimer": page.disclaimer,
             "articles": list(page.articles),
+            "site_approvals": list(page.site_approvals),
+        }
+    if page.kind == NOT_FOUND:
+        return {
+            **base,
+            "disclaimer": page.disclaimer,
+            "site_approvals": list(page.site_approvals),
+        }
+    if page.kind == UNAVAILABLE:
+        return {
+            **base,
+            "article": page.article,
+            "disclaimer": page.disclaimer,
             "site_approvals": list(page.site_approvals),
         }
     record = {
@@ -120,8 +142,8 @@ def _read_page(i: int, page: Any, shown: str) -> ManifestPage:
             raise I18nError(f"{what} lacks a '{key}' string", shown)
     if page["kind"] not in PAGE_KINDS:
         raise I18nError(f"{what} has kind {page['kind']!r} (known: {', '.join(PAGE_KINDS)})", shown)
-    if page["kind"] == ARTICLE and not isinstance(page.get("article"), str):
-        raise I18nError(f"{what} is an article page without an 'article' slug", shown)
+    if page["kind"] in (ARTICLE, UNAVAILABLE) and not isinstance(page.get("article"), str):
+        raise I18nError(f"{what} is an {page['kind']} page without an 'article' slug", shown)
     hashes: dict[str, tuple[str, ...]] = {}
     for key in ("approvals", "site_approvals"):
         value = page.get(key, [])
@@ -143,7 +165,7 @@ def _read_page(i: int, page: Any, shown: str) -> ManifestPage:
         country=page["country"],
         locale=page["locale"],
         disclaimer=disclaimer if isinstance(disclaimer, str) else None,
-        article=page.get("article") if page["kind"] == ARTICLE else None,
+        article=page.get("article") if page["kind"] in (ARTICLE, UNAVAILABLE) else None,
         articles=tuple(str(a) for a in articles) if isinstance(articles, list) else (),
         source_hash=source_hash if isinstance(source_hash, str) else None,
         source_text=page.get("source_text") is True,

@@ -15,6 +15,7 @@ PRODUCT_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 # Names that would collide with generated files or are reserved by some file systems.
 RESERVED_SLUGS = frozenset(
     {"index", "site", "sitemap", "manifest", "assets", "con", "prn", "aux", "nul"}
+    | {"404"}  # each language's not-found page, 404.html
     | {f"com{i}" for i in range(1, 10)}
     | {f"lpt{i}" for i in range(1, 10)}
 )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 AUDIENCES = ("public", "professional")
 PRODUCT_STATES = ("available", "unavailable")
+LEGAL_LINKS = ("imprint", "privacy", "contact")  # the footer's order
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class Country:
     # keep: a translation whose English source changed stays published with its last
     # approved text and a notice until the new text is approved; withdraw: it is withheld
     outdated: str = "keep"
+    # per language: {"imprint" | "privacy" | "contact": URL} of the country's own legal pages
+    legal: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -61,6 +64,11 @@ class Country:
 
     def line(self, *key: str) -> int:
         return self.lines.get(tuple(key), 1)
+
+    def legal_links(self, language: str) -> list[tuple[str, str]]:
+        """(kind, URL) of the footer's legal links in ``language``, in footer order."""
+        links = self.legal.get(language, {})
+        return [(kind, links[kind]) for kind in LEGAL_LINKS if kind in links]
 
 
 @dataclass

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 INDEX = "index"
 ARTICLE = "article"
-PAGE_KINDS = (INDEX, ARTICLE)
+NOT_FOUND = "not-found"  # <cc>/<lang>/404.html: the locale's not-found page
+UNAVAILABLE = "unavailable"  # <cc>/<lang>/<slug>.html of an article withheld in the locale
+PAGE_KINDS = (INDEX, ARTICLE, NOT_FOUND, UNAVAILABLE)
+NOT_FOUND_PAGE = "404.html"
 
 
 @dataclass(frozen=True)
@@ -20,11 +23,11 @@ class ManifestPage:
     """One published page: ``path`` relative to the site folder (``ch/de/<slug>.html``)."""
 
     path: str
-    kind: str  # INDEX or ARTICLE
+    kind: str  # INDEX, ARTICLE, NOT_FOUND or UNAVAILABLE
     country: str  # ISO code, upper case
     locale: str  # BCP 47 tag: de-CH
     disclaimer: str | None  # the reference of the disclaimer the page shows
-    article: str | None = None  # article pages: the slug
+    article: str | None = None  # article and unavailable pages: the slug
     articles: tuple[str, ...] = ()  # index pages: the articles listed
     source_hash: str | None = None  # article pages: the English source it translates
     source_text: bool = False  # article pages shown in the source language

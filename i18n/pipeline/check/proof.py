@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -27,9 +28,18 @@ from i18n.formats.people import load_people
 from i18n.model.country import Country
 from i18n.model.findings import BLOCKING, WARNING, Finding
 from i18n.model.locale import fallback_chain
-from i18n.model.manifest import Manifest, ManifestPage
+from i18n.model.manifest import (
+    ARTICLE,
+    INDEX,
+    NOT_FOUND,
+    NOT_FOUND_PAGE,
+    UNAVAILABLE,
+    Manifest,
+    ManifestPage,
+)
 from i18n.pipeline.check.report import CountryResult
 from i18n.pipeline.claims import claim_patterns, find_claims
+from i18n.pipeline.publish.pages import Pages
 from i18n.pipeline.publish.resolve import link_targets
 from i18n.pipeline.signoff import Trusted, trust
 from i18n.project import SITE_DOMAIN, Project
@@ -42,13 +52,26 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
+ROOT_PAGES = ("index.html", NOT_FOUND_PAGE)  # the country picker and the root not-found page
+
+
 def _site_pages(site: Path) -> list[str]:
-    """Every HTML file of the site but the country picker (``index.html`` at the top)."""
+    """Every HTML file of the site but the root pages (the country picker and ``404.html``,
+    which belong to no country: :func:`_root_findings` reads them)."""
     return sorted(
         rel
         for p in site.rglob("*.html")
-        if p.is_file() and (rel := p.relative_to(site).as_posix()) != "index.html"
+        if p.is_file() and (rel := p.relative_to(site).as_posix()) not in ROOT_PAGES
     )
+
+
+def _expected_path(lp: Any, page: ManifestPage) -> str:
+    """Where a page of ``page.kind`` of the locale belongs."""
+    if page.kind == NOT_FOUND:
+        return f"{lp.folder}/{NOT_FOUND_PAGE}"
+    if page.kind == INDEX:
+        return f"{lp.folder}/index.html"
+    return f"{lp.folder}/{page.article}.html"
 
 
 def site_findings(
@@ -85,6 +108,7 @@ def site_findings(
     by_country = {c.code: c for c in countries}
     plans = {(lp.country.code, lp.tag): lp for lp in plan.locales}
     hosts = allowed_hosts(project, plan)
+    pages = Pages(project, plan, project.settings.site_url)
     people = load_people(project)
     ledgers: dict[str, Trusted] = {}
     approvals: dict[tuple[str, str], set[str]] = {}
@@ -139,7 +163,7 @@ def site_findings(
         lp = plans.get((cc, tag))
         problems: list[tuple[str, str, str | None]] = []
         slug = page.article
-        expected = f"{lp.folder}/{slug or 'index'}.html" if lp else None
+        expected = _expected_path(lp, page) if lp else None
         if lp is None:
             problems.append(
                 (
@@ -163,7 +187,9 @@ def site_findings(
         else:
             result.pages.append(rel)
             problems += _page_problems(project, site, page, country, lp, plan, approved, locales)
-            problems += _foreign_links(site / page.path, hosts)
+            problems += _structured_data_problems(site / page.path, page, lp, pages)
+            own = frozenset(url for _, url in country.legal_links(lp.language))
+            problems += _foreign_links(site / page.path, hosts, own)
         for code, message, snippet in problems:
             where = f"{shown}/manifest.json" if code.startswith("manifest") else f"{shown}/{rel}"
             result.findings.append(
@@ -220,16 +246,37 @@ def allowed_hosts(project: Project, plan: Any) -> frozenset[str]:
     return frozenset(hosts)
 
 
-def _foreign_links(path: Path, hosts: frozenset[str]) -> Problems:
-    """Links, images, scripts and styles that reach a host not in ``hosts``."""
+def _foreign_links(
+    path: Path, hosts: frozenset[str], own: frozenset[str] = frozenset()
+) -> Problems:
+    """Links, images, scripts and styles that reach a host not in ``hosts``. ``own`` are the
+    country's legal links (imprint, privacy, contact) for the page's language: accepted as
+    they are written in its YAML, as links (``<a href>``) in the page's footer only; any
+    other address on their host, or the same address elsewhere, is still foreign.
+    A page that does not show each of them is a violation (``legal-missing``)."""
     try:
         doc = lxml.html.document_fromstring(path.read_bytes(), parser=_UTF8)
     except (OSError, lxml.etree.ParserError, ValueError):
         return []
     out: Problems = []
+    shown: set[str] = set()
+    for el in doc.iter("a"):
+        value = (el.get("href") or "").strip()
+        if value in own and _in_footer(el) and not _hidden(el):
+            shown.add(value)
+    for missing in sorted(own - shown):
+        out.append(
+            (
+                "legal-missing",
+                "a legal link of the country's YAML (legal) is not in the page's footer",
+                missing[:80],
+            )
+        )
     for el in doc.iter("a", "link", "img", "script", "iframe", "form", "source"):
         for attr in ("href", "src", "action"):
             value = (el.get(attr) or "").strip()
+            if el.tag == "a" and attr == "href" and value in shown and _in_footer(el):
+                continue  # the country's own legal page
             host = urlsplit(value).hostname if value.startswith(("http", "//")) else None
             if host and host.lower() not in hosts:
                 out.append(
@@ -243,37 +290,51 @@ def _foreign_links(path: Path, hosts: frozenset[str]) -> Problems:
     return out
 
 
+def _in_footer(el: Any) -> bool:
+    return any(a.tag == "footer" for a in el.iterancestors())
+
+
 def _root_findings(
     site: Path, shown: str, countries: list[Country], hosts: frozenset[str]
 ) -> list[Finding]:
-    """The country picker (``site/index.html``) is published too: no forbidden wording in
-    any language, no link to a foreign host."""
-    path = site / "index.html"
-    if not path.is_file():
-        return []
-    try:
-        doc = lxml.html.document_fromstring(path.read_bytes(), parser=_UTF8)
-    except (lxml.etree.ParserError, ValueError) as exc:
-        return [Finding("page-unparsable", BLOCKING, f"{exc}", path=f"{shown}/index.html")]
+    """The country picker (``site/index.html``) and the root not-found page
+    (``site/404.html``) are published too: no forbidden wording in any language, no link to
+    a foreign host, no script the render did not write."""
     patterns = list(
         {
             p.pattern: p for c in countries for lang in c.languages for p in claim_patterns(c, lang)
         }.values()
     )
-    found = [
-        Finding(
-            "claim-page",
-            BLOCKING,
-            f"the country picker matches forbidden wording /{pat}/",
-            path=f"{shown}/index.html",
-            snippet=snippet,
-        )
-        for pat, snippet in find_claims(_published_text(doc), patterns, markdown=False)
-    ]
-    found += [
-        Finding(code, BLOCKING, message, path=f"{shown}/index.html", snippet=snippet)
-        for code, message, snippet in _foreign_links(path, hosts)
-    ]
+    found: list[Finding] = []
+    for name in ROOT_PAGES:
+        path = site / name
+        if not path.is_file():
+            continue
+        what = "the country picker" if name == "index.html" else "the not-found page"
+        try:
+            doc = lxml.html.document_fromstring(path.read_bytes(), parser=_UTF8)
+        except (lxml.etree.ParserError, ValueError) as exc:
+            found.append(Finding("page-unparsable", BLOCKING, f"{exc}", path=f"{shown}/{name}"))
+            continue
+        problems = _script_problems(doc) + _structured_data_problems_in(doc, None)
+        found += [
+            Finding(code, BLOCKING, message, path=f"{shown}/{name}", snippet=snippet)
+            for code, message, snippet in problems
+        ]
+        found += [
+            Finding(
+                "claim-page",
+                BLOCKING,
+                f"{what} matches forbidden wording /{pat}/",
+                path=f"{shown}/{name}",
+                snippet=snippet,
+            )
+            for pat, snippet in find_claims(_published_text(doc), patterns, markdown=False)
+        ]
+        found += [
+            Finding(code, BLOCKING, message, path=f"{shown}/{name}", snippet=snippet)
+            for code, message, snippet in _foreign_links(path, hosts)
+        ]
     return found
 
 
@@ -432,18 +493,21 @@ def _plan_problems(
                 None,
             )
         )
-    if kind == "index" and not lp.index_published:
+    if kind in (INDEX, NOT_FOUND, UNAVAILABLE) and not lp.index_published:
         out.append(
             (
                 "withheld-published",
-                f"index is published but the locale is withheld: "
+                f"{'index' if kind == INDEX else kind + ' page'} is published but the locale "
+                "is withheld: "
                 f"{'; '.join(lp.reasons or ['no article is published'])}",
                 None,
             )
         )
+    if kind == UNAVAILABLE:
+        out += _unavailable_problems(page, lp, plan)
     # what was approved (or written, for the source language) is what was published: the
     # current English, or on an outdated page the earlier version the plan found in git
-    ap = lp.articles.get(slug) if slug else None
+    ap = lp.articles.get(slug) if slug and kind == ARTICLE else None
     if ap is not None and page.source_hash != ap.article.source_hash:
         out.append(
             (
@@ -495,6 +559,38 @@ def _plan_problems(
                 )
             )
     return out
+
+
+def _unavailable_problems(page: ManifestPage, lp: Any, plan: Any) -> Problems:
+    """A "not available in this language" page stands where the article is withheld in the
+    locale and published in another language of the country; it shows no text of the
+    article (its manifest entry records no approvals of the article's catalog)."""
+    slug = page.article or ""
+    if slug not in plan.articles:
+        return [("unavailable-wrong", f"{slug!r} is not an article of source/articles/", None)]
+    if lp.published(slug):
+        return [
+            (
+                "unavailable-wrong",
+                "the article is published in this language: its page belongs here, "
+                "not the not-available page (re-render)",
+                None,
+            )
+        ]
+    if not any(
+        o is not lp and o.country.code == lp.country.code and o.published(slug)
+        for o in plan.locales
+    ):
+        return [
+            (
+                "unavailable-wrong",
+                "no other language of the country publishes the article (re-render)",
+                None,
+            )
+        ]
+    if page.approvals:
+        return [("unavailable-wrong", "page records approvals of article text", None)]
+    return []
 
 
 def _document_problems(doc: Any, lp: Any, country: Country) -> Problems:
@@ -561,8 +657,15 @@ def _document_problems(doc: Any, lp: Any, country: Country) -> Problems:
 def _link_problems(
     doc: Any, project: Project, site: Path, rel: str, locales: dict[str, str]
 ) -> Problems:
-    """hreflang links: each points to a page of this site in the language it names."""
+    """hreflang links: each points to a page of this site in the language it names; a
+    canonical link names the page itself."""
     out: Problems = []
+    for el in doc.iter("link"):
+        if "canonical" not in (el.get("rel") or "").lower().split():
+            continue
+        href = el.get("href") or ""
+        if _local(href, project, rel) != rel:
+            out.append(("canonical-wrong", f"canonical link {href[:80]} is not this page", None))
     for el in doc.iter("link", "a"):
         hreflang, href = el.get("hreflang"), el.get("href")
         if not hreflang or href is None:
@@ -615,6 +718,8 @@ def _script_problems(doc: Any) -> Problems:
                 ("script-external", f"a script is loaded from {script.get('src')[:80]}", None)
             )
             continue
+        if _is_json_ld(script):
+            continue  # data, never run: proven by _structured_data_problems_in
         body = script.text or ""
         digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
         if digest not in allowed:
@@ -622,6 +727,77 @@ def _script_problems(doc: Any) -> Problems:
                 ("script-unknown", "an inline script the page's CSP does not allow", body[:60])
             )
     return out
+
+
+JSON_LD = "application/ld+json"
+
+
+def _is_json_ld(script: Any) -> bool:
+    return (script.get("type") or "").strip().lower() == JSON_LD
+
+
+def _structured_data_problems(path: Path, page: ManifestPage, lp: Any, pages: Pages) -> Problems:
+    """The page's JSON-LD is what the render writes for it from the approved plan."""
+    try:
+        doc = lxml.html.document_fromstring(path.read_bytes(), parser=_UTF8)
+    except (OSError, lxml.etree.ParserError, ValueError):
+        return []
+    expected = None
+    if page.kind == ARTICLE and page.article in lp.articles and lp.published(page.article):
+        expected = pages.structured_data(lp, page.article)
+    return _structured_data_problems_in(doc, expected)
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise ValueError(f"key {twice[0]!r} is given twice")
+    return dict(pairs)
+
+
+def _structured_data_problems_in(doc: Any, expected: dict[str, Any] | None) -> Problems:
+    """A ``<script type="application/ld+json">`` is data a browser never runs, so the CSP
+    does not list it; it is proven instead: at most one per page, only on an article page,
+    valid JSON (no key given twice), and equal to the ``MedicalWebPage`` the render builds
+    from the approved text of that page (``expected``; None: the page has none)."""
+    blocks = [s for s in doc.iter("script") if _is_json_ld(s) and not s.get("src")]
+    if expected is None:
+        return [
+            ("structured-data-unexpected", "JSON-LD on a page the render writes none for", None)
+        ][: len(blocks)]
+    if len(blocks) != 1:
+        return [
+            (
+                "structured-data-missing" if not blocks else "structured-data-unexpected",
+                f"{len(blocks)} JSON-LD blocks on the page; the render writes one",
+                None,
+            )
+        ]
+    text = blocks[0].text or ""
+    try:
+        found = json.loads(text, object_pairs_hook=_no_duplicates)
+    except ValueError as exc:
+        return [("structured-data-invalid", f"JSON-LD is not valid JSON: {exc}", text[:60])]
+    if found != expected:
+        keys = (
+            sorted(
+                k
+                for k in set(found) | set(expected)
+                if not isinstance(found, dict) or found.get(k) != expected.get(k)
+            )
+            if isinstance(found, dict)
+            else ["(not an object)"]
+        )
+        return [
+            (
+                "structured-data-altered",
+                "JSON-LD differs from what the render writes from the approved text "
+                f"({', '.join(keys[:4])})",
+                text[:60],
+            )
+        ]
+    return []
 
 
 def _hidden(el: Any) -> str | None:

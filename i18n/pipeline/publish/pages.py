@@ -5,9 +5,11 @@ text, escaped by autoescape, never compiled as a template."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import datetime as dt
 import hashlib
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
@@ -24,6 +26,7 @@ from i18n.formats.markdown import markdown, translate_tokens
 from i18n.model.article import Article
 from i18n.model.country import Country
 from i18n.model.locale import language_tag
+from i18n.model.manifest import NOT_FOUND, UNAVAILABLE
 from i18n.pipeline.publish.gate import ArticlePlan, LocalePlan, SitePlan
 from i18n.pipeline.publish.resolve import Key, Resolved
 from i18n.project import Project
@@ -34,6 +37,37 @@ _MD = markdown()  # same parser and renderer options as the source segmentation
 
 _LATIN = "A-Za-z\u00c0-\u024f"
 LATIN_RUN_RE = re.compile(rf"[{_LATIN}][{_LATIN}0-9]*(?:[ \-./'’&][{_LATIN}0-9]+)*")
+
+
+# A reference or registration number inside a sentence: Latin letters and digits joined by
+# '-', '/' or '.', with at least one digit (MDMA-2026-04817, K253187, CH-2026-003).
+REFERENCE_RE = re.compile(r"(?=[A-Za-z0-9./-]*[0-9])[A-Za-z0-9]+(?:[-./][A-Za-z0-9]+)*")
+
+
+def _is_reference(run: str) -> bool:
+    return REFERENCE_RE.fullmatch(run) is not None and any(c.isdigit() for c in run)
+
+
+def _bdi_open(run: str) -> str:
+    """The opening tag that isolates one Latin run on a right-to-left page: a reference is
+    one left-to-right run that never breaks across lines (``.ref``: no wrapping)."""
+    return '<bdi dir="ltr" class="ref">' if _is_reference(run) else "<bdi>"
+
+
+def isolate_ref(text: str, rtl: bool) -> Markup:
+    """Escape a reference or registration number and keep it on one line (``.ref``); on a
+    right-to-left page also isolate it as one left-to-right run.
+
+    >>> isolate_ref("SA-MKT-2026-007", rtl=True)
+    Markup('<bdi dir="ltr" class="ref">SA-MKT-2026-007</bdi>')
+    >>> isolate_ref("CH-2026-003", rtl=False)
+    Markup('<span class="ref">CH-2026-003</span>')
+    """
+    if not text:
+        return escape(text)
+    if rtl:
+        return Markup('<bdi dir="ltr" class="ref">{}</bdi>').format(text)
+    return Markup('<span class="ref">{}</span>').format(text)
 
 
 def isolate(text: str, rtl: bool) -> Markup:
@@ -48,7 +82,7 @@ def isolate_latin(text: str, rtl: bool) -> Markup:
     out, pos = [], 0
     for m in LATIN_RUN_RE.finditer(text):
         out.append(escape(text[pos : m.start()]))
-        out.append(Markup("<bdi>{}</bdi>").format(m.group(0)))
+        out.append(Markup(_bdi_open(m.group(0)) + "{}</bdi>").format(m.group(0)))
         pos = m.end()
     out.append(escape(text[pos:]))
     return Markup("").join(out)
@@ -66,7 +100,7 @@ def _isolate_tokens(children: list[Token]) -> list[Token]:
         for m in LATIN_RUN_RE.finditer(child.content):
             if m.start() > pos:
                 out.append(Token("text", "", 0, content=child.content[pos : m.start()]))
-            out.append(Token("html_inline", "", 0, content="<bdi>"))
+            out.append(Token("html_inline", "", 0, content=_bdi_open(m.group(0))))
             out.append(Token("text", "", 0, content=m.group(0)))
             out.append(Token("html_inline", "", 0, content="</bdi>"))
             pos = m.end()
@@ -193,6 +227,11 @@ class Pages:
         self.templates = {
             n: self.env.get_template(f"{n}.html") for n in ("article", "index", "root")
         }
+        # a project's own templates/ written before these pages existed may lack them: then
+        # those pages are not written (their addresses stay not found)
+        for n in ("not_found", "unavailable"):
+            with contextlib.suppress(TemplateNotFound):
+                self.templates[n] = self.env.get_template(f"{n}.html")
         css_path = project.templates_dir / "site.css"
         self.css = css_path.read_text(encoding="utf-8") if css_path.is_file() else ""
         self.csp = "; ".join(
@@ -235,6 +274,10 @@ class Pages:
             "alternates": alternates,
             "languages": languages,
             "country_name": country_name,
+            # set by the page kinds that have them (see :meth:`Pages.head_links`)
+            "canonical": "",
+            "x_default": "",
+            "legal": self.legal(lp),
         }
 
     def _strings(self, lp: LocalePlan) -> SiteStrings:
@@ -359,12 +402,14 @@ class Pages:
                 "related": related,
                 "outdated": self._outdated(lp, ap),
                 "registrations": [
-                    {"product": isolate(name, lp.rtl), "number": isolate(number, lp.rtl)}
+                    {"product": isolate(name, lp.rtl), "number": isolate_ref(number, lp.rtl)}
                     for name, number in registrations(art, lp.country, self.brands)
                 ],
             },
             "disclaimer": self._disclaimer(lp),
+            "structured_data": self.structured_data_json(lp, slug),
         }
+        ctx["page"].update(self.head_links(lp, slug))
         self._strings(lp).install(self.env)
         return self.templates["article"].render(ctx)
 
@@ -398,7 +443,7 @@ class Pages:
             return {"text": text, "reference": "-"}
         return {
             "text": isolate_latin(disc.text, lp.rtl),
-            "reference": isolate(disc.reference, lp.rtl),
+            "reference": isolate_ref(disc.reference, lp.rtl),
         }
 
     def index(self, lp: LocalePlan) -> str:
@@ -423,6 +468,7 @@ class Pages:
             "articles": items,
             "disclaimer": self._disclaimer(lp),
         }
+        ctx["page"].update(self.head_links(lp, None))
         self._strings(lp).install(self.env)
         return self.templates["index"].render(ctx)
 
@@ -444,8 +490,162 @@ class Pages:
             "page": self._page(None, "", [], []),
             "countries": sorted(countries.values(), key=lambda c: c["name"]),
         }
+        ctx["page"].update(self.head_links(None, None))
         SiteStrings(None, self.plan.preview).install(self.env)
         return self.templates["root"].render(ctx)
+
+    @property
+    def helper_kinds(self) -> frozenset[str]:
+        """The kinds of helper page (manifest ``not-found``, ``unavailable``) whose templates
+        this render has."""
+        return frozenset(
+            kind
+            for kind, name in ((NOT_FOUND, "not_found"), (UNAVAILABLE, "unavailable"))
+            if name in self.templates
+        )
+
+    # -- canonical, x-default, legal footer
+
+    def x_default(self) -> str:
+        """The page for a visitor whose language and region match no alternate: the country
+        picker."""
+        return self.url("index.html")
+
+    def root_alternates(self) -> list[dict[str, str]]:
+        """The country picker's hreflang cluster: every indexable locale's index page."""
+        if self.plan.preview:
+            return []
+        return [
+            {"hreflang": lp.tag, "href": self.url(f"{lp.folder}/index.html")}
+            for lp in self._siblings(None)
+            if not lp.professional
+        ]
+
+    def head_links(self, lp: LocalePlan | None, slug: str | None) -> dict[str, Any]:
+        """``canonical`` (the page's own address), ``x_default`` and, for the country
+        picker, its ``alternates``: on pages a search engine may index only (none in a
+        preview or on a professional-audience page)."""
+        if self.plan.preview or (lp is not None and lp.professional):
+            return {}
+        if lp is None:
+            return {
+                "canonical": self.url("index.html"),
+                "x_default": self.x_default(),
+                "alternates": self.root_alternates(),
+            }
+        name = "index.html" if slug is None else f"{slug}.html"
+        return {"canonical": self.url(f"{lp.folder}/{name}"), "x_default": self.x_default()}
+
+    def legal(self, lp: LocalePlan | None) -> list[dict[str, str]]:
+        """The footer's legal links of the page's country and language (``legal`` in the
+        country's YAML): kind (imprint, privacy, contact) and address."""
+        if lp is None:
+            return []
+        return [{"kind": k, "href": url} for k, url in lp.country.legal_links(lp.language)]
+
+    # -- structured data
+
+    def structured_data(self, lp: LocalePlan, slug: str) -> dict[str, Any] | None:
+        """schema.org ``MedicalWebPage`` of an article page, from what the page shows: the
+        approved title and description, the source's reviewer and dates, the country's
+        audience. None in a preview (drafts are never described to search engines)."""
+        if self.plan.preview:
+            return None
+        ap = lp.articles[slug]
+        art = ap.article
+        meta = art.meta
+        title = self._field(lp, ap, "title", meta.get("title"))[0]
+        description = self._field(lp, ap, "description", meta.get("description"))[0]
+        modified = art.updated or art.date
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "MedicalWebPage",
+            "@id": self.url(f"{lp.folder}/{slug}.html"),
+            "url": self.url(f"{lp.folder}/{slug}.html"),
+            "name": title,
+            "headline": title,
+        }
+        if description:
+            data["description"] = description
+        data["inLanguage"] = lp.tag
+        data["audience"] = {
+            "@type": "MedicalAudience",
+            "audienceType": "Clinician" if lp.professional else "Patient",
+            "geographicArea": {"@type": "Country", "name": country_name(lp)},
+        }
+        reviewer = str(meta.get("reviewed_by") or "").strip()
+        if reviewer:
+            data["reviewedBy"] = {"@type": "Person", "name": reviewer}
+        if modified:
+            data["lastReviewed"] = modified.isoformat()
+            data["dateModified"] = modified.isoformat()
+        if art.date:
+            data["datePublished"] = art.date.isoformat()
+        data["publisher"] = {"@type": "Organization", "name": self.brand, "url": self.url("")}
+        return data
+
+    def structured_data_json(self, lp: LocalePlan, slug: str) -> Markup | None:
+        """:meth:`structured_data` as the text of a ``<script type="application/ld+json">``:
+        ``<``, ``>`` and ``&`` escaped as JSON escapes, so no ``</script>`` (nor ``<!--``)
+        inside a translation can end or bend the element."""
+        data = self.structured_data(lp, slug)
+        return None if data is None else Markup(json_script_text(data))
+
+    # -- not found, not available in this language
+
+    def published_elsewhere(self, lp: LocalePlan, slug: str) -> list[LocalePlan]:
+        """The country's other languages in which the article is shown."""
+        return [
+            o
+            for o in self._siblings(slug)
+            if o.country.code == lp.country.code and o.language != lp.language
+        ]
+
+    def not_found(self, lp: LocalePlan | None) -> str:
+        """``404.html``: the root one (source language) or a locale's. Served for any
+        missing address, so every link on it is absolute."""
+        page = self._page(lp, self.url(""), [], [], country_name(lp) if lp else "")
+        page["noindex"] = True
+        ctx = {
+            "page": page,
+            "country_index": self.url(f"{lp.folder}/index.html") if lp else "",
+            "disclaimer": self._disclaimer(lp) if lp else None,
+        }
+        (self._strings(lp) if lp else SiteStrings(None, self.plan.preview)).install(self.env)
+        return self.templates["not_found"].render(ctx)
+
+    def unavailable(self, lp: LocalePlan, slug: str) -> str:
+        """``<slug>.html`` of a locale where the article is withheld while another language
+        of the country publishes it: site strings and language names only, never a word of
+        the withheld translation."""
+        page = self._page(lp, "../../", [], self.languages(lp, slug), country_name(lp))
+        page["noindex"] = True
+        ctx = {
+            "page": page,
+            "elsewhere": [
+                {
+                    "hreflang": o.tag,
+                    "href": f"../{o.language}/{slug}.html",
+                    "dir": "rtl" if o.rtl else "ltr",
+                    "name": language_name(o.language),
+                }
+                for o in self.published_elsewhere(lp, slug)
+            ],
+            "disclaimer": self._disclaimer(lp),
+        }
+        self._strings(lp).install(self.env)
+        return self.templates["unavailable"].render(ctx)
+
+
+def json_script_text(data: Any) -> str:
+    """JSON for a ``<script>`` data block: keys in a fixed order, UTF-8 kept, and ``<``,
+    ``>``, ``&`` written as ``\\u003c`` etc. (still the same JSON value).
+
+    >>> print(json_script_text({"name": "</script><!--"}))
+    {"name": "\\u003c/script\\u003e\\u003c!--"}
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def registrations(

@@ -18,14 +18,60 @@ from i18n.formats.country import find_country, require_countries
 from i18n.formats.fs import atomic_write, inside
 from i18n.formats.manifest import manifest_text, read_manifest
 from i18n.formats.svg import svg_problem
-from i18n.model.manifest import ARTICLE, INDEX, Manifest, ManifestPage, Withheld
+from i18n.model.manifest import (
+    ARTICLE,
+    INDEX,
+    NOT_FOUND,
+    NOT_FOUND_PAGE,
+    UNAVAILABLE,
+    Manifest,
+    ManifestPage,
+    Withheld,
+)
 from i18n.pipeline.forked import forked_map, workers_for
-from i18n.pipeline.publish.gate import COUNTRY_DIR_RE, LANGUAGE_DIR_RE, SitePlan, plan_site
+from i18n.pipeline.publish.gate import (
+    COUNTRY_DIR_RE,
+    LANGUAGE_DIR_RE,
+    LocalePlan,
+    SitePlan,
+    plan_site,
+)
 from i18n.pipeline.publish.pages import Pages
 from i18n.project import Project
 
 PAGE_RE = re.compile(r"[a-z0-9][a-z0-9-]*\.html")
 PAGE_NAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+HELPER_KINDS = frozenset({NOT_FOUND, UNAVAILABLE})
+
+
+def helper_pages(
+    plan: SitePlan, lp: LocalePlan, kinds: frozenset[str] = HELPER_KINDS
+) -> list[tuple[str, str | None]]:
+    """(kind, slug) of a locale's pages that are not articles or its index: its not-found
+    page, and a "not available in this language" page at the address of each article that
+    is withheld here but shown in another language of the country. Only where the locale's
+    index is shown (its site strings and disclaimer are approved), never in a preview."""
+    if plan.preview or not plan.index_shown(lp):
+        return []
+    present = plan.present or (lambda _lp, _rel: True)
+    out: list[tuple[str, str | None]] = []
+    if NOT_FOUND in kinds and present(lp, f"{lp.folder}/{NOT_FOUND_PAGE}"):
+        out.append((NOT_FOUND, None))
+    for slug in lp.articles if UNAVAILABLE in kinds else []:
+        if lp.published(slug) or not present(lp, f"{lp.folder}/{slug}.html"):
+            continue
+        if any(
+            o is not lp and o.country.code == lp.country.code and plan.shown(o, slug)
+            for o in plan.locales
+        ):
+            out.append((UNAVAILABLE, slug))
+    return out
+
+
+def helper_path(lp: LocalePlan, kind: str, slug: str | None) -> str:
+    return f"{lp.folder}/{NOT_FOUND_PAGE if kind == NOT_FOUND else f'{slug}.html'}"
 
 
 def country_pages(pages: Pages, code: str) -> dict[str, str]:
@@ -40,6 +86,9 @@ def country_pages(pages: Pages, code: str) -> dict[str, str]:
         for slug in lp.articles:
             if plan.shown(lp, slug):
                 files[f"{lp.folder}/{slug}.html"] = pages.article(lp, slug)
+        for kind, slug in helper_pages(plan, lp, pages.helper_kinds):
+            html = pages.not_found(lp) if slug is None else pages.unavailable(lp, slug)
+            files[helper_path(lp, kind, slug)] = html
     return files
 
 
@@ -68,8 +117,17 @@ def sitemap(pages: Pages) -> str:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
         'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
-        f"<url><loc>{xml_escape(pages.url('index.html'))}</loc></url>",
     ]
+    root_alternates = pages.root_alternates()
+    lines.append(f"<url><loc>{xml_escape(pages.url('index.html'))}</loc>")
+    for alt in root_alternates:
+        lines.append(
+            f'<xhtml:link rel="alternate" hreflang={quoteattr(alt["hreflang"])} '
+            f"href={quoteattr(alt['href'])}/>"
+        )
+    if root_alternates:
+        lines.append(_x_default(pages))
+    lines.append("</url>")
     for lp in plan.locales:
         if lp.professional:
             continue  # noindex pages stay out of the sitemap
@@ -83,18 +141,28 @@ def sitemap(pages: Pages) -> str:
             lines.append(f"<loc>{xml_escape(pages.url(f'{lp.folder}/{name}'))}</loc>")
             if lastmod:
                 lines.append(f"<lastmod>{lastmod.isoformat()}</lastmod>")
-            for alt in pages.alternates(lp, slug):
+            alternates = pages.alternates(lp, slug)
+            for alt in alternates:
                 lines.append(
                     f'<xhtml:link rel="alternate" hreflang={quoteattr(alt["hreflang"])} '
                     f"href={quoteattr(alt['href'])}/>"
                 )
+            if alternates:
+                lines.append(_x_default(pages))
             lines.append("</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 
 
+def _x_default(pages: Pages) -> str:
+    return f'<xhtml:link rel="alternate" hreflang="x-default" href={quoteattr(pages.x_default())}/>'
+
+
 def manifest(
-    plan: SitePlan, images: dict[str, bytes] | None = None, timezone: str | None = None
+    plan: SitePlan,
+    images: dict[str, bytes] | None = None,
+    helper_kinds: frozenset[str] = HELPER_KINDS,
+    timezone: str | None = None,
 ) -> Manifest:
     """What each page was built from, and what was withheld and why."""
     pages: list[ManifestPage] = []
@@ -139,6 +207,18 @@ def manifest(
                 )
             if not lp.published(slug):
                 withheld.append(Withheld(cc, tag, slug, tuple(lp.reasons + ap.reasons)))
+        for kind, slug in helper_pages(plan, lp, helper_kinds):
+            pages.append(
+                ManifestPage(
+                    helper_path(lp, kind, slug),
+                    kind,
+                    cc,
+                    tag,
+                    disc,
+                    article=slug,
+                    site_approvals=site,
+                )
+            )
     hashes = tuple(
         sorted((path, hashlib.sha256(data).hexdigest()) for path, data in (images or {}).items())
     )
@@ -299,6 +379,9 @@ def render_site(
         if plan.index_shown(lp):
             expected.add(f"{lp.folder}/index.html")
         expected.update(f"{lp.folder}/{s}.html" for s in lp.articles if plan.shown(lp, s))
+        expected.update(
+            helper_path(lp, k, s) for k, s in helper_pages(plan, lp, pages.helper_kinds)
+        )
     # fail closed: remove what is no longer published (in every country) before writing
     stale, foreign = _stale(out, expected)
     result.foreign = [page.relative_to(out).as_posix() for page in foreign]
@@ -321,8 +404,12 @@ def render_site(
     codes = sorted(result.rendered_countries)
     files = render_countries(pages, codes)
     files["index.html"] = pages.root()
+    if not preview and NOT_FOUND in pages.helper_kinds:
+        files[NOT_FOUND_PAGE] = pages.not_found(None)
     files["sitemap.xml"] = sitemap(pages)
-    files["manifest.json"] = manifest_text(manifest(plan, images, project.settings.timezone))
+    files["manifest.json"] = manifest_text(
+        manifest(plan, images, pages.helper_kinds, project.settings.timezone)
+    )
     files.update(images)
     for rel, text in sorted(files.items()):
         (result.written if atomic_write(out / rel, text) else result.unchanged).append(rel)
