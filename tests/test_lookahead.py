@@ -42,7 +42,8 @@ def test_a_later_date_plans_and_leaves_the_live_site_alone(project: Path, run: R
     assert f"Plan as of {LATER} (UTC): nothing written" in out
     assert "disclaimer CH-2026-003 expired on 2027-09-01" in out
     # what the release would take down, named page by page
-    assert "page(s) now in site/ would be removed: ch/de/index.html" in out
+    removed = out.split("page(s) now in site/ would be removed: ", 1)[1]
+    assert "ch/de/index.html," in removed and "us/en/" not in removed
     assert "add --out with a folder of its own" in out
 
 

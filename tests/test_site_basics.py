@@ -17,7 +17,7 @@ import lxml.etree
 import lxml.html
 import pytest
 from click.testing import CliRunner, Result
-from conftest import Runner, copy_project
+from conftest import Runner, copy_project, render_as_of
 
 from i18n.cli import cli
 from i18n.formats.country import load_countries
@@ -41,8 +41,10 @@ def invoke(root: Path, *args: str) -> Result:
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample rendered once (publish and preview)."""
     root = copy_project(tmp_path_factory.mktemp("basics") / "proj")
-    for args in (("render", "--today", TODAY), ("render", "--preview", "--today", TODAY)):
-        result = invoke(root, *args)
+    for result in (
+        render_as_of(root, TODAY),
+        invoke(root, "render", "--preview", "--today", TODAY),
+    ):
         assert result.exit_code == 0, result.output
     return root
 
@@ -130,7 +132,7 @@ def test_an_article_slug_404_is_refused(project: Path, run: Runner) -> None:
     (project / "source/articles/404.md").write_text(
         source.replace(f"slug: {DVT}", "slug: '404'", 1), encoding="utf-8"
     )
-    result = run(project, "render", "--today", TODAY)
+    result = render_as_of(project, TODAY)
     assert result.exit_code == 2, result.output
     assert "source/articles/404.md:2: slug '404' is a reserved name" in result.output
     assert not (project / "site").exists()
@@ -156,7 +158,7 @@ def test_a_withheld_language_shows_where_the_article_is_published(
     approved_french = [e.msgstr for e in po if e.msgstr and not e.obsolete]
     first = next(e for e in po if e.msgid.startswith("Who is at higher risk"))
     unapprove(project, "fr", DVT, first.msgid, "Qui court un risque accru (brouillon)")
-    result = run(project, "render", "--today", TODAY)
+    result = render_as_of(project, TODAY)
     assert result.exit_code == 0, result.output
     site = project / "site"
 
@@ -182,7 +184,7 @@ def test_a_withheld_language_shows_where_the_article_is_published(
     assert passed.exit_code == 0, passed.output
     # approved again: the article takes its address back
     unapprove(project, "fr", DVT, first.msgid, first.msgstr)
-    assert run(project, "render", "--today", TODAY).exit_code == 0
+    assert render_as_of(project, TODAY).exit_code == 0
     assert kinds(project)[rel] == "article"
 
 
@@ -341,7 +343,7 @@ def test_json_ld_cannot_be_closed_by_a_title(project: Path, run: Runner) -> None
     text = article.read_text(encoding="utf-8")
     old = re.search(r"^title: .*$", text, re.M).group(0)
     article.write_text(text.replace(old, f"title: {json.dumps(title)}", 1), encoding="utf-8")
-    assert run(project, "render", "--country", "US", "--today", TODAY).exit_code == 0
+    assert render_as_of(project, TODAY, "--country", "US").exit_code == 0
     html = (project / f"site/us/en/{DVT}.html").read_text(encoding="utf-8")
     page = doc(project / f"site/us/en/{DVT}.html")
     assert [s.get("type") for s in page.iter("script")] == [JSON_LD]
@@ -402,7 +404,7 @@ def test_own_templates_without_the_new_pages_still_render(project: Path, run: Ru
     shutil.copytree(Path(__file__).parents[1] / "i18n/templates", own)
     (own / "not_found.html").unlink()
     (own / "unavailable.html").unlink()
-    result = run(project, "render", "--today", TODAY)
+    result = render_as_of(project, TODAY)
     assert result.exit_code == 0, result.output
     site = project / "site"
     assert not list(site.rglob("404.html"))
