@@ -67,7 +67,7 @@ def markdown_it_page(text: str) -> str:
             for index, strip in ((0, str.lstrip), (-1, str.rstrip)):
                 if children and children[index].type == "text":
                     children[index] = copy.copy(children[index])
-                    children[index].content = strip(children[index].content)
+                    children[index].content = strip(children[index].content, " \t\n")
         for child in children:
             title = child.attrGet("title")
             if isinstance(title, str):

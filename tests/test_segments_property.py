@@ -150,7 +150,7 @@ def heading(draw: st.DrawFn) -> str:
 
 @st.composite
 def image_paragraph(draw: st.DrawFn) -> str:
-    alt = draw(inline(breaks=False)).replace("]", "").replace("[", "")
+    alt = draw(inline(breaks=False)).replace("]", "").replace("[", "").replace("<w", "w")
     return f'![{alt}](/images/figure.svg "{draw(plain)}")'
 
 
@@ -218,6 +218,8 @@ REF = '[ref]: https://example.org/ref "Reference\n  title"'
 @st.composite
 def document(draw: st.DrawFn) -> str:
     blocks = draw(st.lists(block, min_size=1, max_size=6))
+    if all(b.startswith("<!--") for b in blocks):
+        blocks.append("w")  # an empty body is refused
     return FRONT + "\n\n".join([*blocks, REF]) + "\n"
 
 
@@ -226,7 +228,15 @@ def identity(ctx: str | None, msgid: str) -> str:
 
 
 def assert_round_trip(text: str) -> None:
-    article = parse_article(text, "generated.md")
+    """The identity translation renders the source, or the document is refused for what
+    the spec test also refuses: raw inline HTML (the strategy's "<" and ">" can spell a
+    tag), or a comment whose removal changes the Markdown around it."""
+    try:
+        article = parse_article(text, "generated.md")
+    except I18nError as error:
+        assert error.message.startswith(("inline HTML", "HTML comment inside a block")), error
+        assume(False)
+        raise
     assert render_body(article, identity) == render_source_html(article)
     for seg in article.segments:
         assert seg.msgid == seg.msgid.strip(" \t\n")
@@ -239,11 +249,12 @@ def test_identity_translation_renders_the_source(text: str) -> None:
 
 
 def _breakable(para: str) -> list[int]:
-    """Single spaces between two non-blank characters, not after a backslash."""
+    """Single spaces between two non-blank characters, not after a backslash nor before a
+    "<" (a line that starts with a tag or a comment can open an HTML block)."""
     return [
         i
         for i in range(1, len(para) - 1)
-        if para[i] == " " and para[i - 1] not in " \t\n\\" and para[i + 1] not in " \t\n"
+        if para[i] == " " and para[i - 1] not in " \t\n\\" and para[i + 1] not in " \t\n<"
     ]
 
 

@@ -14,6 +14,7 @@ depends on a translator.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import html.parser
 import re
@@ -55,6 +56,7 @@ FIELDS: dict[str, type | tuple[type, ...]] = {
     "products": list,
     "related": list,
     "safety_update": (dt.date, str),
+    "extra": dict,  # other tools' keys (MkDocs, Hugo, pandoc...), kept as they are, never used
 }
 REQUIRED = ("slug", "title")
 
@@ -108,11 +110,11 @@ def _validate_meta(
     for key in REQUIRED:
         if key not in meta or meta[key] in (None, ""):
             raise I18nError(f"front matter lacks the required key '{key}'", path, 2)
+    unknown = [key for key in meta if key not in FIELDS]
+    if unknown:
+        raise _unknown_keys(unknown, lines, path)
     for key, value in meta.items():
         line = lines.get((str(key),), 2)
-        if key not in FIELDS:
-            known = ", ".join(FIELDS)
-            raise I18nError(f"unknown front-matter key '{key}' (known: {known})", path, line)
         want = FIELDS[key]
         if value is None:
             continue
@@ -160,6 +162,25 @@ def _validate_meta(
             path,
             lines.get(("description",), 2),
         )
+
+
+def _unknown_keys(unknown: list[Any], lines: dict[tuple[str, ...], int], path: str) -> I18nError:
+    """One error for every unknown key of a front matter: the first one's line, each key's
+    line, a close known key where there is one, and where another tool's keys may go."""
+    where = [lines.get((str(key),), 2) for key in unknown]
+    named = ", ".join(
+        f"'{key}'" + (f" (line {line})" if len(unknown) > 1 else "")
+        for key, line in zip(unknown, where, strict=True)
+    )
+    close = difflib.get_close_matches(str(unknown[0]), list(FIELDS), n=1)
+    hint = f"did you mean '{close[0]}'? " if len(unknown) == 1 and close else ""
+    plural = "s" if len(unknown) > 1 else ""
+    return I18nError(
+        f"unknown front-matter key{plural} {named} ({hint}known: {', '.join(FIELDS)}); keep "
+        "another tool's keys under 'extra:'",
+        path,
+        min(where),
+    )
 
 
 def check_slug(slug: Any, path: str | None = None, line: int | None = None) -> str:

@@ -195,7 +195,7 @@ def _shown(text: str, env: dict[str, Any]) -> str:
     trimmed as a browser does), for comparing two spellings of one block."""
     tokens = MD.parseInline(text, copy.deepcopy(env))
     children = list(_neutralize_html(tokens[0].children or [] if tokens else [], True))
-    return MD.renderer.renderInline(children, MD.options, {}).strip()
+    return MD.renderer.renderInline(children, MD.options, {}).strip(" \t\n")
 
 
 MD = markdown()
@@ -239,6 +239,10 @@ def _neutralize_html(children: list[Token], source: bool = False) -> Iterator[To
         if child.type == "html_inline":
             if not (source and is_comment(child)):
                 yield Token("text", "", 0, content=_NEWLINE_RUN.sub(" ", child.content))
+        elif child.type == "image" and child.children:
+            image = copy.copy(child)  # the description is the alt text
+            image.children = list(_neutralize_html(child.children, source))
+            yield image
         else:
             yield child
 
@@ -301,4 +305,4 @@ def _trim_ends(children: list[Token]) -> None:
     for index, strip in ((0, str.lstrip), (-1, str.rstrip)):
         if children and children[index].type == "text":
             children[index] = copy.copy(children[index])
-            children[index].content = strip(children[index].content)
+            children[index].content = strip(children[index].content, " \t\n")
