@@ -326,7 +326,7 @@ class _Visible(html.parser.HTMLParser):
 
     def __init__(self, fragment: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.text_line = 0
+        self.text_lines: list[int] = []
         self.images = 0
         self.feed(fragment)
         self.close()
@@ -337,9 +337,10 @@ class _Visible(html.parser.HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.lasttag in ("script", "style"):
             return  # code, not text
-        if not self.text_line and data.strip():
-            lead = data[: len(data) - len(data.lstrip())]
-            self.text_line = self.getpos()[0] + lead.count("\n")
+        line = self.getpos()[0]
+        for i, part in enumerate(data.split("\n")):
+            if part.strip():
+                self.text_lines.append(line + i)
 
 
 def _html_block_error(tok: Token, line: int, path: str) -> I18nError | None:
@@ -357,15 +358,18 @@ def _html_block_error(tok: Token, line: int, path: str) -> I18nError | None:
             return None
     first = content.split("\n", 1)[0].strip()
     seen = _Visible(_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), content))
-    if seen.text_line > 1 and _UNTIL_BLANK_LINE.match(content):
-        shown = content.split("\n")[seen.text_line - 1].strip()
+    lines = content.split("\n")
+    # a line of text below the tag line that is no HTML itself: Markdown, in the author's mind
+    swallowed = next((n for n in seen.text_lines if n > 1 and lines[n - 1].lstrip()[:1] != "<"), 0)
+    if swallowed and _UNTIL_BLANK_LINE.match(content):
+        shown = lines[swallowed - 1].strip()
         return I18nError(
             f"HTML block swallows Markdown: in CommonMark the lines after {first[:40]!r} up "
             "to the next blank line are raw HTML, and pages never show raw HTML, so "
             f"{shown[:40]!r} would be lost; put a blank line after the tag line, or better, "
             "leave the HTML out",
             path,
-            line + seen.text_line - 1,
+            line + swallowed - 1,
         )
     if seen.images:
         return I18nError(
@@ -374,12 +378,12 @@ def _html_block_error(tok: Token, line: int, path: str) -> I18nError | None:
             path,
             line,
         )
-    if seen.text_line:
+    if seen.text_lines:
         return I18nError(
             "HTML block with visible text: pages never show raw HTML, so the text would be "
             "lost; write it in Markdown",
             path,
-            line + seen.text_line - 1,
+            line + seen.text_lines[0] - 1,
         )
     return I18nError(
         f"HTML block {first[:40]!r}: pages never show raw HTML, so it would be dropped; "
