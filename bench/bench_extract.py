@@ -3,7 +3,8 @@
 The corpus: every ``.md`` file in the sdists of a few Markdown-heavy projects (documentation
 written by people: hatch, pip, black, pymdown-extensions, Python-Markdown). For i18n each file
 becomes ``source/articles/<slug>.md`` with generated front matter (slug, and the first
-heading as title); the peers get the original files.
+heading as title); the peers get the original files. Files that i18n refuses (raw HTML,
+an empty body: docs/authors.md) are left out for every side, and counted.
 
 Sides, in turn (A B A B ...), each a fresh process:
 
@@ -49,14 +50,17 @@ def corpus() -> tuple[Path, Path, dict[str, int]]:
     base = WORK / "extract"
     project, flat = base / "project", base / "corpus"
     stats_file = base / "stats.json"
-    if stats_file.is_file():
-        return project, flat, json.loads(stats_file.read_text())
+    if stats_file.is_file() and "refused" in (cached := json.loads(stats_file.read_text())):
+        return project, flat, cached
     shutil.rmtree(base, ignore_errors=True)
     articles = project / "source" / "articles"
     articles.mkdir(parents=True)
     (project / "source" / "countries").mkdir(parents=True)
     flat.mkdir(parents=True)
-    files = words = 0
+    from i18n.errors import I18nError
+    from i18n.formats.article import parse_article
+
+    files = words = refused = 0
     for spec in MARKDOWN_SDISTS:
         sdist = download(spec, sdist=True)
         package = spec.split("==")[0]
@@ -73,11 +77,16 @@ def corpus() -> tuple[Path, Path, dict[str, int]]:
                 heading = HEADING.search(text)
                 title = heading.group(1) if heading else Path(inner).stem
                 front = f"---\nslug: {slug}\ntitle: {json.dumps(title)}\n---\n"
+                try:
+                    parse_article(front + text, f"{slug}.md", slug)
+                except I18nError:
+                    refused += 1
+                    continue
                 (articles / f"{slug}.md").write_text(front + text, encoding="utf-8")
                 (flat / f"{slug}.md").write_text(text, encoding="utf-8")
                 files += 1
                 words += len(text.split())
-    stats = {"files": files, "words": words}
+    stats = {"files": files, "words": words, "refused": refused}
     stats_file.write_text(json.dumps(stats))
     return project, flat, stats
 
@@ -124,7 +133,10 @@ def run(repeat: int, with_mdpo_cli: bool = True) -> dict[str, Any]:
     def parse() -> Any:
         return run_process([sys.executable, str(BENCH / "extract_worker.py"), "parse", str(flat)])
 
-    log(f"extract: {stats['files']} files, {stats['words']:,} words, x{repeat} (A B A B) ...")
+    log(
+        f"extract: {stats['files']} files ({stats['refused']} refused, left out), "
+        f"{stats['words']:,} words, x{repeat} (A B A B) ..."
+    )
     runs = alternate(
         {
             "i18n extract (CLI)": cli,

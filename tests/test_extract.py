@@ -165,3 +165,26 @@ def test_dates_change_only_with_content(bare_project: Path, run, monkeypatch) ->
 def test_committed_catalogs_pass_msgfmt(path: Path) -> None:
     check = msgfmt_check(path)
     assert check.returncode == 0, check.stderr
+
+
+def test_other_tools_keys_are_kept_under_extra(project: Path, run) -> None:
+    """Front matter written for another tool (MkDocs' tags and hide here) is refused once per
+    file with every unknown key and its line; under ``extra:`` the keys are kept as they are
+    and change no entry (the lines of the references move down)."""
+    path = project / "source/articles/post-thrombotic-syndrome.md"
+    text = path.read_text(encoding="utf-8")
+    pot = project / "locales/templates/post-thrombotic-syndrome.pot"
+    before = [(e.msgctxt, e.msgid, e.comment) for e in polib.pofile(str(pot))]
+    path.write_text(text.replace("---\n", "---\ntags: [dvt]\nhide:\n  - toc\n", 1), "utf-8")
+    result = run(project, "extract")
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        "error: source/articles/post-thrombotic-syndrome.md:2: unknown front-matter keys "
+        "'tags' (line 2), 'hide' (line 3) (known: slug, "
+    )
+    assert result.output.rstrip().endswith("keep another tool's keys under 'extra:'")
+    extra = "---\nextra:\n  tags: [dvt]\n  hide:\n    - toc\n  date: 2020-01-01\n"
+    path.write_text(text.replace("---\n", extra, 1), "utf-8")
+    result = run(project, "extract")
+    assert result.exit_code == 0, result.output
+    assert [(e.msgctxt, e.msgid, e.comment) for e in polib.pofile(str(pot))] == before

@@ -365,13 +365,16 @@ SOURCE_FIELDS = {
 }
 SOURCE_KEYWORD = '"><script>alert("k")</script>'
 SOURCE_BODY = (
-    "\n<script>alert('block')</script>\n\n"
-    "Inline <img src=x onerror=alert('inline')> and [js](javascript:alert(1)) and "
+    "\nInline \\<img src=x onerror=alert('inline')> and [js](javascript:alert(1)) and "
     "{% if true %}{{ 7*7 }}{% endif %} end.\n"
 )
+RAW_HTML = {
+    "block": ("\n<script>alert('block')</script>\n", 'HTML block "<script>'),
+    "inline": ('\nText <img src=x onerror="alert(1)"> end.\n', "inline HTML '<img src=x"),
+}
 
 
-def test_source_front_matter_and_raw_html_are_inert(project: Path, run: Runner) -> None:
+def test_source_front_matter_and_escaped_html_are_inert(project: Path, run: Runner) -> None:
     path = project / f"source/articles/{DVT}.md"
     text = path.read_text(encoding="utf-8")
     _, front, body = text.split("---\n", 2)
@@ -402,7 +405,21 @@ def test_source_front_matter_and_raw_html_are_inert(project: Path, run: Runner) 
         "Inline <img src=x onerror=alert('inline')> and "
         "[js](javascript:alert(1)) and {% if true %}{{ 7*7 }}{% endif %} end."
     )
-    assert "alert('block')" not in text_of(next(root.iter("main")))  # raw HTML block dropped
+
+
+@pytest.mark.parametrize("where", RAW_HTML)
+def test_raw_html_in_a_source_is_refused(where: str, project: Path, run: Runner) -> None:
+    """Pages never render raw HTML, so a source's raw HTML stops extraction and the render
+    (exit 2, file and line): it is never dropped or shown as text without a word."""
+    path = project / f"source/articles/{DVT}.md"
+    text = path.read_text(encoding="utf-8")
+    html, message = RAW_HTML[where]
+    path.write_text(text + html, encoding="utf-8")
+    line = text.count("\n") + 2
+    for command in (["extract"], ["render", "--out", str(project / "site")]):
+        result = run(project, *command)
+        assert result.exit_code == 2, result.output
+        assert f"source/articles/{DVT}.md:{line}: {message}" in result.output
 
 
 # --- 3. country disclaimers and names ------------------------------------------------------

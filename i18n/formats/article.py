@@ -14,7 +14,9 @@ depends on a translator.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
+import html.parser
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -25,7 +27,7 @@ from markdown_it.token import Token
 
 from i18n.errors import I18nError
 from i18n.formats.fs import inside, read_text, relpath
-from i18n.formats.markdown import MD, image_only, join_soft_breaks
+from i18n.formats.markdown import MD, image_only, is_comment, join_soft_breaks
 from i18n.formats.yamlfile import load_yaml_mapping
 from i18n.model.article import (
     DESCRIPTION_MAX,
@@ -54,6 +56,7 @@ FIELDS: dict[str, type | tuple[type, ...]] = {
     "products": list,
     "related": list,
     "safety_update": (dt.date, str),
+    "extra": dict,  # other tools' keys (MkDocs, Hugo, pandoc...), kept as they are, never used
 }
 REQUIRED = ("slug", "title")
 
@@ -84,9 +87,16 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
     """Return (front matter YAML, body, line number of the body's first line)."""
     if not text.startswith("---\n"):
         raise I18nError("missing front matter: the file must start with a '---' line", path, 1)
-    end = re.search(r"^---[ \t]*$", text[4:], re.MULTILINE)
+    end = re.search(r"^(---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
     if end is None:
         raise I18nError("front matter is not closed by a '---' line", path, 1)
+    if end.group(1) == "...":
+        raise I18nError(
+            "front matter is closed by '...' (YAML's end of document, as some tools write "
+            "it): close it with a '---' line",
+            path,
+            text.count("\n", 0, 4 + end.start()) + 1,
+        )
     fm = text[4 : 4 + end.start()]
     body_start = 4 + end.end()
     body = text[body_start:].removeprefix("\n")
@@ -100,11 +110,11 @@ def _validate_meta(
     for key in REQUIRED:
         if key not in meta or meta[key] in (None, ""):
             raise I18nError(f"front matter lacks the required key '{key}'", path, 2)
+    unknown = [key for key in meta if key not in FIELDS]
+    if unknown:
+        raise _unknown_keys(unknown, lines, path)
     for key, value in meta.items():
         line = lines.get((str(key),), 2)
-        if key not in FIELDS:
-            known = ", ".join(FIELDS)
-            raise I18nError(f"unknown front-matter key '{key}' (known: {known})", path, line)
         want = FIELDS[key]
         if value is None:
             continue
@@ -152,6 +162,25 @@ def _validate_meta(
             path,
             lines.get(("description",), 2),
         )
+
+
+def _unknown_keys(unknown: list[Any], lines: dict[tuple[str, ...], int], path: str) -> I18nError:
+    """One error for every unknown key of a front matter: the first one's line, each key's
+    line, a close known key where there is one, and where another tool's keys may go."""
+    where = [lines.get((str(key),), 2) for key in unknown]
+    named = ", ".join(
+        f"'{key}'" + (f" (line {line})" if len(unknown) > 1 else "")
+        for key, line in zip(unknown, where, strict=True)
+    )
+    close = difflib.get_close_matches(str(unknown[0]), list(FIELDS), n=1)
+    hint = f"did you mean '{close[0]}'? " if len(unknown) == 1 and close else ""
+    plural = "s" if len(unknown) > 1 else ""
+    return I18nError(
+        f"unknown front-matter key{plural} {named} ({hint}known: {', '.join(FIELDS)}); keep "
+        "another tool's keys under 'extra:'",
+        path,
+        min(where),
+    )
 
 
 def check_slug(slug: Any, path: str | None = None, line: int | None = None) -> str:
@@ -261,6 +290,163 @@ def segment_body(
     return segs, by_index
 
 
+# --- raw HTML: refused, except comments -------------------------------------------------------
+#
+# Pages never render raw HTML (translator text is data), so HTML in a source would be dropped
+# or shown as text. Rather than lose it silently, extraction refuses it, naming the line and
+# the Markdown to write instead. HTML comments are the exception: never shown, left out of the
+# msgids, and ``<!-- i18n: ... -->`` above a block is a note for translators.
+
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+_INSTEAD = {
+    "kbd": "write keys as code: `Ctrl+C`",
+    "sup": "write the character itself (m², 10³) or words",
+    "sub": "write the character itself (H₂O, SpO₂) or words",
+    "abbr": "spell the term out where it first appears: deep vein thrombosis (DVT)",
+    "br": "end the line with a backslash '\\' for a line break",
+    "b": "use **bold**",
+    "strong": "use **bold**",
+    "i": "use *italic*",
+    "em": "use *italic*",
+    "a": "use [text](https://…)",
+    "img": "use ![what the image shows](/images/<file>) on a line of its own",
+}
+_ANY_TAG = "use Markdown, or write '\\<' where '<' is meant as text"
+
+
+_COMMENT = re.compile(r"<!--(?:>|->|.*?-->)", re.DOTALL)  # CommonMark 0.31's comment
+# HTML blocks that end at the first blank line (CommonMark's types 6 and 7), unlike <pre>,
+# <script>, <style>, <textarea>, comments, <?...?>, <!...> and <![CDATA[...]]>
+_UNTIL_BLANK_LINE = re.compile(r"[ ]{0,3}<(?!(?:pre|script|style|textarea)(?:[\s>]|$)|[!?])", re.I)
+
+
+class _Visible(html.parser.HTMLParser):
+    """The text (and the line of its first letter, 1-based) and images an HTML fragment
+    would show."""
+
+    def __init__(self, fragment: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text_lines: list[int] = []
+        self.images = 0
+        self.feed(fragment)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.images += tag in ("img", "picture", "svg", "video")
+
+    def handle_data(self, data: str) -> None:
+        if self.lasttag in ("script", "style"):
+            return  # code, not text
+        line = self.getpos()[0]
+        for i, part in enumerate(data.split("\n")):
+            if part.strip():
+                self.text_lines.append(line + i)
+
+
+def _html_block_error(tok: Token, line: int, path: str) -> I18nError | None:
+    """Why an HTML block is refused (None: comments only, left out of the page)."""
+    content = tok.content
+    if is_comment(tok):
+        if "-->" not in content:
+            return I18nError(
+                "HTML comment is not closed: everything below it would be hidden; "
+                "close it with '-->'",
+                path,
+                line,
+            )
+        if not _COMMENT.sub("", content).strip():
+            return None
+    first = content.split("\n", 1)[0].strip()
+    seen = _Visible(_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), content))
+    lines = content.split("\n")
+    # a line of text below the tag line that is no HTML itself: Markdown, in the author's mind
+    swallowed = next((n for n in seen.text_lines if n > 1 and lines[n - 1].lstrip()[:1] != "<"), 0)
+    if swallowed and _UNTIL_BLANK_LINE.match(content):
+        shown = lines[swallowed - 1].strip()
+        return I18nError(
+            f"HTML block swallows Markdown: in CommonMark the lines after {first[:40]!r} up "
+            "to the next blank line are raw HTML, and pages never show raw HTML, so "
+            f"{shown[:40]!r} would be lost; put a blank line after the tag line, or better, "
+            "leave the HTML out",
+            path,
+            line + swallowed - 1,
+        )
+    if seen.images:
+        return I18nError(
+            "HTML block with an image: pages never show raw HTML, so the image would be "
+            "lost; use ![what the image shows](/images/<file>) on a line of its own",
+            path,
+            line,
+        )
+    if seen.text_lines:
+        return I18nError(
+            "HTML block with visible text: pages never show raw HTML, so the text would be "
+            "lost; write it in Markdown",
+            path,
+            line + seen.text_lines[0] - 1,
+        )
+    return I18nError(
+        f"HTML block {first[:40]!r}: pages never show raw HTML, so it would be dropped; "
+        "leave it out and write the content in Markdown",
+        path,
+        line,
+    )
+
+
+def _inline_html(children: Sequence[Token]) -> Token | None:
+    """The first raw HTML of inline tokens that is not a comment (in image descriptions too)."""
+    for child in children:
+        if child.type == "html_inline" and not is_comment(child):
+            return child
+        found = _inline_html(child.children or []) if child.type == "image" else None
+        if found is not None:
+            return found
+    return None
+
+
+def check_body(tokens: list[Token], body_line: int, env: dict[str, Any], path: str) -> None:
+    """Refuse what a page would not show as written: raw HTML (comments aside), a comment
+    whose removal changes a block, and a body that shows nothing."""
+    for tok in tokens:
+        line = body_line + (tok.map[0] if tok.map else 0)
+        if tok.type == "html_block":
+            error = _html_block_error(tok, line, path)
+            if error is not None:
+                raise error
+            continue
+        if tok.type != "inline":
+            continue
+        raw = _inline_html(tok.children or [])
+        if raw is not None:
+            tag = _TAG_NAME.match(raw.content)
+            name = tag.group(1).lower() if tag else ""
+            shown = " ".join(raw.content.split())
+            at = tok.content.find(raw.content)
+            raise I18nError(
+                f"inline HTML {shown[:40]!r}: pages never show raw HTML (it would show as "
+                f"text); {_INSTEAD.get(name, _ANY_TAG)}",
+                path,
+                line + tok.content.count("\n", 0, max(at, 0)),
+            )
+        if "<!--" in tok.content:
+            try:
+                join_soft_breaks(tok.content.strip(), env)
+            except ValueError:
+                raise I18nError(
+                    "HTML comment inside a block changes how the Markdown around it reads; "
+                    "put the comment on a line of its own",
+                    path,
+                    line,
+                ) from None
+    if all(tok.type == "html_block" for tok in tokens):
+        raise I18nError(
+            "the article body is empty: the page would show only the title; write the "
+            "article's text below the front matter",
+            path,
+            body_line - 1,
+        )
+
+
 # Characters that Python's str.splitlines() (and so polib) takes for line ends but Markdown,
 # YAML's "\n" and GNU gettext do not: in a msgid, the catalog would never read back as written.
 _LINE_ENDS_ELSEWHERE = re.compile("[\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -293,6 +479,7 @@ def parse_article(text: str, path: str, stem: str | None = None, source_hash: st
     _validate_meta(meta, lines, path, stem)
     env: dict[str, Any] = {}
     tokens = MD.parse(body, env)
+    check_body(tokens, body_line, env, path)
     body_segs, by_index = segment_body(tokens, body_line, env)
     segs = _front_matter_segments(meta, lines) + body_segs
     return Article(

@@ -55,7 +55,8 @@ def markdown() -> MarkdownIt:
     """The Markdown parser for sources: CommonMark + tables, soft breaks rendered as spaces.
 
     Raw HTML is recognised (so ``<!-- i18n: -->`` comments are found) but never rendered:
-    :func:`render_body` turns HTML tokens into text or drops them. Translations are parsed
+    extraction refuses HTML other than comments, and :func:`render_body` drops comments and
+    turns any HTML of a translation into text. Translations are parsed
     with this same parser, so that a msgid always means what its source meant.
     """
     md = MarkdownIt("commonmark", {"html": True}, renderer_cls=_Renderer).enable("table")
@@ -108,6 +109,9 @@ def _recording(name: str, rule: Callable[[StateInline, bool], bool]) -> Any:
         kind = state.tokens[-1].type if len(state.tokens) > ntokens else ""
         if name == "backticks":
             rec.events.append((off + pos, off + state.pos, "code"))
+        elif name == "html_inline":
+            if is_comment(state.tokens[-1]):
+                rec.events.append((off + pos, off + state.pos, "comment"))
         elif kind in ("softbreak", "hardbreak"):
             # the newline rule drops the trailing spaces of the text before it: all of them
             # before a hard break, one before a soft break
@@ -121,38 +125,60 @@ def _recording(name: str, rule: Callable[[StateInline, bool], bool]) -> Any:
 
 def _joining_parser() -> MarkdownIt:
     md = markdown()
-    for name in ("newline", "escape", "backticks", "image"):
+    for name in ("newline", "escape", "backticks", "image", "html_inline"):
         rule = md.inline.ruler.__rules__[md.inline.ruler.__find__(name)].fn
         md.inline.ruler.at(name, _recording(name, rule))
     return md
 
 
 def join_soft_breaks(text: str, env: dict[str, Any] | None = None) -> str:
-    r"""Join soft line breaks with a space; keep hard breaks (as ``\`` + newline).
+    r"""Join soft line breaks with a space; keep hard breaks (as ``\`` + newline); leave out
+    HTML comments (they are never shown, so translators never see them).
 
     Only what the parser reads as a line break is a break: a newline in a code span becomes
     the space the code span shows, one in a link title or raw HTML tag one space. ``env``
-    carries the document's link references, which decide what is a link.
+    carries the document's link references, which decide what is a link. The joined text
+    must show what ``text`` shows: where a joined line would change the Markdown (a space
+    can make a link of ``[a](<b⏎c>)``), the soft breaks stay newlines.
 
     >>> join_soft_breaks("one\n  two  \nthree\\\nfour")
     'one two\\\nthree\\\nfour'
     >>> join_soft_breaks("a `b  \nc` [d](/e 'f\n  g') \\\\\ngh")
     "a `b   c` [d](/e 'f g') \\\\ gh"
+    >>> join_soft_breaks("[a](<b\nc@d>) <!-- TODO:\ncheck -->e")
+    '[a](<b\nc@d>) e'
+
+    Raises :class:`ValueError` when leaving out an HTML comment changes the Markdown around
+    it (``a<!-- -->_b_``: the comment is what lets ``_`` open emphasis).
     """
-    if "\n" not in text:
+    if "\n" not in text and "<!--" not in text:
         return text
+    refs = {"references": (env or {}).get("references", {})}
     rec = _JoinRecord(text)
-    MD_JOIN.parseInline(text, {"references": (env or {}).get("references", {}), _JOIN_KEY: rec})
+    MD_JOIN.parseInline(text, {**refs, _JOIN_KEY: rec})
+    shown = _shown(text, refs)
+    for soft in (" ", "\n"):
+        joined = _join(text, sorted(rec.events), soft).strip(" \t\n")
+        if _shown(joined, refs) == shown:
+            return joined
+    if any(kind == "comment" for _, _, kind in rec.events):
+        raise ValueError("an HTML comment here changes how the Markdown around it reads")
+    return text  # the source as written always means what it means
+
+
+def _join(text: str, events: list[tuple[int, int, str]], soft: str) -> str:
     out: list[str] = []
     done = 0
-    for start, end, kind in sorted(rec.events):
+    for start, end, kind in events:
         if start < done:
             continue  # inside a code span already copied
-        out.append(_NEWLINE_RUN.sub(" ", text[done:start]))
+        out.append(_NEWLINE_RUN.sub(soft, text[done:start]))
         if kind == "code":
             out.append(text[start:end].replace("\n", " "))
+        elif kind == "comment":
+            pass
         elif kind == "softbreak":
-            out.append(" ")
+            out.append(soft)
         elif text[start] == " " and "".join(out).endswith(("*", "_")):
             # "\\" would turn the delimiter before the break from followed-by-space into
             # followed-by-punctuation, which can make it open emphasis: keep the spaces
@@ -160,8 +186,16 @@ def join_soft_breaks(text: str, env: dict[str, Any] | None = None) -> str:
         else:
             out.append("\\\n")
         done = end
-    out.append(_NEWLINE_RUN.sub(" ", text[done:]))
+    out.append(_NEWLINE_RUN.sub(soft, text[done:]))
     return "".join(out)
+
+
+def _shown(text: str, env: dict[str, Any]) -> str:
+    """What inline Markdown shows on a page (comments left out, white space at its ends
+    trimmed as a browser does), for comparing two spellings of one block."""
+    tokens = MD.parseInline(text, copy.deepcopy(env))
+    children = list(_neutralize_html(tokens[0].children or [] if tokens else [], True))
+    return MD.renderer.renderInline(children, MD.options, {}).strip(" \t\n")
 
 
 MD = markdown()
@@ -193,11 +227,22 @@ def _translated_inline(text: str, env: dict[str, Any]) -> list[Token]:
     return tokens[0].children or [] if tokens else []
 
 
-def _neutralize_html(children: list[Token]) -> Iterator[Token]:
-    """Raw inline HTML becomes the text it is (a tag wrapped in the source on one line)."""
+def is_comment(tok: Token) -> bool:
+    """An HTML comment (``<!-- ... -->``), as a block or inline."""
+    return tok.type in ("html_inline", "html_block") and tok.content.lstrip().startswith("<!--")
+
+
+def _neutralize_html(children: list[Token], source: bool = False) -> Iterator[Token]:
+    """Raw inline HTML becomes the text it is (a tag wrapped in the source on one line); in
+    the ``source``, HTML comments are left out (extraction refuses any other inline HTML)."""
     for child in children:
         if child.type == "html_inline":
-            yield Token("text", "", 0, content=_NEWLINE_RUN.sub(" ", child.content))
+            if not (source and is_comment(child)):
+                yield Token("text", "", 0, content=_NEWLINE_RUN.sub(" ", child.content))
+        elif child.type == "image" and child.children:
+            image = copy.copy(child)  # the description is the alt text
+            image.children = list(_neutralize_html(child.children, source))
+            yield image
         else:
             yield child
 
@@ -213,7 +258,9 @@ def translate_tokens(article: Article, lookup: Lookup) -> list[Token]:
         new = copy.copy(tok)
         if seg is None:
             if tok.children:
-                new.children = list(_neutralize_html(tok.children))
+                new.children = list(_neutralize_html(tok.children, source=True))
+                if len(new.children) < len(tok.children):
+                    _trim_ends(new.children)
             out.append(new)
             continue
         text = lookup(seg.msgctxt, seg.msgid)
@@ -240,10 +287,22 @@ def render_body(article: Article, lookup: Lookup | None = None) -> str:
 
 
 def render_source_html(article: Article) -> str:
-    """HTML of the untouched source tokens (the oracle for the round-trip invariant)."""
+    """HTML of the untouched source tokens (the oracle for the round-trip invariant): HTML
+    blocks and comments left out, and the white space a comment leaves at either end of a
+    block trimmed, as a browser shows it."""
     tokens = [t for t in article.tokens if t.type != "html_block"]
     for i, tok in enumerate(tokens):
         if tok.children:
             tokens[i] = copy.copy(tok)
-            tokens[i].children = list(_neutralize_html(tok.children))
+            children = list(_neutralize_html(tok.children, source=True))
+            if len(children) < len(tok.children):
+                _trim_ends(children)
+            tokens[i].children = children
     return MD.renderer.render(tokens, MD.options, article.env)
+
+
+def _trim_ends(children: list[Token]) -> None:
+    for index, strip in ((0, str.lstrip), (-1, str.rstrip)):
+        if children and children[index].type == "text":
+            children[index] = copy.copy(children[index])
+            children[index].content = strip(children[index].content, " \t\n")
