@@ -23,6 +23,7 @@ import lxml.etree
 import lxml.html
 
 from i18n.formats.ledger import Ledger
+from i18n.formats.links import link_targets
 from i18n.formats.people import load_people
 from i18n.model.country import Country
 from i18n.model.findings import BLOCKING, WARNING, Finding
@@ -30,7 +31,6 @@ from i18n.model.locale import fallback_chain
 from i18n.model.manifest import Manifest, ManifestPage
 from i18n.pipeline.check.report import CountryResult
 from i18n.pipeline.claims import claim_patterns, find_claims
-from i18n.pipeline.publish.resolve import link_targets
 from i18n.pipeline.signoff import Trusted, trust
 from i18n.project import SITE_DOMAIN, Project
 
