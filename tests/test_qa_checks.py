@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import polib
 import pytest
 
+from i18n.formats.markdown import MD
 from i18n.model.country import Glossary
 from i18n.model.findings import BLOCKING, SEVERITIES, WARNING, Finding
 from i18n.pipeline import qa
@@ -57,6 +58,15 @@ class Case:
     faithful: str
     flags: tuple[str, ...] = ()
     also: frozenset[tuple[str, str]] = frozenset()  # other checks the same mistake trips
+    msgctxt: str | None = None
+    refs: tuple[tuple[str, str], ...] = ()  # the article's link reference definitions
+
+    @property
+    def env(self) -> dict[str, object]:
+        """The article's markdown-it environment, as parsing its definitions gives it."""
+        env: dict[str, object] = {}
+        MD.parse("".join(f"[{label}]: {url}\n" for label, url in self.refs), env)
+        return env
 
     @property
     def expected(self) -> Found:
@@ -67,8 +77,10 @@ def findings(case: Case, target: str) -> Found:
     """(code, severity) of every finding on ``target``, with the checker the review builds:
     the glossary and the built-in forbidden wording of the language."""
     checker = Checker(case.locale, GLOSSARY, language_patterns([], case.locale))
-    entry = polib.POEntry(msgid=case.source, msgstr=target, flags=list(case.flags))
-    return {(f.code, f.severity) for f in checker.run(entry)}
+    entry = polib.POEntry(
+        msgctxt=case.msgctxt, msgid=case.source, msgstr=target, flags=list(case.flags)
+    )
+    return {(f.code, f.severity) for f in checker.run(entry, case.env)}
 
 
 CASES = [
@@ -114,6 +126,38 @@ CASES = [
         "See [how a DVT is diagnosed](https://www.invamed.example/articles/dvt-diagnosis).",
         "اطّلع على [كيفية تشخيص الخثار](https://www.invamed.example/articles/dvt).",
         "اطّلع على [كيفية تشخيص الخثار](https://www.invamed.example/articles/dvt-diagnosis).",
+    ),
+    # reference links resolve with the article's definitions, as on the page: a machine
+    # draft that accents the label of a collapsed or shortcut reference loses the link
+    Case(
+        "links",
+        BLOCKING,
+        "de",
+        "Install [uv][] and check types with [Mypy], then read [the guide][docs].",
+        "Installieren Sie [úv][] und prüfen Sie mit [Mýpy], dann [den Leitfaden][docs].",
+        "Installieren Sie [uv][] und prüfen Sie mit [Mypy], dann [den Leitfaden][docs].",
+        refs=(("uv", "https://docs.astral.sh/uv/"), ("mypy", "https://mypy-lang.org/"))
+        + (("docs", "https://docs.example.org/"),),
+    ),
+    Case(
+        "links",
+        BLOCKING,
+        "fr",
+        "![Logo of the clinic][logo]",
+        "![Logo de la clinique][logotype]",
+        "![Logo de la clinique][logo]",
+        refs=(("logo", "/images/logo.svg"),),
+    ),
+    # a link or image title is drawn as typed: no Markdown in it
+    Case(
+        "title",
+        BLOCKING,
+        "de",
+        "Official documentation",
+        "Offizielle *Dokumentation*",
+        "Offizielle Dokumentation",
+        msgctxt="link title",
+        also=frozenset({("emphasis", WARNING)}),
     ),
     Case(
         "urls",

@@ -17,14 +17,16 @@ import shutil
 import signal
 import socket
 import sqlite3
+import subprocess
 import threading
 from collections import Counter
 from pathlib import Path
 
+import lxml.html
 import polib
 import pytest
 from click.testing import Result
-from conftest import REPO, copy_project, msgfmt_check, snapshot
+from conftest import REPO, copy_project, msgfmt_check, render_as_of, snapshot
 from fake_libretranslate import FakeLibreTranslate
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -37,6 +39,7 @@ from i18n.pipeline.providers.engine import pseudo
 from i18n.pipeline.providers.http import redact
 
 LOC = "de"
+TODAY = "2026-11-26"  # every sample disclaimer is valid on this day
 SMALL = "venous-stenting-iliac-vein-obstruction"  # the smallest article catalog
 DNT = ("INVAMED", "Mantis", "Vertex")  # source/glossary.yaml do_not_translate
 SECRET = "lt-key-7f3a9c1e-SECRET"
@@ -725,3 +728,171 @@ def test_dry_run_says_when_the_provider_key_is_missing(tmp_path: Path, monkeypat
     )
     assert result.exit_code == 0, result.output
     assert "DEEPL_API_KEY is not set; a real run would stop" in result.output
+
+
+# --- 9. machine drafts keep every link ------------------------------------------------------
+
+LINKS_SLUG = "links-demo"
+LINKS_ARTICLE = """\
+---
+slug: links-demo
+title: Links in every form
+---
+Install [uv][] and check types with [Mypy]. Read [the guide][docs] first.
+
+![Logo of the clinic][logo]
+
+Visit https://www.example.org/help_page for help, or [our site](https://example.org "Example site").
+
+![A diagram of the vein](/images/vein.svg "Vein diagram")
+
+[uv]: https://docs.astral.sh/uv/
+[mypy]: https://mypy-lang.org/ "Mypy home"
+[docs]: https://docs.example.org/ "Official documentation"
+[logo]: /images/logo.svg
+"""
+LINKS_TARGETS = {
+    "https://docs.astral.sh/uv/",
+    "https://mypy-lang.org/",
+    "https://docs.example.org/",
+    "https://example.org",
+    "/images/logo.svg",
+    "/images/vein.svg",
+}
+
+
+def links_project(root: Path, run) -> Path:
+    """The sample with an article that has every kind of link, extracted and updated for de."""
+    (root / "source" / "articles" / f"{LINKS_SLUG}.md").write_text(LINKS_ARTICLE, "utf-8")
+    for svg in ("logo.svg", "vein.svg"):
+        shutil.copy(
+            REPO / "source/images/mechanical-thrombectomy-for-dvt-diagram.svg",
+            root / "source/images" / svg,
+        )
+    assert run(root, "extract").exit_code == 0
+    assert run(root, "update", "--locale", LOC).exit_code == 0
+    return root
+
+
+def draft_of(root: Path, needle: str, ctx: str | None = None) -> str:
+    (entry,) = [
+        e
+        for (cat, c, msgid), e in live(root).items()
+        if cat == LINKS_SLUG and needle in msgid and c == ctx
+    ]
+    return entry.msgstr
+
+
+def test_titles_no_block_holds_are_entries_of_their_own(project: Path, run) -> None:
+    links_project(project, run)
+    pot = {
+        (e.msgctxt, e.msgid): e
+        for e in polib.pofile(str(project / "locales/templates/links-demo.pot"))
+    }
+    assert ("link title", "Official documentation") in pot
+    assert ("link title", "Mypy home") in pot
+    assert ("image title", "Vein diagram") in pot
+    assert pot["link title", "Official documentation"].comment == (
+        "type: link title of the reference definition [docs]"
+    )
+    # an inline link's title is in its paragraph's msgid already
+    assert any('"Example site"' in msgid for _, msgid in pot)
+    assert msgfmt_check(project / "locales/templates/links-demo.pot").returncode == 0
+
+
+def test_pseudo_drafts_keep_reference_labels_urls_and_pass_qa_and_publish(
+    project: Path, run, offline
+) -> None:
+    root = links_project(project, run)
+    result = run(
+        root, "translate", "--locale", LOC, "--provider", "pseudo", "--article", LINKS_SLUG
+    )
+    assert result.exit_code == 0, result.output
+    assert "flagged" not in result.output
+    para = draft_of(root, "Install [uv][]")
+    assert "[uv][]" in para and "[Mypy]" in para and "][docs]" in para  # labels byte for byte
+    assert "[the guide]" not in para  # a full reference's text is translated
+    visit = draft_of(root, "Visit https://")
+    assert "https://www.example.org/help_page " in visit  # the bare URL is not accented
+    assert re.search(r'\(https://example.org "[^"a-z]+"\)', visit)  # the title is translated
+    title = draft_of(root, "Official documentation", "link title")
+    assert title.startswith("[") and "Official" not in title
+    path = root / "locales" / LOC / "LC_MESSAGES" / f"{LINKS_SLUG}.po"
+    subprocess.run(["msgattrib", "--clear-fuzzy", "-o", str(path), str(path)], check=True)
+
+    queue = json.loads(
+        run(root, "queue", "--locale", LOC, "--article", LINKS_SLUG, "--format", "json").output
+    )
+    blocking = [
+        (i["msgid"], f) for i in queue for f in i["findings"] if f["severity"] == "blocking"
+    ]
+    assert blocking == []
+    approved = run(root, "approve", "--locale", LOC, "--article", LINKS_SLUG)
+    assert approved.exit_code == 0, approved.output
+    assert "8 approved, 0 already approved, 0 refused" in approved.output
+
+    res = render_as_of(root, TODAY, "--country", "DE")
+    assert res.exit_code == 0, res.output
+    site = root / "site"
+    data = json.loads((site / "manifest.json").read_text("utf-8"))
+    mine = [w for w in data["withheld"] if w["article"] == LINKS_SLUG]
+    assert [w for w in mine if w["locale"] == "de-DE"] == []
+    assert f"de/de/{LINKS_SLUG}.html" in {p["path"] for p in data["pages"]}
+    page = lxml.html.parse(str(site / "de" / "de" / f"{LINKS_SLUG}.html")).getroot()
+    body = page.find(".//main")
+    hrefs = {a.get("href") for a in body.iter("a")} | {
+        "/images/" + Path(i.get("src")).name for i in body.iter("img")
+    }
+    assert hrefs >= LINKS_TARGETS
+    titles = {el.get("title") for el in body.iter("a", "img") if el.get("title")}
+    assert titles and not titles & {
+        "Example site",
+        "Vein diagram",
+        "Official documentation",
+        "Mypy home",
+    }
+    assert "https://www.example.org/help_page" in body.text_content()
+
+
+def test_a_broken_reference_link_is_blocking_at_approve(project: Path, run, offline) -> None:
+    root = links_project(project, run)
+    assert run(root, "translate", "--locale", LOC, "--article", LINKS_SLUG).exit_code == 0
+    path = root / "locales" / LOC / "LC_MESSAGES" / f"{LINKS_SLUG}.po"
+    po = read_po(path)
+    for e in po:
+        if e.msgid.startswith("Install"):
+            e.msgstr = (
+                "Installieren Sie [úv][] und prüfen Sie mit [Mypy], "
+                "lesen Sie [den Leitfaden][docs]."
+            )
+        if e.msgid == "Logo of the clinic":
+            e.msgstr = "Logo der Klinik"  # fine: the reference image keeps its key
+        if e.msgstr:
+            e.flags = [f for f in e.flags if f != "fuzzy"]
+    write_po(path, po)
+    queue = json.loads(
+        run(root, "queue", "--locale", LOC, "--article", LINKS_SLUG, "--format", "json").output
+    )
+    (item,) = [i for i in queue if i["msgid"].startswith("Install")]
+    assert [f["code"] for f in item["findings"] if f["severity"] == "blocking"] == ["links"]
+    assert "https://docs.astral.sh/uv/" in item["findings"][0]["message"]
+    refused = run(root, "approve", "--locale", LOC, item["id"])
+    assert refused.exit_code == 1
+    assert f"refused {item['id']}" in refused.stderr and "links" in refused.stderr
+
+
+def test_libre_drafts_keep_reference_labels_and_urls(project: Path, run, fake) -> None:
+    """The fake server upper-cases everything it is sent: only protected text survives."""
+    root = links_project(project, run)
+    result = libre(run, root, fake, "--article", LINKS_SLUG)
+    assert result.exit_code == 0, result.output
+    assert "flagged" not in result.output
+    para = draft_of(root, "Install [uv][]")
+    assert "[uv][]" in para and "[Mypy]" in para and "][docs]" in para
+    assert "[THE GUIDE][docs]" in para
+    visit = draft_of(root, "Visit https://")
+    assert "https://www.example.org/help_page" in visit
+    assert '(https://example.org "EXAMPLE SITE")' in visit
+    assert draft_of(root, "Official documentation", "link title") == "OFFICIAL DOCUMENTATION"
+    sent = " ".join(r.text or "" for r in fake.log)
+    assert "[uv][]" not in sent and "[Mypy]" not in sent and "help_page" not in sent

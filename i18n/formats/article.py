@@ -27,10 +27,12 @@ from markdown_it.token import Token
 
 from i18n.errors import I18nError
 from i18n.formats.fs import inside, read_text, relpath
-from i18n.formats.markdown import MD, image_only, is_comment, join_soft_breaks
+from i18n.formats.markdown import MD, image_only, is_comment, join_soft_breaks, one_line_title
 from i18n.formats.yamlfile import load_yaml_mapping
 from i18n.model.article import (
     DESCRIPTION_MAX,
+    IMAGE_TITLE,
+    LINK_TITLE,
     PRODUCT_RE,
     RESERVED_SLUGS,
     SLUG_RE,
@@ -251,6 +253,7 @@ def segment_body(
     by_index: dict[int, Segment] = {}
     stack: list[Token] = []
     pending_notes: list[str] = []
+    refs: dict[str, dict[str, Any]] = (env or {}).get("references") or {}
     for i, tok in enumerate(tokens):
         if tok.nesting == 1:
             stack.append(tok)
@@ -287,6 +290,13 @@ def segment_body(
         seg = Segment(text, None, kind, line, notes)
         segs.append(seg)
         by_index[i] = seg
+        title = image.attrGet("title") if image is not None else None
+        if title and all(title != r.get("title") for r in refs.values()):  # else a link title
+            segs += _title_segments(IMAGE_TITLE, title, "image title", line)
+    for label, ref in refs.items():
+        where = f"link title of the reference definition [{label.lower()}]"
+        line = body_line + (ref.get("map") or [0])[0]
+        segs += _title_segments(LINK_TITLE, ref.get("title"), where, line)
     return segs, by_index
 
 
@@ -445,6 +455,14 @@ def check_body(tokens: list[Token], body_line: int, env: dict[str, Any], path: s
             path,
             body_line - 1,
         )
+
+
+def _title_segments(msgctxt: str, title: Any, kind: str, line: int) -> list[Segment]:
+    """A link or image title that no block's msgid holds (a reference definition's, an image
+    shown alone): its own entry, one line as the page shows it (:func:`one_line_title`)."""
+    if not isinstance(title, str) or not _has_letters(title):
+        return []
+    return [Segment(one_line_title(title), msgctxt, kind, line)]
 
 
 # Characters that Python's str.splitlines() (and so polib) takes for line ends but Markdown,

@@ -20,7 +20,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from i18n.model.article import Article
+from i18n.model.article import TITLE_CONTEXTS, Article
 
 _NEWLINE_RUN = re.compile(r"[ \t]*\n[ \t]*")
 _WHITESPACE_RUN = re.compile(r"[ \t\n]+")
@@ -42,13 +42,18 @@ class _Renderer(RendererHTML):
         return _WHITESPACE_RUN.sub(" ", text).strip()
 
 
+def one_line_title(title: str) -> str:
+    """A link or image title as the page shows it: wrapped in the source, one line."""
+    return _NEWLINE_RUN.sub(" ", title)
+
+
 def _one_line_titles(state: StateCore) -> None:
     """A link or image title wrapped in the source is one line on the page."""
     for tok in state.tokens:
         for child in tok.children or []:
             title = child.attrGet("title") if child.type in ("link_open", "image") else None
             if isinstance(title, str) and "\n" in title:
-                child.attrSet("title", _NEWLINE_RUN.sub(" ", title))
+                child.attrSet("title", one_line_title(title))
 
 
 def markdown() -> MarkdownIt:
@@ -277,7 +282,33 @@ def translate_tokens(article: Article, lookup: Lookup) -> list[Token]:
             new.children = list(_neutralize_html(_translated_inline(text, article.env)))
             new.content = text
         out.append(new)
-    return out
+    return _translate_titles(out, article, lookup)
+
+
+def _translate_titles(tokens: list[Token], article: Article, lookup: Lookup) -> list[Token]:
+    """Link and image titles that have entries of their own (a reference definition's, an
+    image shown alone: ``msgctxt "link title"`` / ``"image title"``) in their translation."""
+    contexts: dict[str, list[str]] = {}
+    for seg in article.segments:
+        if seg.msgctxt in TITLE_CONTEXTS:
+            contexts.setdefault(seg.msgid, []).append(seg.msgctxt)
+    if not contexts:
+        return tokens
+
+    def translated(child: Token) -> Token:
+        title = child.attrGet("title") if child.type in ("link_open", "image") else None
+        for ctx in contexts.get(title, []) if isinstance(title, str) else []:
+            text = lookup(ctx, title)
+            if text is not None:
+                child = copy.copy(child)  # the source's tokens share their attrs
+                child.attrs = {**child.attrs, "title": one_line_title(text)}
+                break
+        return child
+
+    for tok in tokens:
+        if tok.children:
+            tok.children = [translated(child) for child in tok.children]
+    return tokens
 
 
 def render_body(article: Article, lookup: Lookup | None = None) -> str:

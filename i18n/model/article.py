@@ -20,6 +20,11 @@ RESERVED_SLUGS = frozenset(
     | {f"lpt{i}" for i in range(1, 10)}
 )
 DESCRIPTION_MAX = 160
+# msgctxt of the entries that hold a link or image title no other entry holds: a reference
+# definition's (``[ref]: url "title"``) and that of an image shown alone (``![alt](src "t")``)
+LINK_TITLE = "link title"
+IMAGE_TITLE = "image title"
+TITLE_CONTEXTS = frozenset({LINK_TITLE, IMAGE_TITLE})
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
 """Keep a machine's hands off what it must not touch.
 
 Before a text goes to a machine translator, every span it must return unchanged is replaced
-by a numbered sentinel (``⟦1⟧``): link destinations (the ``](url)`` part) and link brackets,
-inline code, emphasis markers, HTML entities and inline HTML, backslash escapes and hard line
-breaks, ``{placeholders}`` and ``%(name)s`` formats, and the glossary's do-not-translate terms.
+by a numbered sentinel (``⟦1⟧``): link destinations (the ``](url`` part; a link title stays
+translatable, its quotes protected) and link brackets, the whole of a collapsed or shortcut
+reference link (``[uv][]``, ``[Mypy]``: the label is the key of the article's definition)
+and the ``][ref]`` of a full one, URLs written in the text, inline code, emphasis markers,
+HTML entities and inline HTML, backslash escapes and hard line breaks, ``{placeholders}`` and
+``%(name)s`` formats, and the glossary's do-not-translate terms.
 After the answer comes back the sentinels are replaced by the original spans, and anything
 that went wrong (a sentinel lost, duplicated or invented, or moved so that the Markdown no
 longer has the same links, code and emphasis) is reported as a problem, never hidden.
@@ -23,6 +26,7 @@ longer has the same links, code and emphasis) is reported as a problem, never hi
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -31,6 +35,7 @@ from functools import cache
 
 from markdown_it import MarkdownIt
 
+from i18n.formats.links import Env, link_targets, reference_labels
 from i18n.formats.markdown import markdown
 
 OPEN, CLOSE = "⟦", "⟧"
@@ -39,6 +44,11 @@ SENTINEL = re.compile(r"⟦\s*(\d+)\s*⟧")
 # Kinds whose neighbouring whitespace matters to Markdown: ``** calf**`` is no emphasis.
 _TIGHT = {"emphasis", "link_open", "link_close"}
 
+# a URL in running text: up to white space, brackets or quotes, and not its final punctuation
+_URL_CHAR = r"[^\s<>()\[\]\"'⟦⟧`]"
+_URL_END = r"[^\s<>()\[\]\"'⟦⟧`.,;:!?*_]"
+_TITLES = ("title1", "title2", "title3")
+
 _PATTERNS: list[tuple[str, str]] = [
     ("code", r"(?P<ticks>`+)[\s\S]*?(?<!`)(?P=ticks)(?!`)"),
     ("autolink", r"<(?:https?|mailto|ftp):[^<>\s]*>"),
@@ -46,7 +56,8 @@ _PATTERNS: list[tuple[str, str]] = [
     (
         "link_close",
         r"\]\((?:<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)"
-        r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)|\]\[[^\[\]]*\]",
+        r"(?:\s+(?:\"(?P<title1>[^\"]*)\"|'(?P<title2>[^']*)'|\((?P<title3>[^()]*)\)))?\s*\)"
+        r"|\]\[[^\[\]]*\]",
     ),
     ("link_open", r"!?\[(?=(?:[^\[\]]|\[[^\[\]]*\])*\][(\[])"),
     ("entity", r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"),
@@ -55,6 +66,7 @@ _PATTERNS: list[tuple[str, str]] = [
         r"\{\{.*?\}\}|\{[A-Za-z_][A-Za-z0-9_.]*\}|\{\d+\}"
         r"|%\([A-Za-z_]\w*\)[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc]|%[sd]",
     ),
+    ("url", r"(?:(?:https?|ftp)://|mailto:|(?<![\w/.])www\.)" + _URL_CHAR + "*" + _URL_END),
     ("escape", r"\\[!-/:-@\[-`{-~]|\\\n"),
     ("emphasis", r"\*+|~~|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9])"),
     ("sentinel_char", r"[⟦⟧]"),
@@ -83,6 +95,7 @@ class Protected:
     source: str
     text: str
     spans: tuple[Span, ...]
+    env: Env | None = None  # the article's link reference definitions
 
     @property
     def needs_translation(self) -> bool:
@@ -96,41 +109,73 @@ class Restored:
     problems: list[str] = field(default_factory=list)
 
 
+def _reference_rx(labels: Iterable[str]) -> str | None:
+    """A collapsed or shortcut reference to one of ``labels`` (markdown-it's normalised
+    labels: matched case-insensitively, any white space between words)."""
+    alts = [r"\s+".join(re.escape(word) for word in label.split()) for label in labels]
+    alts = [a for a in alts if a]
+    if not alts:
+        return None
+    return rf"!?\[(?i:{'|'.join(alts)})\](?:\[\])?(?![(\[])"
+
+
 @cache
-def _scanner(terms: tuple[str, ...]) -> re.Pattern[str]:
+def _scanner(terms: tuple[str, ...], labels: tuple[str, ...] = ()) -> re.Pattern[str]:
     parts = [f"(?P<{kind}>{rx})" for kind, rx in _PATTERNS]
+    reference = _reference_rx(labels)
+    if reference:  # after code, autolinks and HTML; before the brackets of other links
+        parts.insert(3, f"(?P<reference>{reference})")
     if terms:
         alts = "|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t)))
         parts.insert(len(parts) - 2, rf"(?P<term>(?<!\w)(?:{alts})(?!\w))")
     return re.compile("|".join(parts))
 
 
-def protect(text: str, terms: Iterable[str] = ()) -> Protected:
-    """Replace what a machine must not touch by numbered sentinels.
+def protect(text: str, terms: Iterable[str] = (), env: Env | None = None) -> Protected:
+    """Replace what a machine must not touch by numbered sentinels. ``env``: the article's
+    markdown-it environment, whose link reference definitions say which ``[label]`` is a link.
 
     >>> protect("Use {name} and %(count)s &amp; _this_").text
     'Use ⟦1⟧ and ⟦2⟧ ⟦3⟧ ⟦4⟧this⟦5⟧'
     >>> p = protect("snake_case stays, 2 * 3 too")
     >>> restore(p.text, p).text == p.source
     True
+    >>> env = {"references": {"UV": {"href": "/uv", "title": ""}}}
+    >>> text = 'Use [uv][], [UV] or [it][uv] ([site](/s "Our site")), see www.uv.example.'
+    >>> protect(text, [], env).text
+    'Use ⟦1⟧, ⟦2⟧ or ⟦3⟧it⟦4⟧ (⟦5⟧site⟦6⟧Our site⟦7⟧), see ⟦8⟧.'
     """
-    scanner = _scanner(tuple(sorted({t for t in terms if t})))
+    labels = tuple(reference_labels(env))
+    scanner = _scanner(tuple(sorted({t for t in terms if t})), labels)
     out: list[str] = []
     spans: list[Span] = []
     pos = 0
+
+    def add(kind: str, start: int, end: int) -> None:
+        before = start == 0 or text[start - 1].isspace()
+        after = end == len(text) or text[end].isspace()
+        span = Span(len(spans) + 1, kind, text[start:end], before, after)
+        spans.append(span)
+        out.append(span.sentinel)
+
     for m in scanner.finditer(text):
         kind = m.lastgroup or "other"
         if kind == "ticks":  # the named backreference group inside "code"
             kind = "code"
+        elif kind in _TITLES:  # a group inside "link_close"
+            kind = "link_close"
         out.append(text[pos : m.start()])
-        before = m.start() == 0 or text[m.start() - 1].isspace()
-        after = m.end() == len(text) or text[m.end()].isspace()
-        span = Span(len(spans) + 1, kind, m.group(0), before, after)
-        spans.append(span)
-        out.append(span.sentinel)
+        title = next((t for t in _TITLES if m.group(t)), None) if kind == "link_close" else None
+        if title is not None and any(ch.isalpha() for ch in m.group(title)):
+            # a link title is text a reader sees (a tooltip): only its quotes are protected
+            add("link_close", m.start(), m.start(title))
+            out.append(m.group(title))
+            add("link_title", m.end(title), m.end())
+        else:
+            add(kind, m.start(), m.end())
         pos = m.end()
     out.append(text[pos:])
-    return Protected(text, "".join(out), tuple(spans))
+    return Protected(text, "".join(out), tuple(spans), env)
 
 
 def restore(translated: str, protected: Protected) -> Restored:
@@ -155,7 +200,7 @@ def restore(translated: str, protected: Protected) -> Restored:
     text = SENTINEL.sub(put_back, text)
     text = _same_edges(text, protected.source)
     if protected.spans:
-        diff = markup_difference(protected.source, text)
+        diff = markup_difference(protected.source, text, protected.env)
         if diff:
             problems.append(f"markup differs from the source: {diff}")
     return Restored(text, problems)
@@ -213,22 +258,19 @@ _ENTITY = re.compile(dict(_PATTERNS)["entity"])
 _PLACEHOLDER = re.compile(dict(_PATTERNS)["placeholder"])
 
 
-def markup_signature(text: str) -> Counter[tuple[str, str]]:
-    """What must survive translation, as a multiset: links and images with their targets,
-    inline code, emphasis, inline HTML, entities and placeholders. Word order may change;
-    this may not.
+def markup_signature(text: str, env: Env | None = None) -> Counter[tuple[str, str]]:
+    """What must survive translation, as a multiset: links and images with their targets
+    (:func:`i18n.formats.links.link_targets`, reference links resolved with ``env``), inline
+    code, emphasis, inline HTML, entities and placeholders. Word order may change; this may
+    not.
 
     >>> sorted(markup_signature("a **b** [c](u) `d`").items())
     [(('code', 'd'), 1), (('link', 'u'), 1), (('strong', ''), 1)]
     """
-    sig: Counter[tuple[str, str]] = Counter()
-    for token in _inline_parser().parseInline(text):
+    sig: Counter[tuple[str, str]] = Counter(("link", t) for t in link_targets(text, env))
+    for token in _inline_parser().parseInline(text, copy.deepcopy(dict(env or {}))):
         for child in token.children or []:
-            if child.type == "link_open":
-                sig["link", str(child.attrGet("href") or "")] += 1
-            elif child.type == "image":
-                sig["image", str(child.attrGet("src") or "")] += 1
-            elif child.type == "code_inline":
+            if child.type == "code_inline":
                 sig["code", child.content] += 1
             elif child.type in ("em_open", "strong_open", "s_open"):
                 sig[child.type.removesuffix("_open"), ""] += 1
@@ -241,9 +283,9 @@ def markup_signature(text: str) -> Counter[tuple[str, str]]:
     return sig
 
 
-def markup_difference(source: str, translation: str) -> str:
+def markup_difference(source: str, translation: str, env: Env | None = None) -> str:
     """Empty when the translation has the source's markup; else what is missing or extra."""
-    want, got = markup_signature(source), markup_signature(translation)
+    want, got = markup_signature(source, env), markup_signature(translation, env)
     if want == got:
         return ""
     parts = []

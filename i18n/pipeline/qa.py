@@ -7,7 +7,11 @@ review sheet but does not stop anything.
 Project checks (this module), all blocking unless noted:
 
 ==============  =================================================================
-``links``       Markdown link and image targets identical to the source
+``links``       Markdown link and image targets identical to the source, reference links
+                (``[uv][]``, ``[Mypy]``, ``[text][ref]``) resolved with the article's
+                definitions (:func:`i18n.formats.links.link_targets`, as the publish gate)
+``title``       a link or image title entry (``msgctxt "link title"``): plain text, no
+                Markdown or HTML (it is drawn as an attribute)
 ``urls``        URLs written in the text identical to the source
 ``code``        inline code identical to the source
 ``markup``      emphasis, code and link syntax balanced (nothing left unparsed)
@@ -57,11 +61,15 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from markdown_it.token import Token
 from translate.filters import checks as tt
 
+from i18n.formats.article import MARKDOWN_SUFFIXES, load_article
+from i18n.formats.links import Env, link_targets, parse_inline
 from i18n.formats.markdown import MD
 from i18n.formats.visible import bidi_problem, screen, vanishes
+from i18n.model.article import TITLE_CONTEXTS
 from i18n.model.country import Glossary
 from i18n.model.findings import BLOCKING, WARNING, Finding
 from i18n.pipeline.claims import find_claims
+from i18n.project import Project
 
 # --- Markdown -----------------------------------------------------------------------------
 
@@ -83,7 +91,11 @@ def _controls(text: str) -> str:
     return ", ".join(f"U+{ord(ch):04X}" for ch in found)
 
 
-def _inline(text: str) -> list[Token]:
+def _inline(text: str, env: Env | None = None) -> list[Token]:
+    return parse_inline(text, env) if env else _plain_inline(text)
+
+
+def _plain_inline(text: str) -> list[Token]:
     tokens = _MD.parseInline(text)
     return list(tokens[0].children or []) if tokens else []
 
@@ -98,16 +110,14 @@ class Markup:
     text: str  # the plain text (no link targets, no code), for numbers and terms
 
     @classmethod
-    def parse(cls, text: str) -> Markup:
-        links: Counter[str] = Counter()
+    def parse(cls, text: str, env: Env | None = None) -> Markup:
+        """``env``: the article's markdown-it environment (its link reference definitions)."""
+        links: Counter[str] = Counter(link_targets(text, env))
         code: Counter[str] = Counter()
         emphasis = 0
         plain: list[str] = []
-        for tok in _inline(text):
-            if tok.type == "link_open":
-                links[str(tok.attrs.get("href", ""))] += 1
-            elif tok.type == "image":
-                links[str(tok.attrs.get("src", ""))] += 1
+        for tok in _inline(text, env):
+            if tok.type == "image":
                 plain.append(tok.content)
             elif tok.type == "code_inline":
                 code[tok.content] += 1
@@ -121,8 +131,8 @@ class Markup:
         return cls(links, code, emphasis, "".join(plain))
 
 
-def _text_tokens(text: str) -> str:
-    return "".join(t.content for t in _inline(text) if t.type == "text")
+def _text_tokens(text: str, env: Env | None = None) -> str:
+    return "".join(t.content for t in _inline(text, env) if t.type == "text")
 
 
 def _diff(source: Counter[str], target: Counter[str]) -> str:
@@ -165,16 +175,38 @@ def check_code(src: Markup, dst: Markup) -> str | None:
     return None
 
 
-def check_markup(source: str, target: str) -> str | None:
+def check_markup(source: str, target: str, env: Env | None = None) -> str | None:
     """Markdown syntax that did not parse stays in the text: an unclosed ``**``, a lone
     backtick, ``[text](`` without its closing parenthesis."""
-    s, t = _text_tokens(source), _text_tokens(target)
+    s, t = _text_tokens(source, env), _text_tokens(target, env)
     problems = [f"unbalanced '{m}'" for m in STRAY_MARKERS if t.count(m) > s.count(m)]
     if t.count("[") - t.count("]") != s.count("[") - s.count("]"):
         problems.append("unbalanced '[' ']'")
     if t.count("](") > s.count("]("):
         problems.append("broken link syntax '](...'")
     return "Markdown syntax not balanced: " + ", ".join(problems) if problems else None
+
+
+def _markup_kinds(text: str) -> Counter[str]:
+    return Counter(
+        t.type.removesuffix("_open")
+        for t in _plain_inline(text)
+        if t.type not in ("text", "softbreak", "hardbreak") and not t.type.endswith("_close")
+    )
+
+
+def check_title(source: str, target: str) -> str | None:
+    """A link or image title is drawn as typed (an HTML attribute): Markdown or HTML that the
+    source title does not have would show its asterisks, brackets and tags.
+
+    >>> check_title("Official documentation", "Offizielle *Dokumentation*")
+    "a title is plain text: markup 'em' would show as typed"
+    """
+    extra = _markup_kinds(target) - _markup_kinds(source)
+    if extra:
+        kinds = ", ".join(f"'{k}'" for k in sorted(extra))
+        return f"a title is plain text: markup {kinds} would show as typed"
+    return None
 
 
 def check_emphasis(src: Markup, dst: Markup) -> str | None:
@@ -521,8 +553,9 @@ class Checker:
             )
         )
 
-    def run(self, entry: polib.POEntry) -> list[Finding]:
-        """Findings for every translated form of ``entry`` (none for an empty msgstr)."""
+    def run(self, entry: polib.POEntry, env: Env | None = None) -> list[Finding]:
+        """Findings for every translated form of ``entry`` (none for an empty msgstr);
+        ``env`` is the article's markdown-it environment (its link reference definitions)."""
         findings: set[Finding] = set()
         python_format = "python-format" in entry.flags
         for source, target in _pairs(entry):
@@ -531,7 +564,11 @@ class Checker:
                 findings.add(Finding("control", BLOCKING, f"control characters {controls}"))
                 continue
             if target:
-                findings.update(self.compare(source, target))
+                findings.update(self.compare(source, target, env))
+                if entry.msgctxt in TITLE_CONTEXTS:
+                    problem = check_title(source, target)
+                    if problem:
+                        findings.add(Finding("title", BLOCKING, problem))
                 if python_format:
                     findings.update(self._pofilter("printf", BLOCKING, source, target))
         limit = max_length(entry)
@@ -547,13 +584,13 @@ class Checker:
                     )
         return sorted(findings, key=lambda f: (f.severity != BLOCKING, f.code, f.message))
 
-    def compare(self, source: str, target: str) -> list[Finding]:
-        src, dst = Markup.parse(source), Markup.parse(target)
+    def compare(self, source: str, target: str, env: Env | None = None) -> list[Finding]:
+        src, dst = Markup.parse(source, env), Markup.parse(target, env)
         own: list[tuple[str, str, Callable[[], str | None]]] = [
             ("links", BLOCKING, lambda: check_links(src, dst)),
             ("urls", BLOCKING, lambda: check_urls(src, dst)),
             ("code", BLOCKING, lambda: check_code(src, dst)),
-            ("markup", BLOCKING, lambda: check_markup(source, target)),
+            ("markup", BLOCKING, lambda: check_markup(source, target, env)),
             ("emphasis", WARNING, lambda: check_emphasis(src, dst)),
             ("numbers", BLOCKING, lambda: check_numbers(src.text, dst.text, self.locale)),
             ("dnt", BLOCKING, lambda: check_dnt(source, target, self.dnt)),
@@ -608,11 +645,22 @@ def _bare_checker(locale: str) -> Checker:
 
 
 def run_checks(
-    entry: polib.POEntry, locale: str, glossary: Glossary | None = None
+    entry: polib.POEntry, locale: str, glossary: Glossary | None = None, env: Env | None = None
 ) -> list[Finding]:
-    """QA findings of one entry, blocking first. Reuse a :class:`Checker` for many entries."""
+    """QA findings of one entry, blocking first. Reuse a :class:`Checker` for many entries.
+    ``env``: the article's markdown-it environment, so that reference links resolve."""
     checker = Checker(locale, glossary) if glossary is not None else _bare_checker(locale)
-    return checker.run(entry)
+    return checker.run(entry, env)
+
+
+def article_env(project: Project, domain: str) -> Env | None:
+    """The markdown-it environment (link reference definitions) of the article a catalog
+    translates, or None for a catalog of no article (``site``)."""
+    for suffix in MARKDOWN_SUFFIXES:
+        path = project.articles_dir / f"{domain}{suffix}"
+        if path.is_file():
+            return load_article(path, project.root).env
+    return None
 
 
 def blocking(findings: Iterable[Finding]) -> list[Finding]:

@@ -57,12 +57,12 @@ from i18n.model.states import (
 )
 from i18n.pipeline.authorship import UNKNOWN, Author, Authors
 from i18n.pipeline.claims import language_patterns
-from i18n.pipeline.qa import Checker
+from i18n.pipeline.qa import Checker, Env, article_env
 from i18n.pipeline.signoff import trust_in_project
 
 if TYPE_CHECKING:
     from i18n.model.country import Glossary
-    from i18n.pipeline.qa import Checker, Finding
+    from i18n.pipeline.qa import Checker, Env, Finding, article_env
     from i18n.project import Project
 
 
@@ -246,6 +246,7 @@ class LocaleReview:
         self.people = people
         self.trusted = trust_in_project(project, ledger, people)
         self._templates: dict[str, dict[tuple[str | None, str], polib.POEntry] | None] = {}
+        self._envs: dict[str, Env | None] = {}
 
     @classmethod
     def open(
@@ -430,11 +431,14 @@ class LocaleReview:
         """QA findings with the template's flags (``max-length:160``, ``python-format``):
         Poedit and msgcat drop some flags, the template keeps them."""
         template = (self._template(catalog) or {}).get((entry.msgctxt, entry.msgid))
+        if catalog not in self._envs:  # reference links resolve as on the page
+            self._envs[catalog] = article_env(self.project, catalog)
+        env = self._envs[catalog]
         if template is None or set(template.flags) <= set(entry.flags):
-            return self.checker.run(entry)
+            return self.checker.run(entry, env)
         flagged = copy.copy(entry)
         flagged.flags = list(dict.fromkeys([*entry.flags, *template.flags]))
-        return self.checker.run(flagged)
+        return self.checker.run(flagged, env)
 
     def reject(self, item: Item, reason: str, signing: Signing, person: Person) -> None:
         """Send an entry back: fuzzy again, the reason as a translator comment, and a signed

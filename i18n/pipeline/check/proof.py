@@ -24,6 +24,7 @@ import lxml.etree
 import lxml.html
 
 from i18n.formats.ledger import Ledger
+from i18n.formats.links import link_targets
 from i18n.formats.people import load_people
 from i18n.model.country import Country
 from i18n.model.findings import BLOCKING, WARNING, Finding
@@ -40,7 +41,6 @@ from i18n.model.manifest import (
 from i18n.pipeline.check.report import CountryResult
 from i18n.pipeline.claims import claim_patterns, find_claims
 from i18n.pipeline.publish.pages import Pages
-from i18n.pipeline.publish.resolve import link_targets
 from i18n.pipeline.signoff import Trusted, trust
 from i18n.project import SITE_DOMAIN, Project
 

@@ -3,15 +3,12 @@ with its review state from the locale's ledger."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import polib
-from markdown_it.token import Token
 
-from i18n.formats.markdown import MD
+from i18n.formats.links import link_targets
 from i18n.formats.people import load_people
 from i18n.formats.po import plural_rule, read_po
 from i18n.model.article import Article
@@ -27,31 +24,6 @@ from i18n.pipeline.signoff import Trusted, read_trusted
 from i18n.project import Project
 
 Key = tuple[str | None, str]
-# The parser the page is drawn with: a link an HTML comment hides from another parser counts.
-_MD_LINKS = MD
-
-
-def link_targets(text: str, env: dict[str, Any] | None = None) -> list[str]:
-    """Sorted link and image targets of inline Markdown (references resolved via ``env``).
-
-    >>> link_targets("See [the guide](https://a.example) and ![x](/i.svg)")
-    ['/i.svg', 'https://a.example']
-    """
-    found: list[str] = []
-
-    def walk(tokens: Iterable[Token]) -> None:
-        for tok in tokens:
-            if tok.type == "link_open":
-                found.append(str(tok.attrGet("href") or ""))
-            elif tok.type == "image":
-                found.append(str(tok.attrGet("src") or ""))
-            if tok.children:
-                walk(tok.children)
-
-    walk(_MD_LINKS.parseInline(text, json.loads(json.dumps(env or {}))))
-    return sorted(found)
-
-
 # --- catalogs through the fallback chain --------------------------------------------------
 
 
