@@ -271,7 +271,14 @@ def test_rewrapping_does_not_change_the_msgid(text: str, data: st.DataObject) ->
     indent = data.draw(st.sampled_from(["", " ", "   ", "\t"]))
     rewrapped = "".join("\n" + indent if i in chosen else ch for i, ch in enumerate(para))
     one = parse_article(FRONT + para + "\n", "g.md")
-    two = parse_article(FRONT + rewrapped + "\n", "g.md")
+    try:
+        two = parse_article(FRONT + rewrapped + "\n", "g.md")
+    except I18nError as error:
+        # a newline inside <...> makes a destination an HTML tag (CommonMark example 491):
+        # another document, which extraction refuses
+        assert error.message.startswith("inline HTML"), error
+        assume(False)
+        raise
     assume(render_source_html(one) == render_source_html(two))
     assert [s.msgid for s in two.segments] == [s.msgid for s in one.segments]
 
@@ -300,6 +307,7 @@ CASES = {
     "angle-bracket destination spanning lines": ("[link](<foo\nb@r>)", "[link](<foo\nb@r>)"),
     "comment inside a paragraph": ("w <!-- TODO:\ncheck --> x", "w  x"),
     "comment at the end of a paragraph": ("w x <!-- TODO -->", "w x"),
+    "two comments at the end of a paragraph": ("w 0 <!-- c --> <!-- c -->", "w 0"),
 }
 
 

@@ -333,6 +333,13 @@ def render_source_html(article: Article) -> str:
 
 
 def _trim_ends(children: list[Token]) -> None:
+    for index in (0, -1):  # white space alone at an end (between two comments, say) goes
+        while (
+            children
+            and children[index].type == "text"
+            and not children[index].content.strip(" \t\n")
+        ):
+            children.pop(index)
     for index, strip in ((0, str.lstrip), (-1, str.rstrip)):
         if children and children[index].type == "text":
             children[index] = copy.copy(children[index])
