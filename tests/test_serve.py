@@ -419,6 +419,8 @@ def test_edit_approve_sign_commit_and_render(site: Site, run, tmp_path: Path) ->
     audit = run(site.root, "audit", "--locale", "de-DE", "--article", ARTICLE, "--format", "json")
     assert audit.exit_code == 0, audit.output
     assert "Ärztinnen und Ärzte" in audit.output and "review-server" in audit.output
+    checked = run(site.root, "check", "--country", "DE")
+    assert "approvals.jsonl" not in checked.output, checked.output  # the ledger verifies
 
 
 def test_reject_with_a_reason_makes_a_draft_with_the_reason(site: Site) -> None:
