@@ -16,16 +16,19 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from conftest import REPO, TESTER, copy_project, render_as_of, snapshot
 from starlette.testclient import TestClient
+from tools import CHROMEDRIVER, CHROMIUM, require_chromium
 
 from i18n.formats.credentials import Credentials
 from i18n.formats.ledger import NAMESPACE, Ledger, signed_bytes
@@ -571,3 +574,72 @@ def test_two_browsers_approving_at_once_write_whole_lines(site: Site, served) ->
     trusted = read_trusted(Project(site.root), "de", load_people(Project(site.root)))
     assert trusted.problems == [] and trusted.breaks == []
     assert {site.item("de", i).state for i in ids} == {"approved"}
+
+
+# --- end to end in headless Chromium --------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_in_chromium_edit_sign_out_and_approve_with_the_password(site: Site, served) -> None:
+    """A translator edits, signs out; the reviewer signs in, refuses nothing, approves with
+    the password; no console error or CSP violation on any page (the pages have no script)."""
+    require_chromium()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    from test_browser import FLAGS, WATCH_CSP, Browser
+
+    url, _ = served
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+        for flag in [*FLAGS, f"--user-data-dir={profile}"]:
+            options.add_argument(flag)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+        try:
+            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_CSP})
+            b = Browser(driver, url)
+
+            def wait(css: str) -> Any:
+                return WebDriverWait(driver, 20).until(
+                    expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css))
+                )
+
+            def sign_in_as(person: str) -> None:
+                assert b.open("login") == []
+                b.find("#person").send_keys(person)
+                b.find("#password").send_keys(PASSWORDS[person])
+                b.find("form.card button").click()
+                wait("header .who")
+
+            sign_in_as(TRANSLATOR)
+            assert b.open(f"l/de?article={ARTICLE}&q=Thrombektomie") == []
+            b.find(f'a[href="/l/de/e/{TITLE}"]').click()
+            box = b.find("#msgstr-0")
+            new = box.get_attribute("value").replace("Ärzte", "Ärztinnen und Ärzte")
+            box.clear()
+            box.send_keys(new)
+            b.find('form[action$="/edit"] button').click()
+            assert wait(".flash").text == "Saved." and b.errors() == []
+            b.find("header form button").click()  # sign out
+            wait("#person")
+            assert "/login" in driver.current_url
+
+            sign_in_as(REVIEWER)
+            assert b.open(f"l/de/e/{TITLE}") == []
+            b.find("#approve-password").send_keys(PASSWORDS[REVIEWER])
+            b.screenshot("serve-entry-before-approval")
+            b.find('form[action$="/approve"] button').click()
+            assert "Approved and signed by Dr. med. Katrin Vogel" in wait(".flash").text
+            assert b.errors() == []
+            driver.set_window_size(390, 844)
+            b.screenshot("serve-entry-390px")
+            width = b.js("return document.documentElement.scrollWidth")
+            assert width <= 390, width  # nothing wider than a phone
+        finally:
+            driver.quit()
+    assert site.item("de", TITLE).state == "approved"
+    assert "Ärztinnen und Ärzte" in site.item("de", TITLE).msgstr

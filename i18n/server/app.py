@@ -121,6 +121,7 @@ class Server:
             Route("/l/{locale}", self.queue),
             Route("/l/{locale}/e/{entry}", self.entry),
             Route("/l/{locale}/e/{entry}/{action}", self.act, methods=["POST"]),
+            Route("/favicon.ico", lambda request: Response(status_code=204)),  # none
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ]
         return Starlette(

@@ -118,7 +118,7 @@ class HistoryRow:
     kind: str
     time: str
     person: str  # the printed name of the person responsible
-    signer: str
+    signer: str  # the service that signed for the person, if one did
     text: str  # the text the event names (or the provider of a draft)
     reason: str | None
     counts: bool
@@ -165,7 +165,7 @@ def history(ledger: Ledger, trusted: Trusted, people: People, item: Item) -> lis
                 kind=event.kind,
                 time=event.time,
                 person=_name(people, event),
-                signer=event.signer,
+                signer=event.signer if event.on_behalf_of else "",
                 text=_event_text(event),
                 reason=getattr(event, "reason", None),
                 counts=problem is None,
