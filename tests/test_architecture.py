@@ -22,6 +22,9 @@ LAYERS = (
     ("i18n.model",),
     ("i18n.formats", "i18n.project"),
     ("i18n.pipeline",),
+    # the front ends: the browser review server (which never imports the CLI) and the CLI
+    # (whose `i18n serve` starts the server)
+    ("i18n.server",),
     ("i18n.cli",),
 )
 

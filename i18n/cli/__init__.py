@@ -41,6 +41,10 @@ COMMANDS = {
         "review",
         "Withdraw the approval of an entry: its pages are withheld until it is approved again.",
     ),
+    "serve": (
+        "serve",
+        "The browser review server: sign in, queue, entry, edit, approve and reject.",
+    ),
     "status": (
         "status",
         "Completeness per locale and article (untranslated, draft, translated, approved).",

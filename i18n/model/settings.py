@@ -233,6 +233,25 @@ class Settings:
         "release dates, the dates of approvals on outdated pages",
     )
 
+    credentials_file: str | None = _setting(
+        None,
+        _optional(_text),
+        "`i18n serve`: the file of sign-in password hashes (argon2), outside the repository; "
+        "absolute or ~/... (I18N_CREDENTIALS overrides it)",
+    )
+    server_key: str | None = _setting(
+        None,
+        _optional(_text),
+        "`i18n serve`: the private key of the service of people.yaml that signs for the "
+        "signed-in person, absolute or ~/... (I18N_SERVER_KEY overrides it)",
+    )
+    secure_cookies: bool = _setting(
+        True,
+        _flag,
+        "`i18n serve`: send the session cookie only over HTTPS; false only to try the server "
+        "over plain http on this machine (i18n serve --insecure-cookies)",
+    )
+
     def __post_init__(self) -> None:
         for key in self.names():
             object.__setattr__(self, key, _checked(key, getattr(self, key)))

@@ -44,7 +44,7 @@ from i18n.model.events import (
     utc_now,
 )
 from i18n.model.locale import normalize_locale
-from i18n.model.people import REVIEWER, People, Person
+from i18n.model.people import REVIEWER, TRANSLATOR, People, Person
 from i18n.model.states import (
     APPROVED,
     DRAFT,
@@ -439,6 +439,46 @@ class LocaleReview:
         flagged = copy.copy(entry)
         flagged.flags = list(dict.fromkeys([*entry.flags, *template.flags]))
         return self.checker.run(flagged, env)
+
+    def edit(self, item: Item, texts: list[str], person: Person, *, fuzzy: bool = False) -> Path:
+        """A translator's new text for an entry (``texts``: the msgstr, or one text per plural
+        form), written atomically to its catalog; ``fuzzy`` keeps it a draft, else it awaits
+        review (and the previous source ``#|`` goes, as a PO editor drops it). Returns the
+        catalog's path. Nothing is signed: git records who wrote the text (four eyes)."""
+        today = dt.datetime.now(dt.UTC).date()
+        if not person.holds(TRANSLATOR, self.locale, today):
+            raise I18nError(
+                f"{person.name} is not a translator for {self.locale} today",
+                self.people.path,
+                person.line,
+            )
+        entry = item.entry
+        texts = [t.replace("\r\n", "\n").replace("\r", "\n") for t in texts]
+        forms = len(entry.msgstr_plural) if entry.msgid_plural else 1
+        if len(texts) != forms:
+            raise I18nError(f"entry {item.id} has {forms} form(s), got {len(texts)} text(s)")
+        for text in texts:
+            if text and (text.startswith("\n"), text.endswith("\n")) != (
+                entry.msgid.startswith("\n"),
+                entry.msgid.endswith("\n"),
+            ):
+                raise I18nError(
+                    f"entry {item.id}: the translation must begin and end with a line break "
+                    "exactly where the source does (msgfmt --check)"
+                )
+        if entry.msgid_plural:
+            for key, text in zip(sorted(entry.msgstr_plural, key=int), texts, strict=True):
+                entry.msgstr_plural[key] = text
+        else:
+            entry.msgstr = texts[0]
+        if fuzzy and "fuzzy" not in entry.flags:
+            entry.flags.insert(0, "fuzzy")
+        elif not fuzzy:
+            entry.flags = [f for f in entry.flags if f != "fuzzy"]
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+        cat = self.catalog(item.catalog)
+        write_po(cat.path, cat.po)
+        return cat.path
 
     def reject(self, item: Item, reason: str, signing: Signing, person: Person) -> None:
         """Send an entry back: fuzzy again, the reason as a translator comment, and a signed

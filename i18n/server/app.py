@@ -1,0 +1,478 @@
+"""The HTTP front end of ``i18n serve``: a Starlette application over one project directory.
+
+It is the CLI's library behind a browser. The files stay the source of truth: every request
+reads the catalogs, ledger and people.yaml as they are now, and every write holds the
+project's lock (:func:`i18n.formats.lock.project_lock`) and goes through the same library
+calls as ``i18n approve``, ``i18n reject`` and an edit in a PO editor, so the CLI and the
+server can run at the same time. In a git repository each change is committed at once, the
+signed-in person as author and the server as committer.
+
+The library work (file reads, argon2, signing, git) runs in Starlette's thread pool, never on
+the event loop. Security, in the order a request meets it: a session cookie (see
+:mod:`i18n.server.auth`) or a redirect to the sign-in page; the CSRF token of the session on
+every POST (403 otherwise, before anything is read); the person's role for the URL's locale
+(403); for a signature, the password again. Every page is rendered by Jinja2 with
+autoescaping, and a Content-Security-Policy without inline scripts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from i18n.errors import I18nError
+from i18n.formats.credentials import Credentials
+from i18n.formats.git import commit, in_repository
+from i18n.formats.ledger import Signing
+from i18n.formats.lock import project_lock
+from i18n.formats.people import load_people
+from i18n.model.people import REVIEWER, TRANSLATOR, People, Person
+from i18n.model.states import STATES
+from i18n.pipeline.review import Item, LocaleReview
+from i18n.project import Project
+from i18n.server.auth import Passwords, Session, Sessions, SignInLimit
+from i18n.server.views import entry_view, locales_of, queue_page, roles_in, summary
+
+log = logging.getLogger("i18n.serve")
+
+HERE = Path(__file__).parent
+COOKIE = "i18n_session"
+SECURE_COOKIE = "__Host-i18n_session"  # the prefix binds it to this host, https and path /
+_LOCALE = re.compile(r"[a-z]{2,3}(_[A-Z]{2}|_[A-Z][a-z]{3})?")
+_ENTRY = re.compile(r"[0-9a-f]{10}")
+_CATALOG = re.compile(r"[a-z0-9][a-z0-9-]*")
+HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+
+class Refused(Exception):
+    """A request that is not allowed or not well-formed: ``status`` and a message to show."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class SignInFirst(Exception):
+    """No (live) session: the browser is sent to the sign-in page."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ServerConfig:
+    """What the server is started with (see :mod:`i18n.server.config` for where each comes
+    from)."""
+
+    root: Path
+    signing: Signing  # the service's key; each event names the person (on_behalf_of)
+    credentials: Path
+    secure_cookies: bool = True
+    committer_email: str = "review-server@i18n-serve.invalid"
+
+
+class Server:
+    """The application and what it keeps between requests: sessions and sign-in limits."""
+
+    def __init__(self, config: ServerConfig) -> None:
+        self.config = config
+        self.sessions = Sessions()
+        self.limit = SignInLimit()
+        self.passwords = Passwords()
+        self.pages = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.cookie = SECURE_COOKIE if config.secure_cookies else COOKIE
+
+    # --- the application ----------------------------------------------------------------
+
+    def app(self) -> Starlette:
+        routes = [
+            Route("/", self.home),
+            Route("/login", self.login_form, methods=["GET"]),
+            Route("/login", self.login, methods=["POST"]),
+            Route("/logout", self.logout, methods=["POST"]),
+            Route("/l/{locale}", self.queue),
+            Route("/l/{locale}/e/{entry}", self.entry),
+            Route("/l/{locale}/e/{entry}/{action}", self.act, methods=["POST"]),
+            Route("/favicon.ico", lambda request: Response(status_code=204)),  # none
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ]
+        return Starlette(
+            routes=routes,
+            middleware=[Middleware(BaseHTTPMiddleware, dispatch=self._headers)],
+            exception_handlers={Refused: self._refused, SignInFirst: self._sign_in_first},
+        )
+
+    async def _headers(self, request: Request, call_next: Callable[..., Any]) -> Response:
+        response: Response = await call_next(request)
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    def project(self) -> Project:
+        return Project(
+            self.config.root, on_message=lambda kind, text: log.info("%s: %s", kind, text)
+        )
+
+    # --- sessions -------------------------------------------------------------------------
+
+    def _session(self, request: Request) -> Session | None:
+        return self.sessions.get(request.cookies.get(self.cookie))
+
+    def _set_cookie(self, response: Response, session: Session) -> None:
+        response.set_cookie(
+            self.cookie,
+            session.token,
+            path="/",
+            secure=self.config.secure_cookies,
+            httponly=True,
+            samesite="strict",
+        )
+
+    def _signed_in(self, request: Request) -> tuple[Session, Person, People]:
+        session = self._session(request)
+        if session is None or session.person is None:
+            raise SignInFirst()
+        people = load_people(self.project())
+        person = people.persons.get(session.person)
+        if person is None:  # removed from people.yaml since signing in
+            self.sessions.end(session.token)
+            raise SignInFirst()
+        return session, person, people
+
+    async def _form(self, request: Request, session: Session | None) -> FormData:
+        """The POSTed form, once its CSRF token is the session's (403 otherwise)."""
+        form = await request.form(max_files=0, max_fields=50)
+        if session is None or not session.csrf_ok(form.get("csrf")):
+            raise Refused(403, "The form is out of date or did not come from this site (CSRF).")
+        return form
+
+    def _locale(self, person: Person, raw: str) -> str:
+        if not _LOCALE.fullmatch(raw):
+            raise Refused(404, "No such locale.")
+        if not roles_in(person, raw):
+            raise Refused(403, f"You have no role for {raw} in people.yaml.")
+        return raw
+
+    # --- pages ---------------------------------------------------------------------------
+
+    def _page(
+        self, name: str, status: int = 200, session: Session | None = None, **context: Any
+    ) -> HTMLResponse:
+        html = self.pages.get_template(name).render(
+            csrf=session.csrf if session else "", states=STATES, **context
+        )
+        return HTMLResponse(html, status_code=status)
+
+    async def _refused(self, request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, Refused)
+        session = self._session(request)
+        return self._page("error.html", exc.status, session, message=exc.message, person=None)
+
+    async def _sign_in_first(self, request: Request, exc: Exception) -> Response:
+        target = request.url.path if request.method == "GET" else "/"
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    async def login_form(self, request: Request) -> Response:
+        session = self._session(request)
+        fresh = session is None
+        session = session or self.sessions.new()
+        response = self._page(
+            "login.html", session=session, next=_local(request.query_params.get("next")), error=None
+        )
+        if fresh:
+            self._set_cookie(response, session)
+        return response
+
+    async def login(self, request: Request) -> Response:
+        session = self._session(request)
+        form = await self._form(request, session)
+        assert session is not None
+        person_id = str(form.get("person", "")).strip()
+        password = str(form.get("password", ""))
+        target = _local(str(form.get("next", "")))
+        client = request.client.host if request.client else "?"
+        keys = (f"ip:{client}", f"person:{person_id}")
+        if not all(self.limit.allowed(k) for k in keys):
+            log.warning("sign-in refused (too many attempts): %r from %s", person_id, client)
+            return self._page(
+                "login.html",
+                429,
+                session,
+                next=target,
+                error="Too many attempts: wait a few minutes.",
+            )
+        ok = await run_in_threadpool(self._check_password, person_id, password)
+        if not ok:
+            for k in keys:
+                self.limit.failed(k)
+            log.warning("sign-in failed: %r from %s", person_id, client)
+            return self._page(
+                "login.html", 401, session, next=target, error="Unknown user or wrong password."
+            )
+        for k in keys:
+            self.limit.succeeded(k)
+        self.sessions.end(session.token)  # a new token once signed in (no session fixation)
+        signed_in = self.sessions.new(person_id)
+        log.info("signed in: %s from %s", person_id, client)
+        response = RedirectResponse(target, status_code=303)
+        self._set_cookie(response, signed_in)
+        return response
+
+    def _check_password(self, person_id: str, password: str) -> bool:
+        """The password is the person's (the same work when the person is unknown)."""
+        people = load_people(self.project())
+        stored = Credentials.read(self.config.credentials).hashes.get(person_id)
+        if person_id not in people.persons or stored is None:
+            self.passwords.verify(_DUMMY_HASH, password)
+            return False
+        return self.passwords.verify(stored, password)
+
+    async def logout(self, request: Request) -> Response:
+        session = self._session(request)
+        await self._form(request, session)
+        assert session is not None
+        self.sessions.end(session.token)
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(
+            self.cookie,
+            path="/",
+            secure=self.config.secure_cookies,
+            httponly=True,
+            samesite="strict",
+        )
+        return response
+
+    async def home(self, request: Request) -> Response:
+        session, person, people = self._signed_in(request)
+
+        def build() -> list[tuple[str, list[str], dict[str, int]]]:
+            project = self.project()
+            rows = []
+            for locale in locales_of(person):
+                if not (project.locales_dir / locale / "LC_MESSAGES").is_dir():
+                    continue
+                review = LocaleReview.open(project, locale, people=people)
+                rows.append((locale, sorted(roles_in(person, locale)), summary(review)))
+            return rows
+
+        rows = await run_in_threadpool(build)
+        return self._page("home.html", session=session, person=person, rows=rows)
+
+    async def queue(self, request: Request) -> Response:
+        session, person, people = self._signed_in(request)
+        locale = self._locale(person, request.path_params["locale"])
+        params = request.query_params
+        article = params.get("article") or None
+        state = params.get("state") or None
+        query = params.get("q", "")[:200]
+        if article is not None and not _CATALOG.fullmatch(article):
+            raise Refused(404, "No such article.")
+        if state is not None and state not in STATES:
+            raise Refused(404, "No such state.")
+        try:
+            page = int(params.get("page", "1"))
+        except ValueError:
+            raise Refused(404, "No such page.") from None
+
+        def build() -> Any:
+            review = LocaleReview.open(self.project(), locale, people=people)
+            if article is not None and article not in {c.name for c in review.catalogs}:
+                raise Refused(404, "No such article.")
+            return queue_page(review, article, state, query, page)
+
+        view = await run_in_threadpool(build)
+        return self._page("queue.html", session=session, person=person, view=view)
+
+    def _item(self, review: LocaleReview, entry: str) -> Item:
+        if not _ENTRY.fullmatch(entry):
+            raise Refused(404, "No such entry.")
+        try:
+            (item,) = review.find([entry])
+        except I18nError:
+            raise Refused(404, "No such entry.") from None
+        return item
+
+    async def entry(self, request: Request) -> Response:
+        session, person, people = self._signed_in(request)
+        locale = self._locale(person, request.path_params["locale"])
+        entry = request.path_params["entry"]
+        view = await run_in_threadpool(self._entry_view, locale, entry, person, people)
+        message, session.flash = session.flash, None
+        return self._page(
+            "entry.html", session=session, person=person, view=view, flash=message, error=None
+        )
+
+    def _entry_view(self, locale: str, entry: str, person: Person, people: People) -> Any:
+        review = LocaleReview.open(self.project(), locale, people=people)
+        return entry_view(review, self._item(review, entry), person)
+
+    # --- actions -------------------------------------------------------------------------
+
+    async def act(self, request: Request) -> Response:
+        session, person, people = self._signed_in(request)
+        form = await self._form(request, session)
+        locale = self._locale(person, request.path_params["locale"])
+        entry, action = request.path_params["entry"], request.path_params["action"]
+        if not _ENTRY.fullmatch(entry) or action not in ("edit", "approve", "reject"):
+            raise Refused(404, "No such entry or action.")
+        need = TRANSLATOR if action == "edit" else REVIEWER
+        if need not in roles_in(person, locale):
+            raise Refused(403, f"Only a {need} of {locale} may {action} entries.")
+        try:
+            if action != "edit":
+                await self._password_again(session, person, str(form.get("password", "")))
+            work = {"edit": self._edit, "approve": self._approve, "reject": self._reject}[action]
+            message = await run_in_threadpool(work, locale, entry, person, people, form)
+        except I18nError as exc:
+            status = exc.status if isinstance(exc, _Status) else 409
+            view = await run_in_threadpool(self._entry_view, locale, entry, person, people)
+            return self._page(
+                "entry.html",
+                status,
+                session,
+                person=person,
+                view=view,
+                flash=None,
+                error=exc.message,
+            )
+        session.flash = message
+        return RedirectResponse(f"/l/{locale}/e/{entry}", status_code=303)
+
+    async def _password_again(self, session: Session, person: Person, password: str) -> None:
+        """21 CFR 11.200(a)(1): a signature needs the password again (both components at the
+        first signing of a session; we ask at every signing)."""
+        key = f"sign:{person.id}"
+        if not self.limit.allowed(key):
+            self.sessions.end(session.token)
+            raise _Status(429, "Too many wrong passwords: you were signed out.")
+        if not await run_in_threadpool(self._check_password, person.id, password):
+            self.limit.failed(key)
+            raise _Status(403, "Wrong password: nothing was signed.")
+        self.limit.succeeded(key)
+
+    def _open(
+        self, project: Project, locale: str, entry: str, people: People
+    ) -> tuple[LocaleReview, Item]:
+        review = LocaleReview.open(project, locale, people=people)
+        try:
+            (item,) = review.find([entry])
+        except I18nError:
+            raise _Status(404, "No such entry.") from None
+        return review, item
+
+    def _edit(self, locale: str, entry: str, person: Person, people: People, form: FormData) -> str:
+        texts = [str(v) for v in form.getlist("msgstr")]
+        seen = str(form.get("hash", ""))
+        project = self.project()
+        with project_lock(project, "serve"):
+            review, item = self._open(project, locale, entry, people)
+            if item.hash != seen:
+                raise _Status(
+                    409,
+                    "The entry changed since you opened it (someone else saved it): your text "
+                    "was not saved. Reload, and apply your change again.",
+                )
+            path = review.edit(item, texts, person, fuzzy=form.get("fuzzy") == "on")
+            self._commit(project, [path], person, f"edit {locale} {entry} ({item.catalog})")
+        return "Saved."
+
+    def _approve(
+        self, locale: str, entry: str, person: Person, people: People, form: FormData
+    ) -> str:
+        override = str(form.get("override", "")).strip() or None
+        project = self.project()
+        with project_lock(project, "serve"):
+            review, item = self._open(project, locale, entry, people)
+            signing = dataclasses.replace(self.config.signing, on_behalf_of=person.id)
+            report = review.approve([item], signing, person, explicit=True, override=override)
+            if report.refused:
+                raise I18nError("Not approved: " + report.refused[0][1])
+            if report.already:
+                return "Already approved: nothing was signed."
+            self._commit(
+                project, [review.ledger.path], person, f"approve {locale} {entry} ({item.catalog})"
+            )
+        return f"Approved and signed by {person.name}."
+
+    def _reject(
+        self, locale: str, entry: str, person: Person, people: People, form: FormData
+    ) -> str:
+        reason = str(form.get("reason", ""))
+        project = self.project()
+        with project_lock(project, "serve"):
+            review, item = self._open(project, locale, entry, people)
+            signing = dataclasses.replace(self.config.signing, on_behalf_of=person.id)
+            review.reject(item, reason, signing, person)
+            path = review.catalog(item.catalog).path
+            self._commit(
+                project,
+                [path, review.ledger.path],
+                person,
+                f"reject {locale} {entry} ({item.catalog})",
+            )
+        return f"Rejected and signed by {person.name}; the entry is a draft again."
+
+    def _commit(self, project: Project, paths: list[Path], person: Person, subject: str) -> None:
+        if not in_repository(project.root):
+            return
+        message = f"{subject}\n\nvia i18n serve, signed in as {person.id}"
+        committer = (f"i18n serve ({self.config.signing.identity})", self.config.committer_email)
+        commit(
+            project.root, paths, message, author=(person.name, person.email), committer=committer
+        )
+
+
+class _Status(I18nError):
+    """An action refused with an HTTP status other than 409."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _local(target: str | None) -> str:
+    """A redirect target on this site only (no ``//host``, no scheme)."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    if "\\" in target:
+        return "/"
+    return target
+
+
+# verified against when the person is unknown, so that both answers take the same time
+_DUMMY_HASH = Passwords().hash("no such person, no such password")
+
+
+def create_app(config: ServerConfig) -> Starlette:
+    return Server(config).app()

@@ -1,0 +1,198 @@
+"""What the pages of ``i18n serve`` show, as plain data built from the library: the locales a
+person works on, a page of the queue, and an entry with its findings, diff and history. No
+HTTP here (see :mod:`i18n.server.app`), so each view can be tested and timed alone.
+
+>>> page_numbers(total=120, size=50)
+3
+>>> page_numbers(total=0, size=50)
+1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from i18n.formats.ledger import Ledger
+from i18n.model.events import Approved, Drafted, LedgerEvent, Rejected, Revoked
+from i18n.model.people import REVIEWER, TRANSLATOR, People, Person
+from i18n.model.states import APPROVED, STATES
+from i18n.pipeline.review import Item, LocaleReview
+from i18n.pipeline.signoff import Trusted
+
+PAGE_SIZE = 50
+WORK_ROLES = (TRANSLATOR, REVIEWER)
+
+
+def page_numbers(total: int, size: int = PAGE_SIZE) -> int:
+    return max(1, -(-total // size))
+
+
+def roles_in(person: Person, locale: str, today: dt.date | None = None) -> set[str]:
+    """The roles (translator, reviewer) ``person`` holds for ``locale`` today."""
+    day = today or dt.datetime.now(dt.UTC).date()
+    return {role for role in WORK_ROLES if person.holds(role, locale, day)}
+
+
+def locales_of(person: Person, today: dt.date | None = None) -> list[str]:
+    """Every locale where ``person`` is a translator or reviewer today, sorted."""
+    day = today or dt.datetime.now(dt.UTC).date()
+    found = {loc for role in WORK_ROLES for loc in person.roles.get(role, ())}
+    return sorted(loc for loc in found if roles_in(person, loc, day))
+
+
+@dataclass
+class QueuePage:
+    """One page of a locale's queue, with counts per state and progress per catalog."""
+
+    locale: str
+    items: list[Item]
+    total: int
+    page: int
+    pages: int
+    counts: dict[str, int]
+    progress: list[tuple[str, int, int]]  # catalog, approved, entries
+    catalogs: list[str]
+    article: str | None = None
+    state: str | None = None
+    query: str = ""
+
+
+def queue_page(
+    review: LocaleReview,
+    article: str | None,
+    state: str | None,
+    query: str,
+    page: int,
+    size: int = PAGE_SIZE,
+) -> QueuePage:
+    """The items of ``review`` in ``article`` (None: all) and ``state`` (None: all) whose
+    source or translation contains ``query`` (case-insensitive), page ``page`` of them."""
+    everything = review.items(article)
+    progress: list[tuple[str, int, int]] = []
+    if article is None:
+        per: dict[str, Counter[str]] = {}
+        for item in everything:
+            per.setdefault(item.catalog, Counter())[item.state] += 1
+        progress = [(name, c[APPROVED], sum(c.values())) for name, c in per.items()]
+    needle = query.casefold().strip()
+    if needle:
+        everything = [
+            i
+            for i in everything
+            if needle in i.entry.msgid.casefold()
+            or needle in "\n".join(_texts(i)).casefold()
+            or needle == i.id
+        ]
+    counts = Counter(i.state for i in everything)
+    chosen = [i for i in everything if state is None or i.state == state]
+    pages = page_numbers(len(chosen), size)
+    page = min(max(page, 1), pages)
+    return QueuePage(
+        locale=review.locale,
+        items=chosen[(page - 1) * size : page * size],
+        total=len(chosen),
+        page=page,
+        pages=pages,
+        counts={s: counts.get(s, 0) for s in STATES},
+        progress=progress,
+        catalogs=[c.name for c in review.catalogs],
+        article=article,
+        state=state,
+        query=query,
+    )
+
+
+def _texts(item: Item) -> list[str]:
+    e = item.entry
+    if e.msgid_plural:
+        return [e.msgstr_plural[k] for k in sorted(e.msgstr_plural, key=int)]
+    return [e.msgstr or ""]
+
+
+@dataclass
+class HistoryRow:
+    line: int
+    kind: str
+    time: str
+    person: str  # the printed name of the person responsible
+    signer: str  # the service that signed for the person, if one did
+    text: str  # the text the event names (or the provider of a draft)
+    reason: str | None
+    counts: bool
+    problem: str | None = None
+
+
+@dataclass
+class EntryView:
+    item: Item
+    texts: list[str]
+    roles: set[str]
+    history: list[HistoryRow] = field(default_factory=list)
+
+    @property
+    def diff(self) -> list[tuple[str, str]] | None:
+        return self.item.diff()
+
+
+def entry_view(review: LocaleReview, item: Item, person: Person) -> EntryView:
+    return EntryView(
+        item,
+        _texts(item),
+        roles_in(person, review.locale),
+        history(review.ledger, review.trusted, review.people, item),
+    )
+
+
+def history(ledger: Ledger, trusted: Trusted, people: People, item: Item) -> list[HistoryRow]:
+    """Every ledger event about the entry (any of its texts), oldest first, and whether it
+    counts (``i18n check``'s verdict on its line)."""
+    problems = {p.line: p for p in trusted.problems}
+    rows = []
+    e = item.entry
+    for line in ledger.lines:
+        event = line.event
+        if event is None or event.catalog != item.catalog:
+            continue
+        if event.msgid != e.msgid or (event.msgctxt or None) != (e.msgctxt or None):
+            continue
+        problem = problems.get(line.number)
+        rows.append(
+            HistoryRow(
+                line=line.number,
+                kind=event.kind,
+                time=event.time,
+                person=_name(people, event),
+                signer=event.signer if event.on_behalf_of else "",
+                text=_event_text(event),
+                reason=getattr(event, "reason", None),
+                counts=problem is None,
+                problem=problem.message if problem else None,
+            )
+        )
+    return rows
+
+
+def _name(people: People, event: LedgerEvent) -> str:
+    person = people.persons.get(event.person)
+    if person is not None:
+        return person.name
+    return getattr(event, "reviewer", None) or event.person or "?"
+
+
+def _event_text(event: LedgerEvent) -> str:
+    if isinstance(event, Drafted):
+        return f"draft by {event.provider}"
+    if isinstance(event, Approved | Rejected):
+        return event.msgstr
+    if isinstance(event, Revoked):
+        return ""
+    return ""
+
+
+def summary(review: LocaleReview) -> dict[str, Any]:
+    """Counts per state of a whole locale (the start page)."""
+    counts = Counter(i.state for i in review.items())
+    return {s: counts.get(s, 0) for s in STATES}

@@ -1,0 +1,645 @@
+"""``i18n serve`` over HTTP: Starlette's TestClient (httpx) against the application, on a git
+copy of the sample. Security first (no session, CSRF, roles, self-approval, XSS, path tricks,
+cookie flags), then the whole path of a translation: edited in the browser by a translator,
+approved by a reviewer with the password, the event signed by the server's key on behalf of
+the reviewer (OpenSSH verifies it), committed with the person as author, published by
+``i18n render``. Last, the real server: ``i18n serve`` in a process, two approvals at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import REPO, TESTER, copy_project, render_as_of, snapshot
+from starlette.testclient import TestClient
+from tools import CHROMEDRIVER, CHROMIUM, require_chromium
+
+from i18n.formats.credentials import Credentials
+from i18n.formats.ledger import NAMESPACE, Ledger, signed_bytes
+from i18n.formats.people import load_people
+from i18n.formats.sshsig import PublicKey, allowed_signers_line, armor
+from i18n.model.states import entry_id
+from i18n.pipeline.review import LocaleReview
+from i18n.pipeline.signoff import read_trusted
+from i18n.project import Project
+from i18n.server.app import Server, ServerConfig
+from i18n.server.auth import set_password
+from i18n.server.config import credentials_path, service_signing
+
+SERVICE_KEY = REPO / "source" / "sample-keys" / "review-server"
+TRANSLATOR = "jonas.weber"  # translator of de (sample people.yaml)
+REVIEWER = "katrin.vogel"  # reviewer of de
+FR_REVIEWER = "claire.martin"  # reviewer of fr only
+PASSWORDS = {
+    TRANSLATOR: "translator password 1",
+    REVIEWER: "reviewer password 22",
+    FR_REVIEWER: "reviewer password fr",
+    TESTER: "tester password 333",  # translator and reviewer of every test locale
+}
+ARTICLE = "mechanical-thrombectomy-for-dvt"
+TITLE = entry_id(
+    "de",
+    ARTICLE,
+    "title",
+    "Mechanical Thrombectomy for Deep Vein Thrombosis: What Patients and Clinicians Should Know",
+)
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def git(root: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "setup",
+        "GIT_AUTHOR_EMAIL": "setup@example.org",
+        "GIT_COMMITTER_NAME": "setup",
+        "GIT_COMMITTER_EMAIL": "setup@example.org",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    done = subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, env=env, check=True
+    )
+    return done.stdout
+
+
+@dataclass
+class Site:
+    root: Path
+    credentials: Path
+    server: Server
+
+    def client(self) -> TestClient:
+        return TestClient(self.server.app(), base_url="https://testserver")
+
+    def ledger(self, locale: str = "de") -> bytes:
+        path = self.root / "locales" / locale / "approvals.jsonl"
+        return path.read_bytes() if path.exists() else b""
+
+    def item(self, locale: str, ident: str):  # -> Item
+        review = LocaleReview.open(Project(self.root), locale)
+        (item,) = review.find([ident])
+        return item
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Site:
+    root = copy_project(tmp_path / "project")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "sample")
+    credentials = tmp_path / "secrets" / "credentials.json"
+    monkeypatch.setenv("I18N_CREDENTIALS", str(credentials))
+    monkeypatch.setenv("I18N_SERVER_KEY", str(SERVICE_KEY))
+    project = Project(root)
+    people = load_people(project)
+    for person, password in PASSWORDS.items():
+        set_password(credentials_path(project), people, person, password)
+    signing, _ = service_signing(project, people)
+    return Site(root, credentials, Server(ServerConfig(root, signing, credentials)))
+
+
+def csrf(client: TestClient, url: str) -> str:
+    page = client.get(url)
+    assert page.status_code == 200, page.text
+    found = CSRF.search(page.text)
+    assert found, page.text
+    return found.group(1)
+
+
+def sign_in(client: TestClient, person: str, password: str | None = None) -> httpx.Response:
+    token = csrf(client, "/login")
+    data = {"csrf": token, "person": person, "password": password or PASSWORDS[person]}
+    return client.post("/login", data=data, follow_redirects=False)
+
+
+def signed_in(site: Site, person: str) -> TestClient:
+    client = site.client()
+    answer = sign_in(client, person)
+    assert answer.status_code == 303, answer.text
+    return client
+
+
+def edit(client: TestClient, site: Site, locale: str, ident: str, text: str) -> httpx.Response:
+    url = f"/l/{locale}/e/{ident}"
+    data = {"csrf": csrf(client, url), "hash": site.item(locale, ident).hash, "msgstr": text}
+    return client.post(url + "/edit", data=data, follow_redirects=False)
+
+
+def approve(client: TestClient, locale: str, ident: str, password: str) -> httpx.Response:
+    url = f"/l/{locale}/e/{ident}"
+    data = {"csrf": csrf(client, url), "password": password}
+    return client.post(url + "/approve", data=data, follow_redirects=False)
+
+
+# --- sign-in and sessions -----------------------------------------------------------------
+
+
+def test_add_user_refuses_ids_not_in_people_yaml_and_hashes_with_argon2(site: Site, run) -> None:
+    before = site.credentials.read_bytes()
+    refused = run(site.root, "serve", "--add-user", "no.body", input="x" * 20 + "\n" + "x" * 20)
+    assert refused.exit_code == 2 and "'no.body' is not a person" in refused.output
+    assert site.credentials.read_bytes() == before
+    added = run(site.root, "serve", "--add-user", "lena.fischer", input="long enough pw\n" * 2)
+    assert added.exit_code == 0, added.output
+    assert f"added lena.fischer in {site.credentials}" in added.output
+    stored = Credentials.read(site.credentials).hashes["lena.fischer"]
+    assert stored.startswith("$argon2id$") and "long enough pw" not in site.credentials.read_text()
+    assert oct(site.credentials.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_credentials_file_may_not_live_in_the_repository(site: Site, run, monkeypatch) -> None:
+    monkeypatch.setenv("I18N_CREDENTIALS", str(site.root / "credentials.json"))
+    result = run(site.root, "serve", "--add-user", REVIEWER, input="long enough pw\n" * 2)
+    assert result.exit_code == 2 and "inside the project" in result.output
+    assert not (site.root / "credentials.json").exists()
+
+
+def test_no_session_redirects_to_sign_in_and_writes_nothing(site: Site) -> None:
+    client = site.client()
+    before = snapshot(site.root)
+    for url in ("/", "/l/de", f"/l/de/e/{TITLE}"):
+        answer = client.get(url, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
+    for action in ("approve", "reject", "edit"):
+        data = {"password": PASSWORDS[REVIEWER], "reason": "x", "msgstr": "x", "csrf": "x"}
+        answer = client.post(f"/l/de/e/{TITLE}/{action}", data=data, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
+    assert snapshot(site.root) == before
+
+
+def test_session_cookie_flags_and_sign_out(site: Site) -> None:
+    client = site.client()
+    first = client.get("/login")
+    assert "__Host-i18n_session=" in first.headers["set-cookie"]
+    answer = sign_in(client, REVIEWER)
+    cookie = answer.headers["set-cookie"]
+    assert cookie.startswith("__Host-i18n_session=")
+    flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+    assert {"httponly", "secure", "samesite=strict", "path=/"} <= flags
+    old = first.cookies.get("__Host-i18n_session")
+    assert client.cookies.get("__Host-i18n_session") != old  # a new session once signed in
+    assert client.get("/l/de").status_code == 200
+    token = client.cookies.get("__Host-i18n_session")
+    client.post("/logout", data={"csrf": csrf(client, "/l/de")}, follow_redirects=False)
+    replay = site.client()
+    replay.cookies.set("__Host-i18n_session", token, domain="testserver.local")
+    assert replay.get("/l/de", follow_redirects=False).status_code == 303  # the session ended
+
+
+def test_wrong_password_and_sign_in_rate_limit(site: Site) -> None:
+    client = site.client()
+    for _ in range(5):
+        assert sign_in(client, REVIEWER, "not the password").status_code == 401
+    limited = sign_in(client, REVIEWER)  # even the right password, for a while
+    assert limited.status_code == 429 and "Too many attempts" in limited.text
+    assert sign_in(site.client(), "no.such.person", "whatever it is").status_code == 429  # ip
+
+
+def test_a_redirect_after_sign_in_stays_on_this_site(site: Site) -> None:
+    client = site.client()
+    token = csrf(client, "/login?next=//evil.example/x")
+    data = {"csrf": token, "person": REVIEWER, "password": PASSWORDS[REVIEWER]}
+    for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+        data["next"] = target
+        answer = client.post("/login", data=data, follow_redirects=False)
+        assert answer.headers["location"] == "/"
+        client = site.client()
+        data["csrf"] = csrf(client, "/login")
+
+
+# --- CSRF, roles, four eyes ---------------------------------------------------------------
+
+
+def test_missing_or_wrong_csrf_token_is_403_and_nothing_is_written(site: Site) -> None:
+    reviewer, translator = signed_in(site, REVIEWER), signed_in(site, TRANSLATOR)
+    before = snapshot(site.root)
+    for token in (None, "", "wrong", csrf(translator, "/l/de")):  # another session's token too
+        data = {"password": PASSWORDS[REVIEWER], "reason": "bad"}
+        if token is not None:
+            data["csrf"] = token
+        for action in ("approve", "reject"):
+            answer = reviewer.post(f"/l/de/e/{TITLE}/{action}", data=data)
+            assert answer.status_code == 403 and "CSRF" in answer.text
+    data = {"msgstr": "changed", "hash": site.item("de", TITLE).hash, "csrf": "wrong"}
+    assert translator.post(f"/l/de/e/{TITLE}/edit", data=data).status_code == 403
+    assert reviewer.post("/logout", data={}).status_code == 403
+    assert snapshot(site.root) == before
+
+
+def test_a_reviewer_of_de_acting_on_fr_is_refused(site: Site) -> None:
+    client = signed_in(site, REVIEWER)
+    fr_title = entry_id("fr", ARTICLE, "title", site.item("de", TITLE).entry.msgid)
+    before = snapshot(site.root)
+    assert client.get("/l/fr").status_code == 403
+    assert client.get(f"/l/fr/e/{fr_title}").status_code == 403
+    token = csrf(client, "/l/de")
+    for action in ("approve", "reject", "edit"):
+        data = {"csrf": token, "password": PASSWORDS[REVIEWER], "reason": "x", "msgstr": "x"}
+        assert client.post(f"/l/fr/e/{fr_title}/{action}", data=data).status_code == 403
+    assert snapshot(site.root) == before
+    home = client.get("/")
+    assert 'href="/l/de"' in home.text and 'href="/l/fr"' not in home.text
+
+
+def test_roles_a_translator_cannot_sign_a_reviewer_cannot_edit(site: Site) -> None:
+    translator, reviewer = signed_in(site, TRANSLATOR), signed_in(site, REVIEWER)
+    before = snapshot(site.root)
+    assert approve(translator, "de", TITLE, PASSWORDS[TRANSLATOR]).status_code == 403
+    assert edit(reviewer, site, "de", TITLE, "Neuer Titel").status_code == 403
+    page = reviewer.get(f"/l/de/e/{TITLE}").text
+    assert "Approve and sign" in page and "/edit" not in page
+    assert snapshot(site.root) == before
+
+
+def test_path_tricks_in_url_parameters_are_refused(site: Site) -> None:
+    client = signed_in(site, REVIEWER)
+    before = snapshot(site.root)
+    for url in (
+        "/l/..%2F..%2Fetc",
+        "/l/de%2F..%2F..",
+        "/l/de/e/..%2F..%2Fpyproject.toml",
+        f"/l/de/e/{TITLE}%00",
+        "/l/de/e/ZZZZZZZZZZ",
+        "/l/de?article=../../source/people",
+        "/l/de?article=site%2F..%2F..",
+        "/l/de?state=../x",
+        "/l/de?page=../1",
+        "/static/../app.py",
+        "/static/%2e%2e/app.py",
+    ):
+        answer = client.get(url, follow_redirects=False)
+        assert answer.status_code in (403, 404), (url, answer.status_code)
+        assert "import" not in answer.text and "people:" not in answer.text
+    token = csrf(client, "/l/de")
+    data = {"csrf": token, "password": PASSWORDS[REVIEWER]}
+    for url in (f"/l/de/e/{TITLE}/..%2F..%2Fx", f"/l/../e/{TITLE}/approve", "/l/de/e/../approve"):
+        assert client.post(url, data=data).status_code in (403, 404, 405), url
+    assert snapshot(site.root) == before
+
+
+def test_self_approval_is_refused_by_the_library_rule(site: Site) -> None:
+    """The tester translates and reviews de: what they edited in the browser (committed with
+    them as author) they may not approve; the four-eyes rule is the CLI's."""
+    client = signed_in(site, TESTER)
+    ident = entry_id("de", ARTICLE, "category", "Treatments")
+    assert edit(client, site, "de", ident, "Therapien").status_code == 303
+    assert git(site.root, "log", "-1", "--format=%ae").strip() == f"{TESTER}@test.invamed.example"
+    before = site.ledger()
+    refused = approve(client, "de", ident, PASSWORDS[TESTER])
+    assert refused.status_code == 409 and "four eyes" in refused.text
+    assert site.ledger() == before
+    assert site.item("de", ident).state == "translated"
+
+
+@pytest.mark.slow
+def test_a_signature_needs_the_password_again(site: Site) -> None:
+    translator, reviewer = signed_in(site, TRANSLATOR), signed_in(site, REVIEWER)
+    assert edit(translator, site, "de", TITLE, "Neuer Titel").status_code == 303
+    before = site.ledger()
+    for password in ("", "wrong password", PASSWORDS[TRANSLATOR]):
+        answer = approve(reviewer, "de", TITLE, password)
+        assert answer.status_code == 403 and "Wrong password" in answer.text
+    assert site.ledger() == before
+    answer = approve(reviewer, "de", TITLE, "still wrong")  # the fourth...
+    answer = approve(reviewer, "de", TITLE, "and wrong")  # the fifth wrong one in a row
+    answer = approve(reviewer, "de", TITLE, PASSWORDS[REVIEWER])
+    assert answer.status_code == 429 and "signed out" in answer.text
+    assert reviewer.get("/l/de", follow_redirects=False).status_code == 303
+    assert site.ledger() == before
+
+
+# --- XSS ----------------------------------------------------------------------------------
+
+PAYLOAD = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+
+
+def test_xss_payloads_in_msgstr_reason_and_names_are_inert(site: Site) -> None:
+    people = site.root / "source" / "people.yaml"
+    text = people.read_text("utf-8").replace(
+        "name: Jonas Weber (sample data)", f"name: 'Jonas {PAYLOAD}'"
+    )
+    people.write_text(text, "utf-8")
+    translator, reviewer = signed_in(site, TRANSLATOR), signed_in(site, REVIEWER)
+    assert edit(translator, site, "de", TITLE, f"Titel {PAYLOAD}").status_code == 303
+    url = f"/l/de/e/{TITLE}"
+    data = {"csrf": csrf(reviewer, url), "password": PASSWORDS[REVIEWER], "reason": PAYLOAD}
+    assert reviewer.post(url + "/reject", data=data, follow_redirects=False).status_code == 303
+    for client, page in ((reviewer, url), (reviewer, "/l/de?q=Titel"), (translator, url)):
+        html = client.get(page).text
+        assert "<script>" not in html and "<img src=x" not in html, page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, page
+    page = translator.get(url)
+    assert "Jonas &lt;script&gt;" in page.text  # the name in the header
+    assert "script-src" not in page.headers["content-security-policy"]  # no script runs at all
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+
+
+# --- the whole path -----------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_edit_approve_sign_commit_and_render(site: Site, run, tmp_path: Path) -> None:
+    old = site.item("de", TITLE).msgstr
+    new = old.replace("Ärzte", "Ärztinnen und Ärzte")
+    assert new != old
+    translator, reviewer = signed_in(site, TRANSLATOR), signed_in(site, REVIEWER)
+
+    saved = edit(translator, site, "de", TITLE, new)
+    assert saved.status_code == 303
+    assert site.item("de", TITLE).state == "translated"
+    po = site.root / "locales" / "de" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", po]).returncode == 0
+    author = git(site.root, "log", "-1", "--format=%an <%ae>|%cn|%s").strip()
+    assert author.startswith("Jonas Weber (sample data) <jonas.weber@sample.invamed.example>|")
+    assert "|i18n serve (review-server)|edit de " in author
+    assert git(site.root, "status", "--porcelain", "--", "locales").strip() == ""
+
+    page = reviewer.get(f"/l/de/e/{TITLE}")
+    assert new in page.text and "translated" in page.text
+    signed = approve(reviewer, "de", TITLE, PASSWORDS[REVIEWER])
+    assert signed.status_code == 303, signed.text
+    after = reviewer.get(signed.headers["location"]).text
+    assert "Approved and signed by Dr. med. Katrin Vogel" in after
+    assert site.item("de", TITLE).state == "approved"
+
+    event = Ledger.read(site.root / "locales" / "de" / "approvals.jsonl").events[-1]
+    assert (event.kind, event.signer, event.on_behalf_of) == (
+        "approved",
+        "review-server",
+        REVIEWER,
+    )
+    assert event.reviewer == "Dr. med. Katrin Vogel (sample data)" and event.msgstr == new
+    assert event.author == TRANSLATOR and event.author_source == "git"
+    trusted = read_trusted(Project(site.root), "de", load_people(Project(site.root)))
+    assert trusted.problems == []
+    commit = git(site.root, "log", "-1", "--format=%ae|%cn|%s").strip()
+    assert commit.startswith("katrin.vogel@sample.invamed.example|i18n serve (review-server)|")
+
+    # OpenSSH verifies the server's signature with the allowed-signers line of its key
+    key = PublicKey.parse((REPO / "source/sample-keys/review-server.pub").read_text())
+    (tmp_path / "allowed").write_text(allowed_signers_line("review-server", key, NAMESPACE))
+    (tmp_path / "event.sig").write_text(armor(base64.b64decode(event.signature)))
+    verified = subprocess.run(
+        [
+            "ssh-keygen",
+            "-Y",
+            "verify",
+            "-f",
+            tmp_path / "allowed",
+            "-I",
+            "review-server",
+            "-n",
+            NAMESPACE,
+            "-s",
+            tmp_path / "event.sig",
+        ],
+        input=signed_bytes(event),
+        capture_output=True,
+    )
+    assert verified.returncode == 0, verified.stderr
+
+    # i18n render publishes, and i18n audit lists, the approval made in the browser
+    rendered = render_as_of(site.root, "2026-11-26", "--country", "DE")
+    assert rendered.exit_code in (0, 1), rendered.output
+    html = (site.root / "site" / "de" / "de" / f"{ARTICLE}.html").read_text("utf-8")
+    assert "Ärztinnen und Ärzte" in html
+    audit = run(site.root, "audit", "--locale", "de-DE", "--article", ARTICLE, "--format", "json")
+    assert audit.exit_code == 0, audit.output
+    assert "Ärztinnen und Ärzte" in audit.output and "review-server" in audit.output
+    checked = run(site.root, "check", "--country", "DE")
+    assert "approvals.jsonl" not in checked.output, checked.output  # the ledger verifies
+
+
+def test_reject_with_a_reason_makes_a_draft_with_the_reason(site: Site) -> None:
+    reviewer = signed_in(site, REVIEWER)
+    url = f"/l/de/e/{TITLE}"
+    data = {"csrf": csrf(reviewer, url), "password": PASSWORDS[REVIEWER], "reason": "  "}
+    refused = reviewer.post(url + "/reject", data=data)
+    assert refused.status_code == 409 and "--reason must say" in refused.text
+    data["reason"] = "Titel zu lang"
+    assert reviewer.post(url + "/reject", data=data, follow_redirects=False).status_code == 303
+    item = site.item("de", TITLE)
+    assert item.state == "rejected" and "rejected by Dr. med. Katrin Vogel" in item.entry.tcomment
+    event = Ledger.read(site.root / "locales" / "de" / "approvals.jsonl").events[-1]
+    assert (event.kind, event.reason, event.on_behalf_of) == ("rejected", "Titel zu lang", REVIEWER)
+    changed = git(site.root, "show", "--name-only", "--format=%ae", "HEAD").split()
+    assert changed[0] == "katrin.vogel@sample.invamed.example"
+    assert {f"locales/de/LC_MESSAGES/{ARTICLE}.po", "locales/de/approvals.jsonl"} <= set(changed)
+    history = reviewer.get(url).text
+    assert "Titel zu lang" in history and "signed by review-server" in history
+
+
+def test_an_edit_on_a_changed_entry_is_refused_not_lost(site: Site) -> None:
+    first, second = signed_in(site, TRANSLATOR), signed_in(site, TESTER)
+    url = f"/l/de/e/{TITLE}"
+    seen = site.item("de", TITLE).hash  # both opened the entry
+    data = {"csrf": csrf(first, url), "hash": seen, "msgstr": "Erster Titel"}
+    assert first.post(url + "/edit", data=data, follow_redirects=False).status_code == 303
+    data = {"csrf": csrf(second, url), "hash": seen, "msgstr": "Zweiter Titel"}
+    late = second.post(url + "/edit", data=data, follow_redirects=False)
+    assert late.status_code == 409 and "changed since you opened it" in late.text
+    assert site.item("de", TITLE).msgstr == "Erster Titel"
+
+
+def test_queue_filters_searches_and_pages(site: Site) -> None:
+    client = signed_in(site, REVIEWER)
+    everything = client.get("/l/de?state=untranslated").text
+    assert "218 entries, page 1 of 5" in everything
+    second = client.get("/l/de?state=untranslated&page=2").text
+    assert "page 2 of 5" in second and 'rel="prev"' in second
+    one = client.get(f"/l/de?article={ARTICLE}&q=Thrombektomie").text
+    ids = set(re.findall(r"/l/de/e/([0-9a-f]{10})", one))
+    assert TITLE in ids and len(ids) < 60
+    assert "approved (" in one
+
+
+# --- the real server ----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def served(site: Site) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "I18N_SERVE_LOG": "warning"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "i18n.cli",
+            "serve",
+            "--project",
+            str(site.root),
+            "--port",
+            str(port),
+            "--insecure-cookies",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            httpx.get(url + "/login", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    yield url, proc
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.mark.slow
+def test_serve_prints_its_url_and_stops_on_ctrl_c(served) -> None:
+    url, proc = served
+    assert httpx.get(url + "/login").status_code == 200
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert f"at {url}/ (Ctrl-C stops)" in out and out.rstrip().endswith("stopped")
+
+
+@pytest.mark.slow
+def test_two_browsers_approving_at_once_write_whole_lines(site: Site, served) -> None:
+    """Two reviewers' browsers approve two entries (and the same one) at the same moment:
+    the lock makes them take turns, every line is whole and chained, and the same entry
+    is approved once."""
+    url, _ = served
+    translator = httpx.Client(base_url=url, follow_redirects=True)
+    token = CSRF.search(translator.get("/login").text).group(1)
+    translator.post(
+        "/login", data={"csrf": token, "person": TRANSLATOR, "password": PASSWORDS[TRANSLATOR]}
+    )
+    ids = [TITLE, entry_id("de", ARTICLE, "category", "Treatments")]
+    for ident, text in zip(ids, ["Titel neu", "Therapien"], strict=True):
+        page = translator.get(f"/l/de/e/{ident}").text
+        data = {
+            "csrf": CSRF.search(page).group(1),
+            "hash": site.item("de", ident).hash,
+            "msgstr": text,
+        }
+        assert translator.post(f"/l/de/e/{ident}/edit", data=data).status_code == 200
+    browsers = []
+    for person in (REVIEWER, TESTER, REVIEWER):
+        client = httpx.Client(base_url=url, timeout=60, follow_redirects=True)
+        token = CSRF.search(client.get("/login").text).group(1)
+        client.post("/login", data={"csrf": token, "person": person, "password": PASSWORDS[person]})
+        browsers.append((client, person))
+    targets = [ids[0], ids[1], ids[0]]
+    forms = []
+    for (client, person), ident in zip(browsers, targets, strict=True):
+        token = CSRF.search(client.get(f"/l/de/e/{ident}").text).group(1)
+        forms.append((client, ident, {"csrf": token, "password": PASSWORDS[person]}))
+    before = len(site.ledger().splitlines())
+    answers: list[int] = []
+    start = threading.Barrier(len(forms))
+
+    def go(client: httpx.Client, ident: str, data: dict[str, str]) -> None:
+        start.wait()
+        answers.append(client.post(f"/l/de/e/{ident}/approve", data=data).status_code)
+
+    threads = [threading.Thread(target=go, args=form) for form in forms]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == [200, 200, 200]  # each followed its redirect to the entry page
+    lines = site.ledger().splitlines()
+    new = [json.loads(line) for line in lines[before:]]
+    assert len(new) == 2 and {e["event"] for e in new} == {"approved"}
+    assert {e["on_behalf_of"] for e in new} <= {REVIEWER, TESTER}
+    trusted = read_trusted(Project(site.root), "de", load_people(Project(site.root)))
+    assert trusted.problems == [] and trusted.breaks == []
+    assert {site.item("de", i).state for i in ids} == {"approved"}
+
+
+# --- end to end in headless Chromium --------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_in_chromium_edit_sign_out_and_approve_with_the_password(site: Site, served) -> None:
+    """A translator edits, signs out; the reviewer signs in, refuses nothing, approves with
+    the password; no console error or CSP violation on any page (the pages have no script)."""
+    require_chromium()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    from test_browser import FLAGS, WATCH_CSP, Browser
+
+    url, _ = served
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+        for flag in [*FLAGS, f"--user-data-dir={profile}"]:
+            options.add_argument(flag)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+        try:
+            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_CSP})
+            b = Browser(driver, url)
+
+            def wait(css: str) -> Any:
+                return WebDriverWait(driver, 20).until(
+                    expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css))
+                )
+
+            def sign_in_as(person: str) -> None:
+                assert b.open("login") == []
+                b.find("#person").send_keys(person)
+                b.find("#password").send_keys(PASSWORDS[person])
+                b.find("form.card button").click()
+                wait("header .who")
+
+            sign_in_as(TRANSLATOR)
+            assert b.open(f"l/de?article={ARTICLE}&q=Thrombektomie") == []
+            b.find(f'a[href="/l/de/e/{TITLE}"]').click()
+            box = b.find("#msgstr-0")
+            new = box.get_attribute("value").replace("Ärzte", "Ärztinnen und Ärzte")
+            box.clear()
+            box.send_keys(new)
+            b.find('form[action$="/edit"] button').click()
+            assert wait(".flash").text == "Saved." and b.errors() == []
+            b.find("header form button").click()  # sign out
+            wait("#person")
+            assert "/login" in driver.current_url
+
+            sign_in_as(REVIEWER)
+            assert b.open(f"l/de/e/{TITLE}") == []
+            b.find("#approve-password").send_keys(PASSWORDS[REVIEWER])
+            b.screenshot("serve-entry-before-approval")
+            b.find('form[action$="/approve"] button').click()
+            assert "Approved and signed by Dr. med. Katrin Vogel" in wait(".flash").text
+            assert b.errors() == []
+            driver.set_window_size(390, 844)
+            b.screenshot("serve-entry-390px")
+            width = b.js("return document.documentElement.scrollWidth")
+            assert width <= 390, width  # nothing wider than a phone
+        finally:
+            driver.quit()
+    assert site.item("de", TITLE).state == "approved"
+    assert "Ärztinnen und Ärzte" in site.item("de", TITLE).msgstr
