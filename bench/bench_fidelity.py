@@ -36,6 +36,8 @@ letters and equals the English page's block).
 from __future__ import annotations
 
 import argparse
+import copy
+import datetime as dt
 import difflib
 import json
 import os
@@ -45,18 +47,27 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from collections import Counter, defaultdict
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polib
+from common import (
+    PEERS,
+    REPO,
+    WORK,
+    download,
+    log,
+    machine,
+    peer_venv,
+    save_result,
+    tool_version,
+)
 from lxml import html as lhtml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-
-from common import REPO, WORK, download, log, machine, peer_venv, save_result
 
 # Pinned so that a later run measures the same documents.
 SDISTS = (
@@ -70,6 +81,7 @@ SDISTS = (
     "pydantic-settings==2.16.3",
 )
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+MDPO = next(p.split("==")[1] for p in PEERS if p.startswith("mdpo"))
 LOCALE, COUNTRY, REVIEWER = "de", "DE", "katrin.vogel"  # a reviewer of de in the sample
 # The start of each refusal message that docs/authors.md names (as tests/test_commonmark_spec.py).
 REFUSALS = (
@@ -318,3 +330,279 @@ def run_po4a(docs: list[Doc], tmp: Path) -> Side:
         side.accepted.append(doc.slug)
         _record(side, doc.slug, markdown_it_page(doc.text), markdown_it_page(result))
     return side
+
+
+# --- i18n only: the pseudo-translation through the publish gate --------------------------------
+
+_URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+
+
+def _cli(project: Path, *args: str, key: bool = False) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if key:
+        env["I18N_SIGNING_KEY"] = str(project / "source" / "sample-keys" / REVIEWER)
+    cmd = [sys.executable, "-m", "i18n.cli", *args, "--project", str(project)]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if done.returncode not in (0, 1):
+        raise RuntimeError(
+            f"i18n {' '.join(args)} exited {done.returncode}:\n{done.stderr[-2000:]}"
+        )
+    return done
+
+
+def _accept_drafts(project: Path) -> int:
+    """What a translator accepting every machine draft does: clear the fuzzy flag."""
+    cleared = 0
+    for path in sorted((project / "locales" / LOCALE / "LC_MESSAGES").glob("*.po")):
+        po = polib.pofile(str(path), wrapwidth=79)
+        for entry in po:
+            if "fuzzy" in entry.flags and (entry.msgstr or any(entry.msgstr_plural.values())):
+                entry.flags.remove("fuzzy")
+                cleared += 1
+        po.save(str(path))
+    return cleared
+
+
+def _prose(el: Any) -> str:
+    """A block's text without its code spans and URLs, white space collapsed."""
+    el = copy.deepcopy(el)
+    for code in list(el.iter("code")):
+        code.drop_tree()
+    return _URL.sub(" ", " ".join(el.text_content().split())).strip()
+
+
+def _body(page: Path) -> str:
+    root = lhtml.fromstring(page.read_text(encoding="utf-8"))
+    body = root.find_class("article-body")[0]
+    return "".join(lhtml.tostring(c, encoding="unicode") for c in body)
+
+
+def run_pseudo(docs: list[Doc], articles: dict[str, Any], tmp: Path) -> dict[str, Any]:
+    from i18n.formats.markdown import render_source_html
+
+    project = tmp / "pseudo"
+    shutil.copytree(REPO / "source", project / "source", ignore=shutil.ignore_patterns("*.md"))
+    shutil.copy2(REPO / "pyproject.toml", project / "pyproject.toml")
+    for doc in docs:
+        if doc.slug in articles:
+            (project / "source" / "articles" / f"{doc.slug}.md").write_text(
+                doc.front + doc.text, encoding="utf-8"
+            )
+    log(f"pseudo: {len(articles)} articles, extract / update / translate --provider pseudo ...")
+    _cli(project, "extract")
+    _cli(project, "update", "--locale", LOCALE)
+    translated = _cli(project, "translate", "--locale", LOCALE, "--provider", "pseudo")
+    accepted = _accept_drafts(project)
+    log(f"pseudo: {accepted} drafts accepted; approve --all, render --country {COUNTRY} ...")
+    approved = _cli(project, "approve", "--locale", LOCALE, "--all", key=True)
+    refused: dict[str, list[str]] = {}
+    for line in approved.stderr.splitlines():
+        m = re.match(r"refused (\w+) ([\w-]+): (.*)", line)
+        if m:
+            refused.setdefault(m.group(2), []).append(f"{m.group(1)}: {m.group(3)}")
+    site = project / "site-out"
+    render = _cli(project, "render", "--country", COUNTRY, "--out", str(site))
+    pages = site / COUNTRY.lower() / LOCALE
+    withheld: dict[str, str] = {}
+    english: dict[str, list[tuple[str, str]]] = {}
+    published = 0
+    for slug, article in sorted(articles.items()):
+        page = pages / f"{slug}.html"
+        if not page.is_file():
+            why = refused.get(slug, [])
+            if any("blocking links" in w for w in why):
+                withheld[slug] = "links broken by a draft"
+            elif why:
+                withheld[slug] = "other QA finding on a draft"
+            else:
+                withheld[slug] = "other (see the render's table)"
+            continue
+        published += 1
+        source = leaf_blocks(render_source_html(article))
+        shown = leaf_blocks(_body(page))
+        if len(source) != len(shown):
+            english.setdefault(slug, []).append(("block structure", f"{len(source)} blocks"))
+            continue
+        for (kind, _, was), (_, _, now) in zip(source, shown, strict=True):
+            if kind == "code block":
+                continue
+            text = _prose(was)
+            if re.search(r"[^\W\d_]", text) and text == _prose(now):
+                english[slug] = [
+                    *english.get(slug, []),
+                    (kind, " ".join(was.text_content().split())),
+                ]
+    return {
+        "articles": len(articles),
+        "translate": translated.stderr.strip().splitlines()[-1:],
+        "translate_warnings": [ln for ln in translated.stderr.splitlines() if "warning" in ln],
+        "drafts_accepted": accepted,
+        "approve": (approved.stdout.strip().splitlines() or [""])[-1],
+        "refused": refused,
+        "published": published,
+        "withheld": withheld,
+        "english": english,
+        "render_tail": render.stdout.strip().splitlines()[-1:],
+    }
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def _pct(n: int, d: int) -> str:
+    return f"{n / d:.1%}" if d else "-"
+
+
+def print_report(docs: list[Doc], sides: list[Side], pseudo: dict[str, Any] | None) -> None:
+    words = sum(len(d.text.split()) for d in docs)
+    print(
+        f"\n### Fidelity: {len(docs)} Markdown files, {words:,} words, from "
+        + ", ".join(f"`{s}`" for s in SDISTS)
+        + "\n"
+    )
+    ours = set(sides[0].accepted)
+    print(
+        "| tool | accepted | refused / failed | round trip identical | of accepted "
+        "| on i18n's accepted | blocks differing |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for s in sides:
+        common = ours & set(s.accepted)
+        same = len(common & set(s.identical))
+        blocks = sum(sum(k.values()) for k in s.differing.values())
+        print(
+            f"| {s.name} | {len(s.accepted)} of {s.documents} | {len(s.refused)} "
+            f"| {len(s.identical)} | {_pct(len(s.identical), len(s.accepted))} "
+            f"| {same} of {len(common)} ({_pct(same, len(common))}) | {blocks} |"
+        )
+    kinds = sorted({k for s in sides for c in s.differing.values() for k in c})
+    if kinds:
+        print(
+            "\nBlocks differing after the identity round trip, by kind of the original's block:\n"
+        )
+        print("| block kind | " + " | ".join(s.name for s in sides) + " |")
+        print("| --- |" + " --- |" * len(sides))
+        for kind in kinds:
+            row = [sum(c[kind] for c in s.differing.values()) for s in sides]
+            print(f"| {kind} | " + " | ".join(str(n) for n in row) + " |")
+    reasons = Counter(v.split(" (line")[0] for v in sides[0].refused.values())
+    print("\ni18n refused at extract, by reason (docs/authors.md names each):\n")
+    for reason, n in reasons.most_common():
+        print(f"- {reason}: {n}")
+    for s in sides:
+        if s.differing and s.name == "i18n":
+            print("\ni18n pages that differ (a target miss):\n")
+            for slug, c in s.differing.items():
+                print(
+                    f"- `{slug}` {dict(c)}: was `{s.examples[slug][0][:160]}`, "
+                    f"is `{s.examples[slug][1][:160]}`"
+                )
+        if s.refused and s.name != "i18n":
+            print(f"\n{s.name} failed on:\n")
+            for slug, why in s.refused.items():
+                print(f"- `{slug}`: {why[:220]}")
+    if pseudo is None:
+        return
+    withheld = Counter(pseudo["withheld"].values())
+    english = sum(len(v) for v in pseudo["english"].values())
+    print(
+        f"\n#### i18n: pseudo-translation ({LOCALE}) of the {pseudo['articles']} accepted "
+        f"articles, every draft accepted and approved, rendered for {COUNTRY}\n"
+    )
+    print(f"- drafts accepted (fuzzy cleared): {pseudo['drafts_accepted']:,}")
+    print(f"- approve --all: {pseudo['approve']}")
+    print(
+        f"- render: {pseudo['render_tail'][0].split(': ', 1)[-1] if pseudo['render_tail'] else ''}"
+    )
+    print(
+        f"- pages published: {pseudo['published']} of {pseudo['articles']}; withheld: "
+        + (", ".join(f"{n} for {why}" for why, n in withheld.most_common()) or "none")
+    )
+    print(f"- English blocks left on published pages, outside code: {english}")
+    if pseudo["refused"]:
+        print("\nEntries approve refused (blocking QA findings on the drafts):\n")
+        for slug, why in sorted(pseudo["refused"].items()):
+            for w in why:
+                print(f"- `{slug}` {w[:240]}")
+    for slug, blocks in sorted(pseudo["english"].items()):
+        for kind, text in blocks:
+            print(f"- English left: `{slug}` {kind}: {text[:160]}")
+    warnings = [w for w in pseudo["translate_warnings"] if "not signed" not in w]
+    if warnings:
+        print("\n`i18n translate` flagged:\n")
+        for w in warnings:
+            print(f"- {w[:260]}")
+    same = len(sides[0].identical)
+    print("\n#### Targets (issue 15)\n")
+    print("| target | measured | verdict |")
+    print("| --- | --- | --- |")
+    n = len(sides[0].accepted)
+    print(
+        f"| 100 % of accepted documents round-trip identical, refusals documented "
+        f"| {same} of {n} ({_pct(same, n)}); {len(sides[0].refused)} refused, each with "
+        f"a reason docs/authors.md names | {'met' if same == n else 'missed'} |"
+    )
+    links = withheld.get("links broken by a draft", 0)
+    print(
+        f"| 0 pages withheld for links broken by drafts | {links} "
+        f"| {'met' if links == 0 else 'missed'} |"
+    )
+    print(
+        f"| 0 English blocks on a pseudo-translated page outside code | {english} "
+        f"| {'met' if english == 0 else 'missed'} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--no-pseudo", action="store_true", help="leave out the publish run")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (printed)")
+    args = parser.parse_args()
+    commit = subprocess.run(
+        ["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True
+    ).stdout.strip()
+    print(
+        f"Machine: {machine()}  \nDate: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC  \n"
+        f"Commit: {commit}  \n"
+        f"Command: `{' '.join(['python bench/bench_fidelity.py', *sys.argv[1:]])}`  \n"
+        f"Peers: mdpo {MDPO}, {tool_version(['po4a', '--version'])}"
+    )
+    docs = corpus()
+    WORK.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="fidelity-", dir=WORK))
+    try:
+        log(f"fidelity: {len(docs)} documents; i18n ...")
+        ours, articles = run_i18n(docs)
+        log("fidelity: mdpo ...")
+        mdpo = run_mdpo(docs, tmp)
+        log("fidelity: po4a ...")
+        po4a = run_po4a(docs, tmp)
+        pseudo = None if args.no_pseudo else run_pseudo(docs, articles, tmp)
+    finally:
+        if args.keep:
+            log(f"work folder kept: {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    sides = [ours, mdpo, po4a]
+    print_report(docs, sides, pseudo)
+    save_result(
+        "fidelity",
+        {
+            "documents": len(docs),
+            "sides": {
+                s.name: {
+                    "accepted": s.accepted,
+                    "refused": s.refused,
+                    "identical": s.identical,
+                    "differing": {k: dict(v) for k, v in s.differing.items()},
+                    "examples": s.examples,
+                }
+                for s in sides
+            },
+            "pseudo": pseudo,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
