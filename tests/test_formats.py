@@ -199,3 +199,26 @@ def test_warnings_reach_the_caller_as_they_arise(tmp_path: Path) -> None:
     assert project.warnings == [heard[0][1]]
     project.note("removed .x.tmp")
     assert heard[-1] == (NOTE, "removed .x.tmp")
+
+
+def test_committed_lines_are_read_from_the_project_in_a_subfolder_of_the_repository(
+    tmp_path: Path,
+) -> None:
+    """A project in a subfolder of a git repository (a monorepo's docs/, say) reads its own
+    committed ledger, not the file at the same path from the repository's top (found by
+    bench/bench_fidelity.py, whose projects live under bench/.cache/ of this repository)."""
+    import subprocess
+
+    from i18n.formats.git import lines_at
+
+    def run(*args: str) -> None:
+        subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True)
+
+    for folder, line in ((tmp_path, "top"), (tmp_path / "docs", "docs")):
+        (folder / "locales").mkdir(parents=True)
+        (folder / "locales" / "approvals.jsonl").write_text(line + "\n", encoding="utf-8")
+    run("init", "-q")
+    run("add", ".")
+    run("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "x")
+    assert lines_at(tmp_path / "docs", "HEAD", "locales/approvals.jsonl") == ["docs"]
+    assert lines_at(tmp_path, "HEAD", "locales/approvals.jsonl") == ["top"]

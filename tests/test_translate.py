@@ -714,6 +714,25 @@ def test_pseudo_is_deterministic_and_keeps_markup() -> None:
     assert "https://x.example/a_b" in first.text and "INVAMED" in first.text
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        # found by bench/bench_fidelity.py in attrs' docs: white space before a destination
+        "make sure to [check them out]( api-validators) before writing your own:",
+        # and in mkdocstrings' docs: an unmatched run of backticks is text, and the code
+        # span after it is still code (CommonMark 6.1)
+        '=== "Markdown" ```md With a custom title: [`Object 1`][full.path.object1]',
+    ],
+)
+def test_pseudo_keeps_destinations_after_spaces_and_code_after_stray_backticks(
+    source: str,
+) -> None:
+    p = protect(source, DNT)
+    drafted = restore(pseudo(p.text), p)
+    assert drafted.problems == []
+    assert markup_signature(drafted.text) == markup_signature(source)
+
+
 def test_dry_run_says_when_the_provider_key_is_missing(tmp_path: Path, monkeypatch) -> None:
     from click.testing import CliRunner
     from conftest import copy_project

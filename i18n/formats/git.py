@@ -28,7 +28,7 @@ def in_repository(root: Path) -> bool:
 
 def lines_at(root: Path, commit: str, rel: str) -> list[str]:
     """The non-empty lines of ``rel`` at ``commit`` (none when it did not exist there)."""
-    text = git(root, "show", f"{commit}:{rel}")
+    text = git(root, "show", f"{commit}:./{rel}")  # ./: relative to root, not the top
     return [line for line in (text or "").split("\n") if line.strip()]
 
 

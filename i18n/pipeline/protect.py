@@ -50,12 +50,13 @@ _URL_END = r"[^\s<>()\[\]\"'⟦⟧`.,;:!?*_]"
 _TITLES = ("title1", "title2", "title3")
 
 _PATTERNS: list[tuple[str, str]] = [
-    ("code", r"(?P<ticks>`+)[\s\S]*?(?<!`)(?P=ticks)(?!`)"),
+    # a backtick run opens a code span only when a run of the same length closes it
+    ("code", r"(?<!`)(?P<ticks>`+)(?!`)[\s\S]*?(?<!`)(?P=ticks)(?!`)"),
     ("autolink", r"<(?:https?|mailto|ftp):[^<>\s]*>"),
     ("html", r"<!--[\s\S]*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"),
     (
         "link_close",
-        r"\]\((?:<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)"
+        r"\]\([ \t]*\n?[ \t]*(?:<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)"
         r"(?:\s+(?:\"(?P<title1>[^\"]*)\"|'(?P<title2>[^']*)'|\((?P<title3>[^()]*)\)))?\s*\)"
         r"|\]\[[^\[\]]*\]",
     ),
