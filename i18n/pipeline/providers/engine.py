@@ -53,6 +53,8 @@ def pseudo(text: str) -> str:
     '[ÖÖþéñ ţĥéé ⟦1⟧ɱéñúú⟦2⟧]'
     >>> pseudo("Open the ⟦1⟧menu⟦2⟧") == pseudo("Open the ⟦1⟧menu⟦2⟧")
     True
+    >>> pseudo("Dr Smyth: rhythm ⟦1⟧")  # padding is never glued to a protected URL
+    '[Đŕ Šɱýýţĥ: ŕĥýýţĥɱ ⟦1⟧ ~~]'
     """
     core = text.strip()
     if not core:
@@ -79,8 +81,10 @@ def pseudo(text: str) -> str:
         for j, ch in enumerate(piece):
             out.append(ch * 2 if (i, j) in doubled else ch)
     body = "".join(out).translate(_ACCENTS)
-    body += "~" * (extra - len(doubled))
-    return f"[{body}]"
+    padding = "~" * (extra - len(doubled))
+    if padding and body.endswith("⟧"):
+        padding = " " + padding  # never glued to a protected URL or code: it would join it
+    return f"[{body}{padding}]"
 
 
 class Pseudo(Engine):
