@@ -27,7 +27,7 @@ from i18n.model.country import Glossary
 from i18n.model.findings import BLOCKING, SEVERITIES, WARNING, Finding
 from i18n.pipeline import qa
 from i18n.pipeline.claims import language_patterns
-from i18n.pipeline.qa import Checker
+from i18n.pipeline.qa import Checker, run_checks
 
 GLOSSARY = Glossary(
     ["INVAMED", "Mantis"],
@@ -569,3 +569,14 @@ def test_a_control_character_is_blocking_and_never_crashes(char: str) -> None:
     found = qa.Checker("de").run(entry)
     assert [(f.code, f.severity) for f in found] == [("control", "blocking")]
     assert f"U+{ord(char):04X}" in found[0].message
+
+
+def test_an_escaped_angle_bracket_is_text_not_a_tag() -> None:
+    """`(\\< val) … (> val)` in Markdown is text: translating the words between is no tag
+    change (found by the fidelity bench on pydantic-settings' docs); a real tag change still is."""
+    source = "Use `lt(val)` (\\< val) or `gt(val)` (> val)."
+    target = "Verwenden Sie `lt(val)` (\\< Wert) oder `gt(val)` (> Wert)."
+    entry = polib.POEntry(msgid=source, msgstr=target)
+    assert [f.code for f in run_checks(entry, "de")] == []
+    tagged = polib.POEntry(msgid="Press <b>OK</b>.", msgstr="Drücken Sie <i>OK</i>.")
+    assert "xmltags" in [f.code for f in run_checks(tagged, "de")]

@@ -613,11 +613,19 @@ class Checker:
         return found
 
     def _pofilter(self, name: str, severity: str, source: str, target: str) -> list[Finding]:
+        if name == "xmltags":  # an escaped \< or \> is text in Markdown, never a tag
+            source, target = (
+                _ESCAPED_ANGLE.sub("\u2039", source),
+                _ESCAPED_ANGLE.sub("\u2039", target),
+            )
         try:
             getattr(self.pofilter, name)(source, target)
         except tt.FilterFailure as exc:
             return [Finding(name, severity, _message(exc))]
         return []
+
+
+_ESCAPED_ANGLE = re.compile(r"\\[<>]")
 
 
 def _starts_cased(text: str) -> bool:
