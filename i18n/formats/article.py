@@ -475,9 +475,8 @@ def _callout_error(tokens: list[Token], i: int, line: int, path: str) -> I18nErr
     text = tokens[i + 1].content
     other = _OTHER_ADMONITION.match(text)
     if other:
-        shown = text.split("\n", 1)[0].strip()
         return I18nError(
-            f"admonition {shown[:40]!r} (MkDocs, MyST or Docusaurus syntax) is plain text or "
+            f"admonition {other.group(0)!r} (MkDocs, MyST or Docusaurus syntax) is plain text or "
             "code in CommonMark, so its text would stay English on every page; "
             f"{_write_callout(other.group(2))}",
             path,
