@@ -21,6 +21,7 @@ from i18n.errors import I18nError
 from i18n.formats.article import article_files, check_articles, load_article, load_articles
 from i18n.formats.fs import WriteReport, atomic_write, read_text
 from i18n.formats.po import WRAP, gc_paused, po_text
+from i18n.model.article import CALLOUT_CONTEXT, CALLOUT_LABELS
 from i18n.pipeline.forked import forked_map, workers_for
 from i18n.project import PACKAGE_TEMPLATES, SITE_DOMAIN, Project
 
@@ -115,8 +116,6 @@ def site_pot(project: Project) -> polib.POFile:
     Jinja2's Babel extractor silently yields nothing for a template it cannot parse, so
     each template is first compiled: a syntax error is an error with its line.
     """
-
-    from i18n.model.article import CALLOUT_CONTEXT, CALLOUT_LABELS
 
     env = Environment(extensions=JINJA_EXTENSIONS)
     entries: dict[tuple[str | None, str], polib.POEntry] = {}
