@@ -142,6 +142,8 @@ def test_axe_finds_no_violations(kind: str, b: Browser, reports: Path) -> None:
                 assert b.find("main").is_displayed()
         if kind == "article-outdated":
             assert b.find("p.outdated a").is_displayed()  # the notice, linking the English
+        if TABLE in PAGES[kind]:  # the sample's warning callout is measured too
+            assert b.find("aside.callout-warning").is_displayed()
         problems += [f"{size[0]} px: {line}" for line in axe(b)]
         b.screenshot(f"a11y-{kind}-{size[0]}", full_page=False)
         errors += b.errors()  # axe itself ran under the page's CSP without a violation
@@ -178,6 +180,36 @@ def test_axe_reports_what_the_issue_found(b: Browser, rendered_sample: RenderedS
 
 
 # --- measured by hand ---------------------------------------------------------------------
+
+
+CALLOUT = """
+const a = document.querySelector('aside.callout'), s = getComputedStyle(a);
+const title = document.getElementById(a.getAttribute('aria-labelledby'));
+return {left: s.borderLeftWidth, right: s.borderRightWidth, background: s.backgroundColor,
+        title: getComputedStyle(title).color, text: getComputedStyle(a.querySelector('p + p'))
+        .color, inside: a.contains(title)};
+"""
+
+
+@pytest.mark.parametrize(
+    ("rel", "label", "start"),
+    [
+        (f"site/ch/de/{TABLE}.html", "Warnung", "left"),
+        (f"site/sa/ar/{TABLE}.html", "تحذير", "right"),
+    ],
+)
+def test_callout_is_a_note_named_by_its_label(b: Browser, rel: str, label: str, start: str) -> None:
+    """A callout is announced as a note named by its translated label; its rule is on the
+    side the reading starts (mirrored on a right-to-left page); label and text keep 4.5:1."""
+    b.open(rel)
+    aside = b.find("aside.callout-warning")
+    assert aside.aria_role == "note"
+    assert aside.accessible_name == label
+    got = b.js(CALLOUT)
+    end = "right" if start == "left" else "left"
+    assert got["inside"] and got[start] == "4px" and got[end] == "0px", got
+    assert contrast(got["title"], got["background"]) >= 4.5, got
+    assert contrast(got["text"], got["background"]) >= 4.5, got
 
 
 def luminance(css: str) -> float:

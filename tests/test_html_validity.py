@@ -66,6 +66,9 @@ def test_every_rendered_page_validates(rendered_sample: RenderedSample, tmp_path
     assert site / "ca/fr/chronic-venous-insufficiency.html" in published
     dvt = (site / f"ch/de/{DVT}.html").read_text(encoding="utf-8")
     assert '<script type="application/ld+json">' in dvt and 'class="legal"' in dvt
+    for folder in (site, rendered_sample.preview):  # a callout: an aside named by its label
+        callout = folder / "ch/de/mechanical-thrombectomy-for-dvt.html"
+        assert '<aside class="callout callout-warning" role="note"' in callout.read_text("utf-8")
 
     page = (rendered_sample.preview / f"jp/ja/{DVT}.html").read_text(encoding="utf-8")
     assert page.count('aria-label="Breadcrumb"') == 1

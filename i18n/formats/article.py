@@ -1,7 +1,7 @@
 """Canonical English articles: front matter + CommonMark body -> translatable segments.
 
 Segmentation reads markdown-it tokens. Every text block (heading, paragraph, list item,
-table cell, block quote, image alt text) becomes one :class:`Segment` whose msgid is the
+table cell, block quote, callout, image alt text) becomes one :class:`Segment` whose msgid is the
 block's inline Markdown with soft line breaks joined by a space. Rendering re-uses the same
 token stream with translated inline text (:func:`render_body`), so block structure never
 depends on a translator.
@@ -27,9 +27,17 @@ from markdown_it.token import Token
 
 from i18n.errors import I18nError
 from i18n.formats.fs import inside, read_text, relpath
-from i18n.formats.markdown import MD, image_only, is_comment, join_soft_breaks, one_line_title
+from i18n.formats.markdown import (
+    MD,
+    callout_kind,
+    image_only,
+    is_comment,
+    join_soft_breaks,
+    one_line_title,
+)
 from i18n.formats.yamlfile import load_yaml_mapping
 from i18n.model.article import (
+    CALLOUT_LABELS,
     DESCRIPTION_MAX,
     IMAGE_TITLE,
     LINK_TITLE,
@@ -231,6 +239,8 @@ def _kind(stack: list[Token], close_tag: str) -> str:
     for tok in stack:
         if tok.type == "blockquote_open":
             parts.append("block quote")
+        elif tok.type == "alert_open":
+            parts.append(f"callout ({callout_kind(tok)})")
         elif tok.type == "list_item_open" and "list item" not in parts:
             parts.append("list item")
     if close_tag.startswith("h") and close_tag[1:].isdigit():
@@ -239,7 +249,7 @@ def _kind(stack: list[Token], close_tag: str) -> str:
         parts.append("table header cell")
     elif close_tag == "td":
         parts.append("table cell")
-    elif not parts or parts[-1] == "block quote":
+    elif not parts or parts[-1] == "block quote" or parts[-1].startswith("callout"):
         parts.append("paragraph")
     return ", ".join(parts)
 
@@ -271,6 +281,8 @@ def segment_body(
             pending_notes.clear()  # a note belongs to the block directly below it
             continue
         parent = stack[-1] if stack else None
+        if parent is not None and parent.type == "alert_title_open":
+            continue  # a callout's label: a site string (see CALLOUT_LABELS), not the article's
         tag = parent.tag if parent is not None else "p"
         kind = _kind(stack[:-1] if parent is not None else stack, tag)
         image = image_only(tok)
@@ -414,11 +426,89 @@ def _inline_html(children: Sequence[Token]) -> Token | None:
     return None
 
 
+# --- callouts: one syntax, GitHub's ------------------------------------------------------------
+#
+# Other tools' admonitions (MkDocs ``!!! note``, MyST ```` ```{note} ````, ``:::note``) are
+# code or plain text in CommonMark: their text would stay English on every page, unflagged.
+# Extraction refuses them, and a ``[!KIND]`` marker that markdown-it does not read as a callout.
+
+_CALLOUT_MARKERS = ", ".join(f"[!{kind.upper()}]" for kind in CALLOUT_LABELS)
+_OTHER_ADMONITION = re.compile(r"(!!!|\?\?\?\+?|:{3,})[ \t]*\{?([A-Za-z][\w-]*)")
+_MYST_ADMONITION = re.compile(
+    r"\{(note|tip|hint|important|warning|attention|caution|danger|error|admonition|seealso)\}"
+)
+_MARKER = re.compile(r"\[!([A-Za-z]+)\]")
+_AS_KIND = {"hint": "tip", "attention": "warning", "danger": "caution", "error": "caution"}
+
+
+def _write_callout(name: str) -> str:
+    kind = name.lower() if name.lower() in CALLOUT_LABELS else _AS_KIND.get(name.lower(), "note")
+    return (
+        f"write a callout: '> [!{kind.upper()}]' on a line of its own and its text on the "
+        f"lines below, each starting with '> ' (kinds: {_CALLOUT_MARKERS})"
+    )
+
+
+def _callout_error(tokens: list[Token], i: int, line: int, path: str) -> I18nError | None:
+    """Why ``tokens[i]`` is refused as a callout that would not show as one, or None."""
+    tok = tokens[i]
+    after = tokens[i + 1 : i + 5]
+    if tok.type == "alert_open" and len(after) == 4 and after[3].type == "alert_close":
+        kind = callout_kind(tok).upper()
+        return I18nError(
+            f"callout '[!{kind}]' has no text: write it on the lines below the marker, each "
+            "starting with '> '",
+            path,
+            line,
+        )
+    if tok.type == "fence":
+        myst = _MYST_ADMONITION.match(tok.info.strip())
+        if myst:
+            return I18nError(
+                f"MyST admonition '{{{myst.group(1)}}}' is a code block in CommonMark, so its "
+                f"text would stay English on every page; {_write_callout(myst.group(1))}",
+                path,
+                line,
+            )
+    if tok.type != "paragraph_open" or i + 1 >= len(tokens):
+        return None
+    text = tokens[i + 1].content
+    other = _OTHER_ADMONITION.match(text)
+    if other:
+        return I18nError(
+            f"admonition {other.group(0)!r} (MkDocs, MyST or Docusaurus syntax) is plain text or "
+            "code in CommonMark, so its text would stay English on every page; "
+            f"{_write_callout(other.group(2))}",
+            path,
+            line,
+        )
+    marker = _MARKER.match(text)
+    if marker and i > 0 and tokens[i - 1].type == "blockquote_open":
+        name = marker.group(1)
+        if name.lower() in CALLOUT_LABELS:
+            return I18nError(
+                f"callout marker '[!{name.upper()}]' must stand alone on its line: put the "
+                "text on the lines below it, each starting with '> '",
+                path,
+                line,
+            )
+        return I18nError(
+            f"unknown callout kind '[!{name}]': {_write_callout(name)}",
+            path,
+            line,
+        )
+    return None
+
+
 def check_body(tokens: list[Token], body_line: int, env: dict[str, Any], path: str) -> None:
     """Refuse what a page would not show as written: raw HTML (comments aside), a comment
-    whose removal changes a block, and a body that shows nothing."""
-    for tok in tokens:
+    whose removal changes a block, another tool's admonition or a callout that is none,
+    and a body that shows nothing."""
+    for index, tok in enumerate(tokens):
         line = body_line + (tok.map[0] if tok.map else 0)
+        callout = _callout_error(tokens, index, line, path)
+        if callout is not None:
+            raise callout
         if tok.type == "html_block":
             error = _html_block_error(tok, line, path)
             if error is not None:

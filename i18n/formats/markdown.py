@@ -1,5 +1,6 @@
-"""The project's one Markdown dialect (markdown-it: CommonMark and tables): the parser,
-soft-break joining for msgids, and rendering an article's tokens with translated inline text.
+"""The project's one Markdown dialect (markdown-it: CommonMark, tables and GitHub's callouts,
+``> [!WARNING]``): the parser, soft-break joining for msgids, and rendering an article's
+tokens with translated inline text.
 
 Source segmentation and page rendering use the same parser and options, so the block
 structure of a page never depends on a translator.
@@ -20,7 +21,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from i18n.model.article import TITLE_CONTEXTS, Article
+from i18n.model.article import CALLOUT_LABELS, TITLE_CONTEXTS, Article
 
 _NEWLINE_RUN = re.compile(r"[ \t]*\n[ \t]*")
 _WHITESPACE_RUN = re.compile(r"[ \t\n]+")
@@ -57,14 +58,17 @@ def _one_line_titles(state: StateCore) -> None:
 
 
 def markdown() -> MarkdownIt:
-    """The Markdown parser for sources: CommonMark + tables, soft breaks rendered as spaces.
+    """The Markdown parser for sources: CommonMark + tables + callouts (markdown-it's GitHub
+    alerts: a block quote whose first line is ``[!NOTE]``, ``[!TIP]``, ``[!IMPORTANT]``,
+    ``[!WARNING]`` or ``[!CAUTION]``), soft breaks rendered as spaces.
 
     Raw HTML is recognised (so ``<!-- i18n: -->`` comments are found) but never rendered:
     extraction refuses HTML other than comments, and :func:`render_body` drops comments and
     turns any HTML of a translation into text. Translations are parsed
     with this same parser, so that a msgid always means what its source meant.
     """
-    md = MarkdownIt("commonmark", {"html": True}, renderer_cls=_Renderer).enable("table")
+    options = {"html": True, "alerts": True}
+    md = MarkdownIt("commonmark", options, renderer_cls=_Renderer).enable("table")
     md.core.ruler.push("i18n_one_line_titles", _one_line_titles)
     md.add_render_rule("softbreak", lambda *args, **kw: " ")
     return md
@@ -225,6 +229,44 @@ def image_only(tok: Token) -> Token | None:
 Lookup = Callable[[str | None, str], str | None]
 
 
+def callout_kind(tok: Token) -> str:
+    """The kind of a callout (``alert_open`` token): note, tip, important, warning, caution."""
+    return str((tok.meta or {}).get("kind") or tok.info).lower()
+
+
+def _callouts(tokens: list[Token]) -> list[Token]:
+    """Callouts as accessible asides, built from tokens: ``<aside class="callout
+    callout-warning" role="note" aria-labelledby="callout-1">`` with the kind's English label
+    in ``<p class="callout-title" id="callout-1">`` (a page puts the label's site string
+    there, never text of the article). Ids count the callouts of the body: unique on a page."""
+    out: list[Token] = []
+    count = 0
+    kind = ""
+    for tok in tokens:
+        if tok.type == "alert_open":
+            count += 1
+            kind = callout_kind(tok)
+            tok = copy.copy(tok)
+            tok.tag = "aside"
+            tok.attrs = {
+                "class": f"callout callout-{kind}",
+                "role": "note",
+                "aria-labelledby": f"callout-{count}",
+            }
+        elif tok.type == "alert_close":
+            tok = copy.copy(tok)
+            tok.tag = "aside"
+        elif tok.type == "alert_title_open":
+            tok = copy.copy(tok)
+            tok.attrs = {"class": "callout-title", "id": f"callout-{count}"}
+        elif tok.type == "inline" and out and out[-1].type == "alert_title_open":
+            tok = copy.copy(tok)
+            tok.content = CALLOUT_LABELS[kind]
+            tok.children = [Token("text", "", 0, content=tok.content)]
+        out.append(tok)
+    return out
+
+
 def _translated_inline(text: str, env: dict[str, Any]) -> list[Token]:
     """Parse a translation as inline Markdown, exactly as the source was parsed (raw HTML is
     recognised, and :func:`_neutralize_html` then turns it into text)."""
@@ -254,7 +296,8 @@ def _neutralize_html(children: list[Token], source: bool = False) -> Iterator[To
 
 def translate_tokens(article: Article, lookup: Lookup) -> list[Token]:
     """A copy of the article's tokens with each segment's inline text replaced by
-    ``lookup(msgctxt, msgid)`` (None keeps the source text, normalized like the msgid)."""
+    ``lookup(msgctxt, msgid)`` (None keeps the source text, normalized like the msgid);
+    callouts become asides (:func:`_callouts`)."""
     out: list[Token] = []
     for i, tok in enumerate(article.tokens):
         if tok.type == "html_block":
@@ -282,7 +325,7 @@ def translate_tokens(article: Article, lookup: Lookup) -> list[Token]:
             new.children = list(_neutralize_html(_translated_inline(text, article.env)))
             new.content = text
         out.append(new)
-    return _translate_titles(out, article, lookup)
+    return _callouts(_translate_titles(out, article, lookup))
 
 
 def _translate_titles(tokens: list[Token], article: Article, lookup: Lookup) -> list[Token]:
@@ -329,7 +372,7 @@ def render_source_html(article: Article) -> str:
             if len(children) < len(tok.children):
                 _trim_ends(children)
             tokens[i].children = children
-    return MD.renderer.render(tokens, MD.options, article.env)
+    return MD.renderer.render(_callouts(tokens), MD.options, article.env)
 
 
 def _trim_ends(children: list[Token]) -> None:

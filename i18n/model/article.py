@@ -25,6 +25,16 @@ DESCRIPTION_MAX = 160
 LINK_TITLE = "link title"
 IMAGE_TITLE = "image title"
 TITLE_CONTEXTS = frozenset({LINK_TITLE, IMAGE_TITLE})
+# Callouts (GitHub's alert syntax, ``> [!WARNING]``): each kind's label, shown above the
+# callout's text; a site string (``msgctxt "callout"`` in site.po), never part of an article
+CALLOUT_CONTEXT = "callout"
+CALLOUT_LABELS = {
+    "note": "Note",
+    "tip": "Tip",
+    "important": "Important",
+    "warning": "Warning",
+    "caution": "Caution",
+}
 
 
 @dataclass(frozen=True)

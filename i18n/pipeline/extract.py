@@ -21,12 +21,14 @@ from i18n.errors import I18nError
 from i18n.formats.article import article_files, check_articles, load_article, load_articles
 from i18n.formats.fs import WriteReport, atomic_write, read_text
 from i18n.formats.po import WRAP, gc_paused, po_text
+from i18n.model.article import CALLOUT_CONTEXT, CALLOUT_LABELS
 from i18n.pipeline.forked import forked_map, workers_for
 from i18n.project import PACKAGE_TEMPLATES, SITE_DOMAIN, Project
 
 if TYPE_CHECKING:  # imported where used, so that `i18n update` does not load the parsers
     from i18n.model.article import Article, Segment
 JINJA_EXTENSIONS = ["jinja2.ext.i18n"]
+CALLOUT_REF = "i18n/model/article.py"  # where the callout labels are defined
 
 
 # --- extraction ---------------------------------------------------------------------------
@@ -108,7 +110,8 @@ def template_files(project: Project) -> list[Path]:
 
 
 def site_pot(project: Project) -> polib.POFile:
-    """The template of the site's Jinja2 templates (``{% trans %}`` and ``_()``).
+    """The template of the site's Jinja2 templates (``{% trans %}`` and ``_()``), and the
+    labels of callouts (``msgctxt "callout"``), which article pages show.
 
     Jinja2's Babel extractor silently yields nothing for a template it cannot parse, so
     each template is first compiled: a syntax error is an error with its line.
@@ -144,6 +147,9 @@ def site_pot(project: Project) -> polib.POFile:
                 flags,
                 plural,
             )
+    for kind, label in CALLOUT_LABELS.items():  # the article body's own site strings
+        notes = [f"the label above a callout ('> [!{kind.upper()}]') in an article's text"]
+        _add(entries, CALLOUT_CONTEXT, label, (CALLOUT_REF, ""), ["type: callout label", *notes])
     return _make_pot(project, SITE_DOMAIN, entries.values())
 
 

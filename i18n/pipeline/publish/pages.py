@@ -22,8 +22,8 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from i18n.formats.country import load_glossary
-from i18n.formats.markdown import markdown, translate_tokens
-from i18n.model.article import Article
+from i18n.formats.markdown import callout_kind, markdown, translate_tokens
+from i18n.model.article import CALLOUT_CONTEXT, CALLOUT_LABELS, Article
 from i18n.model.country import Country
 from i18n.model.locale import language_tag
 from i18n.model.manifest import NOT_FOUND, UNAVAILABLE
@@ -335,6 +335,7 @@ class Pages:
 
     def _body(self, lp: LocalePlan, ap: ArticlePlan) -> Markup:
         article = ap.article
+        strings = self._strings(lp)
         tokens = translate_tokens(article, lambda ctx, msgid: ap.texts.get((ctx, msgid)))
         seg_at: dict[int, Any] = {}
         j = 0
@@ -344,9 +345,18 @@ class Pages:
             if i in article.block_segments:
                 seg_at[j] = article.block_segments[i]
             j += 1
+        kind = ""
         for j, tok in enumerate(tokens):
             if tok.type == "table_open":  # scrolls sideways on a phone: keyboard-focusable
                 tok.attrs = {**tok.attrs, "tabindex": "0"}  # (a copy: attrs are shared)
+            if tok.type == "alert_open":
+                kind = callout_kind(tok)
+            if tok.type == "inline" and j > 0 and tokens[j - 1].type == "alert_title_open":
+                # a callout's label: the site string, escaped (and marked in a preview) by
+                # SiteStrings as in the templates, so translator text never becomes HTML
+                label = strings.pgettext(CALLOUT_CONTEXT, CALLOUT_LABELS[kind])
+                tok.children = [Token("html_inline", "", 0, content=str(label))]
+                continue
             if tok.type != "inline" or not tok.children:
                 continue
             _relative_images(tok.children, "../../")
