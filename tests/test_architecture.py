@@ -195,17 +195,17 @@ def test_the_command_list_matches_the_commands() -> None:
 
     import click
 
-    from i18n.cli import COMMANDS
+    from i18n.cli import COMMANDS, command_in
 
     for name, (module, summary) in COMMANDS.items():
-        command = getattr(importlib.import_module(f"i18n.cli.{module}"), name)
+        command = command_in(importlib.import_module(f"i18n.cli.{module}"), name)
         assert isinstance(command, click.Command)
         assert (command.help or "").split("\n")[0] == summary, name
     defined = {
-        name
+        obj.name
         for path in (PACKAGE / "cli").glob("*.py")
         if path.name != "__main__.py"
-        for name, obj in vars(importlib.import_module(module_name(path))).items()
+        for obj in vars(importlib.import_module(module_name(path))).values()
         if isinstance(obj, click.Command) and not isinstance(obj, click.Group)
     }
     assert defined == set(COMMANDS)

@@ -15,6 +15,7 @@ docstrings.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import click
 from click.utils import make_default_short_help
@@ -45,6 +46,10 @@ COMMANDS = {
         "serve",
         "The browser review server: sign in, queue, entry, edit, approve and reject.",
     ),
+    "import": (
+        "importing",
+        "Markdown from other tools (MkDocs, Hugo, Jekyll...) -> source/articles/.",
+    ),
     "status": (
         "status",
         "Completeness per locale and article (untranslated, draft, translated, approved).",
@@ -64,6 +69,15 @@ COMMANDS = {
 }
 
 
+def command_in(module: Any, name: str) -> click.Command:
+    """The command called ``name`` that ``module`` defines (``import`` is a Python keyword, so a
+    command's function may be named otherwise)."""
+    for obj in vars(module).values():
+        if isinstance(obj, click.Command) and obj.name == name:
+            return obj
+    raise LookupError(f"{module.__name__} defines no command {name!r}")
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported when they are used (click's documented pattern)."""
 
@@ -74,9 +88,7 @@ class LazyGroup(click.Group):
         if cmd_name not in COMMANDS:
             return None
         module = importlib.import_module(f"i18n.cli.{COMMANDS[cmd_name][0]}")
-        command = getattr(module, cmd_name)
-        assert isinstance(command, click.Command)
-        return command
+        return command_in(module, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The commands and their summaries, as click lists them, without importing them."""
