@@ -158,12 +158,22 @@ def test_reserved_names_and_files_without_title_are_refused(
     project: Path, run: Runner, tmp_path: Path
 ) -> None:
     jekyll = "---\nlayout: post\ntitle: Legs\nkeywords: dvt, legs\n---\n\nText.\n"
-    src = _sources(tmp_path, **{"index.md": PLAIN, "README.md": "Just text.\n", "legs.md": jekyll})
+    src = _sources(
+        tmp_path,
+        **{
+            "index.md": PLAIN,
+            "README.md": "Just text.\n",
+            "legs.md": jekyll,
+            "hugo.md": "+++\ntitle = 'x'\n+++\n",
+        },
+    )
     result = run(project, "import", str(src))
     assert result.exit_code == 2
     assert "slug 'index' is a reserved name" in result.output
     assert f"{src / 'README.md'}:1 " in result.output
     assert "no title" in result.output
+    assert f"{src / 'hugo.md'}:1 " in result.output
+    assert "TOML front matter ('+++', Hugo) is not read" in result.output
     # a known key of the wrong type: the line of the key in the file imported
     assert f"{src / 'legs.md'}:4 " in result.output
     assert "front-matter key 'keywords' must be list, found str" in result.output

@@ -100,6 +100,12 @@ class _Converted:
 def _split(text: str, shown: str) -> tuple[str | None, str, int]:
     """(front matter or None, body, source line of the body's first line); ``...`` closes
     front matter as ``---`` does."""
+    if text.startswith("+++\n"):
+        raise I18nError(
+            "TOML front matter ('+++', Hugo) is not read: convert it to YAML between '---' lines",
+            shown,
+            1,
+        )
     if not text.startswith("---\n"):
         return None, text, 1
     end = _CLOSER.search(text, 4)
