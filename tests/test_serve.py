@@ -9,6 +9,7 @@ the reviewer (OpenSSH verifies it), committed with the person as author, publish
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import re
@@ -30,6 +31,8 @@ from conftest import REPO, TESTER, copy_project, render_as_of, snapshot
 from starlette.testclient import TestClient
 from tools import CHROMEDRIVER, CHROMIUM, require_chromium
 
+from i18n.formats.article import load_articles
+from i18n.formats.country import find_country
 from i18n.formats.credentials import Credentials
 from i18n.formats.ledger import NAMESPACE, Ledger, signed_bytes
 from i18n.formats.people import load_people
@@ -467,6 +470,55 @@ def test_queue_filters_searches_and_pages(site: Site) -> None:
     ids = set(re.findall(r"/l/de/e/([0-9a-f]{10})", one))
     assert TITLE in ids and len(ids) < 60
     assert "approved (" in one
+
+
+# --- in context -----------------------------------------------------------------------------
+
+
+def test_an_entry_seen_in_its_page_for_a_chosen_country(site: Site) -> None:
+    """From the entry page, "see it in the page" for Switzerland: the preview of that one
+    article in de_CH, rendered in memory (nothing written), with the translator's draft
+    marked as unapproved and highlighted as the entry, the Swiss disclaimer, noindex and the
+    preview banner, under the page's own hash-based CSP; a reviewer of fr only is refused."""
+    article = load_articles(site.root)
+    (thrombectomy,) = [a for a in article if a.slug == ARTICLE]
+    seg = next(s for s in thrombectomy.block_segments.values() if s.kind == "heading 2")
+    ident = entry_id("de", ARTICLE, seg.msgctxt, seg.msgid)
+    translator = signed_in(site, TRANSLATOR)
+    draft = "So geht die Thrombektomie & <b>nicht</b> anders"
+    assert edit(translator, site, "de", ident, draft).status_code == 303
+    before = snapshot(site.root)
+    reviewer = signed_in(site, REVIEWER)
+    entry_page = reviewer.get(f"/l/de/e/{ident}").text
+    links = re.findall(r'href="(/l/de/e/' + ident + r'/in/[A-Z]{2})#entry"', entry_page)
+    assert links == [f"/l/de/e/{ident}/in/{cc}" for cc in ("BE", "CH", "DE")], links
+    page = reviewer.get(f"/l/de/e/{ident}/in/CH")
+    assert page.status_code == 200, page.text
+    html = page.text
+    shown = "So geht die Thrombektomie &amp; &lt;b&gt;nicht&lt;/b&gt; anders"
+    assert f'<mark class="entry" id="entry"><mark class="unapproved">{shown}</mark></mark>' in html
+    assert html.count('id="entry"') == 1
+    reference = find_country(Project(site.root), "CH").disclaimers["de"].reference
+    assert reference in html and 'class="disclaimer"' in html
+    assert '<meta name="robots" content="noindex">' in html and "preview-banner" in html
+    assert '<html lang="de-CH"' in html
+    csp = page.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "style-src 'sha256-" in csp
+    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    (style,) = re.findall(r"<style>(.*?)</style>", html, re.S)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in csp and "mark.entry" in style
+    assert snapshot(site.root) == before  # a preview in memory: no site folder written
+    # a country whose pages do not read the de catalog; tricks in the country
+    for country in ("FR", "ch", "%2e%2e", "C%2FH", "CHE"):
+        assert reviewer.get(f"/l/de/e/{ident}/in/{country}").status_code == 404, country
+    refused = signed_in(site, FR_REVIEWER).get(f"/l/de/e/{ident}/in/CH")
+    assert refused.status_code == 403 and shown not in refused.text
+    assert site.client().get(f"/l/de/e/{ident}/in/CH", follow_redirects=False).status_code == 303
+    # site strings have no single page to show them in
+    site_entry = next(i for i in LocaleReview.open(Project(site.root), "de").items("site"))
+    assert f"/e/{site_entry.id}/in/" not in reviewer.get(f"/l/de/e/{site_entry.id}").text
+    assert reviewer.get(f"/l/de/e/{site_entry.id}/in/CH").status_code == 404
 
 
 # --- the real server ----------------------------------------------------------------------

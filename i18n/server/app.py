@@ -44,10 +44,18 @@ from i18n.formats.lock import project_lock
 from i18n.formats.people import load_people
 from i18n.model.people import REVIEWER, TRANSLATOR, People, Person
 from i18n.model.states import STATES
+from i18n.pipeline.publish.site import PreviewPage, preview_page
 from i18n.pipeline.review import Item, LocaleReview
-from i18n.project import Project
+from i18n.project import SITE_DOMAIN, Project
 from i18n.server.auth import Passwords, Session, Sessions, SignInLimit
-from i18n.server.views import entry_view, locales_of, queue_page, roles_in, summary
+from i18n.server.views import (
+    entry_view,
+    locales_of,
+    places,
+    queue_page,
+    roles_in,
+    summary,
+)
 
 log = logging.getLogger("i18n.serve")
 
@@ -56,6 +64,7 @@ COOKIE = "i18n_session"
 SECURE_COOKIE = "__Host-i18n_session"  # the prefix binds it to this host, https and path /
 _LOCALE = re.compile(r"[a-z]{2,3}(_[A-Z]{2}|_[A-Z][a-z]{3})?")
 _ENTRY = re.compile(r"[0-9a-f]{10}")
+_COUNTRY = re.compile(r"[A-Z]{2}")
 _CATALOG = re.compile(r"[a-z0-9][a-z0-9-]*")
 HEADERS = {
     "Content-Security-Policy": (
@@ -120,6 +129,7 @@ class Server:
             Route("/logout", self.logout, methods=["POST"]),
             Route("/l/{locale}", self.queue),
             Route("/l/{locale}/e/{entry}", self.entry),
+            Route("/l/{locale}/e/{entry}/in/{country}", self.in_context),
             Route("/l/{locale}/e/{entry}/{action}", self.act, methods=["POST"]),
             Route("/favicon.ico", lambda request: Response(status_code=204)),  # none
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
@@ -333,6 +343,33 @@ class Server:
     def _entry_view(self, locale: str, entry: str, person: Person, people: People) -> Any:
         review = LocaleReview.open(self.project(), locale, people=people)
         return entry_view(review, self._item(review, entry), person)
+
+    async def in_context(self, request: Request) -> Response:
+        """The entry in its page, as the chosen country would publish it: the preview render
+        of that one page (drafts marked, the country's disclaimer, noindex, the preview
+        banner), the entry's text in ``<mark id="entry">``, under the page's own CSP."""
+        session, person, people = self._signed_in(request)
+        locale = self._locale(person, request.path_params["locale"])
+        entry, country = request.path_params["entry"], request.path_params["country"]
+        if not _COUNTRY.fullmatch(country):
+            raise Refused(404, "No such country.")
+
+        def build() -> PreviewPage:
+            project = self.project()
+            review = LocaleReview.open(project, locale, people=people)
+            item = self._item(review, entry)
+            place = next((p for p in places(project, locale) if p.code == country), None)
+            if item.catalog == SITE_DOMAIN or place is None:
+                raise Refused(404, f"No page of {country} shows this entry.")
+            key = (item.entry.msgctxt or None, item.entry.msgid)
+            try:
+                return preview_page(project, place.code, place.locale, item.catalog, key)
+            except I18nError as exc:
+                raise Refused(404, exc.message) from None
+
+        page = await run_in_threadpool(build)
+        headers = {"Content-Security-Policy": f"{page.csp}; frame-ancestors 'none'"}
+        return HTMLResponse(page.html, headers=headers)
 
     # --- actions -------------------------------------------------------------------------
 

@@ -15,12 +15,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from i18n.formats.country import load_countries
 from i18n.formats.ledger import Ledger
 from i18n.model.events import Approved, Drafted, LedgerEvent, Rejected, Revoked
+from i18n.model.locale import fallback_chain
 from i18n.model.people import REVIEWER, TRANSLATOR, People, Person
 from i18n.model.states import APPROVED, STATES
 from i18n.pipeline.review import Item, LocaleReview
 from i18n.pipeline.signoff import Trusted
+from i18n.project import SITE_DOMAIN, Project
 
 PAGE_SIZE = 50
 WORK_ROLES = (TRANSLATOR, REVIEWER)
@@ -125,12 +128,36 @@ class HistoryRow:
     problem: str | None = None
 
 
+@dataclass(frozen=True)
+class Place:
+    """A country whose pages show a locale's catalog: its code, name and page locale."""
+
+    code: str
+    name: str
+    locale: str  # the page's catalog form (de_CH), whose fallback chain holds the catalog
+
+
+def places(project: Project, locale: str) -> list[Place]:
+    """The countries with a language whose pages read catalog ``locale`` (``de`` serves
+    de_BE, de_CH and de_DE; ``de_CH`` only de_CH), by code."""
+    return sorted(
+        (
+            Place(c.code, c.name, c.locale(language))
+            for c in load_countries(project)
+            for language in c.languages
+            if locale in fallback_chain(c.locale(language))
+        ),
+        key=lambda p: (p.code, p.locale),
+    )
+
+
 @dataclass
 class EntryView:
     item: Item
     texts: list[str]
     roles: set[str]
     history: list[HistoryRow] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)  # where "see it in the page" goes
 
     @property
     def diff(self) -> list[tuple[str, str]] | None:
@@ -138,11 +165,15 @@ class EntryView:
 
 
 def entry_view(review: LocaleReview, item: Item, person: Person) -> EntryView:
+    """The entry page; for an article's entry, the countries where it can be seen in its
+    page."""
+    in_page = item.catalog != SITE_DOMAIN
     return EntryView(
         item,
         _texts(item),
         roles_in(person, review.locale),
         history(review.ledger, review.trusted, review.people, item),
+        places(review.project, review.locale) if in_page else [],
     )
 
 
