@@ -521,6 +521,72 @@ def test_an_entry_seen_in_its_page_for_a_chosen_country(site: Site) -> None:
     assert reviewer.get(f"/l/de/e/{site_entry.id}/in/CH").status_code == 404
 
 
+# --- comments -------------------------------------------------------------------------------
+
+
+def ssh_verifies(tmp_path: Path, event: Any) -> subprocess.CompletedProcess[bytes]:
+    """OpenSSH's verdict on an event signed by the review server's key."""
+    key = PublicKey.parse((REPO / "source/sample-keys/review-server.pub").read_text())
+    (tmp_path / "allowed").write_text(allowed_signers_line("review-server", key, NAMESPACE))
+    (tmp_path / "event.sig").write_text(armor(base64.b64decode(event.signature)))
+    command = ["ssh-keygen", "-Y", "verify", "-f", str(tmp_path / "allowed")]
+    command += ["-I", "review-server", "-n", NAMESPACE, "-s", str(tmp_path / "event.sig")]
+    return subprocess.run(command, input=signed_bytes(event), capture_output=True)
+
+
+def comment(client: TestClient, locale: str, ident: str, text: str, **extra: str) -> Any:
+    url = f"/l/{locale}/e/{ident}"
+    data = {"csrf": csrf(client, url), "text": text, **extra}
+    return client.post(url + "/comment", data=data, follow_redirects=False)
+
+
+def test_a_comment_thread_signed_in_the_ledger(site: Site, run, tmp_path: Path) -> None:
+    """A translator asks, a reviewer answers: two signed ``commented`` events (on behalf of
+    each, by the server's key; OpenSSH verifies them), each committed with its writer as
+    author, shown in the history with the payload inert; the entry's state is unchanged, and
+    ``i18n check`` finds nothing wrong with the ledger."""
+    translator, reviewer = signed_in(site, TRANSLATOR), signed_in(site, REVIEWER)
+    state = site.item("de", TITLE).state
+    url = f"/l/de/e/{TITLE}"
+    before = site.ledger()
+    for data in ({"text": "x"}, {"text": "x", "csrf": "forged"}):  # no token, another token
+        answer = translator.post(url + "/comment", data=data, follow_redirects=False)
+        assert answer.status_code == 403
+    assert comment(translator, "de", TITLE, "   ").status_code == 409
+    assert comment(translator, "de", TITLE, "x" * 2001).status_code == 409
+    fr = signed_in(site, FR_REVIEWER)
+    assert fr.get(url).status_code == 403
+    data = {"csrf": csrf(fr, "/l/fr"), "text": "hi"}
+    assert fr.post(url + "/comment", data=data, follow_redirects=False).status_code == 403
+    assert site.ledger() == before
+    question = f"Ärztinnen oder Ärzte? {PAYLOAD}"
+    assert comment(translator, "de", TITLE, question).status_code == 303
+    assert git(site.root, "log", "-1", "--format=%ae|%s").strip() == (
+        f"jonas.weber@sample.invamed.example|comment de {TITLE} ({ARTICLE})"
+    )
+    assert comment(reviewer, "de", TITLE, "Beide:\nÄrztinnen und Ärzte").status_code == 303
+    events = Ledger.read(site.root / "locales" / "de" / "approvals.jsonl").events[-2:]
+    assert [(e.kind, e.signer, e.on_behalf_of) for e in events] == [
+        ("commented", "review-server", TRANSLATOR),
+        ("commented", "review-server", REVIEWER),
+    ]
+    assert events[0].text == question and events[1].name == "Dr. med. Katrin Vogel (sample data)"
+    for event in events:
+        verified = ssh_verifies(tmp_path, event)
+        assert verified.returncode == 0, verified.stderr
+    assert site.item("de", TITLE).state == state  # a comment decides nothing
+    html = reviewer.get(url).text
+    rows = re.findall(r"<tr><td>[^<]*</td><td>commented</td>(.*?)</tr>", html, re.S)
+    assert len(rows) == 2 and "Jonas Weber (sample data)" in rows[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rows[0] and "<script>" not in html
+    assert "Beide:\nÄrztinnen und Ärzte" in rows[1] and "review-server" in rows[1]
+    assert "no:" not in "".join(rows)  # both count (i18n check's verdict)
+    trusted = read_trusted(Project(site.root), "de", load_people(Project(site.root)))
+    assert trusted.problems == []
+    checked = run(site.root, "check", "--country", "DE")
+    assert "approvals.jsonl" not in checked.output, checked.output
+
+
 # --- the real server ----------------------------------------------------------------------
 
 

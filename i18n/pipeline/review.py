@@ -35,8 +35,10 @@ from i18n.formats.ledger import Ledger, Signing, line_digest
 from i18n.formats.people import load_people
 from i18n.formats.po import read_po, write_po
 from i18n.model.events import (
+    COMMENT_LIMIT,
     MIGRATED,
     Approved,
+    Commented,
     Drafted,
     LedgerEvent,
     Rejected,
@@ -510,6 +512,34 @@ class LocaleReview:
             time=utc_now(),
         )
         self.ledger.append([event], signing)
+
+    def comment(self, item: Item, text: str, signing: Signing, person: Person) -> Commented:
+        """Add a message to the entry's thread: a signed ``commented`` event about the
+        current text (a translator or reviewer of the locale; the catalog is not touched)."""
+        today = dt.datetime.now(dt.UTC).date()
+        if not any(person.holds(r, self.locale, today) for r in (TRANSLATOR, REVIEWER)):
+            raise I18nError(
+                f"{person.name} is not a translator or reviewer for {self.locale} today",
+                self.people.path,
+                person.line,
+            )
+        text = text.strip().replace("\r\n", "\n")
+        if not text:
+            raise I18nError("a comment needs some text")
+        if len(text) > COMMENT_LIMIT:
+            raise I18nError(f"a comment is at most {COMMENT_LIMIT} characters")
+        event = Commented(
+            hash=item.hash,
+            catalog=item.catalog,
+            msgctxt=item.entry.msgctxt,
+            msgid=item.entry.msgid,
+            msgstr=item.msgstr,
+            text=text,
+            name=person.name,
+            time=utc_now(),
+        )
+        self.ledger.append([event], signing)
+        return event
 
     def revoke(self, item: Item, reason: str, signing: Signing, person: Person) -> None:
         """Withdraw the approval of an entry's current text: a signed ``revoked`` event; the

@@ -78,6 +78,15 @@ HEADERS = {
 }
 
 
+# what each action needs: one of these roles for the locale
+ACTIONS = {
+    "edit": {TRANSLATOR},
+    "approve": {REVIEWER},
+    "reject": {REVIEWER},
+    "comment": {TRANSLATOR, REVIEWER},
+}
+
+
 class Refused(Exception):
     """A request that is not allowed or not well-formed: ``status`` and a message to show."""
 
@@ -378,15 +387,20 @@ class Server:
         form = await self._form(request, session)
         locale = self._locale(person, request.path_params["locale"])
         entry, action = request.path_params["entry"], request.path_params["action"]
-        if not _ENTRY.fullmatch(entry) or action not in ("edit", "approve", "reject"):
+        if not _ENTRY.fullmatch(entry) or action not in ACTIONS:
             raise Refused(404, "No such entry or action.")
-        need = TRANSLATOR if action == "edit" else REVIEWER
-        if need not in roles_in(person, locale):
-            raise Refused(403, f"Only a {need} of {locale} may {action} entries.")
+        need = ACTIONS[action]
+        if not need & roles_in(person, locale):
+            raise Refused(403, f"Only a {' or '.join(sorted(need))} of {locale} may {action}.")
         try:
-            if action != "edit":
+            if action in ("approve", "reject"):
                 await self._password_again(session, person, str(form.get("password", "")))
-            work = {"edit": self._edit, "approve": self._approve, "reject": self._reject}[action]
+            work = {
+                "edit": self._edit,
+                "approve": self._approve,
+                "reject": self._reject,
+                "comment": self._comment,
+            }[action]
             message = await run_in_threadpool(work, locale, entry, person, people, form)
         except I18nError as exc:
             status = exc.status if isinstance(exc, _Status) else 409
@@ -476,6 +490,20 @@ class Server:
                 f"reject {locale} {entry} ({item.catalog})",
             )
         return f"Rejected and signed by {person.name}; the entry is a draft again."
+
+    def _comment(
+        self, locale: str, entry: str, person: Person, people: People, form: FormData
+    ) -> str:
+        text = str(form.get("text", ""))
+        project = self.project()
+        with project_lock(project, "serve"):
+            review, item = self._open(project, locale, entry, people)
+            signing = dataclasses.replace(self.config.signing, on_behalf_of=person.id)
+            review.comment(item, text, signing, person)
+            self._commit(
+                project, [review.ledger.path], person, f"comment {locale} {entry} ({item.catalog})"
+            )
+        return "Comment added."
 
     def _commit(self, project: Project, paths: list[Path], person: Person, subject: str) -> None:
         if not in_repository(project.root):

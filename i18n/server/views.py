@@ -17,7 +17,7 @@ from typing import Any
 
 from i18n.formats.country import load_countries
 from i18n.formats.ledger import Ledger
-from i18n.model.events import Approved, Drafted, LedgerEvent, Rejected, Revoked
+from i18n.model.events import Approved, Commented, Drafted, LedgerEvent, Rejected
 from i18n.model.locale import fallback_chain
 from i18n.model.people import REVIEWER, TRANSLATOR, People, Person
 from i18n.model.states import APPROVED, STATES
@@ -218,8 +218,8 @@ def _event_text(event: LedgerEvent) -> str:
         return f"draft by {event.provider}"
     if isinstance(event, Approved | Rejected):
         return event.msgstr
-    if isinstance(event, Revoked):
-        return ""
+    if isinstance(event, Commented):
+        return event.text
     return ""
 
 
