@@ -587,6 +587,79 @@ def test_a_comment_thread_signed_in_the_ledger(site: Site, run, tmp_path: Path) 
     assert "approvals.jsonl" not in checked.output, checked.output
 
 
+# --- bulk approval ----------------------------------------------------------------------------
+
+CVI = "chronic-venous-insufficiency"
+
+
+def bulk_approve(client: TestClient, password: str) -> Any:
+    data = {"csrf": csrf(client, f"/l/de?article={CVI}"), "password": password}
+    return client.post(f"/l/de/a/{CVI}/approve", data=data, follow_redirects=False)
+
+
+def test_a_whole_article_is_approved_only_after_its_entries_with_findings_were_opened(
+    site: Site,
+) -> None:
+    """Four entries of an article await review: two with QA findings, one written by the
+    reviewer. The queue says how many with findings are not yet opened and offers no form;
+    a forged POST signs nothing (409). Once both are opened at their current text (an edit
+    after opening counts as not opened), the password signs the others in one go, and the
+    reviewer's own entry is left out and listed (four eyes)."""
+    review = LocaleReview.open(Project(site.root), "de")
+    ids = {i.entry.msgctxt: i.id for i in review.items(CVI)[:4]}
+    translator, reviewer = signed_in(site, TRANSLATOR), signed_in(site, TESTER)
+    for ctx, text in (("title", "Chronische venöse Insuffizienz"), ("description", "Kurz")):
+        assert edit(translator, site, "de", ids[ctx], text).status_code == 303
+    assert edit(translator, site, "de", ids["keyword"], "Kurz").status_code == 303
+    assert edit(reviewer, site, "de", ids["category"], "Erkrankungen").status_code == 303
+    with_findings = [ids["description"], ids["keyword"]]
+    assert all(site.item("de", i).findings for i in with_findings)
+    queue = reviewer.get(f"/l/de?article={CVI}").text
+    assert "2 entries with findings not yet opened" in queue
+    assert f'action="/l/de/a/{CVI}/approve"' not in queue
+    assert all(f'href="/l/de/e/{i}"' in queue for i in with_findings)
+    before = site.ledger()
+    refused = bulk_approve(reviewer, PASSWORDS[TESTER])
+    assert refused.status_code == 409
+    assert "Nothing was signed: 2 entries with findings not yet opened" in refused.text
+    assert site.ledger() == before
+    assert reviewer.get(f"/l/de/e/{ids['description']}").status_code == 200
+    assert "1 entry with findings not yet opened" in reviewer.get(f"/l/de?article={CVI}").text
+    assert reviewer.get(f"/l/de/e/{ids['keyword']}").status_code == 200
+    assert edit(translator, site, "de", ids["keyword"], "Kürzer").status_code == 303
+    assert bulk_approve(reviewer, PASSWORDS[TESTER]).status_code == 409  # not what was shown
+    assert site.ledger() == before
+    assert reviewer.get(f"/l/de/e/{ids['keyword']}").status_code == 200
+    queue = reviewer.get(f"/l/de?article={CVI}").text
+    assert "not yet opened" not in queue and "Approve 4 entries and sign" in queue
+    wrong = bulk_approve(reviewer, "wrong password")
+    assert wrong.status_code == 403 and site.ledger() == before
+    fr = signed_in(site, FR_REVIEWER)
+    data = {"csrf": csrf(fr, "/l/fr"), "password": PASSWORDS[FR_REVIEWER]}
+    assert fr.post(f"/l/de/a/{CVI}/approve", data=data).status_code == 403
+    assert (
+        translator.post(
+            f"/l/de/a/{CVI}/approve", data={"csrf": csrf(translator, "/l/de"), "password": "x"}
+        ).status_code
+        == 403
+    )  # a translator of de does not review it
+    assert site.ledger() == before
+    done = bulk_approve(reviewer, PASSWORDS[TESTER])
+    assert done.status_code == 303, done.text
+    page = reviewer.get(done.headers["location"]).text
+    assert "Approved and signed 3 entries of chronic-venous-insufficiency" in page
+    assert f">{ids['category']}</a>:" in page and "four eyes" in page
+    events = Ledger.read(site.root / "locales" / "de" / "approvals.jsonl").events
+    signed = {e.msgctxt: e for e in events if e.kind == "approved" and e.catalog == CVI}
+    assert sorted(signed) == ["description", "keyword", "title"]
+    assert all(e.on_behalf_of == TESTER and e.author == TRANSLATOR for e in signed.values())
+    assert signed["keyword"].msgstr == "Kürzer"  # the text that was opened
+    assert site.item("de", ids["category"]).state == "translated"
+    trusted = read_trusted(Project(site.root), "de", load_people(Project(site.root)))
+    assert trusted.problems == []
+    assert git(site.root, "log", "-1", "--format=%s").strip() == f"approve de {CVI}: 3 entries"
+
+
 # --- the real server ----------------------------------------------------------------------
 
 

@@ -49,6 +49,7 @@ from i18n.pipeline.review import Item, LocaleReview
 from i18n.project import SITE_DOMAIN, Project
 from i18n.server.auth import Passwords, Session, Sessions, SignInLimit
 from i18n.server.views import (
+    bulk,
     entry_view,
     locales_of,
     places,
@@ -139,6 +140,7 @@ class Server:
             Route("/l/{locale}", self.queue),
             Route("/l/{locale}/e/{entry}", self.entry),
             Route("/l/{locale}/e/{entry}/in/{country}", self.in_context),
+            Route("/l/{locale}/a/{article}/approve", self.approve_article, methods=["POST"]),
             Route("/l/{locale}/e/{entry}/{action}", self.act, methods=["POST"]),
             Route("/favicon.ico", lambda request: Response(status_code=204)),  # none
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
@@ -321,14 +323,43 @@ class Server:
         except ValueError:
             raise Refused(404, "No such page.") from None
 
+        return await self._queue_page(session, person, people, locale, article, state, query, page)
+
+    async def _queue_page(
+        self,
+        session: Session,
+        person: Person,
+        people: People,
+        locale: str,
+        article: str | None,
+        state: str | None = None,
+        query: str = "",
+        page: int = 1,
+        status: int = 200,
+    ) -> Response:
+        reviews = REVIEWER in roles_in(person, locale)
+
         def build() -> Any:
             review = LocaleReview.open(self.project(), locale, people=people)
             if article is not None and article not in {c.name for c in review.catalogs}:
                 raise Refused(404, "No such article.")
-            return queue_page(review, article, state, query, page)
+            view = queue_page(review, article, state, query, page)
+            if article is not None and reviews:
+                view.bulk = bulk(review, article, session.opened)
+            return view
 
         view = await run_in_threadpool(build)
-        return self._page("queue.html", session=session, person=person, view=view)
+        message, session.flash = session.flash, None
+        listed, session.listed = session.listed, []
+        return self._page(
+            "queue.html",
+            status,
+            session,
+            person=person,
+            view=view,
+            flash=message,
+            listed=listed,
+        )
 
     def _item(self, review: LocaleReview, entry: str) -> Item:
         if not _ENTRY.fullmatch(entry):
@@ -344,6 +375,7 @@ class Server:
         locale = self._locale(person, request.path_params["locale"])
         entry = request.path_params["entry"]
         view = await run_in_threadpool(self._entry_view, locale, entry, person, people)
+        session.opened.add((locale, view.item.id, view.item.hash))  # shown: see bulk approval
         message, session.flash = session.flash, None
         return self._page(
             "entry.html", session=session, person=person, view=view, flash=message, error=None
@@ -505,6 +537,78 @@ class Server:
             )
         return "Comment added."
 
+    async def approve_article(self, request: Request) -> Response:
+        """Approve every entry of an article awaiting review, in one signing: only once the
+        reviewer has opened each of them that has QA findings (at its current text), with the
+        password again; entries the reviewer wrote, or with blocking findings, are left out
+        and listed (four eyes; an override needs a reason, one entry at a time)."""
+        session, person, people = self._signed_in(request)
+        form = await self._form(request, session)
+        locale = self._locale(person, request.path_params["locale"])
+        article = request.path_params["article"]
+        if not _CATALOG.fullmatch(article):
+            raise Refused(404, "No such article.")
+        if REVIEWER not in roles_in(person, locale):
+            raise Refused(403, f"Only a reviewer of {locale} may approve entries.")
+        back = f"/l/{locale}?article={quote(article)}"
+        try:
+            await self._password_again(session, person, str(form.get("password", "")))
+            report = await run_in_threadpool(
+                self._approve_article, locale, article, person, people, session.opened
+            )
+        except I18nError as exc:
+            status = exc.status if isinstance(exc, _Status) else 409
+            if status != 409:
+                raise Refused(status, exc.message) from None
+            session.flash = exc.message  # shown on the article's queue, with what to open
+            session.listed = exc.listed if isinstance(exc, _Status) else []
+            return await self._queue_page(session, person, people, locale, article, status=409)
+        done = len(report.approved)
+        session.flash = (
+            f"Approved and signed {done} entr{'y' if done == 1 else 'ies'} of {article} "
+            f"as {person.name}."
+            + (f" {len(report.refused)} left out (listed below)." if report.refused else "")
+        )
+        session.listed = [(item.id, why) for item, why in report.refused]
+        return RedirectResponse(back, status_code=303)
+
+    def _approve_article(
+        self,
+        locale: str,
+        article: str,
+        person: Person,
+        people: People,
+        opened: set[tuple[str, str, str]],
+    ) -> Any:
+        project = self.project()
+        with project_lock(project, "serve"):
+            review = LocaleReview.open(project, locale, people=people)
+            if article not in {c.name for c in review.catalogs}:
+                raise _Status(404, "No such article.")
+            plan = bulk(review, article, opened)
+            if plan.unopened:
+                n = len(plan.unopened)
+                refused = _Status(
+                    409,
+                    f"Nothing was signed: {n} entr{'y' if n == 1 else 'ies'} with findings not "
+                    "yet opened. Open each of them first.",
+                )
+                refused.listed = [(i.id, "findings, not yet opened") for i in plan.unopened]
+                raise refused
+            if not plan.candidates:
+                raise I18nError("Nothing to approve: no entry of the article awaits review.")
+            signing = dataclasses.replace(self.config.signing, on_behalf_of=person.id)
+            report = review.approve(plan.candidates, signing, person, explicit=False)
+            if report.approved:
+                n = len(report.approved)
+                self._commit(
+                    project,
+                    [review.ledger.path],
+                    person,
+                    f"approve {locale} {article}: {n} entr{'y' if n == 1 else 'ies'}",
+                )
+        return report
+
     def _commit(self, project: Project, paths: list[Path], person: Person, subject: str) -> None:
         if not in_repository(project.root):
             return
@@ -521,6 +625,7 @@ class _Status(I18nError):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+        self.listed: list[tuple[str, str]] = []  # (entry id, why) to show with the message
 
 
 def _local(target: str | None) -> str:

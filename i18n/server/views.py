@@ -20,7 +20,7 @@ from i18n.formats.ledger import Ledger
 from i18n.model.events import Approved, Commented, Drafted, LedgerEvent, Rejected
 from i18n.model.locale import fallback_chain
 from i18n.model.people import REVIEWER, TRANSLATOR, People, Person
-from i18n.model.states import APPROVED, STATES
+from i18n.model.states import APPROVED, STATES, TRANSLATED
 from i18n.pipeline.review import Item, LocaleReview
 from i18n.pipeline.signoff import Trusted
 from i18n.project import SITE_DOMAIN, Project
@@ -61,6 +61,7 @@ class QueuePage:
     article: str | None = None
     state: str | None = None
     query: str = ""
+    bulk: Bulk | None = None  # for a reviewer looking at one article
 
 
 def queue_page(
@@ -106,6 +107,26 @@ def queue_page(
         state=state,
         query=query,
     )
+
+
+@dataclass
+class Bulk:
+    """What approving a whole article would sign: its entries awaiting review, and those of
+    them with QA findings that the reviewer has not opened (at their current text)."""
+
+    article: str
+    candidates: list[Item]
+    unopened: list[Item]
+
+    @property
+    def allowed(self) -> bool:
+        return bool(self.candidates) and not self.unopened
+
+
+def bulk(review: LocaleReview, article: str, opened: set[tuple[str, str, str]]) -> Bulk:
+    candidates = [i for i in review.items(article) if i.state == TRANSLATED]
+    unopened = [i for i in candidates if i.findings and (review.locale, i.id, i.hash) not in opened]
+    return Bulk(article, candidates, unopened)
 
 
 def _texts(item: Item) -> list[str]:
