@@ -660,6 +660,28 @@ def test_a_whole_article_is_approved_only_after_its_entries_with_findings_were_o
     assert git(site.root, "log", "-1", "--format=%s").strip() == f"approve de {CVI}: 3 entries"
 
 
+# --- kept reviews -----------------------------------------------------------------------------
+
+
+def test_pages_show_what_another_program_wrote_since(site: Site, run) -> None:
+    """The pages keep a locale's review between requests (reading a large locale takes
+    seconds), but the files stay the source of truth: a catalog saved by a PO editor, an
+    approval by ``i18n approve`` show on the next page."""
+    reviewer = signed_in(site, REVIEWER)
+    ident = entry_id("de", ARTICLE, "category", "Treatments")
+    assert "Therapien" not in reviewer.get(f"/l/de/e/{ident}").text
+    people = load_people(Project(site.root))
+    review = LocaleReview.open(Project(site.root), "de", people=people)
+    (item,) = review.find([ident])
+    review.edit(item, ["Therapien"], people.persons[TRANSLATOR])  # as a PO editor would
+    page = reviewer.get(f"/l/de/e/{ident}").text
+    assert "Therapien" in page and "state-translated" in page
+    assert "Therapien" in reviewer.get("/l/de?q=Therapien").text
+    approved = run(site.root, "approve", "--locale", "de", ident)  # signed by the tester
+    assert approved.exit_code == 0, approved.output
+    assert "state-approved" in reviewer.get(f"/l/de/e/{ident}").text
+
+
 # --- the real server ----------------------------------------------------------------------
 
 

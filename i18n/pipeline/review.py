@@ -249,6 +249,9 @@ class LocaleReview:
         self.trusted = trust_in_project(project, ledger, people)
         self._templates: dict[str, dict[tuple[str | None, str], polib.POEntry] | None] = {}
         self._envs: dict[str, Env | None] = {}
+        # QA findings by everything they depend on in the entry, kept by a caller that reads
+        # the same sources again (the review server); None: not kept
+        self.findings_memo: dict[tuple[Any, ...], list[Finding]] | None = None
 
     @classmethod
     def open(
@@ -432,6 +435,26 @@ class LocaleReview:
     def _checked(self, catalog: str, entry: polib.POEntry) -> list[Finding]:
         """QA findings with the template's flags (``max-length:160``, ``python-format``):
         Poedit and msgcat drop some flags, the template keeps them."""
+        memo = self.findings_memo
+        key = (
+            catalog,
+            entry.msgctxt,
+            entry.msgid,
+            entry.msgid_plural,
+            entry.msgstr,
+            tuple(sorted(entry.msgstr_plural.items())),
+            tuple(entry.flags),
+            entry.comment,
+            entry.tcomment,
+        )
+        if memo is not None and key in memo:
+            return list(memo[key])
+        found = self._check(catalog, entry)
+        if memo is not None:
+            memo[key] = list(found)
+        return found
+
+    def _check(self, catalog: str, entry: polib.POEntry) -> list[Finding]:
         template = (self._template(catalog) or {}).get((entry.msgctxt, entry.msgid))
         if catalog not in self._envs:  # reference links resolve as on the page
             self._envs[catalog] = article_env(self.project, catalog)

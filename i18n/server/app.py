@@ -48,6 +48,7 @@ from i18n.pipeline.publish.site import PreviewPage, preview_page
 from i18n.pipeline.review import Item, LocaleReview
 from i18n.project import SITE_DOMAIN, Project
 from i18n.server.auth import Passwords, Session, Sessions, SignInLimit
+from i18n.server.cache import Kept, Reviews
 from i18n.server.views import (
     bulk,
     entry_view,
@@ -121,6 +122,7 @@ class Server:
         self.sessions = Sessions()
         self.limit = SignInLimit()
         self.passwords = Passwords()
+        self.reviews = Reviews()  # what the pages show; actions read the files afresh
         self.pages = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -300,8 +302,8 @@ class Server:
             for locale in locales_of(person):
                 if not (project.locales_dir / locale / "LC_MESSAGES").is_dir():
                     continue
-                review = LocaleReview.open(project, locale, people=people)
-                rows.append((locale, sorted(roles_in(person, locale)), summary(review)))
+                kept = self.reviews.get(project, locale, people)
+                rows.append((locale, sorted(roles_in(person, locale)), summary(kept.items)))
             return rows
 
         rows = await run_in_threadpool(build)
@@ -340,12 +342,13 @@ class Server:
         reviews = REVIEWER in roles_in(person, locale)
 
         def build() -> Any:
-            review = LocaleReview.open(self.project(), locale, people=people)
+            kept = self.reviews.get(self.project(), locale, people)
+            review = kept.review
             if article is not None and article not in {c.name for c in review.catalogs}:
                 raise Refused(404, "No such article.")
-            view = queue_page(review, article, state, query, page)
+            view = queue_page(review, article, state, query, page, items=kept.items)
             if article is not None and reviews:
-                view.bulk = bulk(review, article, session.opened)
+                view.bulk = bulk(review, article, session.opened, kept.items)
             return view
 
         view = await run_in_threadpool(build)
@@ -361,13 +364,10 @@ class Server:
             listed=listed,
         )
 
-    def _item(self, review: LocaleReview, entry: str) -> Item:
-        if not _ENTRY.fullmatch(entry):
+    def _item(self, kept: Kept, entry: str) -> Item:
+        item = kept.by_id.get(entry) if _ENTRY.fullmatch(entry) else None
+        if item is None:
             raise Refused(404, "No such entry.")
-        try:
-            (item,) = review.find([entry])
-        except I18nError:
-            raise Refused(404, "No such entry.") from None
         return item
 
     async def entry(self, request: Request) -> Response:
@@ -382,8 +382,8 @@ class Server:
         )
 
     def _entry_view(self, locale: str, entry: str, person: Person, people: People) -> Any:
-        review = LocaleReview.open(self.project(), locale, people=people)
-        return entry_view(review, self._item(review, entry), person)
+        kept = self.reviews.get(self.project(), locale, people)
+        return entry_view(kept.review, self._item(kept, entry), person)
 
     async def in_context(self, request: Request) -> Response:
         """The entry in its page, as the chosen country would publish it: the preview render
@@ -397,8 +397,7 @@ class Server:
 
         def build() -> PreviewPage:
             project = self.project()
-            review = LocaleReview.open(project, locale, people=people)
-            item = self._item(review, entry)
+            item = self._item(self.reviews.get(project, locale, people), entry)
             place = next((p for p in places(project, locale) if p.code == country), None)
             if item.catalog == SITE_DOMAIN or place is None:
                 raise Refused(404, f"No page of {country} shows this entry.")
@@ -465,6 +464,7 @@ class Server:
         self, project: Project, locale: str, entry: str, people: People
     ) -> tuple[LocaleReview, Item]:
         review = LocaleReview.open(project, locale, people=people)
+        review.findings_memo = self.reviews.findings(project, locale)
         try:
             (item,) = review.find([entry])
         except I18nError:
@@ -583,6 +583,7 @@ class Server:
         project = self.project()
         with project_lock(project, "serve"):
             review = LocaleReview.open(project, locale, people=people)
+            review.findings_memo = self.reviews.findings(project, locale)
             if article not in {c.name for c in review.catalogs}:
                 raise _Status(404, "No such article.")
             plan = bulk(review, article, opened)

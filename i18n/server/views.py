@@ -71,10 +71,15 @@ def queue_page(
     query: str,
     page: int,
     size: int = PAGE_SIZE,
+    items: list[Item] | None = None,
 ) -> QueuePage:
-    """The items of ``review`` in ``article`` (None: all) and ``state`` (None: all) whose
-    source or translation contains ``query`` (case-insensitive), page ``page`` of them."""
-    everything = review.items(article)
+    """The items of ``review`` (or ``items``, read from it before) in ``article`` (None:
+    all) and ``state`` (None: all) whose source or translation contains ``query``
+    (case-insensitive), page ``page`` of them."""
+    if items is None:
+        everything = review.items(article)
+    else:
+        everything = [i for i in items if article is None or i.catalog == article]
     progress: list[tuple[str, int, int]] = []
     if article is None:
         per: dict[str, Counter[str]] = {}
@@ -123,8 +128,14 @@ class Bulk:
         return bool(self.candidates) and not self.unopened
 
 
-def bulk(review: LocaleReview, article: str, opened: set[tuple[str, str, str]]) -> Bulk:
-    candidates = [i for i in review.items(article) if i.state == TRANSLATED]
+def bulk(
+    review: LocaleReview,
+    article: str,
+    opened: set[tuple[str, str, str]],
+    items: list[Item] | None = None,
+) -> Bulk:
+    everything = review.items(article) if items is None else items
+    candidates = [i for i in everything if i.catalog == article and i.state == TRANSLATED]
     unopened = [i for i in candidates if i.findings and (review.locale, i.id, i.hash) not in opened]
     return Bulk(article, candidates, unopened)
 
@@ -244,7 +255,7 @@ def _event_text(event: LedgerEvent) -> str:
     return ""
 
 
-def summary(review: LocaleReview) -> dict[str, Any]:
+def summary(items: list[Item]) -> dict[str, Any]:
     """Counts per state of a whole locale (the start page)."""
-    counts = Counter(i.state for i in review.items())
+    counts = Counter(i.state for i in items)
     return {s: counts.get(s, 0) for s in STATES}
