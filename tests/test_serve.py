@@ -508,6 +508,12 @@ def test_an_entry_seen_in_its_page_for_a_chosen_country(site: Site) -> None:
     (style,) = re.findall(r"<style>(.*?)</style>", html, re.S)
     digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
     assert f"'sha256-{digest}'" in csp and "mark.entry" in style
+    (image,) = re.findall(r'<img src="../../images/([^"]+)"', html)
+    got = reviewer.get(f"/l/de/e/images/{image}")  # where the page's relative address leads
+    assert got.status_code == 200 and got.headers["content-type"].startswith("image/svg+xml")
+    assert got.content == (site.root / "source" / "images" / image).read_bytes()
+    for name in ("..%2Fpeople.yaml", "x.py", ".hidden.svg", "missing.svg"):
+        assert reviewer.get(f"/l/de/e/images/{name}").status_code == 404, name
     assert snapshot(site.root) == before  # a preview in memory: no site folder written
     # a country whose pages do not read the de catalog; tricks in the country
     for country in ("FR", "ch", "%2e%2e", "C%2FH", "CHE"):
@@ -795,7 +801,8 @@ def test_two_browsers_approving_at_once_write_whole_lines(site: Site, served) ->
 @pytest.mark.browser
 def test_in_chromium_edit_sign_out_and_approve_with_the_password(site: Site, served) -> None:
     """A translator edits, signs out; the reviewer signs in, refuses nothing, approves with
-    the password; no console error or CSP violation on any page (the pages have no script)."""
+    the password, sees the entry in its Swiss page, comments; no console error or CSP
+    violation on any page."""
     require_chromium()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -852,6 +859,26 @@ def test_in_chromium_edit_sign_out_and_approve_with_the_password(site: Site, ser
             b.screenshot("serve-entry-390px")
             width = b.js("return document.documentElement.scrollWidth")
             assert width <= 390, width  # nothing wider than a phone
+            driver.set_window_size(1280, 900)
+
+            # the entry in its page for Switzerland: the preview's own style and scripts run
+            # under its hash CSP (no violation), its image loads, the entry is highlighted
+            b.find(f'a[href="/l/de/e/{TITLE}/in/CH#entry"]').click()
+            mark = wait("mark#entry")
+            assert "Ärztinnen und Ärzte" in mark.text and b.errors() == []
+            outline = b.js("return getComputedStyle(arguments[0]).outlineStyle", mark)
+            assert outline == "solid"  # the highlight's CSS was allowed by the page's CSP
+            loaded = b.js("return [...document.images].every(i => i.complete && i.naturalWidth)")
+            assert loaded and "disclaimer" in b.find("aside.disclaimer").get_attribute("class")
+            b.screenshot("serve-in-context-ch", full_page=False)
+            driver.back()
+
+            # a comment in the entry's thread
+            b.find("#comment-text").send_keys("Bitte Gendern prüfen <b>danke</b>")
+            b.find('form[action$="/comment"] button').click()
+            assert wait(".flash").text == "Comment added." and b.errors() == []
+            cells = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "td.comment")]
+            assert cells == ["Bitte Gendern prüfen <b>danke</b>"]  # shown as text
         finally:
             driver.quit()
     assert site.item("de", TITLE).state == "approved"

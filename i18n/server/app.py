@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import mimetypes
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -44,7 +45,7 @@ from i18n.formats.lock import project_lock
 from i18n.formats.people import load_people
 from i18n.model.people import REVIEWER, TRANSLATOR, People, Person
 from i18n.model.states import STATES
-from i18n.pipeline.publish.site import PreviewPage, preview_page
+from i18n.pipeline.publish.site import PreviewPage, image_files, preview_page
 from i18n.pipeline.review import Item, LocaleReview
 from i18n.project import SITE_DOMAIN, Project
 from i18n.server.auth import Passwords, Session, Sessions, SignInLimit
@@ -66,6 +67,7 @@ COOKIE = "i18n_session"
 SECURE_COOKIE = "__Host-i18n_session"  # the prefix binds it to this host, https and path /
 _LOCALE = re.compile(r"[a-z]{2,3}(_[A-Z]{2}|_[A-Z][a-z]{3})?")
 _ENTRY = re.compile(r"[0-9a-f]{10}")
+_IMAGE = re.compile(r"[a-z0-9][a-z0-9._-]*\.(svg|png|jpe?g|webp|gif)")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _CATALOG = re.compile(r"[a-z0-9][a-z0-9-]*")
 HEADERS = {
@@ -141,6 +143,7 @@ class Server:
             Route("/logout", self.logout, methods=["POST"]),
             Route("/l/{locale}", self.queue),
             Route("/l/{locale}/e/{entry}", self.entry),
+            Route("/l/{locale}/e/images/{name}", self.image),  # the images of a page in context
             Route("/l/{locale}/e/{entry}/in/{country}", self.in_context),
             Route("/l/{locale}/a/{article}/approve", self.approve_article, methods=["POST"]),
             Route("/l/{locale}/e/{entry}/{action}", self.act, methods=["POST"]),
@@ -410,6 +413,23 @@ class Server:
         page = await run_in_threadpool(build)
         headers = {"Content-Security-Policy": f"{page.csp}; frame-ancestors 'none'"}
         return HTMLResponse(page.html, headers=headers)
+
+    async def image(self, request: Request) -> Response:
+        """An image of ``source/images/`` as a page in context refers to it (``../../images/``
+        from ``/l/<locale>/e/<entry>/in/<CC>``), checked as ``i18n render`` checks it."""
+        _, person, _ = self._signed_in(request)
+        self._locale(person, request.path_params["locale"])
+        name = request.path_params["name"]
+        if not _IMAGE.fullmatch(name):
+            raise Refused(404, "No such image.")
+        try:
+            data = (await run_in_threadpool(image_files, self.project())).get(f"images/{name}")
+        except I18nError as exc:
+            raise Refused(404, exc.message) from None
+        if data is None:
+            raise Refused(404, "No such image.")
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return Response(data, media_type=kind)
 
     # --- actions -------------------------------------------------------------------------
 
