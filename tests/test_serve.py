@@ -666,6 +666,24 @@ def test_a_whole_article_is_approved_only_after_its_entries_with_findings_were_o
     assert git(site.root, "log", "-1", "--format=%s").strip() == f"approve de {CVI}: 3 entries"
 
 
+def test_a_commit_git_refuses_does_not_hide_what_was_signed(site: Site) -> None:
+    """The approval is signed and in the ledger before the commit: when git refuses (here a
+    hook), the reviewer is told both, not that nothing happened."""
+    hook = site.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'commits are frozen' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    translator, reviewer = signed_in(site, TRANSLATOR), signed_in(site, REVIEWER)
+    assert edit(translator, site, "de", TITLE, "Neuer Titel").status_code == 303
+    head = git(site.root, "rev-parse", "HEAD")
+    answer = approve(reviewer, "de", TITLE, PASSWORDS[REVIEWER])
+    assert answer.status_code == 303
+    page = reviewer.get(answer.headers["location"]).text
+    assert "Approved and signed by Dr. med. Katrin Vogel (sample data)." in page
+    assert "saved in the files but not committed to git" in page and "frozen" in page
+    assert site.item("de", TITLE).state == "approved"
+    assert git(site.root, "rev-parse", "HEAD") == head
+
+
 # --- kept reviews -----------------------------------------------------------------------------
 
 

@@ -504,8 +504,8 @@ class Server:
                     "was not saved. Reload, and apply your change again.",
                 )
             path = review.edit(item, texts, person, fuzzy=form.get("fuzzy") == "on")
-            self._commit(project, [path], person, f"edit {locale} {entry} ({item.catalog})")
-        return "Saved."
+            note = self._commit(project, [path], person, f"edit {locale} {entry} ({item.catalog})")
+        return "Saved." + note
 
     def _approve(
         self, locale: str, entry: str, person: Person, people: People, form: FormData
@@ -520,10 +520,10 @@ class Server:
                 raise I18nError("Not approved: " + report.refused[0][1])
             if report.already:
                 return "Already approved: nothing was signed."
-            self._commit(
+            note = self._commit(
                 project, [review.ledger.path], person, f"approve {locale} {entry} ({item.catalog})"
             )
-        return f"Approved and signed by {person.name}."
+        return f"Approved and signed by {person.name}." + note
 
     def _reject(
         self, locale: str, entry: str, person: Person, people: People, form: FormData
@@ -535,13 +535,13 @@ class Server:
             signing = dataclasses.replace(self.config.signing, on_behalf_of=person.id)
             review.reject(item, reason, signing, person)
             path = review.catalog(item.catalog).path
-            self._commit(
+            note = self._commit(
                 project,
                 [path, review.ledger.path],
                 person,
                 f"reject {locale} {entry} ({item.catalog})",
             )
-        return f"Rejected and signed by {person.name}; the entry is a draft again."
+        return f"Rejected and signed by {person.name}; the entry is a draft again." + note
 
     def _comment(
         self, locale: str, entry: str, person: Person, people: People, form: FormData
@@ -552,10 +552,10 @@ class Server:
             review, item = self._open(project, locale, entry, people)
             signing = dataclasses.replace(self.config.signing, on_behalf_of=person.id)
             review.comment(item, text, signing, person)
-            self._commit(
+            note = self._commit(
                 project, [review.ledger.path], person, f"comment {locale} {entry} ({item.catalog})"
             )
-        return "Comment added."
+        return "Comment added." + note
 
     async def approve_article(self, request: Request) -> Response:
         """Approve every entry of an article awaiting review, in one signing: only once the
@@ -573,7 +573,7 @@ class Server:
         back = f"/l/{locale}?article={quote(article)}"
         try:
             await self._password_again(session, person, str(form.get("password", "")))
-            report = await run_in_threadpool(
+            report, note = await run_in_threadpool(
                 self._approve_article, locale, article, person, people, session.opened
             )
         except I18nError as exc:
@@ -588,6 +588,7 @@ class Server:
             f"Approved and signed {done} entr{'y' if done == 1 else 'ies'} of {article} "
             f"as {person.name}."
             + (f" {len(report.refused)} left out (listed below)." if report.refused else "")
+            + note
         )
         session.listed = [(item.id, why) for item, why in report.refused]
         return RedirectResponse(back, status_code=303)
@@ -620,24 +621,37 @@ class Server:
                 raise I18nError("Nothing to approve: no entry of the article awaits review.")
             signing = dataclasses.replace(self.config.signing, on_behalf_of=person.id)
             report = review.approve(plan.candidates, signing, person, explicit=False)
+            note = ""
             if report.approved:
                 n = len(report.approved)
-                self._commit(
+                note = self._commit(
                     project,
                     [review.ledger.path],
                     person,
                     f"approve {locale} {article}: {n} entr{'y' if n == 1 else 'ies'}",
                 )
-        return report
+        return report, note
 
-    def _commit(self, project: Project, paths: list[Path], person: Person, subject: str) -> None:
+    def _commit(self, project: Project, paths: list[Path], person: Person, subject: str) -> str:
+        """Commit what an action wrote; "" when done (or not a repository). The files were
+        written and the events signed before: a refusing git does not undo them, so it is
+        said (and logged) beside what was done, never as a failure of the action."""
         if not in_repository(project.root):
-            return
+            return ""
         message = f"{subject}\n\nvia i18n serve, signed in as {person.id}"
         committer = (f"i18n serve ({self.config.signing.identity})", self.config.committer_email)
-        commit(
-            project.root, paths, message, author=(person.name, person.email), committer=committer
-        )
+        try:
+            commit(
+                project.root,
+                paths,
+                message,
+                author=(person.name, person.email),
+                committer=committer,
+            )
+        except I18nError as exc:
+            log.error("not committed (%s): %s", subject, exc.message)
+            return f" It is saved in the files but not committed to git ({exc.message})."
+        return ""
 
 
 class _Status(I18nError):
