@@ -9,6 +9,7 @@ the reviewer (OpenSSH verifies it), committed with the person as author, publish
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import re
@@ -30,6 +31,8 @@ from conftest import REPO, TESTER, copy_project, render_as_of, snapshot
 from starlette.testclient import TestClient
 from tools import CHROMEDRIVER, CHROMIUM, require_chromium
 
+from i18n.formats.article import load_articles
+from i18n.formats.country import find_country
 from i18n.formats.credentials import Credentials
 from i18n.formats.ledger import NAMESPACE, Ledger, signed_bytes
 from i18n.formats.people import load_people
@@ -469,6 +472,240 @@ def test_queue_filters_searches_and_pages(site: Site) -> None:
     assert "approved (" in one
 
 
+# --- in context -----------------------------------------------------------------------------
+
+
+def test_an_entry_seen_in_its_page_for_a_chosen_country(site: Site) -> None:
+    """From the entry page, "see it in the page" for Switzerland: the preview of that one
+    article in de_CH, rendered in memory (nothing written), with the translator's draft
+    marked as unapproved and highlighted as the entry, the Swiss disclaimer, noindex and the
+    preview banner, under the page's own hash-based CSP; a reviewer of fr only is refused."""
+    article = load_articles(site.root)
+    (thrombectomy,) = [a for a in article if a.slug == ARTICLE]
+    seg = next(s for s in thrombectomy.block_segments.values() if s.kind == "heading 2")
+    ident = entry_id("de", ARTICLE, seg.msgctxt, seg.msgid)
+    translator = signed_in(site, TRANSLATOR)
+    draft = "So geht die Thrombektomie & <b>nicht</b> anders"
+    assert edit(translator, site, "de", ident, draft).status_code == 303
+    before = snapshot(site.root)
+    reviewer = signed_in(site, REVIEWER)
+    entry_page = reviewer.get(f"/l/de/e/{ident}").text
+    links = re.findall(r'href="(/l/de/e/' + ident + r'/in/[A-Z]{2})#entry"', entry_page)
+    assert links == [f"/l/de/e/{ident}/in/{cc}" for cc in ("BE", "CH", "DE")], links
+    page = reviewer.get(f"/l/de/e/{ident}/in/CH")
+    assert page.status_code == 200, page.text
+    html = page.text
+    shown = "So geht die Thrombektomie &amp; &lt;b&gt;nicht&lt;/b&gt; anders"
+    assert f'<mark class="entry" id="entry"><mark class="unapproved">{shown}</mark></mark>' in html
+    assert html.count('id="entry"') == 1
+    reference = find_country(Project(site.root), "CH").disclaimers["de"].reference
+    assert reference in html and 'class="disclaimer"' in html
+    assert '<meta name="robots" content="noindex">' in html and "preview-banner" in html
+    assert '<html lang="de-CH"' in html
+    csp = page.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "style-src 'sha256-" in csp
+    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    (style,) = re.findall(r"<style>(.*?)</style>", html, re.S)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in csp and "mark.entry" in style
+    (image,) = re.findall(r'<img src="../../images/([^"]+)"', html)
+    got = reviewer.get(f"/l/de/e/images/{image}")  # where the page's relative address leads
+    assert got.status_code == 200 and got.headers["content-type"].startswith("image/svg+xml")
+    assert got.content == (site.root / "source" / "images" / image).read_bytes()
+    for name in ("..%2Fpeople.yaml", "x.py", ".hidden.svg", "missing.svg"):
+        assert reviewer.get(f"/l/de/e/images/{name}").status_code == 404, name
+    assert snapshot(site.root) == before  # a preview in memory: no site folder written
+    # a country whose pages do not read the de catalog; tricks in the country
+    for country in ("FR", "ch", "%2e%2e", "C%2FH", "CHE"):
+        assert reviewer.get(f"/l/de/e/{ident}/in/{country}").status_code == 404, country
+    refused = signed_in(site, FR_REVIEWER).get(f"/l/de/e/{ident}/in/CH")
+    assert refused.status_code == 403 and shown not in refused.text
+    assert site.client().get(f"/l/de/e/{ident}/in/CH", follow_redirects=False).status_code == 303
+    # site strings have no single page to show them in
+    site_entry = next(i for i in LocaleReview.open(Project(site.root), "de").items("site"))
+    assert f"/e/{site_entry.id}/in/" not in reviewer.get(f"/l/de/e/{site_entry.id}").text
+    assert reviewer.get(f"/l/de/e/{site_entry.id}/in/CH").status_code == 404
+
+
+# --- comments -------------------------------------------------------------------------------
+
+
+def ssh_verifies(tmp_path: Path, event: Any) -> subprocess.CompletedProcess[bytes]:
+    """OpenSSH's verdict on an event signed by the review server's key."""
+    key = PublicKey.parse((REPO / "source/sample-keys/review-server.pub").read_text())
+    (tmp_path / "allowed").write_text(allowed_signers_line("review-server", key, NAMESPACE))
+    (tmp_path / "event.sig").write_text(armor(base64.b64decode(event.signature)))
+    command = ["ssh-keygen", "-Y", "verify", "-f", str(tmp_path / "allowed")]
+    command += ["-I", "review-server", "-n", NAMESPACE, "-s", str(tmp_path / "event.sig")]
+    return subprocess.run(command, input=signed_bytes(event), capture_output=True)
+
+
+def comment(client: TestClient, locale: str, ident: str, text: str, **extra: str) -> Any:
+    url = f"/l/{locale}/e/{ident}"
+    data = {"csrf": csrf(client, url), "text": text, **extra}
+    return client.post(url + "/comment", data=data, follow_redirects=False)
+
+
+def test_a_comment_thread_signed_in_the_ledger(site: Site, run, tmp_path: Path) -> None:
+    """A translator asks, a reviewer answers: two signed ``commented`` events (on behalf of
+    each, by the server's key; OpenSSH verifies them), each committed with its writer as
+    author, shown in the history with the payload inert; the entry's state is unchanged, and
+    ``i18n check`` finds nothing wrong with the ledger."""
+    translator, reviewer = signed_in(site, TRANSLATOR), signed_in(site, REVIEWER)
+    state = site.item("de", TITLE).state
+    url = f"/l/de/e/{TITLE}"
+    before = site.ledger()
+    for data in ({"text": "x"}, {"text": "x", "csrf": "forged"}):  # no token, another token
+        answer = translator.post(url + "/comment", data=data, follow_redirects=False)
+        assert answer.status_code == 403
+    assert comment(translator, "de", TITLE, "   ").status_code == 409
+    assert comment(translator, "de", TITLE, "x" * 2001).status_code == 409
+    fr = signed_in(site, FR_REVIEWER)
+    assert fr.get(url).status_code == 403
+    data = {"csrf": csrf(fr, "/l/fr"), "text": "hi"}
+    assert fr.post(url + "/comment", data=data, follow_redirects=False).status_code == 403
+    assert site.ledger() == before
+    question = f"Ärztinnen oder Ärzte? {PAYLOAD}"
+    assert comment(translator, "de", TITLE, question).status_code == 303
+    assert git(site.root, "log", "-1", "--format=%ae|%s").strip() == (
+        f"jonas.weber@sample.invamed.example|comment de {TITLE} ({ARTICLE})"
+    )
+    assert comment(reviewer, "de", TITLE, "Beide:\nÄrztinnen und Ärzte").status_code == 303
+    events = Ledger.read(site.root / "locales" / "de" / "approvals.jsonl").events[-2:]
+    assert [(e.kind, e.signer, e.on_behalf_of) for e in events] == [
+        ("commented", "review-server", TRANSLATOR),
+        ("commented", "review-server", REVIEWER),
+    ]
+    assert events[0].text == question and events[1].name == "Dr. med. Katrin Vogel (sample data)"
+    for event in events:
+        verified = ssh_verifies(tmp_path, event)
+        assert verified.returncode == 0, verified.stderr
+    assert site.item("de", TITLE).state == state  # a comment decides nothing
+    html = reviewer.get(url).text
+    rows = re.findall(r"<tr><td>[^<]*</td><td>commented</td>(.*?)</tr>", html, re.S)
+    assert len(rows) == 2 and "Jonas Weber (sample data)" in rows[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rows[0] and "<script>" not in html
+    assert "Beide:\nÄrztinnen und Ärzte" in rows[1] and "review-server" in rows[1]
+    assert "no:" not in "".join(rows)  # both count (i18n check's verdict)
+    trusted = read_trusted(Project(site.root), "de", load_people(Project(site.root)))
+    assert trusted.problems == []
+    checked = run(site.root, "check", "--country", "DE")
+    assert "approvals.jsonl" not in checked.output, checked.output
+
+
+# --- bulk approval ----------------------------------------------------------------------------
+
+CVI = "chronic-venous-insufficiency"
+
+
+def bulk_approve(client: TestClient, password: str) -> Any:
+    data = {"csrf": csrf(client, f"/l/de?article={CVI}"), "password": password}
+    return client.post(f"/l/de/a/{CVI}/approve", data=data, follow_redirects=False)
+
+
+def test_a_whole_article_is_approved_only_after_its_entries_with_findings_were_opened(
+    site: Site,
+) -> None:
+    """Four entries of an article await review: two with QA findings, one written by the
+    reviewer. The queue says how many with findings are not yet opened and offers no form;
+    a forged POST signs nothing (409). Once both are opened at their current text (an edit
+    after opening counts as not opened), the password signs the others in one go, and the
+    reviewer's own entry is left out and listed (four eyes)."""
+    review = LocaleReview.open(Project(site.root), "de")
+    ids = {i.entry.msgctxt: i.id for i in review.items(CVI)[:4]}
+    translator, reviewer = signed_in(site, TRANSLATOR), signed_in(site, TESTER)
+    for ctx, text in (("title", "Chronische venöse Insuffizienz"), ("description", "Kurz")):
+        assert edit(translator, site, "de", ids[ctx], text).status_code == 303
+    assert edit(translator, site, "de", ids["keyword"], "Kurz").status_code == 303
+    assert edit(reviewer, site, "de", ids["category"], "Erkrankungen").status_code == 303
+    with_findings = [ids["description"], ids["keyword"]]
+    assert all(site.item("de", i).findings for i in with_findings)
+    queue = reviewer.get(f"/l/de?article={CVI}").text
+    assert "2 entries with findings not yet opened" in queue
+    assert f'action="/l/de/a/{CVI}/approve"' not in queue
+    assert all(f'href="/l/de/e/{i}"' in queue for i in with_findings)
+    before = site.ledger()
+    refused = bulk_approve(reviewer, PASSWORDS[TESTER])
+    assert refused.status_code == 409
+    assert "Nothing was signed: 2 entries with findings not yet opened" in refused.text
+    assert site.ledger() == before
+    assert reviewer.get(f"/l/de/e/{ids['description']}").status_code == 200
+    assert "1 entry with findings not yet opened" in reviewer.get(f"/l/de?article={CVI}").text
+    assert reviewer.get(f"/l/de/e/{ids['keyword']}").status_code == 200
+    assert edit(translator, site, "de", ids["keyword"], "Kürzer").status_code == 303
+    assert bulk_approve(reviewer, PASSWORDS[TESTER]).status_code == 409  # not what was shown
+    assert site.ledger() == before
+    assert reviewer.get(f"/l/de/e/{ids['keyword']}").status_code == 200
+    queue = reviewer.get(f"/l/de?article={CVI}").text
+    assert "not yet opened" not in queue and "Approve 4 entries and sign" in queue
+    wrong = bulk_approve(reviewer, "wrong password")
+    assert wrong.status_code == 403 and site.ledger() == before
+    fr = signed_in(site, FR_REVIEWER)
+    data = {"csrf": csrf(fr, "/l/fr"), "password": PASSWORDS[FR_REVIEWER]}
+    assert fr.post(f"/l/de/a/{CVI}/approve", data=data).status_code == 403
+    assert (
+        translator.post(
+            f"/l/de/a/{CVI}/approve", data={"csrf": csrf(translator, "/l/de"), "password": "x"}
+        ).status_code
+        == 403
+    )  # a translator of de does not review it
+    assert site.ledger() == before
+    done = bulk_approve(reviewer, PASSWORDS[TESTER])
+    assert done.status_code == 303, done.text
+    page = reviewer.get(done.headers["location"]).text
+    assert "Approved and signed 3 entries of chronic-venous-insufficiency" in page
+    assert f">{ids['category']}</a>:" in page and "four eyes" in page
+    events = Ledger.read(site.root / "locales" / "de" / "approvals.jsonl").events
+    signed = {e.msgctxt: e for e in events if e.kind == "approved" and e.catalog == CVI}
+    assert sorted(signed) == ["description", "keyword", "title"]
+    assert all(e.on_behalf_of == TESTER and e.author == TRANSLATOR for e in signed.values())
+    assert signed["keyword"].msgstr == "Kürzer"  # the text that was opened
+    assert site.item("de", ids["category"]).state == "translated"
+    trusted = read_trusted(Project(site.root), "de", load_people(Project(site.root)))
+    assert trusted.problems == []
+    assert git(site.root, "log", "-1", "--format=%s").strip() == f"approve de {CVI}: 3 entries"
+
+
+def test_a_commit_git_refuses_does_not_hide_what_was_signed(site: Site) -> None:
+    """The approval is signed and in the ledger before the commit: when git refuses (here a
+    hook), the reviewer is told both, not that nothing happened."""
+    hook = site.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'commits are frozen' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    translator, reviewer = signed_in(site, TRANSLATOR), signed_in(site, REVIEWER)
+    assert edit(translator, site, "de", TITLE, "Neuer Titel").status_code == 303
+    head = git(site.root, "rev-parse", "HEAD")
+    answer = approve(reviewer, "de", TITLE, PASSWORDS[REVIEWER])
+    assert answer.status_code == 303
+    page = reviewer.get(answer.headers["location"]).text
+    assert "Approved and signed by Dr. med. Katrin Vogel (sample data)." in page
+    assert "saved in the files but not committed to git" in page and "frozen" in page
+    assert site.item("de", TITLE).state == "approved"
+    assert git(site.root, "rev-parse", "HEAD") == head
+
+
+# --- kept reviews -----------------------------------------------------------------------------
+
+
+def test_pages_show_what_another_program_wrote_since(site: Site, run) -> None:
+    """The pages keep a locale's review between requests (reading a large locale takes
+    seconds), but the files stay the source of truth: a catalog saved by a PO editor, an
+    approval by ``i18n approve`` show on the next page."""
+    reviewer = signed_in(site, REVIEWER)
+    ident = entry_id("de", ARTICLE, "category", "Treatments")
+    assert "Therapien" not in reviewer.get(f"/l/de/e/{ident}").text
+    people = load_people(Project(site.root))
+    review = LocaleReview.open(Project(site.root), "de", people=people)
+    (item,) = review.find([ident])
+    review.edit(item, ["Therapien"], people.persons[TRANSLATOR])  # as a PO editor would
+    page = reviewer.get(f"/l/de/e/{ident}").text
+    assert "Therapien" in page and "state-translated" in page
+    assert "Therapien" in reviewer.get("/l/de?q=Therapien").text
+    approved = run(site.root, "approve", "--locale", "de", ident)  # signed by the tester
+    assert approved.exit_code == 0, approved.output
+    assert "state-approved" in reviewer.get(f"/l/de/e/{ident}").text
+
+
 # --- the real server ----------------------------------------------------------------------
 
 
@@ -582,7 +819,8 @@ def test_two_browsers_approving_at_once_write_whole_lines(site: Site, served) ->
 @pytest.mark.browser
 def test_in_chromium_edit_sign_out_and_approve_with_the_password(site: Site, served) -> None:
     """A translator edits, signs out; the reviewer signs in, refuses nothing, approves with
-    the password; no console error or CSP violation on any page (the pages have no script)."""
+    the password, sees the entry in its Swiss page, comments; no console error or CSP
+    violation on any page."""
     require_chromium()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -639,6 +877,26 @@ def test_in_chromium_edit_sign_out_and_approve_with_the_password(site: Site, ser
             b.screenshot("serve-entry-390px")
             width = b.js("return document.documentElement.scrollWidth")
             assert width <= 390, width  # nothing wider than a phone
+            driver.set_window_size(1280, 900)
+
+            # the entry in its page for Switzerland: the preview's own style and scripts run
+            # under its hash CSP (no violation), its image loads, the entry is highlighted
+            b.find(f'a[href="/l/de/e/{TITLE}/in/CH#entry"]').click()
+            mark = wait("mark#entry")
+            assert "Ärztinnen und Ärzte" in mark.text and b.errors() == []
+            outline = b.js("return getComputedStyle(arguments[0]).outlineStyle", mark)
+            assert outline == "solid"  # the highlight's CSS was allowed by the page's CSP
+            loaded = b.js("return [...document.images].every(i => i.complete && i.naturalWidth)")
+            assert loaded and "disclaimer" in b.find("aside.disclaimer").get_attribute("class")
+            b.screenshot("serve-in-context-ch", full_page=False)
+            driver.back()
+
+            # a comment in the entry's thread
+            b.find("#comment-text").send_keys("Bitte Gendern prüfen <b>danke</b>")
+            b.find('form[action$="/comment"] button').click()
+            assert wait(".flash").text == "Comment added." and b.errors() == []
+            cells = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "td.comment")]
+            assert cells == ["Bitte Gendern prüfen <b>danke</b>"]  # shown as text
         finally:
             driver.quit()
     assert site.item("de", TITLE).state == "approved"

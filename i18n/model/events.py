@@ -13,6 +13,8 @@ approved   a reviewer signed off the text (``reviewer``, ``meaning``; with an ``
            reason and the blocking findings it overrode, when there were any)
 rejected   a reviewer sent the text back to the translator (``reason``)
 revoked    a reviewer withdrew an earlier approval of the text (``reason``)
+commented  a translator or reviewer wrote in the entry's thread (``text``, ``name``); it
+           never decides the entry's state
 =========  ===================================================================================
 
 Only :mod:`i18n.formats.ledger` turns events into JSON lines and back; every stage builds and
@@ -120,6 +122,21 @@ class Revoked(LedgerEvent):
     reviewer: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class Commented(LedgerEvent):
+    """A message in the entry's thread (between translators and reviewers), about the text
+    whose hash it names; the thread of an entry is every comment on any of its texts."""
+
+    kind: ClassVar[str] = "commented"
+
+    text: str
+    name: str = ""  # the writer's printed name when it was signed
+    msgstr: str = ""  # the translation the comment was written about
+
+
+COMMENT_LIMIT = 2000  # characters of one comment
+
+
 EVENT_TYPES: dict[str, type[LedgerEvent]] = {
-    cls.kind: cls for cls in (Drafted, Approved, Rejected, Revoked)
+    cls.kind: cls for cls in (Drafted, Approved, Rejected, Revoked, Commented)
 }

@@ -35,8 +35,10 @@ from i18n.formats.ledger import Ledger, Signing, line_digest
 from i18n.formats.people import load_people
 from i18n.formats.po import read_po, write_po
 from i18n.model.events import (
+    COMMENT_LIMIT,
     MIGRATED,
     Approved,
+    Commented,
     Drafted,
     LedgerEvent,
     Rejected,
@@ -247,6 +249,9 @@ class LocaleReview:
         self.trusted = trust_in_project(project, ledger, people)
         self._templates: dict[str, dict[tuple[str | None, str], polib.POEntry] | None] = {}
         self._envs: dict[str, Env | None] = {}
+        # QA findings by everything they depend on in the entry, kept by a caller that reads
+        # the same sources again (the review server); None: not kept
+        self.findings_memo: dict[tuple[Any, ...], list[Finding]] | None = None
 
     @classmethod
     def open(
@@ -430,6 +435,26 @@ class LocaleReview:
     def _checked(self, catalog: str, entry: polib.POEntry) -> list[Finding]:
         """QA findings with the template's flags (``max-length:160``, ``python-format``):
         Poedit and msgcat drop some flags, the template keeps them."""
+        memo = self.findings_memo
+        key = (
+            catalog,
+            entry.msgctxt,
+            entry.msgid,
+            entry.msgid_plural,
+            entry.msgstr,
+            tuple(sorted(entry.msgstr_plural.items())),
+            tuple(entry.flags),
+            entry.comment,
+            entry.tcomment,
+        )
+        if memo is not None and key in memo:
+            return list(memo[key])
+        found = self._check(catalog, entry)
+        if memo is not None:
+            memo[key] = list(found)
+        return found
+
+    def _check(self, catalog: str, entry: polib.POEntry) -> list[Finding]:
         template = (self._template(catalog) or {}).get((entry.msgctxt, entry.msgid))
         if catalog not in self._envs:  # reference links resolve as on the page
             self._envs[catalog] = article_env(self.project, catalog)
@@ -510,6 +535,34 @@ class LocaleReview:
             time=utc_now(),
         )
         self.ledger.append([event], signing)
+
+    def comment(self, item: Item, text: str, signing: Signing, person: Person) -> Commented:
+        """Add a message to the entry's thread: a signed ``commented`` event about the
+        current text (a translator or reviewer of the locale; the catalog is not touched)."""
+        today = dt.datetime.now(dt.UTC).date()
+        if not any(person.holds(r, self.locale, today) for r in (TRANSLATOR, REVIEWER)):
+            raise I18nError(
+                f"{person.name} is not a translator or reviewer for {self.locale} today",
+                self.people.path,
+                person.line,
+            )
+        text = text.strip().replace("\r\n", "\n")
+        if not text:
+            raise I18nError("a comment needs some text")
+        if len(text) > COMMENT_LIMIT:
+            raise I18nError(f"a comment is at most {COMMENT_LIMIT} characters")
+        event = Commented(
+            hash=item.hash,
+            catalog=item.catalog,
+            msgctxt=item.entry.msgctxt,
+            msgid=item.entry.msgid,
+            msgstr=item.msgstr,
+            text=text,
+            name=person.name,
+            time=utc_now(),
+        )
+        self.ledger.append([event], signing)
+        return event
 
     def revoke(self, item: Item, reason: str, signing: Signing, person: Person) -> None:
         """Withdraw the approval of an entry's current text: a signed ``revoked`` event; the

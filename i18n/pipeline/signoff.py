@@ -10,7 +10,8 @@ event counts only if
    ``signer`` (a service's key signs only ``on_behalf_of`` a person), and is not one of the
    sample's published keys (unless ``[tool.i18n] sample_keys = true``);
 3. the person held the role on the day it was signed: ``reviewer`` of the ledger's locale for
-   approvals, rejections and revocations, ``translator`` or ``reviewer`` for drafts;
+   approvals, rejections and revocations, ``translator`` or ``reviewer`` for drafts and
+   comments;
 4. it follows an earlier line of the file (``prev``), so that a deleted, edited or reordered
    line breaks the chain after it;
 5. for an approval: the signer did not write the text (four eyes, when the author is known).
@@ -36,7 +37,7 @@ from i18n.errors import I18nError
 from i18n.formats import sshsig
 from i18n.formats.git import in_repository, lines_at
 from i18n.formats.ledger import NAMESPACE, Ledger, Line, Signing, line_digest, signed_bytes
-from i18n.model.events import Approved, Drafted, LedgerEvent
+from i18n.model.events import Approved, Commented, Drafted, LedgerEvent
 from i18n.model.people import REVIEWER, TRANSLATOR, People, Person, Service
 from i18n.project import Project
 
@@ -126,7 +127,8 @@ class _Verifier:
         if day is None:
             return "bad-time", f"signed time {event.time!r} is not a UTC time"
         locale = self.ledger.locale
-        roles = (TRANSLATOR, REVIEWER) if isinstance(event, Drafted) else (REVIEWER,)
+        writes = isinstance(event, Drafted | Commented)  # a draft or a comment decides nothing
+        roles = (TRANSLATOR, REVIEWER) if writes else (REVIEWER,)
         if not any(person.holds(role, locale, day) for role in roles):
             what = " or ".join(roles)
             return "role-not-held", f"{person.name} was not a {what} for {locale} on {day}"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import mimetypes
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -44,10 +45,20 @@ from i18n.formats.lock import project_lock
 from i18n.formats.people import load_people
 from i18n.model.people import REVIEWER, TRANSLATOR, People, Person
 from i18n.model.states import STATES
+from i18n.pipeline.publish.site import PreviewPage, image_files, preview_page
 from i18n.pipeline.review import Item, LocaleReview
-from i18n.project import Project
+from i18n.project import SITE_DOMAIN, Project
 from i18n.server.auth import Passwords, Session, Sessions, SignInLimit
-from i18n.server.views import entry_view, locales_of, queue_page, roles_in, summary
+from i18n.server.cache import Kept, Reviews
+from i18n.server.views import (
+    bulk,
+    entry_view,
+    locales_of,
+    places,
+    queue_page,
+    roles_in,
+    summary,
+)
 
 log = logging.getLogger("i18n.serve")
 
@@ -56,6 +67,8 @@ COOKIE = "i18n_session"
 SECURE_COOKIE = "__Host-i18n_session"  # the prefix binds it to this host, https and path /
 _LOCALE = re.compile(r"[a-z]{2,3}(_[A-Z]{2}|_[A-Z][a-z]{3})?")
 _ENTRY = re.compile(r"[0-9a-f]{10}")
+_IMAGE = re.compile(r"[a-z0-9][a-z0-9._-]*\.(svg|png|jpe?g|webp|gif)")
+_COUNTRY = re.compile(r"[A-Z]{2}")
 _CATALOG = re.compile(r"[a-z0-9][a-z0-9-]*")
 HEADERS = {
     "Content-Security-Policy": (
@@ -66,6 +79,15 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
+}
+
+
+# what each action needs: one of these roles for the locale
+ACTIONS = {
+    "edit": {TRANSLATOR},
+    "approve": {REVIEWER},
+    "reject": {REVIEWER},
+    "comment": {TRANSLATOR, REVIEWER},
 }
 
 
@@ -102,6 +124,7 @@ class Server:
         self.sessions = Sessions()
         self.limit = SignInLimit()
         self.passwords = Passwords()
+        self.reviews = Reviews()  # what the pages show; actions read the files afresh
         self.pages = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -120,6 +143,9 @@ class Server:
             Route("/logout", self.logout, methods=["POST"]),
             Route("/l/{locale}", self.queue),
             Route("/l/{locale}/e/{entry}", self.entry),
+            Route("/l/{locale}/e/images/{name}", self.image),  # the images of a page in context
+            Route("/l/{locale}/e/{entry}/in/{country}", self.in_context),
+            Route("/l/{locale}/a/{article}/approve", self.approve_article, methods=["POST"]),
             Route("/l/{locale}/e/{entry}/{action}", self.act, methods=["POST"]),
             Route("/favicon.ico", lambda request: Response(status_code=204)),  # none
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
@@ -279,8 +305,8 @@ class Server:
             for locale in locales_of(person):
                 if not (project.locales_dir / locale / "LC_MESSAGES").is_dir():
                     continue
-                review = LocaleReview.open(project, locale, people=people)
-                rows.append((locale, sorted(roles_in(person, locale)), summary(review)))
+                kept = self.reviews.get(project, locale, people)
+                rows.append((locale, sorted(roles_in(person, locale)), summary(kept.items)))
             return rows
 
         rows = await run_in_threadpool(build)
@@ -302,22 +328,49 @@ class Server:
         except ValueError:
             raise Refused(404, "No such page.") from None
 
+        return await self._queue_page(session, person, people, locale, article, state, query, page)
+
+    async def _queue_page(
+        self,
+        session: Session,
+        person: Person,
+        people: People,
+        locale: str,
+        article: str | None,
+        state: str | None = None,
+        query: str = "",
+        page: int = 1,
+        status: int = 200,
+    ) -> Response:
+        reviews = REVIEWER in roles_in(person, locale)
+
         def build() -> Any:
-            review = LocaleReview.open(self.project(), locale, people=people)
+            kept = self.reviews.get(self.project(), locale, people)
+            review = kept.review
             if article is not None and article not in {c.name for c in review.catalogs}:
                 raise Refused(404, "No such article.")
-            return queue_page(review, article, state, query, page)
+            view = queue_page(review, article, state, query, page, items=kept.items)
+            if article is not None and reviews:
+                view.bulk = bulk(review, article, session.opened, kept.items)
+            return view
 
         view = await run_in_threadpool(build)
-        return self._page("queue.html", session=session, person=person, view=view)
+        message, session.flash = session.flash, None
+        listed, session.listed = session.listed, []
+        return self._page(
+            "queue.html",
+            status,
+            session,
+            person=person,
+            view=view,
+            flash=message,
+            listed=listed,
+        )
 
-    def _item(self, review: LocaleReview, entry: str) -> Item:
-        if not _ENTRY.fullmatch(entry):
+    def _item(self, kept: Kept, entry: str) -> Item:
+        item = kept.by_id.get(entry) if _ENTRY.fullmatch(entry) else None
+        if item is None:
             raise Refused(404, "No such entry.")
-        try:
-            (item,) = review.find([entry])
-        except I18nError:
-            raise Refused(404, "No such entry.") from None
         return item
 
     async def entry(self, request: Request) -> Response:
@@ -325,14 +378,58 @@ class Server:
         locale = self._locale(person, request.path_params["locale"])
         entry = request.path_params["entry"]
         view = await run_in_threadpool(self._entry_view, locale, entry, person, people)
+        session.opened.add((locale, view.item.id, view.item.hash))  # shown: see bulk approval
         message, session.flash = session.flash, None
         return self._page(
             "entry.html", session=session, person=person, view=view, flash=message, error=None
         )
 
     def _entry_view(self, locale: str, entry: str, person: Person, people: People) -> Any:
-        review = LocaleReview.open(self.project(), locale, people=people)
-        return entry_view(review, self._item(review, entry), person)
+        kept = self.reviews.get(self.project(), locale, people)
+        return entry_view(kept.review, self._item(kept, entry), person)
+
+    async def in_context(self, request: Request) -> Response:
+        """The entry in its page, as the chosen country would publish it: the preview render
+        of that one page (drafts marked, the country's disclaimer, noindex, the preview
+        banner), the entry's text in ``<mark id="entry">``, under the page's own CSP."""
+        session, person, people = self._signed_in(request)
+        locale = self._locale(person, request.path_params["locale"])
+        entry, country = request.path_params["entry"], request.path_params["country"]
+        if not _COUNTRY.fullmatch(country):
+            raise Refused(404, "No such country.")
+
+        def build() -> PreviewPage:
+            project = self.project()
+            item = self._item(self.reviews.get(project, locale, people), entry)
+            place = next((p for p in places(project, locale) if p.code == country), None)
+            if item.catalog == SITE_DOMAIN or place is None:
+                raise Refused(404, f"No page of {country} shows this entry.")
+            key = (item.entry.msgctxt or None, item.entry.msgid)
+            try:
+                return preview_page(project, place.code, place.locale, item.catalog, key)
+            except I18nError as exc:
+                raise Refused(404, exc.message) from None
+
+        page = await run_in_threadpool(build)
+        headers = {"Content-Security-Policy": f"{page.csp}; frame-ancestors 'none'"}
+        return HTMLResponse(page.html, headers=headers)
+
+    async def image(self, request: Request) -> Response:
+        """An image of ``source/images/`` as a page in context refers to it (``../../images/``
+        from ``/l/<locale>/e/<entry>/in/<CC>``), checked as ``i18n render`` checks it."""
+        _, person, _ = self._signed_in(request)
+        self._locale(person, request.path_params["locale"])
+        name = request.path_params["name"]
+        if not _IMAGE.fullmatch(name):
+            raise Refused(404, "No such image.")
+        try:
+            data = (await run_in_threadpool(image_files, self.project())).get(f"images/{name}")
+        except I18nError as exc:
+            raise Refused(404, exc.message) from None
+        if data is None:
+            raise Refused(404, "No such image.")
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return Response(data, media_type=kind)
 
     # --- actions -------------------------------------------------------------------------
 
@@ -341,15 +438,20 @@ class Server:
         form = await self._form(request, session)
         locale = self._locale(person, request.path_params["locale"])
         entry, action = request.path_params["entry"], request.path_params["action"]
-        if not _ENTRY.fullmatch(entry) or action not in ("edit", "approve", "reject"):
+        if not _ENTRY.fullmatch(entry) or action not in ACTIONS:
             raise Refused(404, "No such entry or action.")
-        need = TRANSLATOR if action == "edit" else REVIEWER
-        if need not in roles_in(person, locale):
-            raise Refused(403, f"Only a {need} of {locale} may {action} entries.")
+        need = ACTIONS[action]
+        if not need & roles_in(person, locale):
+            raise Refused(403, f"Only a {' or '.join(sorted(need))} of {locale} may {action}.")
         try:
-            if action != "edit":
+            if action in ("approve", "reject"):
                 await self._password_again(session, person, str(form.get("password", "")))
-            work = {"edit": self._edit, "approve": self._approve, "reject": self._reject}[action]
+            work = {
+                "edit": self._edit,
+                "approve": self._approve,
+                "reject": self._reject,
+                "comment": self._comment,
+            }[action]
             message = await run_in_threadpool(work, locale, entry, person, people, form)
         except I18nError as exc:
             status = exc.status if isinstance(exc, _Status) else 409
@@ -382,6 +484,7 @@ class Server:
         self, project: Project, locale: str, entry: str, people: People
     ) -> tuple[LocaleReview, Item]:
         review = LocaleReview.open(project, locale, people=people)
+        review.findings_memo = self.reviews.findings(project, locale)
         try:
             (item,) = review.find([entry])
         except I18nError:
@@ -401,8 +504,8 @@ class Server:
                     "was not saved. Reload, and apply your change again.",
                 )
             path = review.edit(item, texts, person, fuzzy=form.get("fuzzy") == "on")
-            self._commit(project, [path], person, f"edit {locale} {entry} ({item.catalog})")
-        return "Saved."
+            note = self._commit(project, [path], person, f"edit {locale} {entry} ({item.catalog})")
+        return "Saved." + note
 
     def _approve(
         self, locale: str, entry: str, person: Person, people: People, form: FormData
@@ -417,10 +520,10 @@ class Server:
                 raise I18nError("Not approved: " + report.refused[0][1])
             if report.already:
                 return "Already approved: nothing was signed."
-            self._commit(
+            note = self._commit(
                 project, [review.ledger.path], person, f"approve {locale} {entry} ({item.catalog})"
             )
-        return f"Approved and signed by {person.name}."
+        return f"Approved and signed by {person.name}." + note
 
     def _reject(
         self, locale: str, entry: str, person: Person, people: People, form: FormData
@@ -432,22 +535,123 @@ class Server:
             signing = dataclasses.replace(self.config.signing, on_behalf_of=person.id)
             review.reject(item, reason, signing, person)
             path = review.catalog(item.catalog).path
-            self._commit(
+            note = self._commit(
                 project,
                 [path, review.ledger.path],
                 person,
                 f"reject {locale} {entry} ({item.catalog})",
             )
-        return f"Rejected and signed by {person.name}; the entry is a draft again."
+        return f"Rejected and signed by {person.name}; the entry is a draft again." + note
 
-    def _commit(self, project: Project, paths: list[Path], person: Person, subject: str) -> None:
+    def _comment(
+        self, locale: str, entry: str, person: Person, people: People, form: FormData
+    ) -> str:
+        text = str(form.get("text", ""))
+        project = self.project()
+        with project_lock(project, "serve"):
+            review, item = self._open(project, locale, entry, people)
+            signing = dataclasses.replace(self.config.signing, on_behalf_of=person.id)
+            review.comment(item, text, signing, person)
+            note = self._commit(
+                project, [review.ledger.path], person, f"comment {locale} {entry} ({item.catalog})"
+            )
+        return "Comment added." + note
+
+    async def approve_article(self, request: Request) -> Response:
+        """Approve every entry of an article awaiting review, in one signing: only once the
+        reviewer has opened each of them that has QA findings (at its current text), with the
+        password again; entries the reviewer wrote, or with blocking findings, are left out
+        and listed (four eyes; an override needs a reason, one entry at a time)."""
+        session, person, people = self._signed_in(request)
+        form = await self._form(request, session)
+        locale = self._locale(person, request.path_params["locale"])
+        article = request.path_params["article"]
+        if not _CATALOG.fullmatch(article):
+            raise Refused(404, "No such article.")
+        if REVIEWER not in roles_in(person, locale):
+            raise Refused(403, f"Only a reviewer of {locale} may approve entries.")
+        back = f"/l/{locale}?article={quote(article)}"
+        try:
+            await self._password_again(session, person, str(form.get("password", "")))
+            report, note = await run_in_threadpool(
+                self._approve_article, locale, article, person, people, session.opened
+            )
+        except I18nError as exc:
+            status = exc.status if isinstance(exc, _Status) else 409
+            if status != 409:
+                raise Refused(status, exc.message) from None
+            session.flash = exc.message  # shown on the article's queue, with what to open
+            session.listed = exc.listed if isinstance(exc, _Status) else []
+            return await self._queue_page(session, person, people, locale, article, status=409)
+        done = len(report.approved)
+        session.flash = (
+            f"Approved and signed {done} entr{'y' if done == 1 else 'ies'} of {article} "
+            f"as {person.name}."
+            + (f" {len(report.refused)} left out (listed below)." if report.refused else "")
+            + note
+        )
+        session.listed = [(item.id, why) for item, why in report.refused]
+        return RedirectResponse(back, status_code=303)
+
+    def _approve_article(
+        self,
+        locale: str,
+        article: str,
+        person: Person,
+        people: People,
+        opened: set[tuple[str, str, str]],
+    ) -> Any:
+        project = self.project()
+        with project_lock(project, "serve"):
+            review = LocaleReview.open(project, locale, people=people)
+            review.findings_memo = self.reviews.findings(project, locale)
+            if article not in {c.name for c in review.catalogs}:
+                raise _Status(404, "No such article.")
+            plan = bulk(review, article, opened)
+            if plan.unopened:
+                n = len(plan.unopened)
+                refused = _Status(
+                    409,
+                    f"Nothing was signed: {n} entr{'y' if n == 1 else 'ies'} with findings not "
+                    "yet opened. Open each of them first.",
+                )
+                refused.listed = [(i.id, "findings, not yet opened") for i in plan.unopened]
+                raise refused
+            if not plan.candidates:
+                raise I18nError("Nothing to approve: no entry of the article awaits review.")
+            signing = dataclasses.replace(self.config.signing, on_behalf_of=person.id)
+            report = review.approve(plan.candidates, signing, person, explicit=False)
+            note = ""
+            if report.approved:
+                n = len(report.approved)
+                note = self._commit(
+                    project,
+                    [review.ledger.path],
+                    person,
+                    f"approve {locale} {article}: {n} entr{'y' if n == 1 else 'ies'}",
+                )
+        return report, note
+
+    def _commit(self, project: Project, paths: list[Path], person: Person, subject: str) -> str:
+        """Commit what an action wrote; "" when done (or not a repository). The files were
+        written and the events signed before: a refusing git does not undo them, so it is
+        said (and logged) beside what was done, never as a failure of the action."""
         if not in_repository(project.root):
-            return
+            return ""
         message = f"{subject}\n\nvia i18n serve, signed in as {person.id}"
         committer = (f"i18n serve ({self.config.signing.identity})", self.config.committer_email)
-        commit(
-            project.root, paths, message, author=(person.name, person.email), committer=committer
-        )
+        try:
+            commit(
+                project.root,
+                paths,
+                message,
+                author=(person.name, person.email),
+                committer=committer,
+            )
+        except I18nError as exc:
+            log.error("not committed (%s): %s", subject, exc.message)
+            return f" It is saved in the files but not committed to git ({exc.message})."
+        return ""
 
 
 class _Status(I18nError):
@@ -456,6 +660,7 @@ class _Status(I18nError):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+        self.listed: list[tuple[str, str]] = []  # (entry id, why) to show with the message
 
 
 def _local(target: str | None) -> str:

@@ -108,6 +108,10 @@ class Session:
     csrf: str
     person: str | None = None
     flash: str | None = None  # what the last action did, shown once on the next page
+    listed: list[tuple[str, str]] = field(default_factory=list)  # (entry id, why), shown once
+    # the entries this session's person opened: (locale, entry id, hash of the text shown),
+    # so that a whole article is approved only once every entry with findings was seen
+    opened: set[tuple[str, str, str]] = field(default_factory=set)
     created: float = field(default_factory=time.monotonic)
     seen: float = field(default_factory=time.monotonic)
 

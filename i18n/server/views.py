@@ -15,12 +15,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from i18n.formats.country import load_countries
 from i18n.formats.ledger import Ledger
-from i18n.model.events import Approved, Drafted, LedgerEvent, Rejected, Revoked
+from i18n.model.events import Approved, Commented, Drafted, LedgerEvent, Rejected
+from i18n.model.locale import fallback_chain
 from i18n.model.people import REVIEWER, TRANSLATOR, People, Person
-from i18n.model.states import APPROVED, STATES
+from i18n.model.states import APPROVED, STATES, TRANSLATED
 from i18n.pipeline.review import Item, LocaleReview
 from i18n.pipeline.signoff import Trusted
+from i18n.project import SITE_DOMAIN, Project
 
 PAGE_SIZE = 50
 WORK_ROLES = (TRANSLATOR, REVIEWER)
@@ -58,6 +61,7 @@ class QueuePage:
     article: str | None = None
     state: str | None = None
     query: str = ""
+    bulk: Bulk | None = None  # for a reviewer looking at one article
 
 
 def queue_page(
@@ -67,10 +71,15 @@ def queue_page(
     query: str,
     page: int,
     size: int = PAGE_SIZE,
+    items: list[Item] | None = None,
 ) -> QueuePage:
-    """The items of ``review`` in ``article`` (None: all) and ``state`` (None: all) whose
-    source or translation contains ``query`` (case-insensitive), page ``page`` of them."""
-    everything = review.items(article)
+    """The items of ``review`` (or ``items``, read from it before) in ``article`` (None:
+    all) and ``state`` (None: all) whose source or translation contains ``query``
+    (case-insensitive), page ``page`` of them."""
+    if items is None:
+        everything = review.items(article)
+    else:
+        everything = [i for i in items if article is None or i.catalog == article]
     progress: list[tuple[str, int, int]] = []
     if article is None:
         per: dict[str, Counter[str]] = {}
@@ -105,6 +114,32 @@ def queue_page(
     )
 
 
+@dataclass
+class Bulk:
+    """What approving a whole article would sign: its entries awaiting review, and those of
+    them with QA findings that the reviewer has not opened (at their current text)."""
+
+    article: str
+    candidates: list[Item]
+    unopened: list[Item]
+
+    @property
+    def allowed(self) -> bool:
+        return bool(self.candidates) and not self.unopened
+
+
+def bulk(
+    review: LocaleReview,
+    article: str,
+    opened: set[tuple[str, str, str]],
+    items: list[Item] | None = None,
+) -> Bulk:
+    everything = review.items(article) if items is None else items
+    candidates = [i for i in everything if i.catalog == article and i.state == TRANSLATED]
+    unopened = [i for i in candidates if i.findings and (review.locale, i.id, i.hash) not in opened]
+    return Bulk(article, candidates, unopened)
+
+
 def _texts(item: Item) -> list[str]:
     e = item.entry
     if e.msgid_plural:
@@ -125,12 +160,36 @@ class HistoryRow:
     problem: str | None = None
 
 
+@dataclass(frozen=True)
+class Place:
+    """A country whose pages show a locale's catalog: its code, name and page locale."""
+
+    code: str
+    name: str
+    locale: str  # the page's catalog form (de_CH), whose fallback chain holds the catalog
+
+
+def places(project: Project, locale: str) -> list[Place]:
+    """The countries with a language whose pages read catalog ``locale`` (``de`` serves
+    de_BE, de_CH and de_DE; ``de_CH`` only de_CH), by code."""
+    return sorted(
+        (
+            Place(c.code, c.name, c.locale(language))
+            for c in load_countries(project)
+            for language in c.languages
+            if locale in fallback_chain(c.locale(language))
+        ),
+        key=lambda p: (p.code, p.locale),
+    )
+
+
 @dataclass
 class EntryView:
     item: Item
     texts: list[str]
     roles: set[str]
     history: list[HistoryRow] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)  # where "see it in the page" goes
 
     @property
     def diff(self) -> list[tuple[str, str]] | None:
@@ -138,11 +197,15 @@ class EntryView:
 
 
 def entry_view(review: LocaleReview, item: Item, person: Person) -> EntryView:
+    """The entry page; for an article's entry, the countries where it can be seen in its
+    page."""
+    in_page = item.catalog != SITE_DOMAIN
     return EntryView(
         item,
         _texts(item),
         roles_in(person, review.locale),
         history(review.ledger, review.trusted, review.people, item),
+        places(review.project, review.locale) if in_page else [],
     )
 
 
@@ -187,12 +250,12 @@ def _event_text(event: LedgerEvent) -> str:
         return f"draft by {event.provider}"
     if isinstance(event, Approved | Rejected):
         return event.msgstr
-    if isinstance(event, Revoked):
-        return ""
+    if isinstance(event, Commented):
+        return event.text
     return ""
 
 
-def summary(review: LocaleReview) -> dict[str, Any]:
+def summary(items: list[Item]) -> dict[str, Any]:
     """Counts per state of a whole locale (the start page)."""
-    counts = Counter(i.state for i in review.items())
+    counts = Counter(i.state for i in items)
     return {s: counts.get(s, 0) for s in STATES}

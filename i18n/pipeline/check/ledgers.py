@@ -22,7 +22,8 @@ def ledger_findings(project: Project, locales: list[str]) -> list[Finding]:
         trusted = trust(ledger, people, sample_keys_allowed=project.settings.sample_keys)
         for problem in trusted.problems:
             line = next(x for x in ledger.lines if x.number == problem.line)
-            drafted = line.event is not None and line.event.kind == "drafted"
+            # a draft or a comment that does not count decides nothing: a warning
+            drafted = line.event is not None and not line.event.decides
             found.append(
                 Finding(
                     f"ledger-{problem.code}",

@@ -247,6 +247,10 @@ class Pages:
         self.brand = project.settings.project_name
         self.source_tag = language_tag(project.source_language)
         self.brands = load_glossary(project).do_not_translate
+        # the text a reviewer opened "in context" (:func:`site.preview_page`): (article slug,
+        # segment key); its first appearance in the page is wrapped in <mark id="entry">
+        self.focus: tuple[str, Key] | None = None
+        self._focused = False
 
     # -- shared context
 
@@ -331,6 +335,8 @@ class Pages:
         html = isolate_latin(text, lp.rtl)
         if self.plan.preview and (ctx, src) in ap.unapproved:
             html = _marked(html, None if (ctx, src) in ap.texts else self.source_tag)
+        if self.focus == (ap.article.slug, (ctx, src)):
+            html = Markup(self._focus_open()) + html + Markup("</mark>")
         return text, html
 
     def _body(self, lp: LocalePlan, ap: ArticlePlan) -> Markup:
@@ -364,8 +370,16 @@ class Pages:
             seg = seg_at.get(j)
             if self.plan.preview and seg is not None and seg.key in ap.unapproved:
                 children = _mark(children, None if seg.key in ap.texts else self.source_tag)
+            if seg is not None and self.focus == (article.slug, seg.key):
+                children = [Token("html_inline", "", 0, content=self._focus_open()), *children]
+                children.append(Token("html_inline", "", 0, content="</mark>"))
             tok.children = children
         return Markup(_MD.renderer.render(tokens, _MD.options, article.env))
+
+    def _focus_open(self) -> str:
+        """The opening tag around the focused text: with ``id="entry"`` the first time only."""
+        first, self._focused = not self._focused, True
+        return '<mark class="entry" id="entry">' if first else '<mark class="entry">'
 
     def _date(self, lp: LocalePlan, value: dt.date | None) -> str:
         return format_date(value, format="long", locale=lp.locale) if value else ""

@@ -36,7 +36,7 @@ from i18n.pipeline.publish.gate import (
     SitePlan,
     plan_site,
 )
-from i18n.pipeline.publish.pages import Pages
+from i18n.pipeline.publish.pages import Pages, _csp_hash
 from i18n.project import Project
 
 PAGE_RE = re.compile(r"[a-z0-9][a-z0-9-]*\.html")
@@ -414,3 +414,48 @@ def render_site(
     for rel, text in sorted(files.items()):
         (result.written if atomic_write(out / rel, text) else result.unchanged).append(rel)
     return result
+
+
+# --- one page in context (the review server) -----------------------------------------------
+
+FOCUS_CSS = (
+    "mark.entry { background: #c9e6ff; color: inherit; outline: 3px solid #0b5cad; "
+    "outline-offset: 2px; scroll-margin-block: 4rem; }"
+)
+
+
+@dataclass(frozen=True)
+class PreviewPage:
+    """One article page of a preview, rendered in memory, and the CSP its inline style and
+    scripts need (for the HTTP header of the server that shows it)."""
+
+    html: str
+    csp: str
+
+
+def preview_page(
+    project: Project,
+    country: str,
+    locale: str,
+    slug: str,
+    focus: tuple[str | None, str] | None = None,
+    today: dt.date | None = None,
+) -> PreviewPage:
+    """The preview of article ``slug`` as ``country`` would show it in ``locale`` (its
+    catalog form, ``de_CH``), with the country's disclaimer; unapproved text marked as in
+    ``i18n render --preview``, and the segment ``focus`` (msgctxt, msgid) wrapped in
+    ``<mark class="entry" id="entry">``. Nothing is written."""
+    today = today or project.settings.today()
+    found = find_country(project, country)
+    articles = load_articles(project.root)
+    plan = plan_site(project, articles, [found], today, preview=True, only=found.code)
+    lp = next((lp for lp in plan.locales if lp.locale == locale), None)
+    if lp is None or slug not in lp.articles:
+        raise I18nError(f"{found.code} has no page {slug!r} in {locale}")
+    pages = Pages(project, plan, project.settings.site_url)
+    if focus is not None:
+        pages.focus = (slug, focus)
+        old = pages.css
+        pages.css = f"{old}\n{FOCUS_CSS}\n"
+        pages.csp = pages.csp.replace(_csp_hash(old), _csp_hash(pages.css))
+    return PreviewPage(pages.article(lp, slug), pages.csp)
