@@ -22,6 +22,12 @@ from i18n.formats.sshsig import FileSigner
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Imported a second time under another name ("tests.conftest"), this module would make new
+# test keys and point I18N_SIGNING_KEY at them, so that fixtures built later sign with a key
+# no people.yaml knows: import it as ``conftest``, as pytest does.
+if __name__ != "conftest":
+    raise ImportError(f"import the test helpers as 'conftest', not {__name__!r}")
+
 
 def copy_project(dest: Path, *, locales: bool = True, tester: bool = True) -> Path:
     """Copy the sample project (sources, and catalogs when asked) into ``dest``. With

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import Runner
+from conftest import Runner
 
 MKDOCS = """---
 title: Compression Stockings
