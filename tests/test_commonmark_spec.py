@@ -24,7 +24,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from i18n.errors import I18nError
-from i18n.formats.article import parse_article
+from i18n.formats.article import REFUSALS, parse_article
 from i18n.formats.markdown import render_body
 
 SPEC = json.loads(
@@ -33,16 +33,6 @@ SPEC = json.loads(
 FRONT = "---\nslug: example\ntitle: Example\n---\n"
 AUTHORS = (Path(__file__).parents[1] / "docs/authors.md").read_text(encoding="utf-8")
 
-# What docs/authors.md names as refused (the start of each message, up to its first quote
-# or colon); every refusal of an example must be one of them.
-REFUSALS = (
-    "inline HTML",
-    "HTML block swallows Markdown",
-    "HTML block with visible text",
-    "HTML block with an image",
-    "HTML block",
-    "the article body is empty",
-)
 # Examples refused, by the reason: a change here is a change of what authors may write.
 REFUSED_BY_KIND = {
     "inline HTML": 24,

@@ -319,6 +319,16 @@ def segment_body(
 # the Markdown to write instead. HTML comments are the exception: never shown, left out of the
 # msgids, and ``<!-- i18n: ... -->`` above a block is a note for translators.
 
+# The start of every refusal of a body (docs/authors.md names each): what tests and the
+# fidelity bench count refusals by.
+REFUSALS = (
+    "inline HTML",
+    "HTML block swallows Markdown",
+    "HTML block with visible text",
+    "HTML block with an image",
+    "HTML block",
+    "the article body is empty",
+)
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 _INSTEAD = {
     "kbd": "write keys as code: `Ctrl+C`",

@@ -17,11 +17,12 @@ autoescaping, and a Content-Security-Policy without inline scripts.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import mimetypes
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -491,6 +492,22 @@ class Server:
             raise _Status(404, "No such entry.") from None
         return review, item
 
+    @contextlib.contextmanager
+    def _signing(
+        self, locale: str, entry: str, person: Person, people: People
+    ) -> Iterator[tuple[Project, LocaleReview, Item, Signing]]:
+        """Under the project lock: the entry, and the server's signing on behalf of ``person``
+        (every signed decision and comment goes through here)."""
+        project = self.project()
+        with project_lock(project, "serve"):
+            review, item = self._open(project, locale, entry, people)
+            yield (
+                project,
+                review,
+                item,
+                dataclasses.replace(self.config.signing, on_behalf_of=person.id),
+            )
+
     def _edit(self, locale: str, entry: str, person: Person, people: People, form: FormData) -> str:
         texts = [str(v) for v in form.getlist("msgstr")]
         seen = str(form.get("hash", ""))
@@ -511,10 +528,7 @@ class Server:
         self, locale: str, entry: str, person: Person, people: People, form: FormData
     ) -> str:
         override = str(form.get("override", "")).strip() or None
-        project = self.project()
-        with project_lock(project, "serve"):
-            review, item = self._open(project, locale, entry, people)
-            signing = dataclasses.replace(self.config.signing, on_behalf_of=person.id)
+        with self._signing(locale, entry, person, people) as (project, review, item, signing):
             report = review.approve([item], signing, person, explicit=True, override=override)
             if report.refused:
                 raise I18nError("Not approved: " + report.refused[0][1])
@@ -529,10 +543,7 @@ class Server:
         self, locale: str, entry: str, person: Person, people: People, form: FormData
     ) -> str:
         reason = str(form.get("reason", ""))
-        project = self.project()
-        with project_lock(project, "serve"):
-            review, item = self._open(project, locale, entry, people)
-            signing = dataclasses.replace(self.config.signing, on_behalf_of=person.id)
+        with self._signing(locale, entry, person, people) as (project, review, item, signing):
             review.reject(item, reason, signing, person)
             path = review.catalog(item.catalog).path
             note = self._commit(
@@ -547,10 +558,7 @@ class Server:
         self, locale: str, entry: str, person: Person, people: People, form: FormData
     ) -> str:
         text = str(form.get("text", ""))
-        project = self.project()
-        with project_lock(project, "serve"):
-            review, item = self._open(project, locale, entry, people)
-            signing = dataclasses.replace(self.config.signing, on_behalf_of=person.id)
+        with self._signing(locale, entry, person, people) as (project, review, item, signing):
             review.comment(item, text, signing, person)
             note = self._commit(
                 project, [review.ledger.path], person, f"comment {locale} {entry} ({item.catalog})"
