@@ -14,6 +14,7 @@ except in CI (CI=true), where a missing browser fails.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import http.server
 import re
@@ -139,8 +140,10 @@ class Browser:
         return path
 
 
-@pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[Browser]:
+@contextlib.contextmanager
+def chromium(base: str) -> Iterator[Browser]:
+    """Headless Chromium on a fresh profile, watching for CSP violations, opening pages
+    under ``base``."""
     require_chromium()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -154,9 +157,15 @@ def browser(server: str) -> Iterator[Browser]:
         driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
         try:
             driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_CSP})
-            yield Browser(driver, server)
+            yield Browser(driver, base)
         finally:
             driver.quit()
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Browser]:
+    with chromium(server) as b:
+        yield b
 
 
 def disclaimer_text(root: Path, code: str, language: str) -> str:

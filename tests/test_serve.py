@@ -17,7 +17,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -29,7 +28,7 @@ import httpx
 import pytest
 from conftest import REPO, TESTER, copy_project, render_as_of, snapshot
 from starlette.testclient import TestClient
-from tools import CHROMEDRIVER, CHROMIUM, require_chromium
+from tools import require_chromium
 
 from i18n.formats.article import load_articles
 from i18n.formats.country import find_country
@@ -822,82 +821,70 @@ def test_in_chromium_edit_sign_out_and_approve_with_the_password(site: Site, ser
     the password, sees the entry in its Swiss page, comments; no console error or CSP
     violation on any page."""
     require_chromium()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
-    from test_browser import FLAGS, WATCH_CSP, Browser
+    from test_browser import chromium
 
     url, _ = served
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        for flag in [*FLAGS, f"--user-data-dir={profile}"]:
-            options.add_argument(flag)
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-        try:
-            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_CSP})
-            b = Browser(driver, url)
+    with chromium(url) as b:
+        driver = b.driver
 
-            def wait(css: str) -> Any:
-                return WebDriverWait(driver, 20).until(
-                    expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css))
-                )
+        def wait(css: str) -> Any:
+            return WebDriverWait(driver, 20).until(
+                expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css))
+            )
 
-            def sign_in_as(person: str) -> None:
-                assert b.open("login") == []
-                b.find("#person").send_keys(person)
-                b.find("#password").send_keys(PASSWORDS[person])
-                b.find("form.card button").click()
-                wait("header .who")
+        def sign_in_as(person: str) -> None:
+            assert b.open("login") == []
+            b.find("#person").send_keys(person)
+            b.find("#password").send_keys(PASSWORDS[person])
+            b.find("form.card button").click()
+            wait("header .who")
 
-            sign_in_as(TRANSLATOR)
-            assert b.open(f"l/de?article={ARTICLE}&q=Thrombektomie") == []
-            b.find(f'a[href="/l/de/e/{TITLE}"]').click()
-            box = b.find("#msgstr-0")
-            new = box.get_attribute("value").replace("Ärzte", "Ärztinnen und Ärzte")
-            box.clear()
-            box.send_keys(new)
-            b.find('form[action$="/edit"] button').click()
-            assert wait(".flash").text == "Saved." and b.errors() == []
-            b.find("header form button").click()  # sign out
-            wait("#person")
-            assert "/login" in driver.current_url
+        sign_in_as(TRANSLATOR)
+        assert b.open(f"l/de?article={ARTICLE}&q=Thrombektomie") == []
+        b.find(f'a[href="/l/de/e/{TITLE}"]').click()
+        box = b.find("#msgstr-0")
+        new = box.get_attribute("value").replace("Ärzte", "Ärztinnen und Ärzte")
+        box.clear()
+        box.send_keys(new)
+        b.find('form[action$="/edit"] button').click()
+        assert wait(".flash").text == "Saved." and b.errors() == []
+        b.find("header form button").click()  # sign out
+        wait("#person")
+        assert "/login" in driver.current_url
 
-            sign_in_as(REVIEWER)
-            assert b.open(f"l/de/e/{TITLE}") == []
-            b.find("#approve-password").send_keys(PASSWORDS[REVIEWER])
-            b.screenshot("serve-entry-before-approval")
-            b.find('form[action$="/approve"] button').click()
-            assert "Approved and signed by Dr. med. Katrin Vogel" in wait(".flash").text
-            assert b.errors() == []
-            driver.set_window_size(390, 844)
-            b.screenshot("serve-entry-390px")
-            width = b.js("return document.documentElement.scrollWidth")
-            assert width <= 390, width  # nothing wider than a phone
-            driver.set_window_size(1280, 900)
+        sign_in_as(REVIEWER)
+        assert b.open(f"l/de/e/{TITLE}") == []
+        b.find("#approve-password").send_keys(PASSWORDS[REVIEWER])
+        b.screenshot("serve-entry-before-approval")
+        b.find('form[action$="/approve"] button').click()
+        assert "Approved and signed by Dr. med. Katrin Vogel" in wait(".flash").text
+        assert b.errors() == []
+        driver.set_window_size(390, 844)
+        b.screenshot("serve-entry-390px")
+        width = b.js("return document.documentElement.scrollWidth")
+        assert width <= 390, width  # nothing wider than a phone
+        driver.set_window_size(1280, 900)
 
-            # the entry in its page for Switzerland: the preview's own style and scripts run
-            # under its hash CSP (no violation), its image loads, the entry is highlighted
-            b.find(f'a[href="/l/de/e/{TITLE}/in/CH#entry"]').click()
-            mark = wait("mark#entry")
-            assert "Ärztinnen und Ärzte" in mark.text and b.errors() == []
-            outline = b.js("return getComputedStyle(arguments[0]).outlineStyle", mark)
-            assert outline == "solid"  # the highlight's CSS was allowed by the page's CSP
-            loaded = b.js("return [...document.images].every(i => i.complete && i.naturalWidth)")
-            assert loaded and "disclaimer" in b.find("aside.disclaimer").get_attribute("class")
-            b.screenshot("serve-in-context-ch", full_page=False)
-            driver.back()
+        # the entry in its page for Switzerland: the preview's own style and scripts run
+        # under its hash CSP (no violation), its image loads, the entry is highlighted
+        b.find(f'a[href="/l/de/e/{TITLE}/in/CH#entry"]').click()
+        mark = wait("mark#entry")
+        assert "Ärztinnen und Ärzte" in mark.text and b.errors() == []
+        outline = b.js("return getComputedStyle(arguments[0]).outlineStyle", mark)
+        assert outline == "solid"  # the highlight's CSS was allowed by the page's CSP
+        loaded = b.js("return [...document.images].every(i => i.complete && i.naturalWidth)")
+        assert loaded and "disclaimer" in b.find("aside.disclaimer").get_attribute("class")
+        b.screenshot("serve-in-context-ch", full_page=False)
+        driver.back()
 
-            # a comment in the entry's thread
-            b.find("#comment-text").send_keys("Bitte Gendern prüfen <b>danke</b>")
-            b.find('form[action$="/comment"] button').click()
-            assert wait(".flash").text == "Comment added." and b.errors() == []
-            cells = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "td.comment")]
-            assert cells == ["Bitte Gendern prüfen <b>danke</b>"]  # shown as text
-        finally:
-            driver.quit()
-    assert site.item("de", TITLE).state == "approved"
-    assert "Ärztinnen und Ärzte" in site.item("de", TITLE).msgstr
+        # a comment in the entry's thread
+        b.find("#comment-text").send_keys("Bitte Gendern prüfen <b>danke</b>")
+        b.find('form[action$="/comment"] button').click()
+        assert wait(".flash").text == "Comment added." and b.errors() == []
+        cells = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "td.comment")]
+        assert cells == ["Bitte Gendern prüfen <b>danke</b>"]  # shown as text
+        assert site.item("de", TITLE).state == "approved"
+        assert "Ärztinnen und Ärzte" in site.item("de", TITLE).msgstr
