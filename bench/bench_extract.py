@@ -22,7 +22,6 @@ import json
 import re
 import shutil
 import sys
-import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ from common import (
     median,
     peer_venv,
     run_process,
+    sdist_markdown,
 )
 
 MDPO_CLI_TIMEOUT = 300.0
@@ -63,29 +63,19 @@ def corpus() -> tuple[Path, Path, dict[str, int]]:
     files = words = refused = 0
     for spec in MARKDOWN_SDISTS:
         sdist = download(spec, sdist=True)
-        package = spec.split("==")[0]
-        with tarfile.open(sdist) as tar:
-            for member in sorted(tar.getmembers(), key=lambda m: m.name):
-                if not (member.isfile() and member.name.endswith(".md")):
-                    continue
-                raw = tar.extractfile(member)
-                if raw is None:
-                    continue
-                text = raw.read().decode("utf-8", "replace").replace("\r\n", "\n")
-                inner = member.name.split("/", 1)[1] if "/" in member.name else member.name
-                slug = re.sub(r"[^a-z0-9]+", "-", f"{package}-{inner[:-3]}".lower()).strip("-")
-                heading = HEADING.search(text)
-                title = heading.group(1) if heading else Path(inner).stem
-                front = f"---\nslug: {slug}\ntitle: {json.dumps(title)}\n---\n"
-                try:
-                    parse_article(front + text, f"{slug}.md", slug)
-                except I18nError:
-                    refused += 1
-                    continue
-                (articles / f"{slug}.md").write_text(front + text, encoding="utf-8")
-                (flat / f"{slug}.md").write_text(text, encoding="utf-8")
-                files += 1
-                words += len(text.split())
+        for slug, inner, text in sdist_markdown(sdist, spec.split("==")[0]):
+            heading = HEADING.search(text)
+            title = heading.group(1) if heading else Path(inner).stem
+            front = f"---\nslug: {slug}\ntitle: {json.dumps(title)}\n---\n"
+            try:
+                parse_article(front + text, f"{slug}.md", slug)
+            except I18nError:
+                refused += 1
+                continue
+            (articles / f"{slug}.md").write_text(front + text, encoding="utf-8")
+            (flat / f"{slug}.md").write_text(text, encoding="utf-8")
+            files += 1
+            words += len(text.split())
     stats = {"files": files, "words": words, "refused": refused}
     stats_file.write_text(json.dumps(stats))
     return project, flat, stats

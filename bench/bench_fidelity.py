@@ -45,7 +45,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -63,6 +62,7 @@ from common import (
     machine,
     peer_venv,
     save_result,
+    sdist_markdown,
     tool_version,
 )
 from lxml import html as lhtml
@@ -116,17 +116,8 @@ def corpus() -> list[Doc]:
     docs: list[Doc] = []
     for spec in SDISTS:
         package = spec.split("==")[0]
-        with tarfile.open(download(spec, sdist=True)) as tar:
-            for member in sorted(tar.getmembers(), key=lambda m: m.name):
-                if not (member.isfile() and member.name.endswith(".md")):
-                    continue
-                raw = tar.extractfile(member)
-                if raw is None:
-                    continue
-                text = raw.read().decode("utf-8", "replace").replace("\r\n", "\n")
-                inner = member.name.split("/", 1)[1] if "/" in member.name else member.name
-                slug = re.sub(r"[^a-z0-9]+", "-", f"{package}-{inner[:-3]}".lower()).strip("-")
-                docs.append(Doc(slug, package, inner, text))
+        for slug, inner, text in sdist_markdown(download(spec, sdist=True), package):
+            docs.append(Doc(slug, package, inner, text))
     return docs
 
 

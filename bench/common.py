@@ -10,10 +10,12 @@ import contextlib
 import json
 import os
 import platform
+import re
 import signal
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -227,3 +229,19 @@ def tool_version(cmd: list[str]) -> str:
 def save_result(name: str, data: dict[str, Any]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def sdist_markdown(sdist: Path, package: str) -> Iterator[tuple[str, str, str]]:
+    """(slug, path inside the sdist, text) of every Markdown file of an sdist, in name order;
+    the slug is ``<package>-<path>`` made safe."""
+    with tarfile.open(sdist) as tar:
+        for member in sorted(tar.getmembers(), key=lambda m: m.name):
+            if not (member.isfile() and member.name.endswith(".md")):
+                continue
+            raw = tar.extractfile(member)
+            if raw is None:
+                continue
+            text = raw.read().decode("utf-8", "replace").replace("\r\n", "\n")
+            inner = member.name.split("/", 1)[1] if "/" in member.name else member.name
+            slug = re.sub(r"[^a-z0-9]+", "-", f"{package}-{inner[:-3]}".lower()).strip("-")
+            yield slug, inner, text
