@@ -13,6 +13,7 @@ the OpenSSH keys allowed to sign as them. Every error names the file and line.
           regulatory: [CH, DE]           # countries
         valid: {from: 2026-01-01, until: 2027-12-31}
         keys: ["ssh-ed25519 AAAA... katrin@laptop"]
+        ui_language: de                  # optional: the language of `i18n serve`'s pages
     services:
       review-server:                     # signs for the person who signed in to `i18n serve`
         keys: ["ssh-ed25519 AAAA... review-server"]
@@ -39,7 +40,8 @@ from i18n.project import Project
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]*")
 EMAIL_RE = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
-PERSON_KEYS = ("name", "email", "roles", "valid", "keys")
+PERSON_KEYS = ("name", "email", "roles", "valid", "keys", "ui_language")
+LANGUAGE_RE = re.compile(r"[a-z]{2,3}([-_][A-Za-z]{2,4})?")
 SERVICE_KEYS = ("keys",)
 
 
@@ -132,6 +134,14 @@ def _person(r: _Reader, pid: str, spec: Any, owners: dict[str, str]) -> Person:
         "email",
     )
     valid_from, valid_until = _validity(r, spec.get("valid"), *where, "valid")
+    ui_language = spec.get("ui_language")
+    r.need(
+        ui_language is None
+        or (isinstance(ui_language, str) and LANGUAGE_RE.fullmatch(ui_language) is not None),
+        f"ui_language must be a language code such as de or en, got {ui_language!r}",
+        *where,
+        "ui_language",
+    )
     return Person(
         pid,
         " ".join(spec["name"].split()),
@@ -141,6 +151,7 @@ def _person(r: _Reader, pid: str, spec: Any, owners: dict[str, str]) -> Person:
         valid_until,
         _keys(r, spec.get("keys") or [], pid, owners, *where, "keys"),
         r.line(*where),
+        ui_language,
     )
 
 

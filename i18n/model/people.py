@@ -2,7 +2,7 @@
 
 A person has a stable id (never reused: the ledger names signers by it), the printed name
 shown with each signature, an e-mail address (it maps git commit authors to people, for the
-four-eyes rule), roles — ``translator`` and ``reviewer`` per locale, ``regulatory`` per
+four-eyes rule), optionally the language of the review server's pages for them, roles — ``translator`` and ``reviewer`` per locale, ``regulatory`` per
 country — an optional validity window, and the OpenSSH public keys allowed to sign as them.
 A service (the browser review server) has keys only: it signs on behalf of the person who
 signed in to it, and the event names both.
@@ -36,6 +36,7 @@ class Person:
     valid_until: dt.date | None = None  # inclusive
     keys: tuple[str, ...] = ()  # OpenSSH public keys ("ssh-ed25519 AAAA..."), no comments
     line: int = 0  # where the person is defined in people.yaml
+    ui_language: str | None = None  # the language of `i18n serve`'s pages for them (de, en)
 
     def valid_on(self, day: dt.date | None) -> bool:
         if day is None:

@@ -423,23 +423,65 @@ def check_numbers(source: str, target: str, locale: str | None = None) -> str | 
 # --- glossary -----------------------------------------------------------------------------
 
 
+def _word(term: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", flags)
+
+
 def _occurs(term: str, text: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text) is not None
+    return _word(term).search(text) is not None
+
+
+@dataclass(frozen=True)
+class TermUse:
+    """A glossary term that a source uses: its required translation (``want``; None for a
+    do-not-translate term) and whether the translation has it (``kept``). The patterns find
+    it in either text, as the checks below do (for the review server's highlighting).
+
+    >>> [u.kept for u in term_uses("Mantis for DVT.", "Mantis bei TVT.", ["Mantis"],
+    ...                            {"dvt": "tiefe Venenthrombose"})]
+    [True, False]
+    """
+
+    term: str
+    want: str | None
+    kept: bool
+
+    @property
+    def in_source(self) -> re.Pattern[str]:
+        return _word(self.term, 0 if self.want is None else re.IGNORECASE)
+
+    @property
+    def in_target(self) -> re.Pattern[str]:
+        if self.want is None:
+            return re.compile(re.escape(self.term))
+        return re.compile(re.escape(self.want), re.IGNORECASE)
+
+
+def term_uses(
+    source: str, target: str, dnt: Iterable[str], required: dict[str, str]
+) -> list[TermUse]:
+    """The do-not-translate terms (as written) and glossary terms (any case) of ``source``:
+    a do-not-translate term is kept when it is in ``target`` unchanged (as a substring:
+    compounds such as ``Mantis-Katheter`` or ``Mantisカテーテル`` count), a glossary term when
+    its required translation is (any case)."""
+    uses = [TermUse(t, None, t in target) for t in dnt if _occurs(t, source)]
+    src, dst = source.casefold(), target.casefold()
+    return uses + [
+        TermUse(term, want, want.casefold() in dst)
+        for term, want in sorted(required.items())
+        if _occurs(term.casefold(), src)
+    ]
 
 
 def check_dnt(source: str, target: str, terms: Iterable[str]) -> str | None:
-    """A do-not-translate term of the source must appear, unchanged, in the translation
-    (as a substring: compounds such as ``Mantis-Katheter`` or ``Mantisカテーテル`` count)."""
-    lost = [t for t in terms if _occurs(t, source) and t not in target]
+    """A do-not-translate term of the source must appear, unchanged, in the translation."""
+    lost = [u.term for u in term_uses(source, target, terms, {}) if not u.kept]
     return "do-not-translate term missing: " + ", ".join(lost) if lost else None
 
 
 def check_glossary(source: str, target: str, required: dict[str, str]) -> str | None:
-    src, dst = source.casefold(), target.casefold()
     missing = [
-        f"'{term}' -> '{want}'"
-        for term, want in sorted(required.items())
-        if _occurs(term.casefold(), src) and want.casefold() not in dst
+        f"'{u.term}' -> '{u.want}'" for u in term_uses(source, target, (), required) if not u.kept
     ]
     return "required glossary term missing: " + ", ".join(missing) if missing else None
 

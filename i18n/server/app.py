@@ -12,7 +12,8 @@ the event loop. Security, in the order a request meets it: a session cookie (see
 :mod:`i18n.server.auth`) or a redirect to the sign-in page; the CSRF token of the session on
 every POST (403 otherwise, before anything is read); the person's role for the URL's locale
 (403); for a signature, the password again. Every page is rendered by Jinja2 with
-autoescaping, and a Content-Security-Policy without inline scripts.
+autoescaping, and a Content-Security-Policy without inline scripts, in the language of the
+person or the browser (:mod:`i18n.server.ui`).
 """
 
 from __future__ import annotations
@@ -49,8 +50,10 @@ from i18n.model.states import STATES
 from i18n.pipeline.publish.site import PreviewPage, image_files, preview_page
 from i18n.pipeline.review import Item, LocaleReview
 from i18n.project import SITE_DOMAIN, Project
+from i18n.server import ui
 from i18n.server.auth import Passwords, Session, Sessions, SignInLimit
 from i18n.server.cache import Kept, Reviews
+from i18n.server.ui import N_, gettext, ngettext
 from i18n.server.views import (
     bulk,
     entry_view,
@@ -90,6 +93,13 @@ ACTIONS = {
     "reject": {REVIEWER},
     "comment": {TRANSLATOR, REVIEWER},
 }
+# what the page says when the person's roles do not allow the action
+NO_ROLE = {
+    "edit": N_("Only a translator of %(locale)s may edit its entries."),
+    "approve": N_("Only a reviewer of %(locale)s may approve its entries."),
+    "reject": N_("Only a reviewer of %(locale)s may reject its entries."),
+    "comment": N_("Only a translator or reviewer of %(locale)s may comment."),
+}
 
 
 class Refused(Exception):
@@ -126,12 +136,7 @@ class Server:
         self.limit = SignInLimit()
         self.passwords = Passwords()
         self.reviews = Reviews()  # what the pages show; actions read the files afresh
-        self.pages = Environment(
-            loader=FileSystemLoader(HERE / "templates"),
-            autoescape=select_autoescape(default=True, default_for_string=True),
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self.pages = {language: _pages(language) for language in ui.languages()}
         self.cookie = SECURE_COOKIE if config.secure_cookies else COOKIE
 
     # --- the application ----------------------------------------------------------------
@@ -153,7 +158,10 @@ class Server:
         ]
         return Starlette(
             routes=routes,
-            middleware=[Middleware(BaseHTTPMiddleware, dispatch=self._headers)],
+            middleware=[
+                Middleware(BaseHTTPMiddleware, dispatch=self._headers),
+                Middleware(ui.UILanguage),
+            ],
             exception_handlers={Refused: self._refused, SignInFirst: self._sign_in_first},
         )
 
@@ -192,20 +200,24 @@ class Server:
         if person is None:  # removed from people.yaml since signing in
             self.sessions.end(session.token)
             raise SignInFirst()
+        if person.ui_language:
+            ui.activate(ui.choose(person.ui_language, request.headers.get("accept-language")))
         return session, person, people
 
     async def _form(self, request: Request, session: Session | None) -> FormData:
         """The POSTed form, once its CSRF token is the session's (403 otherwise)."""
         form = await request.form(max_files=0, max_fields=50)
         if session is None or not session.csrf_ok(form.get("csrf")):
-            raise Refused(403, "The form is out of date or did not come from this site (CSRF).")
+            stale = gettext("The form is out of date or did not come from this site (CSRF).")
+            raise Refused(403, stale)
         return form
 
     def _locale(self, person: Person, raw: str) -> str:
         if not _LOCALE.fullmatch(raw):
-            raise Refused(404, "No such locale.")
+            raise Refused(404, gettext("No such locale."))
         if not roles_in(person, raw):
-            raise Refused(403, f"You have no role for {raw} in people.yaml.")
+            refusal = gettext("You have no role for %(locale)s in people.yaml.")
+            raise Refused(403, refusal % {"locale": raw})
         return raw
 
     # --- pages ---------------------------------------------------------------------------
@@ -213,8 +225,16 @@ class Server:
     def _page(
         self, name: str, status: int = 200, session: Session | None = None, **context: Any
     ) -> HTMLResponse:
-        html = self.pages.get_template(name).render(
-            csrf=session.csrf if session else "", states=STATES, **context
+        language = ui.current()
+        html = (
+            self.pages[language]
+            .get_template(name)
+            .render(
+                csrf=session.csrf if session else "",
+                states=STATES,
+                lang=language,
+                **context,
+            )
         )
         return HTMLResponse(html, status_code=status)
 
@@ -254,7 +274,7 @@ class Server:
                 429,
                 session,
                 next=target,
-                error="Too many attempts: wait a few minutes.",
+                error=gettext("Too many attempts: wait a few minutes."),
             )
         ok = await run_in_threadpool(self._check_password, person_id, password)
         if not ok:
@@ -262,7 +282,11 @@ class Server:
                 self.limit.failed(k)
             log.warning("sign-in failed: %r from %s", person_id, client)
             return self._page(
-                "login.html", 401, session, next=target, error="Unknown user or wrong password."
+                "login.html",
+                401,
+                session,
+                next=target,
+                error=gettext("Unknown user or wrong password."),
             )
         for k in keys:
             self.limit.succeeded(k)
@@ -321,13 +345,13 @@ class Server:
         state = params.get("state") or None
         query = params.get("q", "")[:200]
         if article is not None and not _CATALOG.fullmatch(article):
-            raise Refused(404, "No such article.")
+            raise Refused(404, gettext("No such article."))
         if state is not None and state not in STATES:
-            raise Refused(404, "No such state.")
+            raise Refused(404, gettext("No such state."))
         try:
             page = int(params.get("page", "1"))
         except ValueError:
-            raise Refused(404, "No such page.") from None
+            raise Refused(404, gettext("No such page.")) from None
 
         return await self._queue_page(session, person, people, locale, article, state, query, page)
 
@@ -349,7 +373,7 @@ class Server:
             kept = self.reviews.get(self.project(), locale, people)
             review = kept.review
             if article is not None and article not in {c.name for c in review.catalogs}:
-                raise Refused(404, "No such article.")
+                raise Refused(404, gettext("No such article."))
             view = queue_page(review, article, state, query, page, items=kept.items)
             if article is not None and reviews:
                 view.bulk = bulk(review, article, session.opened, kept.items)
@@ -371,7 +395,7 @@ class Server:
     def _item(self, kept: Kept, entry: str) -> Item:
         item = kept.by_id.get(entry) if _ENTRY.fullmatch(entry) else None
         if item is None:
-            raise Refused(404, "No such entry.")
+            raise Refused(404, gettext("No such entry."))
         return item
 
     async def entry(self, request: Request) -> Response:
@@ -397,14 +421,15 @@ class Server:
         locale = self._locale(person, request.path_params["locale"])
         entry, country = request.path_params["entry"], request.path_params["country"]
         if not _COUNTRY.fullmatch(country):
-            raise Refused(404, "No such country.")
+            raise Refused(404, gettext("No such country."))
 
         def build() -> PreviewPage:
             project = self.project()
             item = self._item(self.reviews.get(project, locale, people), entry)
             place = next((p for p in places(project, locale) if p.code == country), None)
             if item.catalog == SITE_DOMAIN or place is None:
-                raise Refused(404, f"No page of {country} shows this entry.")
+                refusal = gettext("No page of %(country)s shows this entry.")
+                raise Refused(404, refusal % {"country": country})
             key = (item.entry.msgctxt or None, item.entry.msgid)
             try:
                 return preview_page(project, place.code, place.locale, item.catalog, key)
@@ -422,13 +447,13 @@ class Server:
         self._locale(person, request.path_params["locale"])
         name = request.path_params["name"]
         if not _IMAGE.fullmatch(name):
-            raise Refused(404, "No such image.")
+            raise Refused(404, gettext("No such image."))
         try:
             data = (await run_in_threadpool(image_files, self.project())).get(f"images/{name}")
         except I18nError as exc:
             raise Refused(404, exc.message) from None
         if data is None:
-            raise Refused(404, "No such image.")
+            raise Refused(404, gettext("No such image."))
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return Response(data, media_type=kind)
 
@@ -440,10 +465,11 @@ class Server:
         locale = self._locale(person, request.path_params["locale"])
         entry, action = request.path_params["entry"], request.path_params["action"]
         if not _ENTRY.fullmatch(entry) or action not in ACTIONS:
-            raise Refused(404, "No such entry or action.")
+            raise Refused(404, gettext("No such entry or action."))
         need = ACTIONS[action]
         if not need & roles_in(person, locale):
-            raise Refused(403, f"Only a {' or '.join(sorted(need))} of {locale} may {action}.")
+            refusal = NO_ROLE.get(action, N_("Your roles for %(locale)s do not allow this."))
+            raise Refused(403, gettext(refusal) % {"locale": locale})
         try:
             if action in ("approve", "reject"):
                 await self._password_again(session, person, str(form.get("password", "")))
@@ -475,10 +501,10 @@ class Server:
         key = f"sign:{person.id}"
         if not self.limit.allowed(key):
             self.sessions.end(session.token)
-            raise _Status(429, "Too many wrong passwords: you were signed out.")
+            raise _Status(429, gettext("Too many wrong passwords: you were signed out."))
         if not await run_in_threadpool(self._check_password, person.id, password):
             self.limit.failed(key)
-            raise _Status(403, "Wrong password: nothing was signed.")
+            raise _Status(403, gettext("Wrong password: nothing was signed."))
         self.limit.succeeded(key)
 
     def _open(
@@ -489,7 +515,7 @@ class Server:
         try:
             (item,) = review.find([entry])
         except I18nError:
-            raise _Status(404, "No such entry.") from None
+            raise _Status(404, gettext("No such entry.")) from None
         return review, item
 
     @contextlib.contextmanager
@@ -517,12 +543,14 @@ class Server:
             if item.hash != seen:
                 raise _Status(
                     409,
-                    "The entry changed since you opened it (someone else saved it): your text "
-                    "was not saved. Reload, and apply your change again.",
+                    gettext(
+                        "The entry changed since you opened it (someone else saved it): your "
+                        "text was not saved. Reload, and apply your change again."
+                    ),
                 )
             path = review.edit(item, texts, person, fuzzy=form.get("fuzzy") == "on")
             note = self._commit(project, [path], person, f"edit {locale} {entry} ({item.catalog})")
-        return "Saved." + note
+        return gettext("Saved.") + note
 
     def _approve(
         self, locale: str, entry: str, person: Person, people: People, form: FormData
@@ -531,13 +559,13 @@ class Server:
         with self._signing(locale, entry, person, people) as (project, review, item, signing):
             report = review.approve([item], signing, person, explicit=True, override=override)
             if report.refused:
-                raise I18nError("Not approved: " + report.refused[0][1])
+                raise I18nError(gettext("Not approved: %(why)s") % {"why": report.refused[0][1]})
             if report.already:
-                return "Already approved: nothing was signed."
+                return gettext("Already approved: nothing was signed.")
             note = self._commit(
                 project, [review.ledger.path], person, f"approve {locale} {entry} ({item.catalog})"
             )
-        return f"Approved and signed by {person.name}." + note
+        return gettext("Approved and signed by %(name)s.") % {"name": person.name} + note
 
     def _reject(
         self, locale: str, entry: str, person: Person, people: People, form: FormData
@@ -552,7 +580,8 @@ class Server:
                 person,
                 f"reject {locale} {entry} ({item.catalog})",
             )
-        return f"Rejected and signed by {person.name}; the entry is a draft again." + note
+        done = gettext("Rejected and signed by %(name)s; the entry is a draft again.")
+        return done % {"name": person.name} + note
 
     def _comment(
         self, locale: str, entry: str, person: Person, people: People, form: FormData
@@ -563,7 +592,7 @@ class Server:
             note = self._commit(
                 project, [review.ledger.path], person, f"comment {locale} {entry} ({item.catalog})"
             )
-        return "Comment added." + note
+        return gettext("Comment added.") + note
 
     async def approve_article(self, request: Request) -> Response:
         """Approve every entry of an article awaiting review, in one signing: only once the
@@ -575,9 +604,9 @@ class Server:
         locale = self._locale(person, request.path_params["locale"])
         article = request.path_params["article"]
         if not _CATALOG.fullmatch(article):
-            raise Refused(404, "No such article.")
+            raise Refused(404, gettext("No such article."))
         if REVIEWER not in roles_in(person, locale):
-            raise Refused(403, f"Only a reviewer of {locale} may approve entries.")
+            raise Refused(403, gettext(NO_ROLE["approve"]) % {"locale": locale})
         back = f"/l/{locale}?article={quote(article)}"
         try:
             await self._password_again(session, person, str(form.get("password", "")))
@@ -591,13 +620,14 @@ class Server:
             session.flash = exc.message  # shown on the article's queue, with what to open
             session.listed = exc.listed if isinstance(exc, _Status) else []
             return await self._queue_page(session, person, people, locale, article, status=409)
-        done = len(report.approved)
-        session.flash = (
-            f"Approved and signed {done} entr{'y' if done == 1 else 'ies'} of {article} "
-            f"as {person.name}."
-            + (f" {len(report.refused)} left out (listed below)." if report.refused else "")
-            + note
-        )
+        done, out = len(report.approved), len(report.refused)
+        signed = ngettext(
+            "Approved and signed %(n)d entry of %(article)s as %(name)s.",
+            "Approved and signed %(n)d entries of %(article)s as %(name)s.",
+            done,
+        ) % {"n": done, "article": article, "name": person.name}
+        left = ngettext("%(n)d left out (listed below).", "%(n)d left out (listed below).", out)
+        session.flash = signed + (" " + left % {"n": out} if out else "") + note
         session.listed = [(item.id, why) for item, why in report.refused]
         return RedirectResponse(back, status_code=303)
 
@@ -620,13 +650,21 @@ class Server:
                 n = len(plan.unopened)
                 refused = _Status(
                     409,
-                    f"Nothing was signed: {n} entr{'y' if n == 1 else 'ies'} with findings not "
-                    "yet opened. Open each of them first.",
+                    ngettext(
+                        "Nothing was signed: %(n)d entry with findings not yet opened. Open "
+                        "it first.",
+                        "Nothing was signed: %(n)d entries with findings not yet opened. Open "
+                        "each of them first.",
+                        n,
+                    )
+                    % {"n": n},
                 )
-                refused.listed = [(i.id, "findings, not yet opened") for i in plan.unopened]
+                why = gettext("findings, not yet opened")
+                refused.listed = [(i.id, why) for i in plan.unopened]
                 raise refused
             if not plan.candidates:
-                raise I18nError("Nothing to approve: no entry of the article awaits review.")
+                nothing = gettext("Nothing to approve: no entry of the article awaits review.")
+                raise I18nError(nothing)
             signing = dataclasses.replace(self.config.signing, on_behalf_of=person.id)
             report = review.approve(plan.candidates, signing, person, explicit=False)
             note = ""
@@ -658,7 +696,8 @@ class Server:
             )
         except I18nError as exc:
             log.error("not committed (%s): %s", subject, exc.message)
-            return f" It is saved in the files but not committed to git ({exc.message})."
+            note = gettext("It is saved in the files but not committed to git (%(why)s).")
+            return " " + note % {"why": exc.message}
         return ""
 
 
@@ -685,6 +724,21 @@ def _local(target: str | None) -> str:
 
 # verified against when the person is unknown, so that both answers take the same time
 _DUMMY_HASH = Passwords().hash("no such person, no such password")
+
+
+def _pages(language: str) -> Environment:
+    """The templates, speaking ``language`` (Jinja2's i18n extension, newstyle gettext: a
+    translation is never escaped, the values put into it always are)."""
+    pages = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    pages.install_gettext_translations(ui.translations(language), newstyle=True)  # type: ignore
+    pages.filters["label"] = ui.label
+    return pages
 
 
 def create_app(config: ServerConfig) -> Starlette:

@@ -1,5 +1,6 @@
 """What the pages of ``i18n serve`` show, as plain data built from the library: the locales a
-person works on, a page of the queue, and an entry with its findings, diff and history. No
+person works on, a page of the queue, and an entry with its findings, diff, glossary terms
+(found by the QA checker's own matcher) and history. No
 HTTP here (see :mod:`i18n.server.app`), so each view can be tested and timed alone.
 
 >>> page_numbers(total=120, size=50)
@@ -21,9 +22,11 @@ from i18n.model.events import Approved, Commented, Drafted, LedgerEvent, Rejecte
 from i18n.model.locale import fallback_chain
 from i18n.model.people import REVIEWER, TRANSLATOR, People, Person
 from i18n.model.states import APPROVED, STATES, TRANSLATED
+from i18n.pipeline.qa import TermUse, term_uses
 from i18n.pipeline.review import Item, LocaleReview
 from i18n.pipeline.signoff import Trusted
 from i18n.project import SITE_DOMAIN, Project
+from i18n.server.ui import gettext
 
 PAGE_SIZE = 50
 WORK_ROLES = (TRANSLATOR, REVIEWER)
@@ -183,6 +186,42 @@ def places(project: Project, locale: str) -> list[Place]:
     )
 
 
+@dataclass(frozen=True)
+class Piece:
+    """A run of a text as the page shows it: plain, or a glossary term (``use``)."""
+
+    text: str
+    use: TermUse | None = None
+
+
+def marked(text: str, uses: list[TermUse], target: bool = False) -> list[Piece]:
+    """``text`` cut into pieces at the glossary terms of ``uses`` (their required
+    translations, with ``target``), for the template to escape piece by piece and wrap the
+    terms in ``<mark>``. Where terms overlap, the earlier and then the longer one wins.
+
+    >>> uses = [TermUse("Mantis", None, True), TermUse("vein", "Vene", False)]
+    >>> [(p.text, p.use and p.use.term) for p in marked("<b>Mantis</b> vein", uses)]
+    [('<b>', None), ('Mantis', 'Mantis'), ('</b> ', None), ('vein', 'vein')]
+    """
+    found = sorted(
+        (m.start(), -m.end(), use)
+        for use in uses
+        for m in (use.in_target if target else use.in_source).finditer(text)
+        if m.end() > m.start()
+    )
+    pieces, at = [], 0
+    for start, minus_end, use in found:
+        if start < at:
+            continue  # inside a term already marked
+        if start > at:
+            pieces.append(Piece(text[at:start]))
+        pieces.append(Piece(text[start:-minus_end], use))
+        at = -minus_end
+    if at < len(text):
+        pieces.append(Piece(text[at:]))
+    return pieces
+
+
 @dataclass
 class EntryView:
     item: Item
@@ -190,22 +229,39 @@ class EntryView:
     roles: set[str]
     history: list[HistoryRow] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)  # where "see it in the page" goes
+    terms: list[TermUse] = field(default_factory=list)  # the glossary terms of the source
 
     @property
     def diff(self) -> list[tuple[str, str]] | None:
         return self.item.diff()
+
+    def source(self, text: str) -> list[Piece]:
+        return marked(text, self.terms)
+
+    def target(self, text: str) -> list[Piece]:
+        return marked(text, [u for u in self.terms if u.kept], target=True)
+
+    @property
+    def missing(self) -> list[TermUse]:
+        """Terms the translation lacks (none while there is no translation)."""
+        return [u for u in self.terms if not u.kept] if any(self.texts) else []
 
 
 def entry_view(review: LocaleReview, item: Item, person: Person) -> EntryView:
     """The entry page; for an article's entry, the countries where it can be seen in its
     page."""
     in_page = item.catalog != SITE_DOMAIN
+    texts = _texts(item)
+    e = item.entry
+    source = "\n".join(t for t in (e.msgid, e.msgid_plural) if t)
+    checker = review.checker
     return EntryView(
         item,
-        _texts(item),
+        texts,
         roles_in(person, review.locale),
         history(review.ledger, review.trusted, review.people, item),
         places(review.project, review.locale) if in_page else [],
+        term_uses(source, "\n".join(texts), checker.dnt, checker.required),
     )
 
 
@@ -247,7 +303,7 @@ def _name(people: People, event: LedgerEvent) -> str:
 
 def _event_text(event: LedgerEvent) -> str:
     if isinstance(event, Drafted):
-        return f"draft by {event.provider}"
+        return gettext("draft by %(provider)s") % {"provider": event.provider}
     if isinstance(event, Approved | Rejected):
         return event.msgstr
     if isinstance(event, Commented):
