@@ -15,6 +15,7 @@ import re
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -34,6 +35,7 @@ from test_serve import (
     signed_in,
     visible,
 )
+from tools import require_chromium
 
 from i18n.formats.people import load_people
 from i18n.model.states import entry_id
@@ -248,3 +250,46 @@ def test_marked_pieces_rebuild_the_text() -> None:
         "deep vein thrombosis",
         "Deep vein thrombosis",
     ]  # do-not-translate terms as written, glossary terms in any case
+
+
+# --- in headless Chromium -----------------------------------------------------------------------
+
+served = test_serve.served  # the fixture: `i18n serve` in a process over the site
+
+
+def speak(driver: Any, accept_language: str) -> None:
+    """Every request of this browser asks for ``accept_language`` (as a German desktop)."""
+    driver.execute_cdp_cmd("Network.enable", {})
+    headers = {"headers": {"Accept-Language": accept_language}}
+    driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", headers)
+
+
+@pytest.mark.browser
+def test_in_chromium_a_german_reviewer_sees_german_and_the_glossary(site: Site, served) -> None:
+    require_chromium()
+    from test_browser import chromium
+
+    url, _ = served
+    with chromium(url) as b:
+        speak(b.driver, "de-DE,de;q=0.9")
+        assert b.open("login") == []
+        assert b.js("return document.documentElement.lang") == "de"
+        assert b.find("h1").text == "Anmelden"
+        b.find("#person").send_keys(REVIEWER)
+        b.find("#password").send_keys(PASSWORDS[REVIEWER])
+        b.find("form.card button").click()
+        assert b.find("header form button").text == "Abmelden"
+        assert b.open(f"l/de/e/{TITLE}") == []
+        assert b.js("return document.documentElement.lang") == "de"
+        assert b.find('form[action$="/approve"] button').text == "Freigeben und signieren"
+        mark = b.find("mark.term")
+        assert mark.get_attribute("title") == "Glossar: mechanische Thrombektomie"
+        label = b.find("mark.term .vh")
+        assert b.js("return arguments[0].getBoundingClientRect().width", label) <= 1
+        assert b.js("return getComputedStyle(arguments[0]).backgroundColor", mark) != (
+            "rgba(0, 0, 0, 0)"
+        )  # the highlight's style applies under the CSP
+        assert b.errors() == []
+        b.find("#approve-password").send_keys("wrong password")
+        b.find('form[action$="/approve"] button').click()  # a 403 page, in German
+        assert b.find(".error").text == "Falsches Passwort: Es wurde nichts signiert."
