@@ -2,8 +2,9 @@
 
 A person has a stable id (never reused: the ledger names signers by it), the printed name
 shown with each signature, an e-mail address (it maps git commit authors to people, for the
-four-eyes rule), optionally the language of the review server's pages for them, roles — ``translator`` and ``reviewer`` per locale, ``regulatory`` per
-country — an optional validity window, and the OpenSSH public keys allowed to sign as them.
+four-eyes rule), roles — ``translator`` and ``reviewer`` per locale, ``regulatory`` per
+country — an optional validity window, the OpenSSH public keys allowed to sign as them, and
+optionally the language of the review server's pages for them (``ui_language``).
 A service (the browser review server) has keys only: it signs on behalf of the person who
 signed in to it, and the event names both.
 
