@@ -35,7 +35,7 @@ from test_serve import (
     signed_in,
     visible,
 )
-from tools import require_chromium
+from tools import AXE_JS, require_chromium
 
 from i18n.formats.people import load_people
 from i18n.model.states import entry_id
@@ -282,6 +282,10 @@ def test_in_chromium_a_german_reviewer_sees_german_and_the_glossary(site: Site, 
         assert b.open(f"l/de/e/{TITLE}") == []
         assert b.js("return document.documentElement.lang") == "de"
         assert b.find('form[action$="/approve"] button').text == "Freigeben und signieren"
+        if AXE_JS.is_file():  # WCAG 2.2 AA with the glossary's marks (test_accessibility)
+            from test_accessibility import axe
+
+            assert axe(b) == []
         mark = b.find("mark.term")
         assert mark.get_attribute("title") == "Glossar: mechanische Thrombektomie"
         label = b.find("mark.term .vh")
