@@ -423,6 +423,7 @@ def check_numbers(source: str, target: str, locale: str | None = None) -> str | 
 # --- glossary -----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def _word(term: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", flags)
 
