@@ -100,7 +100,9 @@ class Shots:
         if css is None:
             self.driver.save_screenshot(str(path))  # the window as a person sees it
         else:
-            self.driver.find_element(By.CSS_SELECTOR, css).screenshot(str(path))
+            element = self.driver.find_element(By.CSS_SELECTOR, css)
+            self.driver.execute_script("arguments[0].scrollIntoView()", element)
+            element.screenshot(str(path))
         self.taken.append(path)
 
     def optimise(self) -> None:
@@ -204,6 +206,7 @@ def test_the_reviewers_guide_in_chromium(site: Site, served, run) -> None:
         # 9. a changed English: the word diff
         assert b.open(f"l/de/e/{ids['changed']}") == []
         assert b.find(".diff del").text and b.find(".diff ins").text
+        driver.set_window_size(1280, 1400)  # the whole of the long paragraph and its diff
         shot("reviewer-diff", "section:has(#h-source)")
 
         # 10. on a phone
