@@ -36,6 +36,10 @@ The package in the order data flows; a module imports only from the layers above
       publish/            render: resolve (fallback chains), gate (what may be published),
                           pages (Jinja2), site (write, sitemap, manifest, stale pages)
       check/              i18n check: report, config (disclaimers, claims), proof (the site)
+    server/             ``i18n serve``, the browser review server (Starlette): app.py (routes,
+                          security), views.py (what a page shows), auth.py, ui.py (the
+                          interface's language: gettext catalogs in locale/, made by
+                          messages.py)
     cli/                the ``i18n`` command: click commands, rich tables, HTML reports
     templates/          the site templates (a project's own templates/ folder wins)
     data/               built-in risky wording; the professional-gate scripts
