@@ -208,6 +208,14 @@ def test_similar_pairs_are_every_pair_above_the_cutoff(
     rows, cols = matrix.nonzero()
     expected = sorted((int(matrix[i, j]), int(i), int(j)) for i, j in zip(rows, cols, strict=True))
     assert sorted(update_module._similar(queries, choices, cutoff)) == expected
+    # searching lower for choices shorter than their query still finds every pair above
+    floor = max(cutoff - 20, 0)
+    found = set(update_module._similar(queries, choices, floor, shorter_from=cutoff))
+    assert set(expected) <= found
+    lower = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=floor, dtype="uint8")
+    for i, j in zip(*lower.nonzero(), strict=True):
+        if len(choices[j]) < len(queries[i]):
+            assert (int(lower[i, j]), int(i), int(j)) in found
 
 
 # --- escapes polib does not read, GNU gettext does --------------------------------------------
