@@ -248,10 +248,7 @@ def build(pool: list[tuple[str, str]], n: int, seed: int = SEED) -> Scenario:
         else:
             truth[text] = ("kept", i)
             template.append(text)
-    for text in extra:
-        template.insert(rng.randrange(len(template) + 1), text)
-        truth[text] = ("added", None)
-    return save(folder, old, template, truth)
+    return save(folder, old, template, truth, added=extra, rng=rng)
 
 
 def load(folder: Path, n: int) -> Scenario | None:
@@ -269,9 +266,16 @@ def save(
     old: list[tuple[str, str]],
     template: list[str],
     truth: dict[str, tuple[str, int | None]],
+    *,
+    added: list[str],
+    rng: random.Random,
 ) -> Scenario:
     """Write the old catalog (each ``(msgid, paired text)`` translated as the paired text
-    tagged with its index), the template and the truth into ``folder``."""
+    tagged with its index), the template (with the ``added`` texts put at random places)
+    and the truth into ``folder``."""
+    for text in added:
+        template.insert(rng.randrange(len(template) + 1), text)
+        truth[text] = ("added", None)
     folder.mkdir(parents=True, exist_ok=True)
     po = polib.POFile(wrapwidth=79)
     po.metadata = dict(HEADER)

@@ -167,7 +167,4 @@ def build(pool: list[tuple[str, str, str]], n: int, seed: int = SEED) -> Scenari
         taken.add(new)
         truth[new] = ("edited", i)
         template.append(new)
-    for text in extra:
-        template.insert(rng.randrange(len(template) + 1), text)
-        truth[text] = ("added", None)
-    return save(folder, old, template, truth)
+    return save(folder, old, template, truth, added=extra, rng=rng)
