@@ -218,18 +218,25 @@ def _merge(
     used: set[int] = set()
     result: list[polib.POEntry | None] = []
     unmatched: list[tuple[int, polib.POEntry]] = []
+    live_get, dead_get = live.get, dead.get
     for new in pot:
         if not new.msgid:
             continue
-        found = [e for e in (live.get(_key(new)), dead.get(_key(new))) if e is not None]
-        prev = next((e for e in found if _has_translation(e)), found[0] if found else None)
-        if prev is None:
+        key = (new.msgctxt, new.msgid)
+        kept, gone = live_get(key), dead_get(key)
+        if kept is None and gone is None:
             unmatched.append((len(result), new))
             result.append(None)
             continue
         # an exact match wins even when untranslated (as in msgmerge): no fuzzy guess, and
         # the translator's comment on it stays
-        used.update(id(e) for e in found)
+        if gone is None:  # the common case: one live entry
+            prev = kept
+            used.add(id(kept))
+        else:
+            found = [e for e in (kept, gone) if e is not None]
+            prev = next((e for e in found if _has_translation(e)), found[0])
+            used.update(id(e) for e in found)
         if _has_translation(prev):
             result.append(_carry(new, prev, rule, fuzzy="fuzzy" in prev.flags, previous=prev))
             stats.exact += 1
