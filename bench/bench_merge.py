@@ -1,6 +1,7 @@
 """Benchmark 1: merging a revised template into a translated catalog.
 
-Sides, run in turn (A B A B ...) on the same files (bench/scenario.py):
+Sides, run in turn (A B A B ...) on the same files, built by one of two independent
+scenarios: ``django`` (bench/scenario.py) and ``sphinx`` (bench/scenario2.py):
 
 - ``i18n.catalogs`` (library): a fresh process reads the template and the old catalog,
   merges and writes (bench/merge_worker.py); wall time of the process and of the call;
@@ -21,6 +22,8 @@ import sysconfig
 from pathlib import Path
 from typing import Any
 
+import scenario
+import scenario2
 from common import (
     BENCH,
     DJANGO,
@@ -35,11 +38,22 @@ from common import (
     run_process,
     tool_version,
 )
-from scenario import LOCALE, build, django_pool, score
+from scenario import LOCALE, Scenario, django_pool, score
 
 BABEL_SIZES = (3000, 10000)
 BABEL_TIMEOUT = 240.0
 OTHER_THRESHOLDS = (60, 80)  # i18n's default fuzzy_threshold is 70
+SCENARIOS = {
+    "django": lambda n: scenario.build(django_pool(download(DJANGO)), n),
+    "sphinx": lambda n: scenario2.build(
+        scenario2.translation_pool([download(scenario2.SPHINX), download(DJANGO)]), n
+    ),
+}
+SCENARIO_TITLES = {
+    "django": "Django's texts, reviser's edits (bench/scenario.py)",
+    "sphinx": "Sphinx's and Django's translations as msgids, typos and inserted words "
+    "(bench/scenario2.py)",
+}
 
 
 def i18n_script() -> str:
@@ -48,9 +62,8 @@ def i18n_script() -> str:
     return str(path) if path.exists() else shutil.which("i18n") or "i18n"
 
 
-def sides_for(n: int, babel_bin: Path | None) -> tuple[dict[str, Any], dict[str, Path]]:
-    pool = django_pool(download(DJANGO))
-    sc = build(pool, n)
+def sides_for(sc: Scenario, babel_bin: Path | None) -> tuple[dict[str, Any], dict[str, Path]]:
+    n = sc.n
     out = sc.folder
     outputs = {
         "i18n (library)": out / "ours.po",
@@ -125,64 +138,80 @@ def sides_for(n: int, babel_bin: Path | None) -> tuple[dict[str, Any], dict[str,
     return {"scenario": sc, "sides": sides}, outputs
 
 
-def run(sizes: tuple[int, ...], repeat: int, babel_repeat: int, babel: bool) -> dict[str, Any]:
+def run(
+    sizes: tuple[int, ...],
+    repeat: int,
+    babel_repeat: int,
+    babel: bool,
+    scenarios: tuple[str, ...] = ("django",),
+) -> dict[str, Any]:
     babel_bin = peer_venv() if babel else None
     results: dict[str, Any] = {
         "msgmerge": tool_version(["msgmerge", "--version"]),
         "pybabel": tool_version([str(babel_bin / "pybabel"), "--version"]) if babel_bin else "",
-        "sizes": {},
+        "scenarios": {name: {"sizes": {}} for name in scenarios},
     }
-    for n in sizes:
-        setup, outputs = sides_for(n, babel_bin)
-        sc = setup["scenario"]
-        sides = dict(setup["sides"])
-        slow = {k: sides.pop(k) for k in list(sides) if k == "pybabel update"}
-        log(f"merge {n}: {', '.join(sides)} x{repeat} (A B A B) ...")
-        runs = alternate(sides, repeat)
-        for name, fn in slow.items():
-            log(f"merge {n}: {name} x{babel_repeat} (capped at {BABEL_TIMEOUT:.0f} s) ...")
-            runs[name] = [fn() for _ in range(babel_repeat)]
-        row: dict[str, Any] = {"counts": sc.counts(), "sides": {}}
-        for name, rs in runs.items():
-            timed_out = any(r.extra.get("timeout") for r in rs)
-            quality = None if timed_out else score(sc, outputs[name]).as_dict()
-            row["sides"][name] = {
-                "wall": median([r.wall for r in rs]),
-                "walls": [round(r.wall, 3) for r in rs],
-                "cpu": median([r.cpu for r in rs]),
-                "rss_mb": max(r.rss_mb for r in rs),
-                "call": median([r.extra["call"] for r in rs]) if "call" in rs[0].extra else None,
-                "steps": {
-                    k: median([r.extra[k] for r in rs])
-                    for k in ("import", "read", "merge", "write")
-                    if k in rs[0].extra
-                },
-                "timeout": timed_out,
-                "quality": quality,
-            }
-        for threshold in OTHER_THRESHOLDS:  # quality only: the trade-off of the cutoff
-            target = sc.folder / f"ours-{threshold}.po"
-            run_process(
-                [
-                    sys.executable,
-                    str(BENCH / "merge_worker.py"),
-                    str(sc.new_pot),
-                    str(sc.old_po),
-                    str(target),
-                    LOCALE,
-                    str(threshold),
-                ]
-            )
-            row.setdefault("other_thresholds", {})[threshold] = score(sc, target).as_dict()
-        results["sizes"][n] = row
-        print_size(n, row)
+    for name, n in ((name, n) for name in scenarios for n in sizes):
+        results["scenarios"][name]["sizes"][n] = run_one(
+            name, SCENARIOS[name](n), repeat, babel_repeat, babel_bin
+        )
     return results
 
 
-def print_size(n: int, row: dict[str, Any]) -> None:
+def run_one(
+    scenario_name: str, sc: Scenario, repeat: int, babel_repeat: int, babel_bin: Path | None
+) -> dict[str, Any]:
+    """Every side on one scenario, its row printed as a table."""
+    n = sc.n
+    setup, outputs = sides_for(sc, babel_bin)
+    sides = dict(setup["sides"])
+    slow = {k: sides.pop(k) for k in list(sides) if k == "pybabel update"}
+    log(f"merge {n}: {', '.join(sides)} x{repeat} (A B A B) ...")
+    runs = alternate(sides, repeat)
+    for name, fn in slow.items():
+        log(f"merge {n}: {name} x{babel_repeat} (capped at {BABEL_TIMEOUT:.0f} s) ...")
+        runs[name] = [fn() for _ in range(babel_repeat)]
+    row: dict[str, Any] = {"counts": sc.counts(), "sides": {}}
+    for name, rs in runs.items():
+        timed_out = any(r.extra.get("timeout") for r in rs)
+        quality = None if timed_out else score(sc, outputs[name]).as_dict()
+        row["sides"][name] = {
+            "wall": median([r.wall for r in rs]),
+            "walls": [round(r.wall, 3) for r in rs],
+            "cpu": median([r.cpu for r in rs]),
+            "rss_mb": max(r.rss_mb for r in rs),
+            "call": median([r.extra["call"] for r in rs]) if "call" in rs[0].extra else None,
+            "steps": {
+                k: median([r.extra[k] for r in rs])
+                for k in ("import", "read", "merge", "write")
+                if k in rs[0].extra
+            },
+            "timeout": timed_out,
+            "quality": quality,
+        }
+    for threshold in OTHER_THRESHOLDS:  # quality only: the trade-off of the cutoff
+        target = sc.folder / f"ours-{threshold}.po"
+        run_process(
+            [
+                sys.executable,
+                str(BENCH / "merge_worker.py"),
+                str(sc.new_pot),
+                str(sc.old_po),
+                str(target),
+                LOCALE,
+                str(threshold),
+            ]
+        )
+        row.setdefault("other_thresholds", {})[threshold] = score(sc, target).as_dict()
+    print_size(scenario_name, n, row)
+    return row
+
+
+def print_size(scenario_name: str, n: int, row: dict[str, Any]) -> None:
     sides = row["sides"]
     ref = sides["msgmerge"]["wall"]
-    print(f"\n### Merge, {n:,} entries ({row['counts']})\n")
+    title = SCENARIO_TITLES[scenario_name]
+    print(f"\n#### Merge, {n:,} entries, {title} ({row['counts']})\n")
     print(
         "| side | wall (median) | CPU | vs msgmerge | peak RSS | right | wrong | missed "
         "| guesses on new | kept |"

@@ -3,6 +3,7 @@
     python bench/run.py                      # all of them
     python bench/run.py merge extract        # some of them
     python bench/run.py --repeat 5 --sizes 3000,10000,30000 --babel-repeat 3 --articles 48
+    python bench/run.py merge --scenario sphinx --sizes 30000 --no-babel --repeat 3
 
 Data and peers are fetched at run time into bench/.cache/ (git-ignored): Django's wheel and
 the sdists of Markdown-heavy packages via ``pip download --no-deps``, Babel, mdpo and Sphinx
@@ -33,6 +34,12 @@ def main() -> None:
         help="merge: runs of pybabel update (each takes up to minutes)",
     )
     parser.add_argument("--no-babel", action="store_true", help="merge: skip pybabel")
+    parser.add_argument(
+        "--scenario",
+        default="django,sphinx",
+        help="merge: scenarios, comma-separated: django (bench/scenario.py), "
+        "sphinx (bench/scenario2.py)",
+    )
     parser.add_argument("--articles", type=int, default=48, help="render: articles")
     args = parser.parse_args()
     chosen = args.benches or list(BENCHES)
@@ -49,8 +56,15 @@ def main() -> None:
             import bench_merge
 
             sizes = tuple(int(s) for s in args.sizes.split(","))
+            scenarios = tuple(args.scenario.split(","))
+            unknown = set(scenarios) - set(bench_merge.SCENARIOS)
+            if unknown:
+                parser.error(f"--scenario: unknown {', '.join(sorted(unknown))}")
             save_result(
-                "merge", bench_merge.run(sizes, args.repeat, args.babel_repeat, not args.no_babel)
+                "merge",
+                bench_merge.run(
+                    sizes, args.repeat, args.babel_repeat, not args.no_babel, scenarios
+                ),
             )
         elif name == "extract":
             import bench_extract

@@ -213,11 +213,9 @@ def _entry(msgid: str, i: int, msgstr: str = "") -> polib.POEntry:
 def build(pool: list[tuple[str, str]], n: int, seed: int = SEED) -> Scenario:
     """Write ``old.po`` (n entries, all translated), ``new.pot`` and ``truth.json``."""
     folder = WORK / f"merge-{n}"
-    truth_file = folder / "truth.json"
-    if truth_file.is_file():
-        raw = json.loads(truth_file.read_text(encoding="utf-8"))
-        truth = {k: (v[0], v[1]) for k, v in raw.items()}
-        return Scenario(n, folder, folder / "old.po", folder / "new.pot", truth)
+    cached = load(folder, n)
+    if cached is not None:
+        return cached
     rng = random.Random(seed)
     order = list(range(len(pool)))
     rng.shuffle(order)
@@ -250,10 +248,34 @@ def build(pool: list[tuple[str, str]], n: int, seed: int = SEED) -> Scenario:
         else:
             truth[text] = ("kept", i)
             template.append(text)
-    for text in extra:
+    return save(folder, old, template, truth, added=extra, rng=rng)
+
+
+def load(folder: Path, n: int) -> Scenario | None:
+    """The scenario saved in ``folder`` by :func:`save`, if any."""
+    truth_file = folder / "truth.json"
+    if not truth_file.is_file():
+        return None
+    raw = json.loads(truth_file.read_text(encoding="utf-8"))
+    truth = {k: (v[0], v[1]) for k, v in raw.items()}
+    return Scenario(n, folder, folder / "old.po", folder / "new.pot", truth)
+
+
+def save(
+    folder: Path,
+    old: list[tuple[str, str]],
+    template: list[str],
+    truth: dict[str, tuple[str, int | None]],
+    *,
+    added: list[str],
+    rng: random.Random,
+) -> Scenario:
+    """Write the old catalog (each ``(msgid, paired text)`` translated as the paired text
+    tagged with its index), the template (with the ``added`` texts put at random places)
+    and the truth into ``folder``."""
+    for text in added:
         template.insert(rng.randrange(len(template) + 1), text)
         truth[text] = ("added", None)
-
     folder.mkdir(parents=True, exist_ok=True)
     po = polib.POFile(wrapwidth=79)
     po.metadata = dict(HEADER)
@@ -266,8 +288,8 @@ def build(pool: list[tuple[str, str]], n: int, seed: int = SEED) -> Scenario:
     for text in template:
         pot.append(_entry(text, index[text]))
     pot.save(str(folder / "new.pot"))
-    truth_file.write_text(json.dumps(truth, ensure_ascii=False), encoding="utf-8")
-    return Scenario(n, folder, folder / "old.po", folder / "new.pot", truth)
+    (folder / "truth.json").write_text(json.dumps(truth, ensure_ascii=False), encoding="utf-8")
+    return Scenario(len(old), folder, folder / "old.po", folder / "new.pot", truth)
 
 
 @dataclass

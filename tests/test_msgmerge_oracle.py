@@ -14,8 +14,9 @@ Where the two deliberately differ, the fixture stays clear of it, and
    ``keyword``); we only match within the same msgctxt: a front-matter field's draft must
    come from the same field.
 2. msgmerge offers a weak guess (its threshold is a similarity of 0.6) to brand-new
-   entries; we ask for 70 (rapidfuzz's Indel ratio, ``fuzzy_threshold`` in the config):
-   in regulated text a wrong draft costs a reviewer more than no draft.
+   entries; we ask for 70 (rapidfuzz's Indel ratio, ``fuzzy_threshold`` in the config;
+   50 when the old text is whole inside the new one): in regulated text a wrong draft
+   costs a reviewer more than no draft.
 3. msgmerge gives one old translation to every new entry it resembles, even to an entry
    next to the exact match it came from; we give each old translation to one new entry at
    most (the best match), and never one that an exact match already kept.

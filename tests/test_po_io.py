@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 import i18n.formats.po as catalogs
 import i18n.pipeline.update as update_module
 from i18n.errors import I18nError
-from i18n.formats.po import WRAP, parse_po, po_file_text
+from i18n.formats.po import WRAP, _parse_common, _parse_lines, parse_po, po_file_text
 
 SAMPLE_FILES = sorted((REPO / "locales").rglob("*.po")) + sorted((REPO / "locales").rglob("*.pot"))
 
@@ -84,10 +84,12 @@ def assert_same_file(text: str) -> None:
             parse_po(text)
         assert str(got.value) == str(exc)
         return
-    got = parse_po(text)
-    for attr in ("header", "metadata", "metadata_is_fuzzy", "encoding", "fpath", "wrapwidth"):
-        assert getattr(got, attr) == getattr(ref, attr), attr
-    assert [vars(e) for e in got] == [vars(e) for e in ref]
+    # both readers: the one-pass reader of gettext's shape (when it takes the file) and the
+    # state machine
+    for got in (parse_po(text), _parse_lines(text)):
+        for attr in ("header", "metadata", "metadata_is_fuzzy", "encoding", "fpath", "wrapwidth"):
+            assert getattr(got, attr) == getattr(ref, attr), attr
+        assert [vars(e) for e in got] == [vars(e) for e in ref]
     for width in (WRAP, 78, 40, 0):
         ref.wrapwidth = width
         assert po_file_text(ref) == str(ref), width
@@ -96,6 +98,38 @@ def assert_same_file(text: str) -> None:
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.relative_to(REPO).as_posix())
 def test_sample_catalogs_read_and_write_as_polib(path: Path) -> None:
     assert_same_file(path.read_text(encoding="utf-8"))
+
+
+def test_catalogs_written_by_gettext_and_by_us_take_the_one_pass_reader(tmp_path: Path) -> None:
+    """The sample's catalogs, a merged one with fuzzy drafts (``#|``) and obsolete entries
+    (``#~``, ``#~|``), and what msgmerge writes: all in the shape the quick reader takes."""
+    for path in SAMPLE_FILES:
+        assert _parse_common(path.read_text(encoding="utf-8")) is not None, path
+    old = tmp_path / "old.po"
+    new = tmp_path / "new.pot"
+    head = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    old.write_text(
+        head
+        + '# checked\n#: a.md:1\nmsgid "Deep vein thrombosis"\nmsgstr "Tiefe Venenthrombose"\n\n'
+        '#: a.md:2\nmsgid "Gone for good"\nmsgstr "Weg"\n\n'
+        '#: a.md:3\nmsgid "one clot"\nmsgid_plural "%d clots"\nmsgstr[0] "ein"\nmsgstr[1] "%d"\n',
+        encoding="utf-8",
+    )
+    new.write_text(head + '#: a.md:1\nmsgid "Deep vein thromboses"\nmsgstr ""\n', encoding="utf-8")
+    merged = tmp_path / "merged.po"
+    subprocess.run(
+        ["msgmerge", "--quiet", "--previous", "-o", str(merged), str(old), str(new)], check=True
+    )
+    text = merged.read_text(encoding="utf-8")
+    assert "#| msgid" in text and "#~ msgid" in text and "#~ msgstr[1]" in text
+    once = _parse_common(text)
+    assert once is not None
+    assert [vars(e) for e in once] == [vars(e) for e in _parse_lines(text)]
+    ours = po_file_text(once)  # and our own writing of it
+    twice = _parse_common(ours)
+    assert twice is not None
+    assert [vars(e) for e in twice] == [vars(e) for e in _parse_lines(ours)]
+    assert_same_file(text)
 
 
 def test_odd_corners_read_and_write_as_polib() -> None:
@@ -208,6 +242,14 @@ def test_similar_pairs_are_every_pair_above_the_cutoff(
     rows, cols = matrix.nonzero()
     expected = sorted((int(matrix[i, j]), int(i), int(j)) for i, j in zip(rows, cols, strict=True))
     assert sorted(update_module._similar(queries, choices, cutoff)) == expected
+    # searching lower for choices shorter than their query still finds every pair above
+    floor = max(cutoff - 20, 0)
+    found = set(update_module._similar(queries, choices, floor, shorter_from=cutoff))
+    assert set(expected) <= found
+    lower = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=floor, dtype="uint8")
+    for i, j in zip(*lower.nonzero(), strict=True):
+        if len(choices[j]) < len(queries[i]):
+            assert (int(lower[i, j]), int(i), int(j)) in found
 
 
 # --- escapes polib does not read, GNU gettext does --------------------------------------------

@@ -132,6 +132,30 @@ def test_edited_sentence_becomes_fuzzy_with_previous_msgid(translated: Path, run
         assert msgfmt_check(po_path(translated, loc)).returncode == 0
 
 
+def test_heading_kept_whole_in_a_longer_one_gets_its_draft(translated: Path, run) -> None:
+    """Under the threshold (a similarity of 65 and 69 where 70 is asked for), the old text
+    kept whole inside the new one is still offered as a fuzzy draft; a rewording is not."""
+    before = state(translated, "de")
+    longer = "Why post-thrombotic syndrome develops in some people after a clot in the leg"
+    edit_source(translated, "## Why post-thrombotic syndrome develops", f"## {longer}")
+    edit_source(translated, "## Common symptoms", "## Common complaints")
+    extract_and_update(run, translated)
+
+    after = state(translated, "de")
+    old = before[(None, "Why post-thrombotic syndrome develops", False)]
+    assert old["msgstr"] and not old["fuzzy"]
+    assert after[(None, longer, False)] == {
+        **old,
+        "fuzzy": True,
+        "previous": (None, "Why post-thrombotic syndrome develops"),
+    }
+    assert after[(None, "Common complaints", False)]["msgstr"] == ""
+    gone = after[(None, "Common symptoms", True)]
+    assert gone["msgstr"] == before[(None, "Common symptoms", False)]["msgstr"] != ""
+    assert (None, "Why post-thrombotic syndrome develops", True) not in after
+    assert msgfmt_check(po_path(translated, "de")).returncode == 0
+
+
 def test_fuzzy_draft_stays_fuzzy_until_a_translator_clears_it(translated: Path, run) -> None:
     edit_source(translated, "roughly 20 to 50%", "roughly 20 to 40%")
     extract_and_update(run, translated)

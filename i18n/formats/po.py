@@ -143,10 +143,12 @@ def read_po(path: Path, shown: str | None = None) -> polib.POFile:
             shown,
             exc.line,
         ) from None
-    _check_syntax(text, shown)
     try:
         with gc_paused():
-            po = parse_po(text)
+            po = _parse_common(text)  # in the shape gettext writes: valid by construction
+            if po is None:
+                _check_syntax(text, shown)
+                po = _parse_lines(text)
     except (OSError, ValueError) as exc:
         msg = str(exc)
         m = re.search(r"\(line (\d+)\)", msg)
@@ -321,16 +323,24 @@ _STARTS_ENTRY = frozenset({"tc", "gc", "oc", "fl", "pp", "pm", "pc", "ct", "mi"}
 
 
 def parse_po(text: str) -> polib.POFile:
-    """``polib.pofile(text, wrapwidth=WRAP)``, faster: the same state machine, the same
-    entries, the same errors (``OSError`` naming the line). Entries are built with polib's
-    public constructors; it reads a 30,000-entry catalog in 0.43 s where polib takes 0.76 s
-    (``python bench/bench_po_read.py``), and tests/test_po_io.py holds it to polib's result.
+    """``polib.pofile(text, wrapwidth=WRAP)``, faster: the same entries, the same errors
+    (``OSError`` naming the line); tests/test_po_io.py holds it to polib's result. A file in
+    the shape gettext and polib write is read in one pass of a regular expression
+    (:func:`_parse_common`), anything else by polib's state machine (:func:`_parse_lines`).
 
     >>> po = parse_po('msgid ""\\nmsgstr "Language: de\\\\n"\\n\\n'
     ...               '#, fuzzy\\nmsgid "a"\\nmsgstr "b"\\n')
     >>> po.metadata, [(e.msgid, e.msgstr, e.flags, e.linenum) for e in po]
     ({'Language': 'de'}, [('a', 'b', ['fuzzy'], 4)])
     """
+    po = _parse_common(text)
+    return po if po is not None else _parse_lines(text)
+
+
+def _parse_lines(text: str) -> polib.POFile:
+    """polib's state machine, line by line, with the common cases (a short one-line string,
+    nothing to escape) taken without polib's per-line regular expressions: it reads a
+    30,000-entry catalog in 0.43 s where polib takes 0.76 s (``bench/bench_po_read.py``)."""
     po = polib.POFile(pofile=text, encoding=polib.detect_encoding(text), check_for_duplicates=False)
     append = list.append  # POFile.append checks duplicates only when asked to
     transitions = _TRANSITIONS
@@ -511,6 +521,11 @@ def parse_po(text: str) -> polib.POFile:
         state = target
     if not last_is_comment:
         append(po, entry)  # the last entry (trailing comments are dropped, as polib does)
+    return _with_metadata(po)
+
+
+def _with_metadata(po: polib.POFile) -> polib.POFile:
+    """polib's last step: the entry with an empty msgid becomes the metadata."""
     header = po.find("")
     if header:
         po.remove(header)
@@ -525,6 +540,200 @@ def parse_po(text: str) -> polib.POFile:
                     po.metadata[key] += "\n" + msg.strip()
     po.wrapwidth = WRAP
     return po
+
+
+# --- the shape gettext and polib write, in one pass ----------------------------------------
+#
+# A catalog as msgmerge, msgcat, polib and this module write it is a header entry and blocks
+# separated by one blank line, each block's lines in one order: translator comments,
+# extracted comments, references, flags, previous msgctxt/msgid/msgid_plural (``#|``),
+# msgctxt, msgid, msgid_plural, msgstr or msgstr[n]; obsolete blocks have their keywords and
+# strings after ``#~`` (``#~|`` lines, which polib skips, for the previous ones). One regular
+# expression per kind of block matches a file of that shape, whose fields then come straight
+# from the groups; what the state machine would do is done to each field, so
+# test_po_io.py's comparisons with polib hold for both readers. Every string is a single
+# quoted string of GNU's syntax and no character of a line is one str.splitlines splits at,
+# so a file read here is also one _check_syntax accepts. Anything else: None, and the file
+# goes to the state machine (which also names the line of an error).
+
+_SPLITS = r"\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # where str.splitlines splits a line
+_IN_LINE = f"[^{_SPLITS}]"
+_STR_CHARS = rf'[^"\\{_SPLITS}]*'
+_STR = rf'"{_STR_CHARS}(?:\\(?:[abfnrtv\\"\'?]|[0-7]{{1,3}}|x[0-9A-Fa-f]+){_STR_CHARS})*"'
+
+
+def _strings(prefix: str) -> str:
+    """One quoted string, then any continuation lines (each after ``prefix``)."""
+    return rf"{_STR}(?:\n{prefix}{_STR})*"
+
+
+def _block(prefix: str, live: bool) -> re.Pattern[str]:
+    strings = _strings(re.escape(prefix))
+    comments = rf"(?P<tc>(?:#(?: {_IN_LINE}*)?\n)*)"
+    if live:
+        comments += rf"(?P<gc>(?:#\. {_IN_LINE}*\n)*)(?P<oc>(?:#: {_IN_LINE}*\n)*)"
+    comments += rf"(?P<fl>(?:#, {_IN_LINE}*\n)*)"
+    if live:
+        previous_strings = _strings(r"#\| ")
+        previous = "".join(
+            rf"(?:#\| {keyword} (?P<{group}>{previous_strings})\n)?"
+            for keyword, group in (("msgctxt", "pc"), ("msgid", "pm"), ("msgid_plural", "pp"))
+        )
+    else:  # polib skips these lines
+        previous = rf"(?P<skip>(?:#~\| (?:(?:msgctxt|msgid|msgid_plural) )?{_STR}\n)*)"
+    p = re.escape(prefix)
+    return re.compile(
+        rf"{comments}{previous}"
+        rf"(?:{p}msgctxt (?P<ct>{strings})\n)?"
+        rf"{p}msgid (?P<mi>{strings})\n"
+        rf"(?:{p}msgid_plural (?P<mp>{strings})\n"
+        rf"(?P<mx>{p}msgstr\[\d\] {strings}(?:\n{p}msgstr\[\d\] {strings})*)"
+        rf"|{p}msgstr (?P<ms>{strings}))"
+        r"(?:\n\n|\n?\Z)"
+    )
+
+
+_LIVE_BLOCK = _block("", live=True)
+_OBSOLETE_BLOCK = _block("#~ ", live=False)
+_HEAD = re.compile(
+    rf"(?P<tc>(?:#(?: {_IN_LINE}*)?\n)*)(?P<fl>(?:#, {_IN_LINE}*\n)*)"
+    rf'msgid ""\nmsgstr (?P<ms>{_strings("")})(?:\n\n|\n?\Z)'
+)
+_PLURAL_FORM = re.compile(rf"msgstr\[(\d)\] ({_strings('(?:#~ )?')})")
+
+
+def _value(strings: str, prefix_length: int) -> str:
+    """The text of a string and its continuation lines, unescaped piece by piece as polib
+    does."""
+    if "\n" not in strings:
+        return _unescape(strings[1:-1]) if "\\" in strings else strings[1:-1]
+    lines = strings.split("\n")
+    pieces = [lines[0][1:-1]] + [line[prefix_length + 1 : -1] for line in lines[1:]]
+    return "".join(_unescape(piece) if "\\" in piece else piece for piece in pieces)
+
+
+def _comment_fold(lines: str, cut: int) -> str | None:
+    """Comment lines (each ending in a newline) joined as polib joins them; None when polib
+    would skip one (an extracted comment with nothing after its mark)."""
+    out = ""
+    for line in lines.split("\n")[:-1]:
+        line = line.strip()
+        if cut and len(line) <= 2:
+            return None
+        if cut:
+            comment = line[cut:]
+        else:  # a translator comment: the marks, then one space
+            comment = line.lstrip("#")
+            if comment.startswith(" "):
+                comment = comment[1:]
+        out = f"{out}\n{comment}" if out else comment
+    return out
+
+
+def _parse_common(text: str) -> polib.POFile | None:
+    """The catalog when ``text`` has the shape described above, else None."""
+    head = _HEAD.match(text)
+    if head is None:
+        return None
+    po = polib.POFile(pofile=text, encoding=polib.detect_encoding(text), check_for_duplicates=False)
+    new_entry = polib.POEntry.__new__
+    entry_type = polib.POEntry
+    encoding = polib.default_encoding
+    append = list.append
+    count = text.count
+    try:
+        for line in head["tc"].split("\n")[:-1]:
+            line = line.strip()
+            po.header = f"{po.header}\n{line[2:]}" if po.header != "" else line[2:]
+        header = polib.POEntry(linenum=0)
+        header.obsolete = 0
+        header.msgstr = _value(head["ms"], 0)
+        header.flags = _flags(head["fl"])
+        if header.flags is None:
+            return None
+        append(po, header)
+        pos = head.end()
+        line_number = 1 + count("\n", 0, pos)
+        end = len(text)
+        live = _LIVE_BLOCK.match
+        obsolete = _OBSOLETE_BLOCK.match
+        while pos < end:
+            m = live(text, pos)
+            if m is not None:
+                tc, gc, oc, fl, pc, pm, pp, ct, mi, mp, mx, ms = m.groups()
+                prefix = 0
+                first_line = line_number
+            else:
+                m = obsolete(text, pos)
+                if m is None:
+                    return None
+                tc, fl, skip, ct, mi, mp, mx, ms = m.groups()
+                gc = oc = pc = pm = pp = None
+                prefix = 3
+                # lines polib skips do not start the entry
+                first_line = line_number + (0 if tc or fl else skip.count("\n"))
+            stop = m.end()
+            flags = _flags(fl) if fl else []
+            if flags is None:
+                return None
+            occurrences: list[tuple[str, str]] = []
+            if oc:
+                for line in oc.split("\n")[:-1]:
+                    words = line.split()
+                    if len(words) == 1:
+                        return None  # a "#:" line with nothing, which polib skips
+                    for occurrence in words[1:]:
+                        path, colon, lineno = occurrence.rpartition(":")
+                        if not colon or not lineno.isdigit():
+                            path, lineno = occurrence, ""
+                        occurrences.append((path, lineno))
+            e = new_entry(entry_type)
+            e.__dict__ = {
+                "msgid": mi[1:-1] if "\n" not in mi and "\\" not in mi else _value(mi, prefix),
+                "msgstr": "",
+                "msgid_plural": "",
+                "msgstr_plural": {},
+                "msgctxt": None if ct is None else _value(ct, prefix),
+                "obsolete": 1 if prefix else 0,
+                "encoding": encoding,
+                "comment": "",
+                "tcomment": (_comment_fold(tc, 0) or "") if tc else "",
+                "occurrences": occurrences,
+                "flags": flags,
+                "previous_msgctxt": None if pc is None else _value(pc, 3),
+                "previous_msgid": None if pm is None else _value(pm, 3),
+                "previous_msgid_plural": None if pp is None else _value(pp, 3),
+                "linenum": first_line,
+            }
+            if ms is not None:
+                e.msgstr = ms[1:-1] if "\n" not in ms and "\\" not in ms else _value(ms, prefix)
+            else:
+                e.msgid_plural = _value(mp, prefix)
+                for index, strings in _PLURAL_FORM.findall(mx):
+                    e.msgstr_plural[int(index)] = _value(strings, prefix)
+            if gc:
+                comment = _comment_fold(gc, 3)
+                if comment is None:
+                    return None
+                e.comment = comment
+            append(po, e)
+            line_number += count("\n", pos, stop)
+            pos = stop
+    except _EscapeError:
+        return None  # the state machine names the line
+    return _with_metadata(po)
+
+
+def _flags(lines: str) -> list[str] | None:
+    """Flag lines (each ending in a newline) as polib reads them; None when polib would
+    skip one (a "#," with nothing after it)."""
+    flags: list[str] = []
+    for line in lines.split("\n")[:-1]:
+        line = line.strip()
+        if line == "#,":
+            return None  # polib skips the line: let the state machine do it
+        flags += [c.strip() for c in line[3:].split(",")]
+    return flags
 
 
 # characters that make polib escape a field or split it into lines (str.splitlines)

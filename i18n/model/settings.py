@@ -168,7 +168,7 @@ class Settings:
         70.0,
         _number(0, 100),
         "similarity (0..100, rapidfuzz ratio) at which `update` offers an old translation of a "
-        "changed text as a fuzzy draft",
+        "changed text as a fuzzy draft (20 less when the old text is whole inside the new one)",
     )
     memory_threshold: float | None = _setting(
         None,
