@@ -60,7 +60,7 @@ from i18n.model.states import (
 from i18n.pipeline.authorship import UNKNOWN, Author, Authors
 from i18n.pipeline.claims import language_patterns
 from i18n.pipeline.qa import Checker, Env, article_env
-from i18n.pipeline.signoff import trust_in_project
+from i18n.pipeline.signoff import Verdicts, trust_in_project
 
 if TYPE_CHECKING:
     from i18n.model.country import Glossary
@@ -239,6 +239,7 @@ class LocaleReview:
         ledger: Ledger,
         checker: Checker,
         people: People,
+        verdicts: Verdicts | None = None,
     ) -> None:
         self.project = project
         self.locale = locale
@@ -246,7 +247,7 @@ class LocaleReview:
         self.ledger = ledger
         self.checker = checker
         self.people = people
-        self.trusted = trust_in_project(project, ledger, people)
+        self.trusted = trust_in_project(project, ledger, people, verdicts)
         self._templates: dict[str, dict[tuple[str | None, str], polib.POEntry] | None] = {}
         self._envs: dict[str, Env | None] = {}
         # QA findings by everything they depend on in the entry, kept by a caller that reads
@@ -260,8 +261,13 @@ class LocaleReview:
         locale: str,
         glossary: Glossary | None = None,
         people: People | None = None,
+        *,
+        only: str | None = None,
+        verdicts: Verdicts | None = None,
     ) -> LocaleReview:
-
+        """The locale's catalogs (``only``: just that one, for an action on one of its
+        entries) and its ledger, verified (``verdicts``: see
+        :func:`~i18n.pipeline.signoff.trust`)."""
         locale = normalize_locale(locale)
         folder = project.locales_dir / locale / "LC_MESSAGES"
         if not folder.is_dir():
@@ -269,16 +275,22 @@ class LocaleReview:
                 f"no catalogs for locale {locale!r}; {project.locale_hint(locale)}",
                 project.rel(folder),
             )
+        paths = sorted(folder.glob("*.po")) if only is None else [folder / f"{only}.po"]
         catalogs = [
-            ReviewCatalog(p.stem, p, read_po(p, project.rel(p)))
-            for p in sorted(folder.glob("*.po"))
+            ReviewCatalog(p.stem, p, read_po(p, project.rel(p))) for p in paths if p.is_file()
         ]
         ledger = Ledger.read(project.ledger_path(locale), project.warn)
         glossary = glossary if glossary is not None else load_glossary(project)
         claims = language_patterns(load_countries(project), locale)
         people = people if people is not None else load_people(project)
         checker = Checker(locale, glossary, claims)
-        return cls(project, locale, catalogs, ledger, checker, people)
+        return cls(project, locale, catalogs, ledger, checker, people, verdicts)
+
+    def reuse(self, earlier: LocaleReview) -> None:
+        """Keep what ``earlier`` (a review of the same locale from the same sources) read of
+        the templates and the articles' links."""
+        self._templates = earlier._templates
+        self._envs = earlier._envs
 
     def catalog(self, name: str) -> ReviewCatalog:
         for c in self.catalogs:

@@ -481,11 +481,27 @@ class Server:
             raise _Status(403, "Wrong password: nothing was signed.")
         self.limit.succeeded(key)
 
+    def _fresh(
+        self, project: Project, locale: str, people: People, only: str | None
+    ) -> LocaleReview:
+        """The locale as the files are now (``only``: one catalog of it), for an action under
+        the lock; QA findings and the ledger's verified lines as kept by the pages."""
+        review = LocaleReview.open(
+            project,
+            locale,
+            people=people,
+            only=only,
+            verdicts=self.reviews.verdicts(project, locale),
+        )
+        review.findings_memo = self.reviews.findings(project, locale)
+        return review
+
     def _open(
         self, project: Project, locale: str, entry: str, people: People
     ) -> tuple[LocaleReview, Item]:
-        review = LocaleReview.open(project, locale, people=people)
-        review.findings_memo = self.reviews.findings(project, locale)
+        """The entry (an id names its catalog: only that catalog is read, when the pages know
+        which it is) and its locale, read afresh."""
+        review = self._fresh(project, locale, people, self.reviews.catalog_of(locale, entry))
         try:
             (item,) = review.find([entry])
         except I18nError:
@@ -611,8 +627,7 @@ class Server:
     ) -> Any:
         project = self.project()
         with project_lock(project, "serve"):
-            review = LocaleReview.open(project, locale, people=people)
-            review.findings_memo = self.reviews.findings(project, locale)
+            review = self._fresh(project, locale, people, article)
             if article not in {c.name for c in review.catalogs}:
                 raise _Status(404, "No such article.")
             plan = bulk(review, article, opened)

@@ -24,9 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from i18n.formats.git import git
+from i18n.formats.ledger import Ledger
+from i18n.formats.po import read_po
 from i18n.model.findings import Finding
 from i18n.model.people import People
-from i18n.pipeline.review import Item, LocaleReview
+from i18n.pipeline.review import Item, LocaleReview, ReviewCatalog
+from i18n.pipeline.signoff import Verdicts
 from i18n.project import Project
 
 Stamp = tuple[tuple[str, int, int, int], ...]
@@ -58,52 +61,136 @@ def sources_stamp(project: Project) -> Stamp:
     return stamp(paths)
 
 
-def locale_stamp(project: Project, locale: str) -> tuple[Stamp, str]:
-    """The locale's catalogs and ledger, and git's HEAD (the ledger is also judged against
-    the last commit)."""
+def catalog_stamps(project: Project, locale: str) -> dict[str, Stamp]:
+    """The identity of each catalog of the locale, by name."""
+    folder = project.locales_dir / locale / "LC_MESSAGES"
+    return {p.stem: stamp([p]) for p in sorted(folder.glob("*.po"))}
+
+
+def ledger_stamp(project: Project, locale: str) -> tuple[Stamp, str]:
+    """The locale's ledger, and git's HEAD (the ledger is also judged against the last
+    commit)."""
     head = git(project.root, "rev-parse", "-q", "--verify", "HEAD") or ""
-    return stamp(list(_files(project.locales_dir / locale))), head.strip()
+    return stamp([project.ledger_path(locale)]), head.strip()
+
+
+@dataclass(frozen=True)
+class Key:
+    """What a kept review was read from."""
+
+    sources: Stamp
+    day: dt.date
+    catalogs: dict[str, Stamp]
+    ledger: tuple[Stamp, str]
 
 
 @dataclass
 class Kept:
-    """One locale's review as read at ``key``, with its items by id."""
+    """One locale's review as read at ``key``, with its items by catalog and by id."""
 
-    key: Any
+    key: Key
     review: LocaleReview
-    items: list[Item]
+    by_catalog: dict[str, list[Item]]
+    items: list[Item] = field(default_factory=list)
     by_id: dict[str, Item] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.items = [item for c in self.review.catalogs for item in self.by_catalog[c.name]]
         self.by_id = {item.id: item for item in self.items}
 
     def of(self, catalog: str | None) -> list[Item]:
-        return self.items if catalog is None else [i for i in self.items if i.catalog == catalog]
+        return self.items if catalog is None else self.by_catalog.get(catalog, [])
 
 
 class Reviews:
-    """Kept reviews by locale (read-only use: pages, never writes)."""
+    """Kept reviews by locale (read-only use: pages, never writes), and what reading them
+    found that an action's fresh reading can use again: QA findings by entry text and the
+    ledger's verified lines, while the sources are unchanged."""
 
     def __init__(self) -> None:
         self._kept: dict[str, Kept] = {}
         self._findings: dict[str, tuple[Stamp, dict[tuple[Any, ...], list[Finding]]]] = {}
+        self._verdicts: dict[str, tuple[Stamp, Verdicts]] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(self, project: Project, locale: str, people: People) -> Kept:
+        """The locale's review as the files are now. When only catalogs or the ledger changed
+        since the last reading (an approval, an edit), only the changed catalogs are read
+        again, and only the catalogs whose ledger events changed get their states again."""
         with self._lock:
             lock = self._locks.setdefault(locale, threading.Lock())
         with lock:  # one reading of a locale at a time; the others wait for it
             sources = sources_stamp(project)
-            key = (sources, locale_stamp(project, locale), dt.datetime.now(dt.UTC).date())
+            key = Key(
+                sources,
+                dt.datetime.now(dt.UTC).date(),
+                catalog_stamps(project, locale),
+                ledger_stamp(project, locale),
+            )
             kept = self._kept.get(locale)
             if kept is not None and kept.key == key:
                 return kept
-            review = LocaleReview.open(project, locale, people=people)
-            review.findings_memo = self._memo(locale, sources)
-            kept = Kept(key, review, review.items())
+            if kept is None or (kept.key.sources, kept.key.day) != (sources, key.day):
+                kept = self._read(project, locale, people, key)
+            else:
+                kept = self._update(project, locale, people, key, kept)
             self._kept[locale] = kept
             return kept
+
+    def _read(self, project: Project, locale: str, people: People, key: Key) -> Kept:
+        review = LocaleReview.open(
+            project, locale, people=people, verdicts=self.verdicts(project, locale)
+        )
+        review.findings_memo = self._memo(locale, key.sources)
+        return Kept(key, review, {c.name: review.items(c.name) for c in review.catalogs})
+
+    def _update(self, project: Project, locale: str, people: People, key: Key, kept: Kept) -> Kept:
+        old = kept.review
+        folder = project.locales_dir / locale / "LC_MESSAGES"
+        changed = {n for n, s in key.catalogs.items() if kept.key.catalogs.get(n) != s}
+        before = {c.name: c for c in old.catalogs}
+        catalogs = []
+        for name in key.catalogs:
+            if name in changed or name not in before:
+                path = folder / f"{name}.po"
+                catalogs.append(ReviewCatalog(name, path, read_po(path, project.rel(path))))
+            else:
+                catalogs.append(before[name])
+        ledger = old.ledger
+        if key.ledger != kept.key.ledger:
+            ledger = Ledger.read(project.ledger_path(locale), project.warn)
+        review = LocaleReview(
+            project,
+            locale,
+            catalogs,
+            ledger,
+            old.checker,
+            people,
+            self.verdicts(project, locale),
+        )
+        review.reuse(old)
+        review.findings_memo = self._memo(locale, key.sources)
+        decided = review.trusted.breaks != old.trusted.breaks
+        by_catalog = {}
+        for c in catalogs:
+            if (
+                decided
+                or c.name in changed
+                or c.name not in kept.by_catalog
+                or review.trusted.lines(c.name) != old.trusted.lines(c.name)
+            ):
+                by_catalog[c.name] = review.items(c.name)
+            else:
+                by_catalog[c.name] = kept.by_catalog[c.name]
+        return Kept(key, review, by_catalog)
+
+    def catalog_of(self, locale: str, entry: str) -> str | None:
+        """The catalog of an entry as last read (for an action, which reads that catalog
+        alone afresh); None when not known."""
+        kept = self._kept.get(locale)
+        item = kept.by_id.get(entry) if kept is not None else None
+        return item.catalog if item is not None else None
 
     def findings(self, project: Project, locale: str) -> dict[tuple[Any, ...], list[Finding]]:
         """The QA findings kept for ``locale``'s entries, while the sources are unchanged
@@ -111,6 +198,17 @@ class Reviews:
         sources = sources_stamp(project)
         with self._lock:
             return self._memo(locale, sources)
+
+    def verdicts(self, project: Project, locale: str) -> Verdicts:
+        """What verifying each line of ``locale``'s ledger found, while people.yaml and the
+        settings are unchanged (see :func:`i18n.pipeline.signoff.trust`)."""
+        sources = sources_stamp(project)
+        with self._lock:
+            kept_stamp, verdicts = self._verdicts.get(locale, ((), {}))
+            if kept_stamp != sources:
+                verdicts = {}
+                self._verdicts[locale] = (sources, verdicts)
+            return verdicts
 
     def _memo(self, locale: str, sources: Stamp) -> dict[tuple[Any, ...], list[Finding]]:
         memo_stamp, memo = self._findings.get(locale, ((), {}))
