@@ -760,9 +760,10 @@ def test_serve_prints_its_url_and_stops_on_ctrl_c(served) -> None:
 
 @pytest.mark.slow
 def test_two_browsers_approving_at_once_write_whole_lines(site: Site, served) -> None:
-    """Two reviewers' browsers approve two entries (and the same one) at the same moment:
-    the lock makes them take turns, every line is whole and chained, and the same entry
-    is approved once."""
+    """Four browsers approve at the same moment: two reviewers the same entry (each signs it:
+    a co-signature), one of them again from a second browser (already approved by them:
+    nothing signed), and another entry. The lock makes them take turns; every line is whole
+    and chained, and both signatures of the shared entry count."""
     url, _ = served
     translator = httpx.Client(base_url=url, follow_redirects=True)
     token = CSRF.search(translator.get("/login").text).group(1)
@@ -779,36 +780,41 @@ def test_two_browsers_approving_at_once_write_whole_lines(site: Site, served) ->
         }
         assert translator.post(f"/l/de/e/{ident}/edit", data=data).status_code == 200
     browsers = []
-    for person in (REVIEWER, TESTER, REVIEWER):
+    for person in (REVIEWER, TESTER, REVIEWER, TESTER):
         client = httpx.Client(base_url=url, timeout=60, follow_redirects=True)
         token = CSRF.search(client.get("/login").text).group(1)
         client.post("/login", data={"csrf": token, "person": person, "password": PASSWORDS[person]})
         browsers.append((client, person))
-    targets = [ids[0], ids[1], ids[0]]
+    targets = [ids[0], ids[0], ids[0], ids[1]]
     forms = []
     for (client, person), ident in zip(browsers, targets, strict=True):
         token = CSRF.search(client.get(f"/l/de/e/{ident}").text).group(1)
         forms.append((client, ident, {"csrf": token, "password": PASSWORDS[person]}))
     before = len(site.ledger().splitlines())
-    answers: list[int] = []
+    answers: list[str] = []
     start = threading.Barrier(len(forms))
 
     def go(client: httpx.Client, ident: str, data: dict[str, str]) -> None:
         start.wait()
-        answers.append(client.post(f"/l/de/e/{ident}/approve", data=data).status_code)
+        answer = client.post(f"/l/de/e/{ident}/approve", data=data)
+        answers.append(f"{answer.status_code} {answer.text}")
 
     threads = [threading.Thread(target=go, args=form) for form in forms]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert answers == [200, 200, 200]  # each followed its redirect to the entry page
+    assert [a[:3] for a in answers] == ["200"] * 4  # each followed its redirect to the entry
+    assert sum("Already approved by you: nothing was signed." in a for a in answers) == 1
+    assert sum("both signatures are on the record" in a for a in answers) == 1
     lines = site.ledger().splitlines()
     new = [json.loads(line) for line in lines[before:]]
-    assert len(new) == 2 and {e["event"] for e in new} == {"approved"}
-    assert {e["on_behalf_of"] for e in new} <= {REVIEWER, TESTER}
+    assert len(new) == 3 and {e["event"] for e in new} == {"approved"}
+    shared = site.item("de", ids[0]).hash
+    assert sorted(e["on_behalf_of"] for e in new if e["hash"] == shared) == [REVIEWER, TESTER]
     trusted = read_trusted(Project(site.root), "de", load_people(Project(site.root)))
     assert trusted.problems == [] and trusted.breaks == []
+    assert {e.person for e in trusted.holding(ARTICLE)[shared]} == {REVIEWER, TESTER}
     assert {site.item("de", i).state for i in ids} == {"approved"}
 
 

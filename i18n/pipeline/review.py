@@ -358,7 +358,12 @@ class LocaleReview:
     ) -> ApprovalReport:
         """Append a signed approval for every translated item without a blocking finding (or
         with one, when ``override`` gives the reason) that ``person`` did not write. Never
-        touches the .po files."""
+        touches the .po files.
+
+        An item named on purpose (``explicit``) that another reviewer approved already is
+        signed again by ``person``: a co-signature, both approvals on the record (two
+        reviewers approving the same text at once each sign it). A text ``person`` approved
+        already is not signed again, nor an approved text met in a bulk approval."""
         self._require_reviewer(person)
         if override is not None and not override.strip():
             raise I18nError("--override needs a reason")
@@ -366,11 +371,16 @@ class LocaleReview:
         authors: dict[str, Authors] = {}
         events: list[Approved] = []
         now = utc_now()
+        signed: dict[str, dict[str, list[Approved]]] = {}
         for item in items:
             if item.state == APPROVED:
-                report.already.append(item)
-                continue
-            if item.state != TRANSLATED:
+                if item.catalog not in signed:
+                    signed[item.catalog] = self.trusted.holding(item.catalog)
+                by = {e.person for e in signed[item.catalog].get(item.hash, [])}
+                if not explicit or person.id in by:
+                    report.already.append(item)  # nothing to add
+                    continue
+            elif item.state != TRANSLATED:
                 (report.refused if explicit else report.skipped).append(
                     (
                         item,
@@ -420,6 +430,8 @@ class LocaleReview:
             )
             events.append(event)
             report.approved.append(item)
+            if item.state == APPROVED:  # by another reviewer: a second signature on the record
+                report.cosigned.append(item)
         self.ledger.append(events, signing)
         return report
 
@@ -652,7 +664,12 @@ class LocaleReview:
 
 @dataclass
 class ApprovalReport:
+    """What an approval did. ``approved``: every text signed (``cosigned``: those of them
+    that another reviewer had approved already: the record holds both signatures);
+    ``already``: texts the same reviewer had approved (nothing signed again)."""
+
     approved: list[Item] = field(default_factory=list)
+    cosigned: list[Item] = field(default_factory=list)
     already: list[Item] = field(default_factory=list)
     refused: list[tuple[Item, str]] = field(default_factory=list)
     skipped: list[tuple[Item, str]] = field(default_factory=list)

@@ -180,19 +180,25 @@ class Trusted:
         return set(self.approvals(catalog))
 
     def approvals(self, catalog: str | None = None) -> dict[str, Approved]:
-        """For each approved hash, the approval that holds: one that every rejection and
-        revocation of the same text precedes, both in signed time and in the chain of lines
-        (an event on another branch, merged in, counts against the approval)."""
+        """For each approved hash, the approval that holds (the last in the file, when
+        several reviewers co-signed the text): see :meth:`holding`."""
+        return {digest: events[-1] for digest, events in self.holding(catalog).items()}
+
+    def holding(self, catalog: str | None = None) -> dict[str, list[Approved]]:
+        """For each approved hash, the approvals that hold, in file order (a text approved by
+        a second reviewer has two: a co-signature). An approval holds when every rejection
+        and revocation of the same text precedes it, both in signed time and in the chain of
+        lines (an event on another branch, merged in, counts against the approval)."""
         decisions: dict[str, list[tuple[int, LedgerEvent]]] = {}
         for i, event in self._events(catalog):
             if event.decides:
                 decisions.setdefault(event.hash, []).append((i, event))
-        out: dict[str, Approved] = {}
+        out: dict[str, list[Approved]] = {}
         for digest, events in decisions.items():
             against = [(j, e) for j, e in events if not isinstance(e, Approved)]
             for i, event in events:
                 if isinstance(event, Approved) and self._holds(i, event, against):
-                    out[digest] = event
+                    out.setdefault(digest, []).append(event)
         return out
 
     def _holds(self, i: int, approval: Approved, against: list[tuple[int, LedgerEvent]]) -> bool:

@@ -549,9 +549,14 @@ class Server:
             if report.refused:
                 raise I18nError("Not approved: " + report.refused[0][1])
             if report.already:
-                return "Already approved: nothing was signed."
+                return "Already approved by you: nothing was signed."
             note = self._commit(
                 project, [review.ledger.path], person, f"approve {locale} {entry} ({item.catalog})"
+            )
+        if report.cosigned and item.event is not None:
+            return (
+                f"Approved and signed by {person.name}, beside the approval of "
+                f"{item.event.reviewer} (both signatures are on the record)." + note
             )
         return f"Approved and signed by {person.name}." + note
 
