@@ -178,7 +178,7 @@ def test_no_session_redirects_to_sign_in_and_writes_nothing(site: Site) -> None:
     for url in ("/", "/l/de", f"/l/de/e/{TITLE}"):
         answer = client.get(url, follow_redirects=False)
         assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
-    for action in ("approve", "reject", "edit"):
+    for action in ("approve", "reject", "revoke", "edit"):
         data = {"password": PASSWORDS[REVIEWER], "reason": "x", "msgstr": "x", "csrf": "x"}
         answer = client.post(f"/l/de/e/{TITLE}/{action}", data=data, follow_redirects=False)
         assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
@@ -235,7 +235,7 @@ def test_missing_or_wrong_csrf_token_is_403_and_nothing_is_written(site: Site) -
         data = {"password": PASSWORDS[REVIEWER], "reason": "bad"}
         if token is not None:
             data["csrf"] = token
-        for action in ("approve", "reject"):
+        for action in ("approve", "reject", "revoke"):
             answer = reviewer.post(f"/l/de/e/{TITLE}/{action}", data=data)
             assert answer.status_code == 403 and "CSRF" in answer.text
     data = {"msgstr": "changed", "hash": site.item("de", TITLE).hash, "csrf": "wrong"}
@@ -251,7 +251,7 @@ def test_a_reviewer_of_de_acting_on_fr_is_refused(site: Site) -> None:
     assert client.get("/l/fr").status_code == 403
     assert client.get(f"/l/fr/e/{fr_title}").status_code == 403
     token = csrf(client, "/l/de")
-    for action in ("approve", "reject", "edit"):
+    for action in ("approve", "reject", "revoke", "edit"):
         data = {"csrf": token, "password": PASSWORDS[REVIEWER], "reason": "x", "msgstr": "x"}
         assert client.post(f"/l/fr/e/{fr_title}/{action}", data=data).status_code == 403
     assert snapshot(site.root) == before
@@ -445,6 +445,46 @@ def test_reject_with_a_reason_makes_a_draft_with_the_reason(site: Site) -> None:
     assert {f"locales/de/LC_MESSAGES/{ARTICLE}.po", "locales/de/approvals.jsonl"} <= set(changed)
     history = reviewer.get(url).text
     assert "Titel zu lang" in history and "signed by review-server" in history
+
+
+def test_revoke_an_approval_with_a_reason_and_the_password(site: Site) -> None:
+    """A reviewer withdraws an approval in the browser as ``i18n revoke`` does: a reason and
+    the password again, a signed ``revoked`` event on behalf of the person, committed; the
+    entry awaits review again. A translator may not; nothing is written when refused."""
+    translator, reviewer = signed_in(site, TRANSLATOR), signed_in(site, REVIEWER)
+    assert edit(translator, site, "de", TITLE, "Titel, geprüft").status_code == 303
+    url = f"/l/de/e/{TITLE}"
+    assert "Withdraw the approval" not in reviewer.get(url).text  # nothing to withdraw yet
+    assert approve(reviewer, "de", TITLE, PASSWORDS[REVIEWER]).status_code == 303
+    page = reviewer.get(url).text
+    assert "Withdraw the approval" in page and f'action="{url}/revoke"' in page
+    before = snapshot(site.root)
+    data = {"csrf": csrf(translator, url), "password": PASSWORDS[TRANSLATOR], "reason": "x"}
+    assert translator.post(url + "/revoke", data=data).status_code == 403
+    data = {"csrf": csrf(reviewer, url), "password": "not the password", "reason": "Dosis"}
+    assert reviewer.post(url + "/revoke", data=data).status_code == 403
+    data["password"], data["reason"] = PASSWORDS[REVIEWER], "  "
+    refused = reviewer.post(url + "/revoke", data=data)
+    assert refused.status_code == 409 and "--reason must say why" in refused.text
+    assert snapshot(site.root) == before
+    data["reason"] = "Dosis in der Quelle geändert"
+    done = reviewer.post(url + "/revoke", data=data, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert "Approval withdrawn, signed by Dr. med. Katrin Vogel" in reviewer.get(url).text
+    assert site.item("de", TITLE).state == "translated"
+    event = Ledger.read(site.root / "locales" / "de" / "approvals.jsonl").events[-1]
+    assert (event.kind, event.reason, event.signer, event.on_behalf_of) == (
+        "revoked",
+        "Dosis in der Quelle geändert",
+        "review-server",
+        REVIEWER,
+    )
+    trusted = read_trusted(Project(site.root), "de", load_people(Project(site.root)))
+    assert trusted.problems == []
+    commit = git(site.root, "log", "-1", "--format=%ae|%s").strip()
+    assert commit == f"katrin.vogel@sample.invamed.example|revoke de {TITLE} ({ARTICLE})"
+    again = reviewer.post(url + "/revoke", data={**data, "csrf": csrf(reviewer, url)})
+    assert again.status_code == 409 and "not approved: nothing to revoke" in again.text
 
 
 def test_an_edit_on_a_changed_entry_is_refused_not_lost(site: Site) -> None:
@@ -824,8 +864,8 @@ def test_two_browsers_approving_at_once_write_whole_lines(site: Site, served) ->
 @pytest.mark.browser
 def test_in_chromium_edit_sign_out_and_approve_with_the_password(site: Site, served) -> None:
     """A translator edits, signs out; the reviewer signs in, refuses nothing, approves with
-    the password, sees the entry in its Swiss page, comments; no console error or CSP
-    violation on any page."""
+    the password, sees the entry in its Swiss page, comments, withdraws the approval; no
+    console error or CSP violation on any page."""
     require_chromium()
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
@@ -894,3 +934,10 @@ def test_in_chromium_edit_sign_out_and_approve_with_the_password(site: Site, ser
         assert cells == ["Bitte Gendern prüfen <b>danke</b>"]  # shown as text
         assert site.item("de", TITLE).state == "approved"
         assert "Ärztinnen und Ärzte" in site.item("de", TITLE).msgstr
+
+        # the approval withdrawn, with a reason and the password again
+        b.find("#revoke-reason").send_keys("Die Quelle wird noch geändert")
+        b.find("#revoke-password").send_keys(PASSWORDS[REVIEWER])
+        b.find('form[action$="/revoke"] button').click()
+        assert "Approval withdrawn, signed by Dr. med. Katrin Vogel" in wait(".flash").text
+        assert b.errors() == [] and site.item("de", TITLE).state == "translated"

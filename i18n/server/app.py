@@ -88,8 +88,10 @@ ACTIONS = {
     "edit": {TRANSLATOR},
     "approve": {REVIEWER},
     "reject": {REVIEWER},
+    "revoke": {REVIEWER},
     "comment": {TRANSLATOR, REVIEWER},
 }
+SIGNED = ("approve", "reject", "revoke")  # the password again
 
 
 class Refused(Exception):
@@ -445,12 +447,13 @@ class Server:
         if not need & roles_in(person, locale):
             raise Refused(403, f"Only a {' or '.join(sorted(need))} of {locale} may {action}.")
         try:
-            if action in ("approve", "reject"):
+            if action in SIGNED:
                 await self._password_again(session, person, str(form.get("password", "")))
             work = {
                 "edit": self._edit,
                 "approve": self._approve,
                 "reject": self._reject,
+                "revoke": self._revoke,
                 "comment": self._comment,
             }[action]
             message = await run_in_threadpool(work, locale, entry, person, people, form)
@@ -574,6 +577,22 @@ class Server:
                 f"reject {locale} {entry} ({item.catalog})",
             )
         return f"Rejected and signed by {person.name}; the entry is a draft again." + note
+
+    def _revoke(
+        self, locale: str, entry: str, person: Person, people: People, form: FormData
+    ) -> str:
+        """Withdraw the approval of the entry's current text, as ``i18n revoke`` does: a
+        reviewer of the locale, a reason, signed on behalf of the person."""
+        reason = str(form.get("reason", ""))
+        with self._signing(locale, entry, person, people) as (project, review, item, signing):
+            review.revoke(item, reason, signing, person)
+            note = self._commit(
+                project, [review.ledger.path], person, f"revoke {locale} {entry} ({item.catalog})"
+            )
+        return (
+            f"Approval withdrawn, signed by {person.name}: the entry awaits review again and "
+            "its pages are withheld at the next render." + note
+        )
 
     def _comment(
         self, locale: str, entry: str, person: Person, people: People, form: FormData
