@@ -225,6 +225,81 @@ def test_a_redirect_after_sign_in_stays_on_this_site(site: Site) -> None:
         data["csrf"] = csrf(client, "/login")
 
 
+def sso_site(site: Site, **config: Any) -> Site:
+    """The same project served with single sign-on settings."""
+    signing = site.server.config.signing
+    server = Server(ServerConfig(site.root, signing, site.credentials, **config))
+    return Site(site.root, site.credentials, server)
+
+
+def through(site: Site, peer: str, user: str | None = None) -> TestClient:
+    """A browser whose requests come from ``peer`` (the proxy's address), with the SSO
+    header set to ``user``."""
+    headers = {"X-Forwarded-User": user} if user is not None else {}
+    return TestClient(
+        site.server.app(), base_url="https://testserver", client=(peer, 4711), headers=headers
+    )
+
+
+def test_single_sign_on_header_is_believed_only_when_configured_and_from_a_proxy(
+    site: Site, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The header signs a person in only when ``trusted_proxy_header`` names it and the
+    request comes from one of ``trusted_proxies``; otherwise it is ignored (with a warning
+    from a stranger). An id or an e-mail of people.yaml; anything else is 403."""
+    url = f"/l/de/e/{TITLE}"
+    # not configured: the header is ignored, the sign-in page is shown
+    plain = through(site, "127.0.0.1", REVIEWER)
+    answer = plain.get(url, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
+
+    sso = sso_site(site, trusted_proxy_header="X-Forwarded-User", trusted_proxies=("10.1.0.0/16",))
+    with caplog.at_level("WARNING", logger="i18n.serve"):
+        stranger = through(sso, "192.0.2.7", REVIEWER).get(url, follow_redirects=False)
+    assert stranger.status_code == 303 and stranger.headers["location"].startswith("/login")
+    assert "X-Forwarded-User header from 192.0.2.7, not a trusted proxy: ignored" in caplog.text
+
+    unknown = through(sso, "10.1.2.3", "mallory@evil.example").get(url, follow_redirects=False)
+    assert unknown.status_code == 403 and "is no person of people.yaml" in unknown.text
+
+    browser = through(sso, "10.1.2.3", "katrin.vogel@sample.invamed.example")  # by e-mail
+    page = browser.get(url, follow_redirects=False)
+    assert page.status_code == 200 and "Dr. med. Katrin Vogel" in page.text
+    cookie = page.headers["set-cookie"]
+    assert cookie.startswith("__Host-i18n_session=") and "httponly" in cookie.lower()
+    assert browser.get("/login", follow_redirects=False).headers["location"] == "/"
+    assert browser.get("/l/fr", follow_redirects=False).status_code == 403  # roles still apply
+    # the cookie alone, without the header, is the same session
+    assert through(sso, "10.1.2.3").get(url, cookies=browser.cookies).status_code == 200
+
+
+def test_single_sign_on_still_signs_with_the_password(site: Site) -> None:
+    """Single sign-on is not a signature: an approval asks for the person's signing password
+    of the credentials file, and refuses without one."""
+    sso = sso_site(site, trusted_proxy_header="X-Forwarded-User", trusted_proxies=("127.0.0.1",))
+    translator = through(sso, "127.0.0.1", TRANSLATOR)
+    assert edit(translator, site, "de", TITLE, "Titel über SSO").status_code == 303
+    assert git(site.root, "log", "-1", "--format=%ae").strip() == (
+        "jonas.weber@sample.invamed.example"
+    )
+    reviewer = through(sso, "127.0.0.1", REVIEWER)
+    before = snapshot(site.root)
+    assert approve(reviewer, "de", TITLE, "").status_code == 403
+    wrong = approve(reviewer, "de", TITLE, "not the password")
+    assert wrong.status_code == 403 and "Wrong password: nothing was signed." in wrong.text
+    assert snapshot(site.root) == before
+    assert approve(reviewer, "de", TITLE, PASSWORDS[REVIEWER]).status_code == 303
+    assert site.item("de", TITLE).state == "approved"
+
+    creds = Credentials.read(site.credentials)
+    del creds.hashes[REVIEWER]
+    creds.write()
+    data = {"csrf": csrf(reviewer, f"/l/de/e/{TITLE}"), "password": "anything", "reason": "x"}
+    none = reviewer.post(f"/l/de/e/{TITLE}/revoke", data=data)
+    assert none.status_code == 403 and "You have no signing password yet" in none.text
+    assert site.item("de", TITLE).state == "approved"
+
+
 # --- CSRF, roles, four eyes ---------------------------------------------------------------
 
 

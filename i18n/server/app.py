@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import ipaddress
 import logging
 import mimetypes
 import re
@@ -37,6 +38,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from i18n.errors import I18nError
 from i18n.formats.credentials import Credentials
@@ -117,6 +119,11 @@ class ServerConfig:
     credentials: Path
     secure_cookies: bool = True
     committer_email: str = "review-server@i18n-serve.invalid"
+    # single sign-on: the header a reverse proxy sets to the signed-in person (None: off),
+    # believed only from these peer addresses (also those whose X-Forwarded-For counts)
+    trusted_proxy_header: str | None = None
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1",)
+    push: str | None = None  # the git remote pushed to after each commit (None: no push)
 
 
 class Server:
@@ -155,7 +162,11 @@ class Server:
         ]
         return Starlette(
             routes=routes,
-            middleware=[Middleware(BaseHTTPMiddleware, dispatch=self._headers)],
+            middleware=[
+                Middleware(_RememberPeer),  # the proxy's own address, before the next line
+                Middleware(ProxyHeadersMiddleware, trusted_hosts=list(self.config.trusted_proxies)),
+                Middleware(BaseHTTPMiddleware, dispatch=self._headers),
+            ],
             exception_handlers={Refused: self._refused, SignInFirst: self._sign_in_first},
         )
 
@@ -163,6 +174,9 @@ class Server:
         response: Response = await call_next(request)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        started = request.scope.get(_STARTED)
+        if started is not None:  # a session begun for a person the proxy signed in
+            self._set_cookie(response, started)
         return response
 
     def project(self) -> Project:
@@ -185,11 +199,42 @@ class Server:
             samesite="strict",
         )
 
+    def _proxied_person(self, request: Request, people: People) -> str | None:
+        """The person the reverse proxy says signed in through single sign-on: the configured
+        header, from a trusted proxy only (from anyone else it is ignored, with a warning),
+        naming a person of people.yaml by id or e-mail (anything else: 403). None when single
+        sign-on is not configured or the header is absent."""
+        header = self.config.trusted_proxy_header
+        if header is None:
+            return None
+        raw = request.headers.get(header)
+        if raw is None:
+            return None
+        peer = request.scope.get(_PEER, "")
+        if not _among(peer, self.config.trusted_proxies):
+            log.warning("%s header from %s, not a trusted proxy: ignored", header, peer or "?")
+            return None
+        value = raw.strip()
+        person = people.persons.get(value) or people.by_email(value)
+        if person is None:
+            log.warning("%s names no person of people.yaml: %r", header, value[:100])
+            raise Refused(
+                403, f"Your single sign-on account ({value[:100]}) is no person of people.yaml."
+            )
+        return person.id
+
     def _signed_in(self, request: Request) -> tuple[Session, Person, People]:
+        people = load_people(self.project())
         session = self._session(request)
+        proxied = self._proxied_person(request, people)
+        if proxied is not None and (session is None or session.person != proxied):
+            if session is not None:
+                self.sessions.end(session.token)
+            session = self.sessions.new(proxied)
+            request.scope[_STARTED] = session
+            log.info("signed in by %s: %s", self.config.trusted_proxy_header, proxied)
         if session is None or session.person is None:
             raise SignInFirst()
-        people = load_people(self.project())
         person = people.persons.get(session.person)
         if person is None:  # removed from people.yaml since signing in
             self.sessions.end(session.token)
@@ -230,6 +275,8 @@ class Server:
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
     async def login_form(self, request: Request) -> Response:
+        if self._proxied_person(request, load_people(self.project())) is not None:
+            return RedirectResponse(_local(request.query_params.get("next")), status_code=303)
         session = self._session(request)
         fresh = session is None
         session = session or self.sessions.new()
@@ -283,6 +330,9 @@ class Server:
             self.passwords.verify(_DUMMY_HASH, password)
             return False
         return self.passwords.verify(stored, password)
+
+    def _has_password(self, person_id: str) -> bool:
+        return person_id in Credentials.read(self.config.credentials).hashes
 
     async def logout(self, request: Request) -> Response:
         session = self._session(request)
@@ -476,6 +526,12 @@ class Server:
         """21 CFR 11.200(a)(1): a signature needs the password again (both components at the
         first signing of a session; we ask at every signing)."""
         key = f"sign:{person.id}"
+        if not await run_in_threadpool(self._has_password, person.id):
+            raise _Status(
+                403,
+                "You have no signing password yet: nothing was signed. Ask an administrator "
+                f"to set one (i18n serve --add-user {person.id}).",
+            )
         if not self.limit.allowed(key):
             self.sessions.end(session.token)
             raise _Status(429, "Too many wrong passwords: you were signed out.")
@@ -699,6 +755,33 @@ class Server:
             log.error("not committed (%s): %s", subject, exc.message)
             return f" It is saved in the files but not committed to git ({exc.message})."
         return ""
+
+
+_PEER = "i18n.peer"  # scope key: the address of the connection's other end
+_STARTED = "i18n.started"  # scope key: a session begun by single sign-on in this request
+
+
+class _RememberPeer:
+    """Keeps the address of the connection's other end (the proxy, behind one) before
+    X-Forwarded-For replaces it: single sign-on believes only the proxies."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket"):
+            client = scope.get("client")
+            scope[_PEER] = client[0] if client else ""
+        await self.app(scope, receive, send)
+
+
+def _among(address: str, networks: tuple[str, ...]) -> bool:
+    """Whether ``address`` is one of ``networks`` (addresses or CIDR networks)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(n, strict=False) for n in networks)
 
 
 class _Status(I18nError):
