@@ -562,6 +562,55 @@ def test_revoke_an_approval_with_a_reason_and_the_password(site: Site) -> None:
     assert again.status_code == 409 and "not approved: nothing to revoke" in again.text
 
 
+def test_each_commit_is_pushed_in_the_background_and_a_failed_push_is_retried(
+    site: Site, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With ``push`` set, each commit is pushed after the response; a push that fails is
+    logged, the next action says "committed, not yet pushed", and the next push (once the
+    remote works again) carries every commit: none is lost."""
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    git(site.root, "remote", "add", "origin", str(tmp_path / "missing.git"))  # fails first
+    signing = site.server.config.signing
+    pushed = Site(
+        site.root,
+        site.credentials,
+        Server(ServerConfig(site.root, signing, site.credentials, push="origin")),
+    )
+    pusher = pushed.server.pusher
+    assert pusher is not None
+    translator = signed_in(pushed, TRANSLATOR)
+    with caplog.at_level("ERROR", logger="i18n.serve"):
+        assert edit(translator, pushed, "de", TITLE, "Titel eins").status_code == 303
+        assert pusher.wait(60)
+    assert "not pushed (tried again after the next commit): git push origin failed" in caplog.text
+    first = git(site.root, "rev-parse", "HEAD").strip()
+
+    git(site.root, "remote", "set-url", "origin", str(remote))
+    url = f"/l/de/e/{TITLE}"
+    data = {"csrf": csrf(translator, url), "hash": site.item("de", TITLE).hash}
+    data["msgstr"] = "Titel zwei"
+    answer = translator.post(url + "/edit", data=data)
+    assert answer.status_code == 200
+    assert "Saved and committed, not yet pushed to origin: the last push failed" in answer.text
+    assert pusher.wait(60) and pusher.failed is None
+    head = git(site.root, "rev-parse", "HEAD").strip()
+    there = subprocess.run(
+        ["git", "--git-dir", str(remote), "rev-list", "main"], capture_output=True, text=True
+    ).stdout.split()
+    assert there[0] == head and first in there  # the commit whose push failed went too
+
+    data = {"csrf": csrf(translator, url), "hash": site.item("de", TITLE).hash}
+    data["msgstr"] = "Titel drei"
+    answer = translator.post(url + "/edit", data=data)
+    assert "Saved." in answer.text and "not yet pushed" not in answer.text
+    assert pusher.wait(60)
+    latest = subprocess.run(
+        ["git", "--git-dir", str(remote), "rev-parse", "main"], capture_output=True, text=True
+    ).stdout.strip()
+    assert latest == git(site.root, "rev-parse", "HEAD").strip()
+
+
 def test_an_edit_on_a_changed_entry_is_refused_not_lost(site: Site) -> None:
     first, second = signed_in(site, TRANSLATOR), signed_in(site, TESTER)
     url = f"/l/de/e/{TITLE}"

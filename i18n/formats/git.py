@@ -141,3 +141,24 @@ def commit(
         if proc.returncode != 0:
             raise I18nError(f"git {args[0]} failed: {(proc.stderr or proc.stdout).strip()}")
     return (git(root, "rev-parse", "HEAD") or "").strip() or None
+
+
+def push(root: Path, remote: str, timeout: float = 300.0) -> None:
+    """``git push REMOTE HEAD``: the current branch to the branch of the same name at
+    ``remote``, never asking for credentials on a terminal; an
+    :class:`~i18n.errors.I18nError` with git's message when it fails."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), "push", "--quiet", remote, "HEAD"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise I18nError(f"git push {remote} failed: {exc}") from None
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        raise I18nError(f"git push {remote} failed: {' '.join(lines[-2:]) or 'no message'}")

@@ -53,6 +53,7 @@ from i18n.pipeline.review import Item, LocaleReview
 from i18n.project import SITE_DOMAIN, Project
 from i18n.server.auth import Passwords, Session, Sessions, SignInLimit
 from i18n.server.cache import Kept, Reviews
+from i18n.server.push import Pusher
 from i18n.server.views import (
     bulk,
     entry_view,
@@ -142,6 +143,7 @@ class Server:
             lstrip_blocks=True,
         )
         self.cookie = SECURE_COOKIE if config.secure_cookies else COOKIE
+        self.pusher = Pusher(config.root, config.push) if config.push else None
 
     # --- the application ----------------------------------------------------------------
 
@@ -736,9 +738,11 @@ class Server:
         return report, note
 
     def _commit(self, project: Project, paths: list[Path], person: Person, subject: str) -> str:
-        """Commit what an action wrote; "" when done (or not a repository). The files were
-        written and the events signed before: a refusing git does not undo them, so it is
-        said (and logged) beside what was done, never as a failure of the action."""
+        """Commit what an action wrote, and ask for a push when one is configured; "" when
+        done (or not a repository). The files were written and the events signed before: a
+        refusing git does not undo them, so it is said (and logged) beside what was done,
+        never as a failure of the action; so is a push that failed (the commit stays, and
+        goes with the next push)."""
         if not in_repository(project.root):
             return ""
         message = f"{subject}\n\nvia i18n serve, signed in as {person.id}"
@@ -754,6 +758,15 @@ class Server:
         except I18nError as exc:
             log.error("not committed (%s): %s", subject, exc.message)
             return f" It is saved in the files but not committed to git ({exc.message})."
+        if self.pusher is None:
+            return ""
+        failed = self.pusher.failed
+        self.pusher.request()  # this commit and any not yet pushed, in the background
+        if failed is not None:
+            return (
+                f" Saved and committed, not yet pushed to {self.pusher.remote}: the last push "
+                f"failed ({failed}); it is tried again now."
+            )
         return ""
 
 
