@@ -19,6 +19,7 @@ import copy
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -152,7 +153,7 @@ class Item:
     findings: list[Finding] = field(default_factory=list)
     event: Approved | Rejected | None = None  # the decision behind the state
 
-    @property
+    @functools.cached_property
     def id(self) -> str:
         return entry_id(self.locale, self.catalog, self.entry.msgctxt, self.entry.msgid)
 

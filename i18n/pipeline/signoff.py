@@ -150,21 +150,24 @@ class Trusted:
     # (a committed line is missing from the working tree).
     breaks: list[Line | None] = field(default_factory=list)
     # the honoured events by catalog, made at the first question (a locale of hundreds of
-    # catalogs asks once per catalog: each question reads only its catalog's events)
-    _index: dict[str | None, list[tuple[int, LedgerEvent]]] | None = field(
-        default=None, repr=False, compare=False
+    # catalogs asks once per catalog: each question reads only its catalog's events), for
+    # so many honoured lines
+    _index: tuple[int, dict[str | None, list[tuple[int, LedgerEvent]]]] = field(
+        default=(-1, {}), repr=False, compare=False
     )
     _digests: tuple[int, dict[str, Line]] = field(default=(-1, {}), repr=False, compare=False)
 
     def _events(self, catalog: str | None) -> list[tuple[int, LedgerEvent]]:
-        if self._index is None or len(self._index.get(None, ())) != len(self.honoured):
-            index: dict[str | None, list[tuple[int, LedgerEvent]]] = {None: []}
+        """The honoured events about ``catalog`` (every one, for None), with their index."""
+        if self._index[0] != len(self.honoured):
+            every: list[tuple[int, LedgerEvent]] = []
+            by_catalog: dict[str | None, list[tuple[int, LedgerEvent]]] = {}
             for i, line in enumerate(self.honoured):
                 if line.event is not None:
-                    index[None].append((i, line.event))
-                    index.setdefault(line.event.catalog, []).append((i, line.event))
-            self._index = index
-        return self._index.get(catalog, [])
+                    every.append((i, line.event))
+                    by_catalog.setdefault(line.event.catalog, []).append((i, line.event))
+            self._index = (len(self.honoured), {**by_catalog, None: every})
+        return self._index[1].get(catalog, [])
 
     def lines(self, catalog: str | None = None) -> list[str]:
         """The digests of the honoured lines about ``catalog`` (all, for None), in order."""

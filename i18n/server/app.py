@@ -440,8 +440,11 @@ class Server:
         )
 
     def _entry_view(self, locale: str, entry: str, person: Person, people: People) -> Any:
-        kept = self.reviews.get(self.project(), locale, people)
-        return entry_view(kept.review, self._item(kept, entry), person)
+        project = self.project()
+        kept = self.reviews.get(project, locale, people)
+        if "places" not in kept.memo:
+            kept.memo["places"] = places(project, locale)
+        return entry_view(kept.review, self._item(kept, entry), person, kept.memo["places"])
 
     async def in_context(self, request: Request) -> Response:
         """The entry in its page, as the chosen country would publish it: the preview render
@@ -546,16 +549,8 @@ class Server:
         self, project: Project, locale: str, people: People, only: str | None
     ) -> LocaleReview:
         """The locale as the files are now (``only``: one catalog of it), for an action under
-        the lock; QA findings and the ledger's verified lines as kept by the pages."""
-        review = LocaleReview.open(
-            project,
-            locale,
-            people=people,
-            only=only,
-            verdicts=self.reviews.verdicts(project, locale),
-        )
-        review.findings_memo = self.reviews.findings(project, locale)
-        return review
+        the lock (see :meth:`Reviews.fresh`)."""
+        return self.reviews.fresh(project, locale, people, only)
 
     def _open(
         self, project: Project, locale: str, entry: str, people: People

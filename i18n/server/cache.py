@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,19 +35,19 @@ from i18n.project import Project
 Stamp = tuple[tuple[str, int, int, int], ...]
 
 
-def _files(folder: Path) -> Iterator[Path]:
+def _files(folder: Path | str) -> Iterator[str]:
     for here, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
-            yield Path(here) / name
+            yield os.path.join(here, name)
 
 
-def stamp(paths: list[Path]) -> Stamp:
+def stamp(paths: Iterable[Path | str]) -> Stamp:
     """The identity of each file (missing ones leave no trace): inode, size, mtime in ns."""
     out = []
     for path in paths:
         try:
-            st = path.stat()
+            st = os.stat(path)
         except FileNotFoundError:
             continue
         out.append((str(path), st.st_ino, st.st_size, st.st_mtime_ns))
@@ -57,8 +57,7 @@ def stamp(paths: list[Path]) -> Stamp:
 def sources_stamp(project: Project) -> Stamp:
     """Everything but the locale's own files that states and findings depend on."""
     root = project.root
-    paths = [root / "pyproject.toml", *_files(root / "source"), *_files(project.pot_dir)]
-    return stamp(paths)
+    return stamp([root / "pyproject.toml", *_files(root / "source"), *_files(project.pot_dir)])
 
 
 def catalog_stamps(project: Project, locale: str) -> dict[str, Stamp]:
@@ -93,6 +92,8 @@ class Kept:
     by_catalog: dict[str, list[Item]]
     items: list[Item] = field(default_factory=list)
     by_id: dict[str, Item] = field(default_factory=dict)
+    # what the pages derive from the sources alone (kept while they are unchanged)
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.items = [item for c in self.review.catalogs for item in self.by_catalog[c.name]]
@@ -139,9 +140,9 @@ class Reviews:
             return kept
 
     def _read(self, project: Project, locale: str, people: People, key: Key) -> Kept:
-        review = LocaleReview.open(
-            project, locale, people=people, verdicts=self.verdicts(project, locale)
-        )
+        with self._lock:
+            verdicts = self._verdicts_of(locale, key.sources)
+        review = LocaleReview.open(project, locale, people=people, verdicts=verdicts)
         review.findings_memo = self._memo(locale, key.sources)
         return Kept(key, review, {c.name: review.items(c.name) for c in review.catalogs})
 
@@ -159,16 +160,10 @@ class Reviews:
                 catalogs.append(before[name])
         ledger = old.ledger
         if key.ledger != kept.key.ledger:
-            ledger = Ledger.read(project.ledger_path(locale), project.warn)
-        review = LocaleReview(
-            project,
-            locale,
-            catalogs,
-            ledger,
-            old.checker,
-            people,
-            self.verdicts(project, locale),
-        )
+            ledger = Ledger.read(project.ledger_path(locale), project.warn, earlier=old.ledger)
+        with self._lock:
+            verdicts = self._verdicts_of(locale, key.sources)
+        review = LocaleReview(project, locale, catalogs, ledger, old.checker, people, verdicts)
         review.reuse(old)
         review.findings_memo = self._memo(locale, key.sources)
         decided = review.trusted.breaks != old.trusted.breaks
@@ -183,7 +178,35 @@ class Reviews:
                 by_catalog[c.name] = review.items(c.name)
             else:
                 by_catalog[c.name] = kept.by_catalog[c.name]
-        return Kept(key, review, by_catalog)
+        return Kept(key, review, by_catalog, memo=kept.memo)
+
+    def fresh(
+        self, project: Project, locale: str, people: People, only: str | None = None
+    ) -> LocaleReview:
+        """The locale as its files are now, for an action (under the project's lock), read
+        afresh: its catalogs (``only``: that one) and its ledger. What does not change
+        between two actions is taken from the kept review when the sources are the same: the
+        QA checker, the templates, the lines of the ledger read before (only appended lines
+        are parsed), the verified lines (only new lines are verified) and the findings."""
+        sources = sources_stamp(project)
+        with self._lock:
+            kept = self._kept.get(locale)
+            findings, verdicts = self._memo(locale, sources), self._verdicts_of(locale, sources)
+        today = dt.datetime.now(dt.UTC).date()
+        if kept is None or (kept.key.sources, kept.key.day) != (sources, today):
+            review = LocaleReview.open(project, locale, people=people, only=only, verdicts=verdicts)
+        else:
+            old = kept.review
+            folder = project.locales_dir / locale / "LC_MESSAGES"
+            paths = sorted(folder.glob("*.po")) if only is None else [folder / f"{only}.po"]
+            catalogs = [
+                ReviewCatalog(p.stem, p, read_po(p, project.rel(p))) for p in paths if p.is_file()
+            ]
+            ledger = Ledger.read(project.ledger_path(locale), project.warn, earlier=old.ledger)
+            review = LocaleReview(project, locale, catalogs, ledger, old.checker, people, verdicts)
+            review.reuse(old)
+        review.findings_memo = findings
+        return review
 
     def catalog_of(self, locale: str, entry: str) -> str | None:
         """The catalog of an entry as last read (for an action, which reads that catalog
@@ -192,23 +215,12 @@ class Reviews:
         item = kept.by_id.get(entry) if kept is not None else None
         return item.catalog if item is not None else None
 
-    def findings(self, project: Project, locale: str) -> dict[tuple[Any, ...], list[Finding]]:
-        """The QA findings kept for ``locale``'s entries, while the sources are unchanged
-        (for an action's fresh :class:`LocaleReview`)."""
-        sources = sources_stamp(project)
-        with self._lock:
-            return self._memo(locale, sources)
-
-    def verdicts(self, project: Project, locale: str) -> Verdicts:
-        """What verifying each line of ``locale``'s ledger found, while people.yaml and the
-        settings are unchanged (see :func:`i18n.pipeline.signoff.trust`)."""
-        sources = sources_stamp(project)
-        with self._lock:
-            kept_stamp, verdicts = self._verdicts.get(locale, ((), {}))
-            if kept_stamp != sources:
-                verdicts = {}
-                self._verdicts[locale] = (sources, verdicts)
-            return verdicts
+    def _verdicts_of(self, locale: str, sources: Stamp) -> Verdicts:
+        kept_stamp, verdicts = self._verdicts.get(locale, ((), {}))
+        if kept_stamp != sources:
+            verdicts = {}
+            self._verdicts[locale] = (sources, verdicts)
+        return verdicts
 
     def _memo(self, locale: str, sources: Stamp) -> dict[tuple[Any, ...], list[Finding]]:
         memo_stamp, memo = self._findings.get(locale, ((), {}))

@@ -196,16 +196,20 @@ class EntryView:
         return self.item.diff()
 
 
-def entry_view(review: LocaleReview, item: Item, person: Person) -> EntryView:
+def entry_view(
+    review: LocaleReview, item: Item, person: Person, where: list[Place] | None = None
+) -> EntryView:
     """The entry page; for an article's entry, the countries where it can be seen in its
-    page."""
+    page (``where``: :func:`places` of the locale, when the caller keeps them)."""
     in_page = item.catalog != SITE_DOMAIN
+    if in_page and where is None:
+        where = places(review.project, review.locale)
     return EntryView(
         item,
         _texts(item),
         roles_in(person, review.locale),
         history(review.ledger, review.trusted, review.people, item),
-        places(review.project, review.locale) if in_page else [],
+        (where or []) if in_page else [],
     )
 
 
