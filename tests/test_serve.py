@@ -41,7 +41,7 @@ from i18n.pipeline.review import LocaleReview
 from i18n.pipeline.signoff import read_trusted
 from i18n.project import Project
 from i18n.server.app import Server, ServerConfig
-from i18n.server.auth import set_password
+from i18n.server.auth import Passwords, set_password
 from i18n.server.config import credentials_path, service_signing
 
 SERVICE_KEY = REPO / "source" / "sample-keys" / "review-server"
@@ -522,6 +522,42 @@ def test_reject_with_a_reason_makes_a_draft_with_the_reason(site: Site) -> None:
     assert {f"locales/de/LC_MESSAGES/{ARTICLE}.po", "locales/de/approvals.jsonl"} <= set(changed)
     history = reviewer.get(url).text
     assert "Titel zu lang" in history and "signed by review-server" in history
+
+
+def test_the_password_is_asked_at_every_signing_and_argon2_runs_once_a_session(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every signing asks for the password; the first of a session is checked by argon2, the
+    next ones against what it proved (a wrong password is still refused), until the stored
+    hash changes (a new password: argon2 again, the old one refused)."""
+    verified: list[str] = []
+    original = Passwords.verify
+
+    def counting(self: Passwords, stored: str, password: str) -> bool:
+        verified.append(password)
+        return original(self, stored, password)
+
+    monkeypatch.setattr(Passwords, "verify", counting)
+    translator, reviewer = signed_in(site, TRANSLATOR), signed_in(site, REVIEWER)
+    ids = [TITLE, entry_id("de", ARTICLE, "category", "Treatments")]
+    for ident, text in zip(ids, ["Titel neu", "Therapien"], strict=True):
+        assert edit(translator, site, "de", ident, text).status_code == 303
+    verified.clear()
+    assert approve(reviewer, "de", ids[0], PASSWORDS[REVIEWER]).status_code == 303
+    assert verified == [PASSWORDS[REVIEWER]]  # argon2 at the first signing
+    assert approve(reviewer, "de", ids[1], "not the password").status_code == 403
+    assert approve(reviewer, "de", ids[1], PASSWORDS[REVIEWER]).status_code == 303
+    assert verified == [PASSWORDS[REVIEWER]]  # not again
+    assert {site.item("de", i).state for i in ids} == {"approved"}
+
+    set_password(site.credentials, load_people(Project(site.root)), REVIEWER, "a new password 1")
+    verified.clear()
+    url = f"/l/de/e/{ids[0]}"
+    data = {"csrf": csrf(reviewer, url), "password": PASSWORDS[REVIEWER], "reason": "neu"}
+    assert reviewer.post(url + "/revoke", data=data).status_code == 403  # the old one
+    data["password"] = "a new password 1"
+    assert reviewer.post(url + "/revoke", data=data, follow_redirects=False).status_code == 303
+    assert verified == [PASSWORDS[REVIEWER], "a new password 1"]
 
 
 def test_revoke_an_approval_with_a_reason_and_the_password(site: Site) -> None:

@@ -333,6 +333,21 @@ class Server:
             return False
         return self.passwords.verify(stored, password)
 
+    def _check_signing_password(self, session: Session, person_id: str, password: str) -> bool:
+        """The password of a signing: argon2 at the first signing of the session (both
+        components), then checked against what that proved (the same password, while the
+        stored hash is unchanged) without argon2's cost again; see :meth:`Session.signs`."""
+        stored = Credentials.read(self.config.credentials).hashes.get(person_id)
+        if stored is None:
+            return False
+        proved = session.signs(stored, password)
+        if proved is not None:
+            return proved
+        if not self._check_password(person_id, password):
+            return False
+        session.proved(stored, password)
+        return True
+
     def _has_password(self, person_id: str) -> bool:
         return person_id in Credentials.read(self.config.credentials).hashes
 
@@ -540,7 +555,7 @@ class Server:
         if not self.limit.allowed(key):
             self.sessions.end(session.token)
             raise _Status(429, "Too many wrong passwords: you were signed out.")
-        if not await run_in_threadpool(self._check_password, person.id, password):
+        if not await run_in_threadpool(self._check_signing_password, session, person.id, password):
             self.limit.failed(key)
             raise _Status(403, "Wrong password: nothing was signed.")
         self.limit.succeeded(key)
