@@ -32,8 +32,11 @@ from conftest import (
 
 from i18n.cli import cli
 from i18n.formats.ledger import Ledger
+from i18n.formats.people import load_people
 from i18n.formats.po import read_po, write_po
 from i18n.model.events import Drafted
+from i18n.pipeline.signoff import read_trusted
+from i18n.project import Project
 
 LOC = "sv"
 SLUG = "understanding-deep-vein-thrombosis"
@@ -204,6 +207,33 @@ def test_approve_signs_off_translated_entries_only(sv: Path, run) -> None:
     both = run(sv, "approve", "--locale", LOC, "--all", draft["id"])
     assert both.exit_code == 2
     assert len(approvals(sv)) == 1
+
+
+def test_a_second_reviewer_co_signs_an_approved_text(sv: Path, run, monkeypatch) -> None:
+    """A text approved by one reviewer and named by another is signed again: both approvals
+    are on the record and count; the same reviewer naming it again signs nothing, and a bulk
+    approval does not co-sign what is approved already."""
+    edit(sv, lambda e: human(e) if e.msgctxt == "title" else False)
+    (title,) = queue(run, sv, "--article", SLUG, "--state", "translated")
+    ok(run, sv, "approve", "--locale", LOC, title["id"])
+    again = ok(run, sv, "approve", "--locale", LOC, title["id"])
+    assert "0 approved, 1 already approved" in again
+    second = add_person(sv, "eva.berg", "Eva Berg", {"reviewer": [LOC]})
+    monkeypatch.setenv("I18N_SIGNING_KEY", str(second))
+    out = ok(run, sv, "approve", "--locale", LOC, "--article", SLUG)
+    assert "0 approved, 1 already approved" in out
+    out = ok(run, sv, "approve", "--locale", LOC, title["id"])
+    assert "1 approved (1 co-signed), 0 already approved" in out
+    assert f"co-signed: {REVIEWER} approved it too" in out
+    assert "0 approved, 1 already approved" in ok(run, sv, "approve", "--locale", LOC, title["id"])
+    events = approvals(sv)
+    assert [e["reviewer"] for e in events] == [REVIEWER, "Eva Berg"]
+    assert {e["hash"] for e in events} == {title["hash"]}
+    project = Project(sv)
+    trusted = read_trusted(project, LOC, load_people(project))
+    assert trusted.problems == []
+    assert [e.reviewer for e in trusted.holding(SLUG)[title["hash"]]] == [REVIEWER, "Eva Berg"]
+    assert counts(run, sv)["approved"] == 1
 
 
 def test_approve_needs_a_key_of_a_reviewer_of_the_locale(sv: Path, run, monkeypatch) -> None:

@@ -42,7 +42,7 @@ from i18n.pipeline.review import LocaleReview
 from i18n.pipeline.signoff import read_trusted
 from i18n.project import Project
 from i18n.server.app import Server, ServerConfig
-from i18n.server.auth import set_password
+from i18n.server.auth import Passwords, set_password
 from i18n.server.config import credentials_path, service_signing
 
 SERVICE_KEY = REPO / "source" / "sample-keys" / "review-server"
@@ -186,7 +186,7 @@ def test_no_session_redirects_to_sign_in_and_writes_nothing(site: Site) -> None:
     for url in ("/", "/l/de", f"/l/de/e/{TITLE}"):
         answer = client.get(url, follow_redirects=False)
         assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
-    for action in ("approve", "reject", "edit"):
+    for action in ("approve", "reject", "revoke", "edit"):
         data = {"password": PASSWORDS[REVIEWER], "reason": "x", "msgstr": "x", "csrf": "x"}
         answer = client.post(f"/l/de/e/{TITLE}/{action}", data=data, follow_redirects=False)
         assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
@@ -233,6 +233,83 @@ def test_a_redirect_after_sign_in_stays_on_this_site(site: Site) -> None:
         data["csrf"] = csrf(client, "/login")
 
 
+def sso_site(site: Site, **config: Any) -> Site:
+    """The same project served with single sign-on settings."""
+    signing = site.server.config.signing
+    server = Server(ServerConfig(site.root, signing, site.credentials, **config))
+    return Site(site.root, site.credentials, server)
+
+
+def through(site: Site, peer: str, user: str | None = None) -> TestClient:
+    """A browser whose requests come from ``peer`` (the proxy's address), with the SSO
+    header set to ``user``."""
+    headers = {"X-Forwarded-User": user} if user is not None else {}
+    return TestClient(
+        site.server.app(), base_url="https://testserver", client=(peer, 4711), headers=headers
+    )
+
+
+def test_single_sign_on_header_is_believed_only_when_configured_and_from_a_proxy(
+    site: Site, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The header signs a person in only when ``trusted_proxy_header`` names it and the
+    request comes from one of ``trusted_proxies``; otherwise it is ignored (with a warning
+    from a stranger). An id or an e-mail of people.yaml; anything else is 403."""
+    url = f"/l/de/e/{TITLE}"
+    # not configured: the header is ignored, the sign-in page is shown
+    plain = through(site, "127.0.0.1", REVIEWER)
+    answer = plain.get(url, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
+
+    sso = sso_site(site, trusted_proxy_header="X-Forwarded-User", trusted_proxies=("10.1.0.0/16",))
+    with caplog.at_level("WARNING", logger="i18n.serve"):
+        stranger = through(sso, "192.0.2.7", REVIEWER).get(url, follow_redirects=False)
+    assert stranger.status_code == 303 and stranger.headers["location"].startswith("/login")
+    assert "X-Forwarded-User header from 192.0.2.7, not a trusted proxy: ignored" in caplog.text
+
+    unknown = through(sso, "10.1.2.3", "mallory@evil.example").get(url, follow_redirects=False)
+    assert unknown.status_code == 403 and "is no person of people.yaml" in unknown.text
+
+    browser = through(sso, "10.1.2.3", "katrin.vogel@sample.invamed.example")  # by e-mail
+    page = browser.get(url, follow_redirects=False)
+    assert page.status_code == 200 and "Dr. med. Katrin Vogel" in page.text
+    cookie = page.headers["set-cookie"]
+    assert cookie.startswith("__Host-i18n_session=") and "httponly" in cookie.lower()
+    assert browser.get("/login", follow_redirects=False).headers["location"] == "/"
+    assert browser.get("/l/fr", follow_redirects=False).status_code == 403  # roles still apply
+    # the cookie alone, without the header, is the same session
+    bare = through(sso, "10.1.2.3")
+    bare.cookies = browser.cookies
+    assert bare.get(url).status_code == 200
+
+
+def test_single_sign_on_still_signs_with_the_password(site: Site) -> None:
+    """Single sign-on is not a signature: an approval asks for the person's signing password
+    of the credentials file, and refuses without one."""
+    sso = sso_site(site, trusted_proxy_header="X-Forwarded-User", trusted_proxies=("127.0.0.1",))
+    translator = through(sso, "127.0.0.1", TRANSLATOR)
+    assert edit(translator, site, "de", TITLE, "Titel über SSO").status_code == 303
+    assert git(site.root, "log", "-1", "--format=%ae").strip() == (
+        "jonas.weber@sample.invamed.example"
+    )
+    reviewer = through(sso, "127.0.0.1", REVIEWER)
+    before = snapshot(site.root)
+    assert approve(reviewer, "de", TITLE, "").status_code == 403
+    wrong = approve(reviewer, "de", TITLE, "not the password")
+    assert wrong.status_code == 403 and "Wrong password: nothing was signed." in wrong.text
+    assert snapshot(site.root) == before
+    assert approve(reviewer, "de", TITLE, PASSWORDS[REVIEWER]).status_code == 303
+    assert site.item("de", TITLE).state == "approved"
+
+    creds = Credentials.read(site.credentials)
+    del creds.hashes[REVIEWER]
+    creds.write()
+    data = {"csrf": csrf(reviewer, f"/l/de/e/{TITLE}"), "password": "anything", "reason": "x"}
+    none = reviewer.post(f"/l/de/e/{TITLE}/revoke", data=data)
+    assert none.status_code == 403 and "You have no signing password yet" in none.text
+    assert site.item("de", TITLE).state == "approved"
+
+
 # --- CSRF, roles, four eyes ---------------------------------------------------------------
 
 
@@ -243,7 +320,7 @@ def test_missing_or_wrong_csrf_token_is_403_and_nothing_is_written(site: Site) -
         data = {"password": PASSWORDS[REVIEWER], "reason": "bad"}
         if token is not None:
             data["csrf"] = token
-        for action in ("approve", "reject"):
+        for action in ("approve", "reject", "revoke"):
             answer = reviewer.post(f"/l/de/e/{TITLE}/{action}", data=data)
             assert answer.status_code == 403 and "CSRF" in answer.text
     data = {"msgstr": "changed", "hash": site.item("de", TITLE).hash, "csrf": "wrong"}
@@ -259,7 +336,7 @@ def test_a_reviewer_of_de_acting_on_fr_is_refused(site: Site) -> None:
     assert client.get("/l/fr").status_code == 403
     assert client.get(f"/l/fr/e/{fr_title}").status_code == 403
     token = csrf(client, "/l/de")
-    for action in ("approve", "reject", "edit"):
+    for action in ("approve", "reject", "revoke", "edit"):
         data = {"csrf": token, "password": PASSWORDS[REVIEWER], "reason": "x", "msgstr": "x"}
         assert client.post(f"/l/fr/e/{fr_title}/{action}", data=data).status_code == 403
     assert snapshot(site.root) == before
@@ -453,6 +530,131 @@ def test_reject_with_a_reason_makes_a_draft_with_the_reason(site: Site) -> None:
     assert {f"locales/de/LC_MESSAGES/{ARTICLE}.po", "locales/de/approvals.jsonl"} <= set(changed)
     history = reviewer.get(url).text
     assert "Titel zu lang" in history and "signed by review-server" in history
+
+
+def test_the_password_is_asked_at_every_signing_and_argon2_runs_once_a_session(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every signing asks for the password; the first of a session is checked by argon2, the
+    next ones against what it proved (a wrong password is still refused), until the stored
+    hash changes (a new password: argon2 again, the old one refused)."""
+    verified: list[str] = []
+    original = Passwords.verify
+
+    def counting(self: Passwords, stored: str, password: str) -> bool:
+        verified.append(password)
+        return original(self, stored, password)
+
+    monkeypatch.setattr(Passwords, "verify", counting)
+    translator, reviewer = signed_in(site, TRANSLATOR), signed_in(site, REVIEWER)
+    ids = [TITLE, entry_id("de", ARTICLE, "category", "Treatments")]
+    for ident, text in zip(ids, ["Titel neu", "Therapien"], strict=True):
+        assert edit(translator, site, "de", ident, text).status_code == 303
+    verified.clear()
+    assert approve(reviewer, "de", ids[0], PASSWORDS[REVIEWER]).status_code == 303
+    assert verified == [PASSWORDS[REVIEWER]]  # argon2 at the first signing
+    assert approve(reviewer, "de", ids[1], "not the password").status_code == 403
+    assert approve(reviewer, "de", ids[1], PASSWORDS[REVIEWER]).status_code == 303
+    assert verified == [PASSWORDS[REVIEWER]]  # not again
+    assert {site.item("de", i).state for i in ids} == {"approved"}
+
+    set_password(site.credentials, load_people(Project(site.root)), REVIEWER, "a new password 1")
+    verified.clear()
+    url = f"/l/de/e/{ids[0]}"
+    data = {"csrf": csrf(reviewer, url), "password": PASSWORDS[REVIEWER], "reason": "neu"}
+    assert reviewer.post(url + "/revoke", data=data).status_code == 403  # the old one
+    data["password"] = "a new password 1"
+    assert reviewer.post(url + "/revoke", data=data, follow_redirects=False).status_code == 303
+    assert verified == [PASSWORDS[REVIEWER], "a new password 1"]
+
+
+def test_revoke_an_approval_with_a_reason_and_the_password(site: Site) -> None:
+    """A reviewer withdraws an approval in the browser as ``i18n revoke`` does: a reason and
+    the password again, a signed ``revoked`` event on behalf of the person, committed; the
+    entry awaits review again. A translator may not; nothing is written when refused."""
+    translator, reviewer = signed_in(site, TRANSLATOR), signed_in(site, REVIEWER)
+    assert edit(translator, site, "de", TITLE, "Titel, geprüft").status_code == 303
+    url = f"/l/de/e/{TITLE}"
+    assert "Withdraw the approval" not in reviewer.get(url).text  # nothing to withdraw yet
+    assert approve(reviewer, "de", TITLE, PASSWORDS[REVIEWER]).status_code == 303
+    page = reviewer.get(url).text
+    assert "Withdraw the approval" in page and f'action="{url}/revoke"' in page
+    before = snapshot(site.root)
+    data = {"csrf": csrf(translator, url), "password": PASSWORDS[TRANSLATOR], "reason": "x"}
+    assert translator.post(url + "/revoke", data=data).status_code == 403
+    data = {"csrf": csrf(reviewer, url), "password": "not the password", "reason": "Dosis"}
+    assert reviewer.post(url + "/revoke", data=data).status_code == 403
+    data["password"], data["reason"] = PASSWORDS[REVIEWER], "  "
+    refused = reviewer.post(url + "/revoke", data=data)
+    assert refused.status_code == 409 and "--reason must say why" in refused.text
+    assert snapshot(site.root) == before
+    data["reason"] = "Dosis in der Quelle geändert"
+    done = reviewer.post(url + "/revoke", data=data, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    assert "Approval withdrawn, signed by Dr. med. Katrin Vogel" in reviewer.get(url).text
+    assert site.item("de", TITLE).state == "translated"
+    event = Ledger.read(site.root / "locales" / "de" / "approvals.jsonl").events[-1]
+    assert (event.kind, event.reason, event.signer, event.on_behalf_of) == (
+        "revoked",
+        "Dosis in der Quelle geändert",
+        "review-server",
+        REVIEWER,
+    )
+    trusted = read_trusted(Project(site.root), "de", load_people(Project(site.root)))
+    assert trusted.problems == []
+    commit = git(site.root, "log", "-1", "--format=%ae|%s").strip()
+    assert commit == f"katrin.vogel@sample.invamed.example|revoke de {TITLE} ({ARTICLE})"
+    again = reviewer.post(url + "/revoke", data={**data, "csrf": csrf(reviewer, url)})
+    assert again.status_code == 409 and "not approved: nothing to revoke" in again.text
+
+
+def test_each_commit_is_pushed_in_the_background_and_a_failed_push_is_retried(
+    site: Site, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With ``push`` set, each commit is pushed after the response; a push that fails is
+    logged, the next action says "committed, not yet pushed", and the next push (once the
+    remote works again) carries every commit: none is lost."""
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    git(site.root, "remote", "add", "origin", str(tmp_path / "missing.git"))  # fails first
+    signing = site.server.config.signing
+    pushed = Site(
+        site.root,
+        site.credentials,
+        Server(ServerConfig(site.root, signing, site.credentials, push="origin")),
+    )
+    pusher = pushed.server.pusher
+    assert pusher is not None
+    translator = signed_in(pushed, TRANSLATOR)
+    with caplog.at_level("ERROR", logger="i18n.serve"):
+        assert edit(translator, pushed, "de", TITLE, "Titel eins").status_code == 303
+        assert pusher.wait(60)
+    assert "not pushed (tried again after the next commit): git push origin failed" in caplog.text
+    first = git(site.root, "rev-parse", "HEAD").strip()
+
+    git(site.root, "remote", "set-url", "origin", str(remote))
+    url = f"/l/de/e/{TITLE}"
+    data = {"csrf": csrf(translator, url), "hash": site.item("de", TITLE).hash}
+    data["msgstr"] = "Titel zwei"
+    answer = translator.post(url + "/edit", data=data)
+    assert answer.status_code == 200
+    assert "Saved and committed, not yet pushed to origin: the last push failed" in answer.text
+    assert pusher.wait(60) and pusher.failed is None
+    head = git(site.root, "rev-parse", "HEAD").strip()
+    there = subprocess.run(
+        ["git", "--git-dir", str(remote), "rev-list", "main"], capture_output=True, text=True
+    ).stdout.split()
+    assert there[0] == head and first in there  # the commit whose push failed went too
+
+    data = {"csrf": csrf(translator, url), "hash": site.item("de", TITLE).hash}
+    data["msgstr"] = "Titel drei"
+    answer = translator.post(url + "/edit", data=data)
+    assert "Saved." in answer.text and "not yet pushed" not in answer.text
+    assert pusher.wait(60)
+    latest = subprocess.run(
+        ["git", "--git-dir", str(remote), "rev-parse", "main"], capture_output=True, text=True
+    ).stdout.strip()
+    assert latest == git(site.root, "rev-parse", "HEAD").strip()
 
 
 def test_an_edit_on_a_changed_entry_is_refused_not_lost(site: Site) -> None:
@@ -768,9 +970,10 @@ def test_serve_prints_its_url_and_stops_on_ctrl_c(served) -> None:
 
 @pytest.mark.slow
 def test_two_browsers_approving_at_once_write_whole_lines(site: Site, served) -> None:
-    """Two reviewers' browsers approve two entries (and the same one) at the same moment:
-    the lock makes them take turns, every line is whole and chained, and the same entry
-    is approved once."""
+    """Four browsers approve at the same moment: two reviewers the same entry (each signs it:
+    a co-signature), one of them again from a second browser (already approved by them:
+    nothing signed), and another entry. The lock makes them take turns; every line is whole
+    and chained, and both signatures of the shared entry count."""
     url, _ = served
     translator = httpx.Client(base_url=url, follow_redirects=True)
     token = CSRF.search(translator.get("/login").text).group(1)
@@ -787,36 +990,41 @@ def test_two_browsers_approving_at_once_write_whole_lines(site: Site, served) ->
         }
         assert translator.post(f"/l/de/e/{ident}/edit", data=data).status_code == 200
     browsers = []
-    for person in (REVIEWER, TESTER, REVIEWER):
+    for person in (REVIEWER, TESTER, REVIEWER, TESTER):
         client = httpx.Client(base_url=url, timeout=60, follow_redirects=True)
         token = CSRF.search(client.get("/login").text).group(1)
         client.post("/login", data={"csrf": token, "person": person, "password": PASSWORDS[person]})
         browsers.append((client, person))
-    targets = [ids[0], ids[1], ids[0]]
+    targets = [ids[0], ids[0], ids[0], ids[1]]
     forms = []
     for (client, person), ident in zip(browsers, targets, strict=True):
         token = CSRF.search(client.get(f"/l/de/e/{ident}").text).group(1)
         forms.append((client, ident, {"csrf": token, "password": PASSWORDS[person]}))
     before = len(site.ledger().splitlines())
-    answers: list[int] = []
+    answers: list[str] = []
     start = threading.Barrier(len(forms))
 
     def go(client: httpx.Client, ident: str, data: dict[str, str]) -> None:
         start.wait()
-        answers.append(client.post(f"/l/de/e/{ident}/approve", data=data).status_code)
+        answer = client.post(f"/l/de/e/{ident}/approve", data=data)
+        answers.append(f"{answer.status_code} {answer.text}")
 
     threads = [threading.Thread(target=go, args=form) for form in forms]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert answers == [200, 200, 200]  # each followed its redirect to the entry page
+    assert [a[:3] for a in answers] == ["200"] * 4  # each followed its redirect to the entry
+    assert sum("Already approved by you: nothing was signed." in a for a in answers) == 1
+    assert sum("both signatures are on the record" in a for a in answers) == 1
     lines = site.ledger().splitlines()
     new = [json.loads(line) for line in lines[before:]]
-    assert len(new) == 2 and {e["event"] for e in new} == {"approved"}
-    assert {e["on_behalf_of"] for e in new} <= {REVIEWER, TESTER}
+    assert len(new) == 3 and {e["event"] for e in new} == {"approved"}
+    shared = site.item("de", ids[0]).hash
+    assert sorted(e["on_behalf_of"] for e in new if e["hash"] == shared) == [REVIEWER, TESTER]
     trusted = read_trusted(Project(site.root), "de", load_people(Project(site.root)))
     assert trusted.problems == [] and trusted.breaks == []
+    assert {e.person for e in trusted.holding(ARTICLE)[shared]} == {REVIEWER, TESTER}
     assert {site.item("de", i).state for i in ids} == {"approved"}
 
 
@@ -826,8 +1034,8 @@ def test_two_browsers_approving_at_once_write_whole_lines(site: Site, served) ->
 @pytest.mark.browser
 def test_in_chromium_edit_sign_out_and_approve_with_the_password(site: Site, served) -> None:
     """A translator edits, signs out; the reviewer signs in, refuses nothing, approves with
-    the password, sees the entry in its Swiss page, comments; no console error or CSP
-    violation on any page."""
+    the password, sees the entry in its Swiss page, comments, withdraws the approval; no
+    console error or CSP violation on any page."""
     require_chromium()
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
@@ -896,3 +1104,10 @@ def test_in_chromium_edit_sign_out_and_approve_with_the_password(site: Site, ser
         assert cells == ["Bitte Gendern prüfen <b>danke</b>"]  # shown as text
         assert site.item("de", TITLE).state == "approved"
         assert "Ärztinnen und Ärzte" in site.item("de", TITLE).msgstr
+
+        # the approval withdrawn, with a reason and the password again
+        b.find("#revoke-reason").send_keys("Die Quelle wird noch geändert")
+        b.find("#revoke-password").send_keys(PASSWORDS[REVIEWER])
+        b.find('form[action$="/revoke"] button').click()
+        assert "Approval withdrawn, signed by Dr. med. Katrin Vogel" in wait(".flash").text
+        assert b.errors() == [] and site.item("de", TITLE).state == "translated"

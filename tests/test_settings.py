@@ -53,7 +53,7 @@ def test_defaults() -> None:
 def test_every_setting_says_what_it_means() -> None:
     for key in Settings.names():
         assert len(Settings.doc(key)) > 20, key
-    assert Settings.names()[0] == "source_language" and len(Settings.names()) == 23
+    assert Settings.names()[0] == "source_language" and len(Settings.names()) == 26
 
 
 def test_a_project_without_pyproject_or_table_has_the_defaults(tmp_path: Path) -> None:

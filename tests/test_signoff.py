@@ -470,3 +470,48 @@ def test_a_ledger_rewritten_with_a_removed_key_is_seen(proj: Path, run, monkeypa
     assert result.exit_code == 1
     assert "violation: ledger-unknown-key [de] locales/de/approvals.jsonl:1" in result.stdout
     assert "ledger-line-deleted" in result.stdout
+
+
+def test_a_ledger_read_again_parses_only_appended_lines_and_verifies_only_new_ones(
+    tmp_path: Path,
+) -> None:
+    """Reading a ledger again after an append (the review server does, at every action)
+    gives the same lines as a reading from scratch; a file rewritten in place (not only
+    grown) is read from scratch. Verdicts kept between two verifications give the same
+    trust, and only the new lines are verified."""
+    root = copy_project(tmp_path / "p")
+    people = load_people(Project(root))
+    path = ledger(root)
+    signing = signing_as_tester()
+
+    def event(n: int) -> Approved:
+        return Approved(
+            hash=f"h{n}",
+            catalog=MT,
+            msgctxt=None,
+            msgid=f"m{n}",
+            msgstr=f"s{n}",
+            reviewer="Test Reviewer",
+            time="2026-11-26T09:00:00Z",
+        )
+
+    first = Ledger.read(path)
+    first.append([event(1), event(2)], signing)
+    earlier = Ledger.read(path)
+    verdicts: dict = {}
+    trust(earlier, people, verdicts=verdicts)
+    assert len(verdicts) == len(earlier.lines)
+    Ledger.read(path).append([event(3)], signing)
+    again = Ledger.read(path, earlier=earlier)
+    assert again.lines == Ledger.read(path).lines and again.lines[:-1] == earlier.lines
+    assert again.lines[-1].event.msgid == "m3"
+    kept = trust(again, people, verdicts=verdicts)
+    fresh = trust(again, people)
+    assert (kept.honoured, kept.problems) == (fresh.honoured, fresh.problems)
+    assert len(verdicts) == len(again.lines)
+
+    text = path.read_bytes()  # a line edited in place: no longer an append
+    path.write_bytes(text.replace(b'"msgstr": "s1"', b'"msgstr": "s9"'))
+    edited = Ledger.read(path, earlier=again)
+    assert edited.lines == Ledger.read(path).lines != again.lines
+    assert [e.msgstr for e in edited.events if e.msgid == "m1"] == ["s9"]

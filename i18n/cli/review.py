@@ -198,8 +198,11 @@ def approve(
         items = review.find(ids) if ids else review.items(article)
         report = review.approve(items, signing, person, explicit=bool(ids), override=override)
     click.echo(signed_as(person, signing), err=True)
+    cosigned = {item.id for item in report.cosigned}
     for item in report.approved:
         extra = " (override)" if item.blocking else ""
+        if item.id in cosigned:
+            extra += f" (co-signed: {item.event.reviewer if item.event else '?'} approved it too)"
         click.echo(f"approved {item.id} {item.catalog}: {short(item.entry.msgid, 60)}{extra}")
     for item, why in report.refused:
         click.echo(f"refused {item.id} {item.catalog}: {why}", err=True)
@@ -210,7 +213,9 @@ def approve(
             err=True,
         )
     click.echo(
-        f"{len(report.approved)} approved, {len(report.already)} already approved, "
+        f"{len(report.approved)} approved"
+        + (f" ({len(report.cosigned)} co-signed)" if report.cosigned else "")
+        + f", {len(report.already)} already approved, "
         f"{len(report.refused)} refused, {len(report.skipped)} not ready (draft or untranslated)"
     )
     if report.refused:

@@ -81,7 +81,16 @@ def serve(
             f"warning: no accounts in {credentials}: add one with i18n serve --add-user ID",
             err=True,
         )
-    config = ServerConfig(project.root, signing, credentials, secure_cookies=secure)
+    settings = project.settings
+    config = ServerConfig(
+        project.root,
+        signing,
+        credentials,
+        secure_cookies=secure,
+        trusted_proxy_header=settings.trusted_proxy_header,
+        trusted_proxies=settings.trusted_proxies,
+        push=settings.push,
+    )
     shown = f"[{host}]" if ":" in host else host
     scheme = "http"
     click.echo(f"serving {project.root} at {scheme}://{shown}:{port}/ (Ctrl-C stops)")
@@ -97,7 +106,7 @@ def serve(
             host=host,
             port=port,
             log_level=os.environ.get("I18N_SERVE_LOG", "info"),
-            proxy_headers=True,
+            proxy_headers=False,  # the application reads them from trusted_proxies only
             server_header=False,
         )
     )

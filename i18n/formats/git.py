@@ -120,7 +120,10 @@ def commit(
     """Commit ``paths`` (and only them: other staged or changed files are left as they are)
     with ``author`` and ``committer`` as (name, e-mail). Returns the new commit's hash, None
     when nothing changed; an :class:`~i18n.errors.I18nError` with git's message when git
-    refuses."""
+    refuses.
+
+    One ``git commit -- PATHS`` when git knows the files (it takes them from the working
+    tree); a file git does not know yet is added first."""
     rels = [str(p.resolve().relative_to(root.resolve())) for p in paths]
     env = {
         **os.environ,
@@ -129,15 +132,39 @@ def commit(
         "GIT_COMMITTER_NAME": committer[0],
         "GIT_COMMITTER_EMAIL": committer[1],
     }
-    for args in (["add", "--", *rels], ["commit", "--quiet", "-m", message, "--", *rels]):
-        if (
-            args[0] == "commit"
-            and git(root, "diff", "--cached", "--quiet", "--", *rels) is not None
-        ):
-            return None  # staged content equals HEAD's: nothing to record
-        proc = subprocess.run(
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
             ["git", "-C", str(root), *args], capture_output=True, text=True, env=env, check=False
         )
-        if proc.returncode != 0:
-            raise I18nError(f"git {args[0]} failed: {(proc.stderr or proc.stdout).strip()}")
+
+    done = run("commit", "--quiet", "-m", message, "--", *rels)
+    if done.returncode != 0:
+        if not (git(root, "status", "--porcelain", "--", *rels) or "").strip():
+            return None  # the files are as HEAD has them: nothing to record
+        for args in (["add", "--", *rels], ["commit", "--quiet", "-m", message, "--", *rels]):
+            done = run(*args)
+            if done.returncode != 0:
+                raise I18nError(f"git {args[0]} failed: {(done.stderr or done.stdout).strip()}")
     return (git(root, "rev-parse", "HEAD") or "").strip() or None
+
+
+def push(root: Path, remote: str, timeout: float = 300.0) -> None:
+    """``git push REMOTE HEAD``: the current branch to the branch of the same name at
+    ``remote``, never asking for credentials on a terminal; an
+    :class:`~i18n.errors.I18nError` with git's message when it fails."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), "push", "--quiet", remote, "HEAD"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise I18nError(f"git push {remote} failed: {exc}") from None
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        raise I18nError(f"git push {remote} failed: {' '.join(lines[-2:]) or 'no message'}")

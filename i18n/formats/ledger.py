@@ -127,6 +127,10 @@ class Ledger:
     path: Path
     lines: list[Line] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # the file's bytes as read, and how many of :attr:`lines` they hold (a later reading of
+    # the file parses only what was appended since)
+    _read_bytes: bytes | None = field(default=None, repr=False, compare=False)
+    _read_lines: int = field(default=0, repr=False, compare=False)
 
     @property
     def locale(self) -> str:
@@ -141,11 +145,18 @@ class Ledger:
         return [line.event for line in self.lines if line.event is not None]
 
     @classmethod
-    def read(cls, path: Path, warn: Callable[[str], None] | None = None) -> Ledger:
+    def read(
+        cls,
+        path: Path,
+        warn: Callable[[str], None] | None = None,
+        earlier: Ledger | None = None,
+    ) -> Ledger:
         """The ledger at ``path`` (empty when there is none); each warning also goes to
-        ``warn`` as it is found."""
+        ``warn`` as it is found. ``earlier``: a reading of the same file; when the file only
+        grew since (lines appended), the lines read then are kept and only the new ones
+        parsed."""
         ledger = cls(path)
-        ledger._read(warn)
+        ledger._read(warn, earlier)
         return ledger
 
     def _refuse_link(self) -> None:
@@ -158,14 +169,32 @@ class Ledger:
                 _shown(self.path),
             )
 
-    def _read(self, warn: Callable[[str], None] | None) -> None:
+    def _read(self, warn: Callable[[str], None] | None, earlier: Ledger | None = None) -> None:
         self._refuse_link()
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return
+        self._read_bytes = raw
+        start = 0
+        known = earlier._read_bytes if earlier is not None else None
+        if (
+            earlier is not None
+            and known
+            and known.endswith(b"\n")
+            and not earlier.warnings
+            and raw.startswith(known)
+        ):
+            self.lines = earlier.lines[: earlier._read_lines]
+            start = known.count(b"\n")
+            raw = raw[len(known) :]
+        self._parse(raw, start, warn)
+        self._read_lines = len(self.lines)
+
+    def _parse(self, raw: bytes, start: int, warn: Callable[[str], None] | None) -> None:
+        """The lines of ``raw``, the file's bytes after its first ``start`` lines."""
         lines = raw.split(b"\n")
-        for n, line in enumerate(lines, 1):
+        for n, line in enumerate(lines, start + 1):
             if not line.strip():
                 continue
             try:
@@ -173,7 +202,7 @@ class Ledger:
                 if not isinstance(record, dict) or "event" not in record:
                     raise ValueError("not an event object")
             except (ValueError, UnicodeDecodeError):
-                last = all(not rest.strip() for rest in lines[n:])
+                last = all(not rest.strip() for rest in lines[n - start :])
                 what = "torn last line (interrupted write?)" if last else "unreadable line"
                 self.warnings.append(f"{self.shown}:{n}: {what}; ignored")
                 if warn is not None:

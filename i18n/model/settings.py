@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import ipaddress
 import math
 import re
 import urllib.parse
@@ -95,6 +96,31 @@ def _hosts(value: Any) -> tuple[str, ...]:
     ):
         raise _Refused(f"must be a list of host names (www.example.org), got {value!r}")
     return tuple(h.lower() for h in value)
+
+
+def _header(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9-]*", value):
+        raise _Refused(f"must be an HTTP header name (X-Forwarded-User), got {value!r}")
+    return value
+
+
+def _networks(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple):
+        raise _Refused(
+            f"must be a list of addresses or networks (127.0.0.1, 10.0.0.0/8), got {value!r}"
+        )
+    for item in value:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except (TypeError, ValueError):
+            raise _Refused(f"must be a list of addresses or networks, got {item!r}") from None
+    return tuple(value)
+
+
+def _remote(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/-]*", value):
+        raise _Refused(f"must be the name of a git remote (origin), got {value!r}")
+    return value
 
 
 def _flag(value: Any) -> bool:
@@ -250,6 +276,26 @@ class Settings:
         _flag,
         "`i18n serve`: send the session cookie only over HTTPS; false only to try the server "
         "over plain http on this machine (i18n serve --insecure-cookies)",
+    )
+
+    trusted_proxy_header: str | None = _setting(
+        None,
+        _optional(_header),
+        "`i18n serve`: sign people in by this header, set by a reverse proxy after the "
+        "company's single sign-on (a people.yaml id or e-mail); believed only from "
+        "trusted_proxies, ignored when unset",
+    )
+    trusted_proxies: tuple[str, ...] = _setting(
+        ("127.0.0.1",),
+        _networks,
+        "`i18n serve`: the addresses (or networks) of the reverse proxies whose "
+        "trusted_proxy_header and X-Forwarded-For are believed",
+    )
+    push: str | None = _setting(
+        None,
+        _optional(_remote),
+        "`i18n serve`: the git remote to push to after each commit, in the background "
+        "(a failed push is retried at the next commit); none when unset",
     )
 
     def __post_init__(self) -> None:

@@ -74,14 +74,16 @@ class _Ledgers:
         self.project, self.people = project, people
         self.trusted: dict[str, Trusted] = {}
 
-    def approval(self, locale: str, catalog: str, digest: str) -> Approved | None:
+    def approvals(self, locale: str, catalog: str, digest: str) -> list[Approved]:
+        """The approvals of the text that count (two or more when reviewers co-signed it),
+        from the first locale of the fallback chain that has any."""
         for loc in fallback_chain(locale):
             if loc not in self.trusted:
                 self.trusted[loc] = read_trusted(self.project, loc, self.people)
-            found = self.trusted[loc].approvals(catalog).get(digest)
-            if found is not None:
+            found = self.trusted[loc].holding(catalog).get(digest)
+            if found:
                 return found
-        return None
+        return []
 
 
 def _verified(event: Approved, people: People) -> str:
@@ -99,8 +101,8 @@ def _entries(page: ManifestPage, locale: str, ledgers: _Ledgers) -> list[Signatu
     wanted = [(page.article or "", h) for h in page.approvals]
     wanted += [(SITE_DOMAIN, h) for h in page.site_approvals]
     for catalog, digest in wanted:
-        event = ledgers.approval(locale, catalog, digest)
-        if event is None:
+        events = ledgers.approvals(locale, catalog, digest)
+        if not events:
             out.append(
                 Signature(
                     catalog,
@@ -115,19 +117,19 @@ def _entries(page: ManifestPage, locale: str, ledgers: _Ledgers) -> list[Signatu
                 )
             )
             continue
-        name = event.reviewer
-        out.append(
+        out.extend(
             Signature(
                 catalog,
                 event.msgctxt,
                 event.msgid,
                 event.msgstr,
                 event.person,
-                name,
+                event.reviewer,
                 event.time,
                 event.meaning,
                 _verified(event, ledgers.people),
             )
+            for event in events
         )
     return out
 

@@ -19,6 +19,7 @@ import copy
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ from i18n.model.states import (
 from i18n.pipeline.authorship import UNKNOWN, Author, Authors
 from i18n.pipeline.claims import language_patterns
 from i18n.pipeline.qa import Checker, Env, article_env
-from i18n.pipeline.signoff import trust_in_project
+from i18n.pipeline.signoff import Verdicts, trust_in_project
 
 if TYPE_CHECKING:
     from i18n.model.country import Glossary
@@ -152,7 +153,7 @@ class Item:
     findings: list[Finding] = field(default_factory=list)
     event: Approved | Rejected | None = None  # the decision behind the state
 
-    @property
+    @functools.cached_property
     def id(self) -> str:
         return entry_id(self.locale, self.catalog, self.entry.msgctxt, self.entry.msgid)
 
@@ -239,6 +240,7 @@ class LocaleReview:
         ledger: Ledger,
         checker: Checker,
         people: People,
+        verdicts: Verdicts | None = None,
     ) -> None:
         self.project = project
         self.locale = locale
@@ -246,7 +248,7 @@ class LocaleReview:
         self.ledger = ledger
         self.checker = checker
         self.people = people
-        self.trusted = trust_in_project(project, ledger, people)
+        self.trusted = trust_in_project(project, ledger, people, verdicts)
         self._templates: dict[str, dict[tuple[str | None, str], polib.POEntry] | None] = {}
         self._envs: dict[str, Env | None] = {}
         # QA findings by everything they depend on in the entry, kept by a caller that reads
@@ -260,8 +262,13 @@ class LocaleReview:
         locale: str,
         glossary: Glossary | None = None,
         people: People | None = None,
+        *,
+        only: str | None = None,
+        verdicts: Verdicts | None = None,
     ) -> LocaleReview:
-
+        """The locale's catalogs (``only``: just that one, for an action on one of its
+        entries) and its ledger, verified (``verdicts``: see
+        :func:`~i18n.pipeline.signoff.trust`)."""
         locale = normalize_locale(locale)
         folder = project.locales_dir / locale / "LC_MESSAGES"
         if not folder.is_dir():
@@ -269,16 +276,22 @@ class LocaleReview:
                 f"no catalogs for locale {locale!r}; {project.locale_hint(locale)}",
                 project.rel(folder),
             )
+        paths = sorted(folder.glob("*.po")) if only is None else [folder / f"{only}.po"]
         catalogs = [
-            ReviewCatalog(p.stem, p, read_po(p, project.rel(p)))
-            for p in sorted(folder.glob("*.po"))
+            ReviewCatalog(p.stem, p, read_po(p, project.rel(p))) for p in paths if p.is_file()
         ]
         ledger = Ledger.read(project.ledger_path(locale), project.warn)
         glossary = glossary if glossary is not None else load_glossary(project)
         claims = language_patterns(load_countries(project), locale)
         people = people if people is not None else load_people(project)
         checker = Checker(locale, glossary, claims)
-        return cls(project, locale, catalogs, ledger, checker, people)
+        return cls(project, locale, catalogs, ledger, checker, people, verdicts)
+
+    def reuse(self, earlier: LocaleReview) -> None:
+        """Keep what ``earlier`` (a review of the same locale from the same sources) read of
+        the templates and the articles' links."""
+        self._templates = earlier._templates
+        self._envs = earlier._envs
 
     def catalog(self, name: str) -> ReviewCatalog:
         for c in self.catalogs:
@@ -346,7 +359,12 @@ class LocaleReview:
     ) -> ApprovalReport:
         """Append a signed approval for every translated item without a blocking finding (or
         with one, when ``override`` gives the reason) that ``person`` did not write. Never
-        touches the .po files."""
+        touches the .po files.
+
+        An item named on purpose (``explicit``) that another reviewer approved already is
+        signed again by ``person``: a co-signature, both approvals on the record (two
+        reviewers approving the same text at once each sign it). A text ``person`` approved
+        already is not signed again, nor an approved text met in a bulk approval."""
         self._require_reviewer(person)
         if override is not None and not override.strip():
             raise I18nError("--override needs a reason")
@@ -354,11 +372,16 @@ class LocaleReview:
         authors: dict[str, Authors] = {}
         events: list[Approved] = []
         now = utc_now()
+        signed: dict[str, dict[str, list[Approved]]] = {}
         for item in items:
             if item.state == APPROVED:
-                report.already.append(item)
-                continue
-            if item.state != TRANSLATED:
+                if item.catalog not in signed:
+                    signed[item.catalog] = self.trusted.holding(item.catalog)
+                by = {e.person for e in signed[item.catalog].get(item.hash, [])}
+                if not explicit or person.id in by:
+                    report.already.append(item)  # nothing to add
+                    continue
+            elif item.state != TRANSLATED:
                 (report.refused if explicit else report.skipped).append(
                     (
                         item,
@@ -408,6 +431,8 @@ class LocaleReview:
             )
             events.append(event)
             report.approved.append(item)
+            if item.state == APPROVED:  # by another reviewer: a second signature on the record
+                report.cosigned.append(item)
         self.ledger.append(events, signing)
         return report
 
@@ -640,7 +665,12 @@ class LocaleReview:
 
 @dataclass
 class ApprovalReport:
+    """What an approval did. ``approved``: every text signed (``cosigned``: those of them
+    that another reviewer had approved already: the record holds both signatures);
+    ``already``: texts the same reviewer had approved (nothing signed again)."""
+
     approved: list[Item] = field(default_factory=list)
+    cosigned: list[Item] = field(default_factory=list)
     already: list[Item] = field(default_factory=list)
     refused: list[tuple[Item, str]] = field(default_factory=list)
     skipped: list[tuple[Item, str]] = field(default_factory=list)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -149,12 +149,29 @@ class Trusted:
     # an approval that comes after it in the chain holds. None stands for the end of the file
     # (a committed line is missing from the working tree).
     breaks: list[Line | None] = field(default_factory=list)
+    # the honoured events by catalog, made at the first question (a locale of hundreds of
+    # catalogs asks once per catalog: each question reads only its catalog's events), for
+    # so many honoured lines
+    _index: tuple[int, dict[str | None, list[tuple[int, LedgerEvent]]]] = field(
+        default=(-1, {}), repr=False, compare=False
+    )
+    _digests: tuple[int, dict[str, Line]] = field(default=(-1, {}), repr=False, compare=False)
 
-    def _events(self, catalog: str | None) -> Iterable[tuple[int, LedgerEvent]]:
-        for i, line in enumerate(self.honoured):
-            event = line.event
-            if event is not None and (catalog is None or event.catalog == catalog):
-                yield i, event
+    def _events(self, catalog: str | None) -> list[tuple[int, LedgerEvent]]:
+        """The honoured events about ``catalog`` (every one, for None), with their index."""
+        if self._index[0] != len(self.honoured):
+            every: list[tuple[int, LedgerEvent]] = []
+            by_catalog: dict[str | None, list[tuple[int, LedgerEvent]]] = {}
+            for i, line in enumerate(self.honoured):
+                if line.event is not None:
+                    every.append((i, line.event))
+                    by_catalog.setdefault(line.event.catalog, []).append((i, line.event))
+            self._index = (len(self.honoured), {**by_catalog, None: every})
+        return self._index[1].get(catalog, [])
+
+    def lines(self, catalog: str | None = None) -> list[str]:
+        """The digests of the honoured lines about ``catalog`` (all, for None), in order."""
+        return [self.honoured[i].digest for i, _ in self._events(catalog)]
 
     def latest(self, kind: type[E], catalog: str | None = None) -> dict[str, E]:
         """The latest event of type ``kind`` for each hash (by signed time, then file order)."""
@@ -166,19 +183,25 @@ class Trusted:
         return set(self.approvals(catalog))
 
     def approvals(self, catalog: str | None = None) -> dict[str, Approved]:
-        """For each approved hash, the approval that holds: one that every rejection and
-        revocation of the same text precedes, both in signed time and in the chain of lines
-        (an event on another branch, merged in, counts against the approval)."""
+        """For each approved hash, the approval that holds (the last in the file, when
+        several reviewers co-signed the text): see :meth:`holding`."""
+        return {digest: events[-1] for digest, events in self.holding(catalog).items()}
+
+    def holding(self, catalog: str | None = None) -> dict[str, list[Approved]]:
+        """For each approved hash, the approvals that hold, in file order (a text approved by
+        a second reviewer has two: a co-signature). An approval holds when every rejection
+        and revocation of the same text precedes it, both in signed time and in the chain of
+        lines (an event on another branch, merged in, counts against the approval)."""
         decisions: dict[str, list[tuple[int, LedgerEvent]]] = {}
         for i, event in self._events(catalog):
             if event.decides:
                 decisions.setdefault(event.hash, []).append((i, event))
-        out: dict[str, Approved] = {}
+        out: dict[str, list[Approved]] = {}
         for digest, events in decisions.items():
             against = [(j, e) for j, e in events if not isinstance(e, Approved)]
             for i, event in events:
                 if isinstance(event, Approved) and self._holds(i, event, against):
-                    out[digest] = event
+                    out.setdefault(digest, []).append(event)
         return out
 
     def _holds(self, i: int, approval: Approved, against: list[tuple[int, LedgerEvent]]) -> bool:
@@ -191,7 +214,9 @@ class Trusted:
     def _precedes(self, earlier: Line, later: int) -> bool:
         """Whether line ``earlier`` is in the chain that led to honoured line ``later``."""
         target = earlier.digest
-        by_digest = {line.digest: line for line in self.ledger.lines}
+        if self._digests[0] != len(self.ledger.lines):
+            self._digests = (len(self.ledger.lines), {ln.digest: ln for ln in self.ledger.lines})
+        by_digest = self._digests[1]
         line: Line | None = self.honoured[later]
         seen: set[str] = set()
         while line is not None and line.digest not in seen:
@@ -203,9 +228,23 @@ class Trusted:
         return False
 
 
-def trust(ledger: Ledger, people: People, *, sample_keys_allowed: bool = False) -> Trusted:
+Verdicts = dict[str, tuple[str, str] | None]
+
+
+def trust(
+    ledger: Ledger,
+    people: People,
+    *,
+    sample_keys_allowed: bool = False,
+    verdicts: Verdicts | None = None,
+) -> Trusted:
     """Verify every line of ``ledger`` against ``people``. An unsigned line that a signed
-    migration vouches for (``i18n resign``) is superseded, not a problem."""
+    migration vouches for (``i18n resign``) is superseded, not a problem.
+
+    ``verdicts``: what verifying each line (signature, signer, role; by line digest) found,
+    kept by a caller that verifies the same ledger again with the same people.yaml and
+    settings (the review server): a line verified before is not verified again, so that
+    after an append only the new lines are. The chain is followed afresh every time."""
     verifier = _Verifier(ledger, people, sample_keys_allowed)
     trusted = Trusted(ledger)
     seen: set[str] = set()
@@ -215,7 +254,12 @@ def trust(ledger: Ledger, people: People, *, sample_keys_allowed: bool = False) 
         later.discard(line.digest)
         event = line.event
         if event is not None:
-            found = verifier.problem(line)
+            if verdicts is None:
+                found = verifier.problem(line)
+            elif line.digest in verdicts:
+                found = verdicts[line.digest]
+            else:
+                found = verdicts[line.digest] = verifier.problem(line)
             chain = _chain_problem(event, seen, later) if found is None else None
             if chain is not None:
                 trusted.breaks.append(line)
@@ -310,10 +354,14 @@ def read_trusted(project: Project, locale: str, people: People) -> Trusted:
     return trust_in_project(project, Ledger.read(project.ledger_path(locale), project.warn), people)
 
 
-def trust_in_project(project: Project, ledger: Ledger, people: People) -> Trusted:
+def trust_in_project(
+    project: Project, ledger: Ledger, people: People, verdicts: Verdicts | None = None
+) -> Trusted:
     """:func:`trust` with the project's settings, and with what git knows: a line of the last
     commit that the working tree lacks was deleted, so no approval before it holds."""
-    trusted = trust(ledger, people, sample_keys_allowed=project.settings.sample_keys)
+    trusted = trust(
+        ledger, people, sample_keys_allowed=project.settings.sample_keys, verdicts=verdicts
+    )
     rel = project.rel(ledger.path)
     committed = lines_at(project.root, "HEAD", rel) if in_repository(project.root) else []
     if committed:

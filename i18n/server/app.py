@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import ipaddress
 import logging
 import mimetypes
 import re
@@ -38,6 +39,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from i18n.errors import I18nError
 from i18n.formats.credentials import Credentials
@@ -53,6 +55,7 @@ from i18n.project import SITE_DOMAIN, Project
 from i18n.server import ui
 from i18n.server.auth import Passwords, Session, Sessions, SignInLimit
 from i18n.server.cache import Kept, Reviews
+from i18n.server.push import Pusher
 from i18n.server.ui import N_, gettext, ngettext
 from i18n.server.views import (
     bulk,
@@ -91,6 +94,7 @@ ACTIONS = {
     "edit": {TRANSLATOR},
     "approve": {REVIEWER},
     "reject": {REVIEWER},
+    "revoke": {REVIEWER},
     "comment": {TRANSLATOR, REVIEWER},
 }
 # what the page says when the person's roles do not allow the action
@@ -98,8 +102,10 @@ NO_ROLE = {
     "edit": N_("Only a translator of %(locale)s may edit its entries."),
     "approve": N_("Only a reviewer of %(locale)s may approve its entries."),
     "reject": N_("Only a reviewer of %(locale)s may reject its entries."),
+    "revoke": N_("Only a reviewer of %(locale)s may withdraw an approval."),
     "comment": N_("Only a translator or reviewer of %(locale)s may comment."),
 }
+SIGNED = ("approve", "reject", "revoke")  # the password again
 
 
 class Refused(Exception):
@@ -125,6 +131,11 @@ class ServerConfig:
     credentials: Path
     secure_cookies: bool = True
     committer_email: str = "review-server@i18n-serve.invalid"
+    # single sign-on: the header a reverse proxy sets to the signed-in person (None: off),
+    # believed only from these peer addresses (also those whose X-Forwarded-For counts)
+    trusted_proxy_header: str | None = None
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1",)
+    push: str | None = None  # the git remote pushed to after each commit (None: no push)
 
 
 class Server:
@@ -138,6 +149,7 @@ class Server:
         self.reviews = Reviews()  # what the pages show; actions read the files afresh
         self.pages = {language: _pages(language) for language in ui.languages()}
         self.cookie = SECURE_COOKIE if config.secure_cookies else COOKIE
+        self.pusher = Pusher(config.root, config.push) if config.push else None
 
     # --- the application ----------------------------------------------------------------
 
@@ -159,6 +171,8 @@ class Server:
         return Starlette(
             routes=routes,
             middleware=[
+                Middleware(_RememberPeer),  # the proxy's own address, before the next line
+                Middleware(ProxyHeadersMiddleware, trusted_hosts=list(self.config.trusted_proxies)),
                 Middleware(BaseHTTPMiddleware, dispatch=self._headers),
                 Middleware(ui.UILanguage),
             ],
@@ -169,6 +183,9 @@ class Server:
         response: Response = await call_next(request)
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        started = request.scope.get(_STARTED)
+        if started is not None:  # a session begun for a person the proxy signed in
+            self._set_cookie(response, started)
         return response
 
     def project(self) -> Project:
@@ -191,11 +208,43 @@ class Server:
             samesite="strict",
         )
 
+    def _proxied_person(self, request: Request, people: People) -> str | None:
+        """The person the reverse proxy says signed in through single sign-on: the configured
+        header, from a trusted proxy only (from anyone else it is ignored, with a warning),
+        naming a person of people.yaml by id or e-mail (anything else: 403). None when single
+        sign-on is not configured or the header is absent."""
+        header = self.config.trusted_proxy_header
+        if header is None:
+            return None
+        raw = request.headers.get(header)
+        if raw is None:
+            return None
+        peer = request.scope.get(_PEER, "")
+        if not _among(peer, self.config.trusted_proxies):
+            log.warning("%s header from %s, not a trusted proxy: ignored", header, peer or "?")
+            return None
+        value = raw.strip()
+        person = people.persons.get(value) or people.by_email(value)
+        if person is None:
+            log.warning("%s names no person of people.yaml: %r", header, value[:100])
+            unknown = gettext(
+                "Your single sign-on account (%(account)s) is no person of people.yaml."
+            )
+            raise Refused(403, unknown % {"account": value[:100]})
+        return person.id
+
     def _signed_in(self, request: Request) -> tuple[Session, Person, People]:
+        people = load_people(self.project())
         session = self._session(request)
+        proxied = self._proxied_person(request, people)
+        if proxied is not None and (session is None or session.person != proxied):
+            if session is not None:
+                self.sessions.end(session.token)
+            session = self.sessions.new(proxied)
+            request.scope[_STARTED] = session
+            log.info("signed in by %s: %s", self.config.trusted_proxy_header, proxied)
         if session is None or session.person is None:
             raise SignInFirst()
-        people = load_people(self.project())
         person = people.persons.get(session.person)
         if person is None:  # removed from people.yaml since signing in
             self.sessions.end(session.token)
@@ -248,6 +297,8 @@ class Server:
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
     async def login_form(self, request: Request) -> Response:
+        if self._proxied_person(request, load_people(self.project())) is not None:
+            return RedirectResponse(_local(request.query_params.get("next")), status_code=303)
         session = self._session(request)
         fresh = session is None
         session = session or self.sessions.new()
@@ -305,6 +356,24 @@ class Server:
             self.passwords.verify(_DUMMY_HASH, password)
             return False
         return self.passwords.verify(stored, password)
+
+    def _check_signing_password(self, session: Session, person_id: str, password: str) -> bool:
+        """The password of a signing: argon2 at the first signing of the session (both
+        components), then checked against what that proved (the same password, while the
+        stored hash is unchanged) without argon2's cost again; see :meth:`Session.signs`."""
+        stored = Credentials.read(self.config.credentials).hashes.get(person_id)
+        if stored is None:
+            return False
+        proved = session.signs(stored, password)
+        if proved is not None:
+            return proved
+        if not self._check_password(person_id, password):
+            return False
+        session.proved(stored, password)
+        return True
+
+    def _has_password(self, person_id: str) -> bool:
+        return person_id in Credentials.read(self.config.credentials).hashes
 
     async def logout(self, request: Request) -> Response:
         session = self._session(request)
@@ -410,8 +479,11 @@ class Server:
         )
 
     def _entry_view(self, locale: str, entry: str, person: Person, people: People) -> Any:
-        kept = self.reviews.get(self.project(), locale, people)
-        return entry_view(kept.review, self._item(kept, entry), person)
+        project = self.project()
+        kept = self.reviews.get(project, locale, people)
+        if "places" not in kept.memo:
+            kept.memo["places"] = places(project, locale)
+        return entry_view(kept.review, self._item(kept, entry), person, kept.memo["places"])
 
     async def in_context(self, request: Request) -> Response:
         """The entry in its page, as the chosen country would publish it: the preview render
@@ -471,12 +543,13 @@ class Server:
             refusal = NO_ROLE.get(action, N_("Your roles for %(locale)s do not allow this."))
             raise Refused(403, gettext(refusal) % {"locale": locale})
         try:
-            if action in ("approve", "reject"):
+            if action in SIGNED:
                 await self._password_again(session, person, str(form.get("password", "")))
             work = {
                 "edit": self._edit,
                 "approve": self._approve,
                 "reject": self._reject,
+                "revoke": self._revoke,
                 "comment": self._comment,
             }[action]
             message = await run_in_threadpool(work, locale, entry, person, people, form)
@@ -499,19 +572,33 @@ class Server:
         """21 CFR 11.200(a)(1): a signature needs the password again (both components at the
         first signing of a session; we ask at every signing)."""
         key = f"sign:{person.id}"
+        if not await run_in_threadpool(self._has_password, person.id):
+            no_password = gettext(
+                "You have no signing password yet: nothing was signed. Ask an administrator "
+                "to set one (i18n serve --add-user %(id)s)."
+            )
+            raise _Status(403, no_password % {"id": person.id})
         if not self.limit.allowed(key):
             self.sessions.end(session.token)
             raise _Status(429, gettext("Too many wrong passwords: you were signed out."))
-        if not await run_in_threadpool(self._check_password, person.id, password):
+        if not await run_in_threadpool(self._check_signing_password, session, person.id, password):
             self.limit.failed(key)
             raise _Status(403, gettext("Wrong password: nothing was signed."))
         self.limit.succeeded(key)
 
+    def _fresh(
+        self, project: Project, locale: str, people: People, only: str | None
+    ) -> LocaleReview:
+        """The locale as the files are now (``only``: one catalog of it), for an action under
+        the lock (see :meth:`Reviews.fresh`)."""
+        return self.reviews.fresh(project, locale, people, only)
+
     def _open(
         self, project: Project, locale: str, entry: str, people: People
     ) -> tuple[LocaleReview, Item]:
-        review = LocaleReview.open(project, locale, people=people)
-        review.findings_memo = self.reviews.findings(project, locale)
+        """The entry (an id names its catalog: only that catalog is read, when the pages know
+        which it is) and its locale, read afresh."""
+        review = self._fresh(project, locale, people, self.reviews.catalog_of(locale, entry))
         try:
             (item,) = review.find([entry])
         except I18nError:
@@ -561,10 +648,16 @@ class Server:
             if report.refused:
                 raise I18nError(gettext("Not approved: %(why)s") % {"why": report.refused[0][1]})
             if report.already:
-                return gettext("Already approved: nothing was signed.")
+                return gettext("Already approved by you: nothing was signed.")
             note = self._commit(
                 project, [review.ledger.path], person, f"approve {locale} {entry} ({item.catalog})"
             )
+        if report.cosigned and item.event is not None:
+            cosigned = gettext(
+                "Approved and signed by %(name)s, beside the approval of %(other)s "
+                "(both signatures are on the record)."
+            )
+            return cosigned % {"name": person.name, "other": item.event.reviewer} + note
         return gettext("Approved and signed by %(name)s.") % {"name": person.name} + note
 
     def _reject(
@@ -581,6 +674,23 @@ class Server:
                 f"reject {locale} {entry} ({item.catalog})",
             )
         done = gettext("Rejected and signed by %(name)s; the entry is a draft again.")
+        return done % {"name": person.name} + note
+
+    def _revoke(
+        self, locale: str, entry: str, person: Person, people: People, form: FormData
+    ) -> str:
+        """Withdraw the approval of the entry's current text, as ``i18n revoke`` does: a
+        reviewer of the locale, a reason, signed on behalf of the person."""
+        reason = str(form.get("reason", ""))
+        with self._signing(locale, entry, person, people) as (project, review, item, signing):
+            review.revoke(item, reason, signing, person)
+            note = self._commit(
+                project, [review.ledger.path], person, f"revoke {locale} {entry} ({item.catalog})"
+            )
+        done = gettext(
+            "Approval withdrawn, signed by %(name)s: the entry awaits review again and its "
+            "pages are withheld at the next render."
+        )
         return done % {"name": person.name} + note
 
     def _comment(
@@ -641,10 +751,9 @@ class Server:
     ) -> Any:
         project = self.project()
         with project_lock(project, "serve"):
-            review = LocaleReview.open(project, locale, people=people)
-            review.findings_memo = self.reviews.findings(project, locale)
+            review = self._fresh(project, locale, people, article)
             if article not in {c.name for c in review.catalogs}:
-                raise _Status(404, "No such article.")
+                raise _Status(404, gettext("No such article."))
             plan = bulk(review, article, opened)
             if plan.unopened:
                 n = len(plan.unopened)
@@ -679,9 +788,11 @@ class Server:
         return report, note
 
     def _commit(self, project: Project, paths: list[Path], person: Person, subject: str) -> str:
-        """Commit what an action wrote; "" when done (or not a repository). The files were
-        written and the events signed before: a refusing git does not undo them, so it is
-        said (and logged) beside what was done, never as a failure of the action."""
+        """Commit what an action wrote, and ask for a push when one is configured; "" when
+        done (or not a repository). The files were written and the events signed before: a
+        refusing git does not undo them, so it is said (and logged) beside what was done,
+        never as a failure of the action; so is a push that failed (the commit stays, and
+        goes with the next push)."""
         if not in_repository(project.root):
             return ""
         message = f"{subject}\n\nvia i18n serve, signed in as {person.id}"
@@ -698,7 +809,44 @@ class Server:
             log.error("not committed (%s): %s", subject, exc.message)
             note = gettext("It is saved in the files but not committed to git (%(why)s).")
             return " " + note % {"why": exc.message}
+        if self.pusher is None:
+            return ""
+        failed = self.pusher.failed
+        self.pusher.request()  # this commit and any not yet pushed, in the background
+        if failed is not None:
+            unpushed = gettext(
+                "Saved and committed, not yet pushed to %(remote)s: the last push failed "
+                "(%(why)s); it is tried again now."
+            )
+            return " " + unpushed % {"remote": self.pusher.remote, "why": failed}
         return ""
+
+
+_PEER = "i18n.peer"  # scope key: the address of the connection's other end
+_STARTED = "i18n.started"  # scope key: a session begun by single sign-on in this request
+
+
+class _RememberPeer:
+    """Keeps the address of the connection's other end (the proxy, behind one) before
+    X-Forwarded-For replaces it: single sign-on believes only the proxies."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket"):
+            client = scope.get("client")
+            scope[_PEER] = client[0] if client else ""
+        await self.app(scope, receive, send)
+
+
+def _among(address: str, networks: tuple[str, ...]) -> bool:
+    """Whether ``address`` is one of ``networks`` (addresses or CIDR networks)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(n, strict=False) for n in networks)
 
 
 class _Status(I18nError):

@@ -114,9 +114,29 @@ class Session:
     opened: set[tuple[str, str, str]] = field(default_factory=set)
     created: float = field(default_factory=time.monotonic)
     seen: float = field(default_factory=time.monotonic)
+    # after the first signing: the stored hash it was checked against, and an HMAC of the
+    # password under a key of this session alone (never the password itself)
+    _proof: tuple[str, bytes] | None = field(default=None, repr=False)
+    _key: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
 
     def csrf_ok(self, sent: object) -> bool:
         return isinstance(sent, str) and hmac.compare_digest(sent, self.csrf)
+
+    def _mac(self, password: str) -> bytes:
+        return hmac.new(self._key, password.encode(), "sha256").digest()
+
+    def proved(self, stored: str, password: str) -> None:
+        """The password was verified (argon2) against ``stored`` at a signing."""
+        self._proof = (stored, self._mac(password))
+
+    def signs(self, stored: str, password: str) -> bool | None:
+        """Whether ``password`` is the one this session proved at its first signing, while
+        the person's stored hash is still ``stored``; None when nothing was proved yet (or
+        the password was changed since): then argon2 decides. The password is asked at
+        every signing either way; argon2's deliberate cost is paid once a session."""
+        if self._proof is None or self._proof[0] != stored:
+            return None
+        return hmac.compare_digest(self._proof[1], self._mac(password))
 
 
 class Sessions:

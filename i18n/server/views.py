@@ -247,10 +247,14 @@ class EntryView:
         return [u for u in self.terms if not u.kept] if any(self.texts) else []
 
 
-def entry_view(review: LocaleReview, item: Item, person: Person) -> EntryView:
+def entry_view(
+    review: LocaleReview, item: Item, person: Person, where: list[Place] | None = None
+) -> EntryView:
     """The entry page; for an article's entry, the countries where it can be seen in its
-    page."""
+    page (``where``: :func:`places` of the locale, when the caller keeps them)."""
     in_page = item.catalog != SITE_DOMAIN
+    if in_page and where is None:
+        where = places(review.project, review.locale)
     texts = _texts(item)
     e = item.entry
     source = "\n".join(t for t in (e.msgid, e.msgid_plural) if t)
@@ -260,7 +264,7 @@ def entry_view(review: LocaleReview, item: Item, person: Person) -> EntryView:
         texts,
         roles_in(person, review.locale),
         history(review.ledger, review.trusted, review.people, item),
-        places(review.project, review.locale) if in_page else [],
+        (where or []) if in_page else [],
         term_uses(source, "\n".join(texts), checker.dnt, checker.required),
     )
 
