@@ -8,6 +8,7 @@ import base64
 import contextlib
 import copy
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -251,6 +252,10 @@ class Pages:
         # segment key); its first appearance in the page is wrapped in <mark id="entry">
         self.focus: tuple[str, Key] | None = None
         self._focused = False
+        self._bodies: dict[tuple[Any, ...], Markup] = {}
+        self._dates: dict[tuple[str, dt.date], str] = {}
+        self._sibling_cache: dict[str | None, list[LocalePlan]] = {}
+        self._siblings_for = plan.present
 
     # -- shared context
 
@@ -291,12 +296,18 @@ class Pages:
         return f"{self.site_url}/{path}"
 
     def _siblings(self, slug: str | None) -> list[LocalePlan]:
-        """Locales where the same page (an article, or the index when slug is None) is shown."""
+        """Locales where the same page (an article, or the index when slug is None) is shown
+        (once per page name: the plan does not change while pages are built)."""
+        if self._siblings_for is not self.plan.present:  # --country: set before pages
+            self._sibling_cache, self._siblings_for = {}, self.plan.present
+        if slug in self._sibling_cache:
+            return self._sibling_cache[slug]
         out = []
         for lp in self.plan.locales:
             shown = self.plan.index_shown(lp) if slug is None else self.plan.shown(lp, slug)
             if shown:
                 out.append(lp)
+        self._sibling_cache[slug] = out
         return out
 
     def alternates(self, lp: LocalePlan, slug: str | None) -> list[dict[str, str]]:
@@ -340,6 +351,33 @@ class Pages:
         return text, html
 
     def _body(self, lp: LocalePlan, ap: ArticlePlan) -> Markup:
+        """The article's body in the page's language: parsed and rendered once for every
+        page that shows the same texts, callout labels and direction (``de`` in DE, AT and
+        CH; every English page), and reused."""
+        if self.focus is not None:
+            return self._render_body(lp, ap)
+        key = self._body_key(lp, ap)
+        body = self._bodies.get(key)
+        if body is None:
+            body = self._bodies[key] = self._render_body(lp, ap)
+        return body
+
+    def forget_bodies(self) -> None:
+        self._bodies.clear()
+
+    def _body_key(self, lp: LocalePlan, ap: ArticlePlan) -> tuple[Any, ...]:
+        """Everything :meth:`_render_body` reads that differs between pages."""
+        article = ap.article
+        texts = tuple(ap.texts.get(seg.key) for seg in article.segments)
+        marks = tuple(seg.key in ap.unapproved for seg in article.segments)
+        strings = self._strings(lp)
+        labels = tuple(
+            str(strings.pgettext(CALLOUT_CONTEXT, CALLOUT_LABELS[kind]))
+            for kind in _callout_kinds(article)
+        )
+        return (article.path, article.source_hash, lp.rtl, texts, marks, labels)
+
+    def _render_body(self, lp: LocalePlan, ap: ArticlePlan) -> Markup:
         article = ap.article
         strings = self._strings(lp)
         tokens = translate_tokens(article, lambda ctx, msgid: ap.texts.get((ctx, msgid)))
@@ -382,7 +420,12 @@ class Pages:
         return '<mark class="entry" id="entry">' if first else '<mark class="entry">'
 
     def _date(self, lp: LocalePlan, value: dt.date | None) -> str:
-        return format_date(value, format="long", locale=lp.locale) if value else ""
+        if not value:
+            return ""
+        key = (lp.locale, value)
+        if key not in self._dates:
+            self._dates[key] = format_date(value, format="long", locale=lp.locale)
+        return self._dates[key]
 
     # -- pages
 
@@ -687,6 +730,7 @@ def registrations(
     return out
 
 
+@functools.cache
 def language_name(language: str) -> str:
     """The language's name in itself: ``fr`` -> ``Français``."""
     name = Locale.parse(language).display_name or language
@@ -695,7 +739,17 @@ def language_name(language: str) -> str:
 
 def country_name(lp: LocalePlan) -> str:
     """The country's name in the page's language (CLDR), else its configured name."""
-    return Locale.parse(lp.locale).territories.get(lp.country.code) or lp.country.name
+    return _territory_name(lp.locale, lp.country.code) or lp.country.name
+
+
+@functools.cache
+def _territory_name(locale: str, code: str) -> str | None:
+    return Locale.parse(locale).territories.get(code)
+
+
+def _callout_kinds(article: Article) -> list[str]:
+    """The kinds of the article's callouts, in order (their labels are site strings)."""
+    return [callout_kind(tok) for tok in article.tokens if tok.type == "alert_open"]
 
 
 IMAGES_URL = "/images/"

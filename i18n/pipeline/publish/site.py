@@ -74,37 +74,78 @@ def helper_path(lp: LocalePlan, kind: str, slug: str | None) -> str:
     return f"{lp.folder}/{NOT_FOUND_PAGE if kind == NOT_FOUND else f'{slug}.html'}"
 
 
-def country_pages(pages: Pages, code: str) -> dict[str, str]:
-    """``{relative path: HTML}`` of every page of one country shown in this run."""
-    files: dict[str, str] = {}
+# A page to build: (relative path, index of its locale in the plan, kind, article slug).
+PageJob = tuple[str, int, str, str | None]
+
+
+def page_jobs(pages: Pages, codes: set[str]) -> list[PageJob]:
+    """Every page of the given countries shown in this run, in plan order."""
     plan = pages.plan
-    for lp in plan.locales:
-        if lp.country.code != code:
+    jobs: list[PageJob] = []
+    for i, lp in enumerate(plan.locales):
+        if lp.country.code not in codes:
             continue
         if plan.index_shown(lp):
-            files[f"{lp.folder}/index.html"] = pages.index(lp)
+            jobs.append((f"{lp.folder}/index.html", i, INDEX, None))
         for slug in lp.articles:
             if plan.shown(lp, slug):
-                files[f"{lp.folder}/{slug}.html"] = pages.article(lp, slug)
+                jobs.append((f"{lp.folder}/{slug}.html", i, ARTICLE, slug))
         for kind, slug in helper_pages(plan, lp, pages.helper_kinds):
-            html = pages.not_found(lp) if slug is None else pages.unavailable(lp, slug)
-            files[helper_path(lp, kind, slug)] = html
-    return files
+            jobs.append((helper_path(lp, kind, slug), i, kind, slug))
+    return jobs
 
 
-def render_countries(pages: Pages, codes: list[str]) -> dict[str, str]:
-    """Pages of the given countries; in forked processes (one country each) when more than
-    one core is present, so workers inherit the loaded plan."""
-    files: dict[str, str] = {}
-    workers = workers_for(len(codes))
-    parts = (
-        forked_map(country_pages, pages, codes, workers)
-        if workers > 1
-        else [country_pages(pages, code) for code in codes]
-    )
-    for part in parts:
-        files.update(part)
-    return files
+def page_html(pages: Pages, job: PageJob) -> str:
+    _, i, kind, slug = job
+    lp = pages.plan.locales[i]
+    if kind == INDEX:
+        return pages.index(lp)
+    if kind == NOT_FOUND:
+        return pages.not_found(lp)
+    assert slug is not None
+    return pages.article(lp, slug) if kind == ARTICLE else pages.unavailable(lp, slug)
+
+
+def _write_batch(state: tuple[Pages, Path], batch: list[PageJob]) -> list[tuple[str, bool]]:
+    """Build and write one batch of pages (an article's pages in every locale together, so
+    that its body is parsed once per text it shows); (path, whether it changed) of each."""
+    pages, out = state
+    done = []
+    slug: str | None = None
+    for job in batch:
+        if job[3] != slug:  # bodies are reused within one article's pages only: memory
+            pages.forget_bodies()
+            slug = job[3]
+        done.append((job[0], atomic_write(out / job[0], page_html(pages, job))))
+    return done
+
+
+def _batches(jobs: list[PageJob], parts: int) -> list[list[PageJob]]:
+    """``jobs`` grouped by article (index and helper pages by locale), the groups cut into
+    about ``parts`` batches of similar size, every group whole."""
+    groups: dict[tuple[str, int], list[PageJob]] = {}
+    for job in jobs:
+        key = (job[3], -1) if job[2] == ARTICLE else (job[3] or "", job[1])
+        groups.setdefault(key, []).append(job)
+    size = max(1, len(jobs) // max(1, parts))
+    batches: list[list[PageJob]] = [[]]
+    for key in sorted(groups):
+        if len(batches[-1]) >= size:
+            batches.append([])
+        batches[-1].extend(groups[key])
+    return [b for b in batches if b]
+
+
+def write_pages(pages: Pages, out: Path, jobs: list[PageJob]) -> list[tuple[str, bool]]:
+    """Build and write the pages, each as soon as it is built (no page is held after its
+    write): in forked processes (one per core) that inherit the loaded plan, when there is
+    more than one core."""
+    workers = workers_for(len(jobs))
+    if workers <= 1:
+        return _write_batch((pages, out), jobs)
+    batches = _batches(jobs, workers * 8)
+    parts = forked_map(_write_batch, (pages, out), batches, workers)
+    return [done for part in parts for done in part]
 
 
 # --- sitemap and manifest -----------------------------------------------------------------
@@ -401,9 +442,9 @@ def render_site(
     if only:
         plan.present = lambda lp, rel: lp.country.code == only or (out / rel).is_file()
 
-    codes = sorted(result.rendered_countries)
-    files = render_countries(pages, codes)
-    files["index.html"] = pages.root()
+    for rel, changed in write_pages(pages, out, page_jobs(pages, result.rendered_countries)):
+        (result.written if changed else result.unchanged).append(rel)
+    files = {"index.html": pages.root()}
     if not preview and NOT_FOUND in pages.helper_kinds:
         files[NOT_FOUND_PAGE] = pages.not_found(None)
     files["sitemap.xml"] = sitemap(pages)
@@ -413,6 +454,8 @@ def render_site(
     files.update(images)
     for rel, text in sorted(files.items()):
         (result.written if atomic_write(out / rel, text) else result.unchanged).append(rel)
+    result.written.sort()
+    result.unchanged.sort()
     return result
 
 
