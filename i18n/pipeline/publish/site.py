@@ -141,9 +141,9 @@ def write_pages(pages: Pages, out: Path, jobs: list[PageJob]) -> list[tuple[str,
     write): in forked processes (one per core) that inherit the loaded plan, when there is
     more than one core."""
     workers = workers_for(len(jobs))
-    if workers <= 1:
-        return _write_batch((pages, out), jobs)
     batches = _batches(jobs, workers * 8)
+    if workers <= 1:
+        return [done for batch in batches for done in _write_batch((pages, out), batch)]
     parts = forked_map(_write_batch, (pages, out), batches, workers)
     return [done for part in parts for done in part]
 
