@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -217,6 +218,17 @@ def _marked(text: str, lang: str | None = None) -> Markup:
     return Markup('<mark class="unapproved">{}</mark>').format(text)
 
 
+@dataclass
+class PageSpec:
+    """A page before its template is filled: the template's name, its context (an article's
+    body left out until the page is built) and the locale whose site strings it shows."""
+
+    template: str
+    ctx: dict[str, Any]
+    lp: LocalePlan | None
+    body: ArticlePlan | None = None  # the article whose body the page shows
+
+
 class Pages:
     """Builds the HTML of each page from the plan with one environment."""
 
@@ -256,6 +268,7 @@ class Pages:
         self._dates: dict[tuple[str, dt.date], str] = {}
         self._sibling_cache: dict[str | None, list[LocalePlan]] = {}
         self._siblings_for = plan.present
+        self._strings_keys: dict[tuple[str, str], tuple[Any, ...]] = {}
 
     # -- shared context
 
@@ -430,6 +443,9 @@ class Pages:
     # -- pages
 
     def article(self, lp: LocalePlan, slug: str) -> str:
+        return self.fill(self.article_spec(lp, slug))
+
+    def article_spec(self, lp: LocalePlan, slug: str) -> PageSpec:
         ap = lp.articles[slug]
         art = ap.article
         meta = art.meta
@@ -465,7 +481,7 @@ class Pages:
                 "published": self._date(lp, art.date),
                 "updated": self._date(lp, updated) if changed else "",
                 "last_modified": self._date(lp, updated),
-                "body": self._body(lp, ap),
+                "body": None,  # filled by :meth:`fill` when the page is built
                 "related": related,
                 "outdated": self._outdated(lp, ap),
                 "registrations": [
@@ -477,8 +493,7 @@ class Pages:
             "structured_data": self.structured_data_json(lp, slug),
         }
         ctx["page"].update(self.head_links(lp, slug))
-        self._strings(lp).install(self.env)
-        return self.templates["article"].render(ctx)
+        return PageSpec("article", ctx, lp, ap)
 
     def _outdated(self, lp: LocalePlan, ap: ArticlePlan) -> dict[str, Any] | None:
         """The notice of a page that shows an earlier English version's approved translation,
@@ -514,6 +529,9 @@ class Pages:
         }
 
     def index(self, lp: LocalePlan) -> str:
+        return self.fill(self.index_spec(lp))
+
+    def index_spec(self, lp: LocalePlan) -> PageSpec:
         items = []
         for slug, ap in lp.articles.items():
             if not self.plan.shown(lp, slug):
@@ -536,8 +554,7 @@ class Pages:
             "disclaimer": self._disclaimer(lp),
         }
         ctx["page"].update(self.head_links(lp, None))
-        self._strings(lp).install(self.env)
-        return self.templates["index"].render(ctx)
+        return PageSpec("index", ctx, lp)
 
     def root(self) -> str:
         countries: dict[str, dict[str, Any]] = {}
@@ -669,6 +686,9 @@ class Pages:
         ]
 
     def not_found(self, lp: LocalePlan | None) -> str:
+        return self.fill(self.not_found_spec(lp))
+
+    def not_found_spec(self, lp: LocalePlan | None) -> PageSpec:
         """``404.html``: the root one (source language) or a locale's. Served for any
         missing address, so every link on it is absolute."""
         page = self._page(lp, self.url(""), [], [], country_name(lp) if lp else "")
@@ -678,10 +698,12 @@ class Pages:
             "country_index": self.url(f"{lp.folder}/index.html") if lp else "",
             "disclaimer": self._disclaimer(lp) if lp else None,
         }
-        (self._strings(lp) if lp else SiteStrings(None, self.plan.preview)).install(self.env)
-        return self.templates["not_found"].render(ctx)
+        return PageSpec("not_found", ctx, lp)
 
     def unavailable(self, lp: LocalePlan, slug: str) -> str:
+        return self.fill(self.unavailable_spec(lp, slug))
+
+    def unavailable_spec(self, lp: LocalePlan, slug: str) -> PageSpec:
         """``<slug>.html`` of a locale where the article is withheld while another language
         of the country publishes it: site strings and language names only, never a word of
         the withheld translation."""
@@ -700,8 +722,47 @@ class Pages:
             ],
             "disclaimer": self._disclaimer(lp),
         }
-        self._strings(lp).install(self.env)
-        return self.templates["unavailable"].render(ctx)
+        return PageSpec("unavailable", ctx, lp)
+
+    # -- filling a template, and what a page is built from
+
+    def fill(self, spec: PageSpec) -> str:
+        """The page's HTML: its body rendered (or reused), its template filled."""
+        if spec.body is not None:
+            assert spec.lp is not None
+            spec.ctx["article"]["body"] = self._body(spec.lp, spec.body)
+        lp = spec.lp
+        strings = self._strings(lp) if lp else SiteStrings(None, self.plan.preview)
+        strings.install(self.env)
+        return self.templates[spec.template].render(spec.ctx)
+
+    def fingerprint(self, spec: PageSpec) -> str:
+        """A digest of everything the page's HTML is made of besides the templates, the code
+        and the settings: its context, the site strings of its locale and, for an article,
+        what its body is rendered from. Equal digests give equal pages (:mod:`.pagecache`)."""
+        parts: list[Any] = [spec.template, self.plan.preview, spec.ctx, self._strings_key(spec.lp)]
+        if spec.body is not None:
+            assert spec.lp is not None
+            parts.append(self._body_key(spec.lp, spec.body))
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+    def _strings_key(self, lp: LocalePlan | None) -> tuple[Any, ...]:
+        """The site strings a locale's pages are filled with, their state and plural rule."""
+        if lp is None or lp.source:
+            return ()
+        key = (lp.locale, lp.folder)
+        if key not in self._strings_keys:
+            self._strings_keys[key] = tuple(
+                (
+                    k,
+                    r.entry.msgstr,
+                    sorted(r.entry.msgstr_plural.items(), key=repr),
+                    r.approved,
+                    repr(getattr(r.plural_index, "__self__", None)),
+                )
+                for k, r in sorted(lp.site.items(), key=repr)
+            )
+        return self._strings_keys[key]
 
 
 def json_script_text(data: Any) -> str:

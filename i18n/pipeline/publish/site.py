@@ -36,7 +36,8 @@ from i18n.pipeline.publish.gate import (
     SitePlan,
     plan_site,
 )
-from i18n.pipeline.publish.pages import Pages, _csp_hash
+from i18n.pipeline.publish.pagecache import Entry, PageCache, file_state
+from i18n.pipeline.publish.pages import Pages, PageSpec, _csp_hash
 from i18n.project import Project
 
 PAGE_RE = re.compile(r"[a-z0-9][a-z0-9-]*\.html")
@@ -95,28 +96,41 @@ def page_jobs(pages: Pages, codes: set[str]) -> list[PageJob]:
     return jobs
 
 
-def page_html(pages: Pages, job: PageJob) -> str:
+def page_spec(pages: Pages, job: PageJob) -> PageSpec:
     _, i, kind, slug = job
     lp = pages.plan.locales[i]
     if kind == INDEX:
-        return pages.index(lp)
+        return pages.index_spec(lp)
     if kind == NOT_FOUND:
-        return pages.not_found(lp)
+        return pages.not_found_spec(lp)
     assert slug is not None
-    return pages.article(lp, slug) if kind == ARTICLE else pages.unavailable(lp, slug)
+    return pages.article_spec(lp, slug) if kind == ARTICLE else pages.unavailable_spec(lp, slug)
 
 
-def _write_batch(state: tuple[Pages, Path], batch: list[PageJob]) -> list[tuple[str, bool]]:
+# What became of a page: (path, written (None: not built, the cached page is current),
+# its page-cache entry).
+Done = tuple[str, bool | None, Entry]
+
+
+def _write_batch(state: tuple[Pages, Path, PageCache], batch: list[PageJob]) -> list[Done]:
     """Build and write one batch of pages (an article's pages in every locale together, so
-    that its body is parsed once per text it shows); (path, whether it changed) of each."""
-    pages, out = state
-    done = []
+    that its body is parsed once per text it shows), each page only when the page cache
+    does not show it current."""
+    pages, out, cache = state
+    done: list[Done] = []
     slug: str | None = None
     for job in batch:
+        rel = job[0]
         if job[3] != slug:  # bodies are reused within one article's pages only: memory
             pages.forget_bodies()
             slug = job[3]
-        done.append((job[0], atomic_write(out / job[0], page_html(pages, job))))
+        spec = page_spec(pages, job)
+        fingerprint = pages.fingerprint(spec)
+        if cache.fresh(out, rel, fingerprint):
+            done.append((rel, None, cache.pages[rel]))
+            continue
+        changed = atomic_write(out / rel, pages.fill(spec))
+        done.append((rel, changed, [fingerprint, *file_state(out / rel)]))
     return done
 
 
@@ -136,15 +150,16 @@ def _batches(jobs: list[PageJob], parts: int) -> list[list[PageJob]]:
     return [b for b in batches if b]
 
 
-def write_pages(pages: Pages, out: Path, jobs: list[PageJob]) -> list[tuple[str, bool]]:
+def write_pages(pages: Pages, out: Path, jobs: list[PageJob], cache: PageCache) -> list[Done]:
     """Build and write the pages, each as soon as it is built (no page is held after its
     write): in forked processes (one per core) that inherit the loaded plan, when there is
     more than one core."""
     workers = workers_for(len(jobs))
     batches = _batches(jobs, workers * 8)
+    state = (pages, out, cache)
     if workers <= 1:
-        return [done for batch in batches for done in _write_batch((pages, out), batch)]
-    parts = forked_map(_write_batch, (pages, out), batches, workers)
+        return [done for batch in batches for done in _write_batch(state, batch)]
+    parts = forked_map(_write_batch, state, batches, workers)
     return [done for part in parts for done in part]
 
 
@@ -285,6 +300,8 @@ class RenderResult:
     removed: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)  # pages no render of ours wrote
     rendered_countries: set[str] = field(default_factory=set)
+    planned: int = 0  # article pages planned (every country and language, every article)
+    built: int = 0  # pages built in this run (article, index and helper pages)
 
     def counts(self) -> tuple[int, int]:
         """(published, withheld) article pages of the countries rendered in this run."""
@@ -414,7 +431,7 @@ def render_site(
     pages = Pages(project, plan, project.settings.site_url)
     images = image_files(project)
 
-    result = RenderResult(plan, out)
+    result = RenderResult(plan, out, planned=sum(len(lp.articles) for lp in plan.locales))
     expected: set[str] = set()
     for lp in plan.locales:
         if plan.index_shown(lp):
@@ -442,8 +459,13 @@ def render_site(
     if only:
         plan.present = lambda lp, rel: lp.country.code == only or (out / rel).is_file()
 
-    for rel, changed in write_pages(pages, out, page_jobs(pages, result.rendered_countries)):
+    cache = PageCache.load(project, out)
+    entries = {rel: entry for rel, entry in cache.pages.items() if rel in expected}
+    jobs = page_jobs(pages, result.rendered_countries)
+    for rel, changed, entry in write_pages(pages, out, jobs, cache):
         (result.written if changed else result.unchanged).append(rel)
+        result.built += changed is not None
+        entries[rel] = entry
     files = {"index.html": pages.root()}
     if not preview and NOT_FOUND in pages.helper_kinds:
         files[NOT_FOUND_PAGE] = pages.not_found(None)
@@ -454,6 +476,7 @@ def render_site(
     files.update(images)
     for rel, text in sorted(files.items()):
         (result.written if atomic_write(out / rel, text) else result.unchanged).append(rel)
+    cache.save(entries)
     result.written.sort()
     result.unchanged.sort()
     return result
