@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -139,6 +140,8 @@ def incremental(repeat: int) -> dict[str, Any]:
     reference and dates in ch.yaml), a product's status changed (mantis unavailable in DE),
     and an approval alone (a changed string rendered while waiting, then approved)."""
     root = _sample_copy()
+    # the sample's German reviewer signs (her published sample key, as the sample allows)
+    os.environ["I18N_SIGNING_KEY"] = str(REPO / "source" / "sample-keys" / "katrin.vogel")
     i18n("render", "--project", str(root))
     published = count_pages(root / "site")
     item = _approved_entry(root)
