@@ -7,15 +7,19 @@
 - Sphinx (+ MyST for Markdown): the same N article files, built translated
   (``sphinx-build -b html -E -D language=de``) from identity catalogs made with Sphinx's own
   gettext builder: N pages per build.
-- One string changed: on a copy of the sample project (rendered once), one approved German
-  translation is changed and approved again; the next ``i18n render`` is timed and the files
-  it rewrote are counted (only the pages that show the string, and the manifest that lists
-  approval hashes, should change).
+- The floor (render_floor_worker.py): markdown-it-py (i18n's parser options) parses and
+  renders each article once per language the countries name, and Jinja2 fills the site's
+  ``article.html`` once per page i18n wrote: what the parser and the templates cost alone.
+- Incremental: on a copy of the sample project (rendered once), four kinds of change (one
+  approved string changed and approved again, a disclaimer renewed, a product's status
+  changed, an approval alone); the next render is timed and its pages planned and built and
+  the files it rewrote are counted.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -34,6 +38,9 @@ from common import (
     stopwatch,
 )
 from scale import build, i18n, identity_po, make_articles
+
+BENCH = Path(__file__).resolve().parent
+FLOOR = "floor: markdown-it-py once per (article, language) + Jinja2 per page"
 
 CONF = """\
 project = "bench"
@@ -68,70 +75,106 @@ def count_pages(site: Path) -> int:
     return sum(1 for p in site.glob("*/*/*.html"))
 
 
-def one_string_change(repeat: int) -> dict[str, Any]:
-    """Change one approved de translation in a copy of the sample; time the next render."""
+def _sample_copy() -> Path:
     root = WORK / "render-change" / "project"
     shutil.rmtree(root.parent, ignore_errors=True)
     root.mkdir(parents=True)
     for name in ("source", "locales"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy2(REPO / "pyproject.toml", root / "pyproject.toml")
-    i18n("render", "--project", str(root))
-    site = root / "site"
-    published = count_pages(site)
+    return root
+
+
+def _approved_entry(root: Path) -> dict[str, Any]:
+    queue = json.loads(
+        i18n("queue", "--project", str(root), "--locale", "de", "--state", "approved",
+             "--format", "json")
+    )  # fmt: skip
+    return next(i for i in queue if i["catalog"] != "site" and not i["msgctxt"])
+
+
+def _edit_string(root: Path, item: dict[str, Any], k: int) -> None:
+    """A new German text for ``item`` (not approved yet)."""
     from i18n.formats.po import read_po, write_po
 
-    queue = json.loads(
-        i18n(
-            "queue",
-            "--project",
-            str(root),
-            "--locale",
-            "de",
-            "--state",
-            "approved",
-            "--format",
-            "json",
-        )
-    )
-    item = next(i for i in queue if i["catalog"] != "site" and not i["msgctxt"])
     path = root / "locales" / "de" / "LC_MESSAGES" / f"{item['catalog']}.po"
-    results = []
-    for k in range(repeat):
-        po = read_po(path)
-        entry = next(e for e in po if e.msgid == item["msgid"] and not e.obsolete)
-        entry.msgstr = entry.msgstr.rstrip(" ·") + " " + "·" * (k + 1)  # new text each time
-        write_po(path, po)
-        new = next(
-            i
-            for i in json.loads(
-                i18n("queue", "--project", str(root), "--locale", "de", "--format", "json")
-            )
-            if i["msgid"] == item["msgid"] and i["catalog"] == item["catalog"]
-        )
-        i18n(
-            "approve",
-            "--project",
-            str(root),
-            "--locale",
-            "de",
-            new["id"],
-        )
-        before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
-        run = run_process([i18n_script(), "render", "--project", str(root)])
-        after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
-        changed = sorted(p.relative_to(site).as_posix() for p in after if before.get(p) != after[p])
-        results.append((run.wall, changed))
-    pages_with_string = sorted({c for _, ch in results for c in ch if c.endswith(".html")})
+    po = read_po(path)
+    entry = next(e for e in po if e.msgid == item["msgid"] and not e.obsolete)
+    entry.msgstr = entry.msgstr.rstrip(" ·") + " " + "·" * (k + 1)  # new text each time
+    write_po(path, po)
+
+
+def _approve(root: Path, item: dict[str, Any]) -> None:
+    queue = json.loads(i18n("queue", "--project", str(root), "--locale", "de", "--format", "json"))
+    new = next(i for i in queue if i["msgid"] == item["msgid"] and i["catalog"] == item["catalog"])
+    i18n("approve", "--project", str(root), "--locale", "de", new["id"])
+
+
+def _edit_yaml(root: Path, name: str, old: str, new: str) -> None:
+    path = root / "source" / "countries" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (name, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _timed_render(root: Path) -> dict[str, Any]:
+    """One render through the library in a process of its own (render_worker.py): wall,
+    CPU, pages planned and built, files rewritten."""
+    site = root / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    run = run_process([sys.executable, str(BENCH / "render_worker.py"), str(root)])
+    after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    changed = sorted(p.relative_to(site).as_posix() for p in after if before.get(p) != after[p])
     return {
-        "published_pages": published,
-        "catalog": item["catalog"],
-        "wall": median([w for w, _ in results]),
-        "walls": [round(w, 3) for w, _ in results],
-        "files_rewritten": median([len(ch) for _, ch in results]),
-        "rewritten": results[-1][1],
-        "pages_rewritten": pages_with_string,
+        "wall": run.wall,
+        "cpu": run.cpu,
+        "planned": run.extra["planned"],
+        "built": run.extra["built"],
+        "rewritten": changed,
     }
+
+
+def incremental(repeat: int) -> dict[str, Any]:
+    """On a copy of the sample (rendered once), four kinds of change, each followed by a
+    timed render: one approved string changed and approved again, a disclaimer renewed (new
+    reference and dates in ch.yaml), a product's status changed (mantis unavailable in DE),
+    and an approval alone (a changed string rendered while waiting, then approved)."""
+    root = _sample_copy()
+    # the sample's German reviewer signs (her published sample key, as the sample allows)
+    os.environ["I18N_SIGNING_KEY"] = str(REPO / "source" / "sample-keys" / "katrin.vogel")
+    i18n("render", "--project", str(root))
+    published = count_pages(root / "site")
+    item = _approved_entry(root)
+    runs: dict[str, list[dict[str, Any]]] = {}
+    for k in range(repeat):
+        _edit_string(root, item, 2 * k)
+        _approve(root, item)
+        runs.setdefault("one string changed (and approved)", []).append(_timed_render(root))
+    _edit_yaml(root, "ch.yaml", "reference: CH-2026-003", "reference: CH-2026-103")
+    runs["disclaimer renewed (ch.yaml, de)"] = [_timed_render(root)]
+    _edit_yaml(root, "de.yaml", "mantis: {status: available}", "mantis: {status: unavailable}")
+    runs["product status (mantis unavailable in DE)"] = [_timed_render(root)]
+    _edit_string(root, item, 2 * repeat + 1)
+    _timed_render(root)  # the page is withheld while the new text waits for review
+    _approve(root, item)
+    runs["approval of a waiting text"] = [_timed_render(root)]
+    out: dict[str, Any] = {"published_pages": published, "catalog": item["catalog"], "changes": {}}
+    for name, rs in runs.items():
+        out["changes"][name] = {
+            "wall": median([r["wall"] for r in rs]),
+            "cpu": median([r["cpu"] for r in rs]),
+            "planned": rs[-1]["planned"],
+            "built": rs[-1]["built"],
+            "rewritten": rs[-1]["rewritten"],
+        }
+    return out
+
+
+def floor(root: Path, pages: int) -> Any:
+    """The floor in a process of its own (render_floor_worker.py)."""
+    r = run_process([sys.executable, str(BENCH / "render_floor_worker.py"), str(root), str(pages)])
+    r.extra["pages"] = pages
+    return r
 
 
 def run(repeat: int, n: int) -> dict[str, Any]:
@@ -165,8 +208,14 @@ def run(repeat: int, n: int) -> dict[str, Any]:
         r.extra["pages"] = n
         return r
 
-    log(f"render: {n} articles x sample countries vs Sphinx, x{repeat} (A B A B) ...")
-    runs = alternate({"i18n render": ours, "sphinx-build -D language=de": sphinx_build}, repeat)
+    pages = ours().extra["pages"]
+    log(f"render: {n} articles x sample countries vs floor and Sphinx, x{repeat} (A B C) ...")
+    sides = {
+        "i18n render": ours,
+        FLOOR: lambda: floor(root, pages),
+        "sphinx-build -D language=de": sphinx_build,
+    }
+    runs = alternate(sides, repeat)
     out: dict[str, Any] = {"articles": n, "sides": {}}
     for name, rs in runs.items():
         wall = median([r.wall for r in rs])
@@ -178,10 +227,11 @@ def run(repeat: int, n: int) -> dict[str, Any]:
             "rss_mb": max(r.rss_mb for r in rs),
             "pages": pages,
             "pages_per_s": pages / wall,
+            "call": median([r.extra.get("call", 0.0) for r in rs]),
         }
     with stopwatch() as elapsed:
-        out["one_string"] = one_string_change(repeat)
-    log(f"one-string change measured in {elapsed():.0f} s")
+        out["incremental"] = incremental(repeat)
+    log(f"incremental renders measured in {elapsed():.0f} s")
     print_table(out)
     return out
 
@@ -192,22 +242,35 @@ def print_table(out: dict[str, Any]) -> None:
         f"\n### Render: {out['articles']} articles (copies of the sample) x the sample's "
         "11 countries, identity translations approved\n"
     )
-    print("| side | pages | wall (median) | CPU | peak RSS | pages/s |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| side | pages | wall (median) | CPU | peak RSS | pages/s | vs floor (wall) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    base = s[FLOOR]["wall"]
     for name, r in s.items():
+        ratio = f"{r['wall'] / base:.2f}×" if name != "sphinx-build -D language=de" else "-"
         print(
             f"| {name} | {r['pages']} | {fmt_s(r['wall'])} | {fmt_s(r['cpu'])} "
-            f"| {r['rss_mb']:.0f} MiB | {r['pages_per_s']:.0f} |"
+            f"| {r['rss_mb']:.0f} MiB | {r['pages_per_s']:.0f} | {ratio} |"
         )
     ours, theirs = s["i18n render"]["pages_per_s"], s["sphinx-build -D language=de"]["pages_per_s"]
-    print(f"\ni18n / Sphinx pages per second: {ours / theirs:.1f}×")
-    o = out["one_string"]
+    f, me = s[FLOOR], s["i18n render"]
     print(
-        f"\nOne approved de string changed in `{o['catalog']}` (sample project, "
-        f"{o['published_pages']} pages published): next `i18n render` "
-        f"{fmt_s(o['wall'])} (median), {o['files_rewritten']} files rewritten: "
-        + ", ".join(f"`{p}`" for p in o["rewritten"])
+        f"\ni18n / Sphinx pages per second: {ours / theirs:.1f}×; i18n / floor wall: "
+        f"{me['wall'] / f['wall']:.2f}×, CPU: {me['cpu'] / f['cpu']:.2f}× "
+        f"(floor in-process: {fmt_s(f['call'])} for {f['pages']} pages)"
     )
+    o = out["incremental"]
+    print(
+        f"\nIncremental renders on the sample project ({o['published_pages']} pages published; "
+        "`bench/render_worker.py`, the library call in a process of its own):\n"
+    )
+    print("| change | wall | CPU | pages planned | pages built | files rewritten |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name, c in o["changes"].items():
+        files = ", ".join(f"`{p}`" for p in c["rewritten"])
+        print(
+            f"| {name} | {fmt_s(c['wall'])} | {fmt_s(c['cpu'])} | {c['planned']} "
+            f"| {c['built']} | {len(c['rewritten'])}: {files} |"
+        )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import functools
 import hashlib
 import re
 import socket
@@ -114,6 +115,7 @@ def _wire(key: Any) -> bytes:
     return base64.b64decode(text.split()[1])
 
 
+@functools.lru_cache(maxsize=256)
 def _load_blob(blob: bytes) -> tuple[str, Any]:
     """(key type, cryptography key) of a public key blob; refuses anything not canonical."""
     try:

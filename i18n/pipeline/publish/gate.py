@@ -28,7 +28,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import polib
 from babel import Locale
@@ -270,7 +270,7 @@ def _plan_texts(ap: ArticlePlan, lp: LocalePlan, store: CatalogStore) -> None:
 def _unshowable(msgid: str, text: str, article: Article, store: CatalogStore) -> str | None:
     """Why a translation may not be drawn: "vanished" (nothing of its block would show, or
     bidi controls would reorder it) or "links" (its links differ from the source's)."""
-    if vanishes(msgid, text) or bidi_problem(text):
+    if _vanishes(msgid, text):
         return "vanished"
     if store.links(article, text) != store.links(article, msgid):
         return "links"
@@ -349,6 +349,13 @@ def _plan_outdated(
     return None
 
 
+@lru_cache(maxsize=1 << 16)
+def _vanishes(msgid: str, text: str) -> bool:
+    """:func:`vanishes` or a :func:`bidi_problem`, once per text in a render (every country
+    of a language shows the same texts)."""
+    return vanishes(msgid, text) or bool(bidi_problem(text))
+
+
 @cache
 def _is_rtl(locale: str) -> bool:
     """Babel's text direction of a locale (Arabic: rtl); asked for every page and token run."""
@@ -358,15 +365,23 @@ def _is_rtl(locale: str) -> bool:
 def _claim_reasons(texts: Iterable[str], lp: LocalePlan) -> list[str]:
     """Fail closed on wording the country forbids (its claims and the built-in risky list):
     an approval does not make "guaranteed" publishable."""
-    patterns = claim_patterns(lp.country, lp.language)
+    patterns = tuple(claim_patterns(lp.country, lp.language))
     if not patterns:
         return []
     for text in texts:
-        hits = find_claims(text, patterns)
-        if hits:
-            pattern, snippet = hits[0]
+        hit = _first_claim(patterns, text)
+        if hit:
+            pattern, snippet = hit
             return [f"text matches forbidden wording /{pattern}/ in {snippet!r}; see i18n check"]
     return []
+
+
+@lru_cache(maxsize=1 << 16)
+def _first_claim(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[str, str] | None:
+    """The first forbidden wording in ``text``, once per text and set of patterns in a
+    render (countries that share a language and its rules share the answer)."""
+    hits = find_claims(text, list(patterns))
+    return hits[0] if hits else None
 
 
 def _short(text: str, width: int = 48) -> str:

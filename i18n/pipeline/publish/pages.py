@@ -8,10 +8,12 @@ import base64
 import contextlib
 import copy
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -216,6 +218,17 @@ def _marked(text: str, lang: str | None = None) -> Markup:
     return Markup('<mark class="unapproved">{}</mark>').format(text)
 
 
+@dataclass
+class PageSpec:
+    """A page before its template is filled: the template's name, its context (an article's
+    body left out until the page is built) and the locale whose site strings it shows."""
+
+    template: str
+    ctx: dict[str, Any]
+    lp: LocalePlan | None
+    body: ArticlePlan | None = None  # the article whose body the page shows
+
+
 class Pages:
     """Builds the HTML of each page from the plan with one environment."""
 
@@ -251,6 +264,11 @@ class Pages:
         # segment key); its first appearance in the page is wrapped in <mark id="entry">
         self.focus: tuple[str, Key] | None = None
         self._focused = False
+        self._bodies: dict[tuple[Any, ...], Markup] = {}
+        self._dates: dict[tuple[str, dt.date], str] = {}
+        self._sibling_cache: dict[str | None, list[LocalePlan]] = {}
+        self._siblings_for = plan.present
+        self._strings_keys: dict[tuple[str, str], tuple[Any, ...]] = {}
 
     # -- shared context
 
@@ -291,12 +309,18 @@ class Pages:
         return f"{self.site_url}/{path}"
 
     def _siblings(self, slug: str | None) -> list[LocalePlan]:
-        """Locales where the same page (an article, or the index when slug is None) is shown."""
+        """Locales where the same page (an article, or the index when slug is None) is shown
+        (once per page name: the plan does not change while pages are built)."""
+        if self._siblings_for is not self.plan.present:  # --country: set before pages
+            self._sibling_cache, self._siblings_for = {}, self.plan.present
+        if slug in self._sibling_cache:
+            return self._sibling_cache[slug]
         out = []
         for lp in self.plan.locales:
             shown = self.plan.index_shown(lp) if slug is None else self.plan.shown(lp, slug)
             if shown:
                 out.append(lp)
+        self._sibling_cache[slug] = out
         return out
 
     def alternates(self, lp: LocalePlan, slug: str | None) -> list[dict[str, str]]:
@@ -340,6 +364,33 @@ class Pages:
         return text, html
 
     def _body(self, lp: LocalePlan, ap: ArticlePlan) -> Markup:
+        """The article's body in the page's language: parsed and rendered once for every
+        page that shows the same texts, callout labels and direction (``de`` in DE, AT and
+        CH; every English page), and reused."""
+        if self.focus is not None:
+            return self._render_body(lp, ap)
+        key = self._body_key(lp, ap)
+        body = self._bodies.get(key)
+        if body is None:
+            body = self._bodies[key] = self._render_body(lp, ap)
+        return body
+
+    def forget_bodies(self) -> None:
+        self._bodies.clear()
+
+    def _body_key(self, lp: LocalePlan, ap: ArticlePlan) -> tuple[Any, ...]:
+        """Everything :meth:`_render_body` reads that differs between pages."""
+        article = ap.article
+        texts = tuple(ap.texts.get(seg.key) for seg in article.segments)
+        marks = tuple(seg.key in ap.unapproved for seg in article.segments)
+        strings = self._strings(lp)
+        labels = tuple(
+            str(strings.pgettext(CALLOUT_CONTEXT, CALLOUT_LABELS[kind]))
+            for kind in _callout_kinds(article)
+        )
+        return (article.path, article.source_hash, lp.rtl, texts, marks, labels)
+
+    def _render_body(self, lp: LocalePlan, ap: ArticlePlan) -> Markup:
         article = ap.article
         strings = self._strings(lp)
         tokens = translate_tokens(article, lambda ctx, msgid: ap.texts.get((ctx, msgid)))
@@ -382,11 +433,19 @@ class Pages:
         return '<mark class="entry" id="entry">' if first else '<mark class="entry">'
 
     def _date(self, lp: LocalePlan, value: dt.date | None) -> str:
-        return format_date(value, format="long", locale=lp.locale) if value else ""
+        if not value:
+            return ""
+        key = (lp.locale, value)
+        if key not in self._dates:
+            self._dates[key] = format_date(value, format="long", locale=lp.locale)
+        return self._dates[key]
 
     # -- pages
 
     def article(self, lp: LocalePlan, slug: str) -> str:
+        return self.fill(self.article_spec(lp, slug))
+
+    def article_spec(self, lp: LocalePlan, slug: str) -> PageSpec:
         ap = lp.articles[slug]
         art = ap.article
         meta = art.meta
@@ -422,7 +481,7 @@ class Pages:
                 "published": self._date(lp, art.date),
                 "updated": self._date(lp, updated) if changed else "",
                 "last_modified": self._date(lp, updated),
-                "body": self._body(lp, ap),
+                "body": None,  # filled by :meth:`fill` when the page is built
                 "related": related,
                 "outdated": self._outdated(lp, ap),
                 "registrations": [
@@ -434,8 +493,7 @@ class Pages:
             "structured_data": self.structured_data_json(lp, slug),
         }
         ctx["page"].update(self.head_links(lp, slug))
-        self._strings(lp).install(self.env)
-        return self.templates["article"].render(ctx)
+        return PageSpec("article", ctx, lp, ap)
 
     def _outdated(self, lp: LocalePlan, ap: ArticlePlan) -> dict[str, Any] | None:
         """The notice of a page that shows an earlier English version's approved translation,
@@ -471,6 +529,9 @@ class Pages:
         }
 
     def index(self, lp: LocalePlan) -> str:
+        return self.fill(self.index_spec(lp))
+
+    def index_spec(self, lp: LocalePlan) -> PageSpec:
         items = []
         for slug, ap in lp.articles.items():
             if not self.plan.shown(lp, slug):
@@ -493,8 +554,7 @@ class Pages:
             "disclaimer": self._disclaimer(lp),
         }
         ctx["page"].update(self.head_links(lp, None))
-        self._strings(lp).install(self.env)
-        return self.templates["index"].render(ctx)
+        return PageSpec("index", ctx, lp)
 
     def root(self) -> str:
         countries: dict[str, dict[str, Any]] = {}
@@ -626,6 +686,9 @@ class Pages:
         ]
 
     def not_found(self, lp: LocalePlan | None) -> str:
+        return self.fill(self.not_found_spec(lp))
+
+    def not_found_spec(self, lp: LocalePlan | None) -> PageSpec:
         """``404.html``: the root one (source language) or a locale's. Served for any
         missing address, so every link on it is absolute."""
         page = self._page(lp, self.url(""), [], [], country_name(lp) if lp else "")
@@ -635,10 +698,12 @@ class Pages:
             "country_index": self.url(f"{lp.folder}/index.html") if lp else "",
             "disclaimer": self._disclaimer(lp) if lp else None,
         }
-        (self._strings(lp) if lp else SiteStrings(None, self.plan.preview)).install(self.env)
-        return self.templates["not_found"].render(ctx)
+        return PageSpec("not_found", ctx, lp)
 
     def unavailable(self, lp: LocalePlan, slug: str) -> str:
+        return self.fill(self.unavailable_spec(lp, slug))
+
+    def unavailable_spec(self, lp: LocalePlan, slug: str) -> PageSpec:
         """``<slug>.html`` of a locale where the article is withheld while another language
         of the country publishes it: site strings and language names only, never a word of
         the withheld translation."""
@@ -657,8 +722,47 @@ class Pages:
             ],
             "disclaimer": self._disclaimer(lp),
         }
-        self._strings(lp).install(self.env)
-        return self.templates["unavailable"].render(ctx)
+        return PageSpec("unavailable", ctx, lp)
+
+    # -- filling a template, and what a page is built from
+
+    def fill(self, spec: PageSpec) -> str:
+        """The page's HTML: its body rendered (or reused), its template filled."""
+        if spec.body is not None:
+            assert spec.lp is not None
+            spec.ctx["article"]["body"] = self._body(spec.lp, spec.body)
+        lp = spec.lp
+        strings = self._strings(lp) if lp else SiteStrings(None, self.plan.preview)
+        strings.install(self.env)
+        return self.templates[spec.template].render(spec.ctx)
+
+    def fingerprint(self, spec: PageSpec) -> str:
+        """A digest of everything the page's HTML is made of besides the templates, the code
+        and the settings: its context, the site strings of its locale and, for an article,
+        what its body is rendered from. Equal digests give equal pages (:mod:`.pagecache`)."""
+        parts: list[Any] = [spec.template, self.plan.preview, spec.ctx, self._strings_key(spec.lp)]
+        if spec.body is not None:
+            assert spec.lp is not None
+            parts.append(self._body_key(spec.lp, spec.body))
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+    def _strings_key(self, lp: LocalePlan | None) -> tuple[Any, ...]:
+        """The site strings a locale's pages are filled with, their state and plural rule."""
+        if lp is None or lp.source:
+            return ()
+        key = (lp.locale, lp.folder)
+        if key not in self._strings_keys:
+            self._strings_keys[key] = tuple(
+                (
+                    k,
+                    r.entry.msgstr,
+                    sorted(r.entry.msgstr_plural.items(), key=repr),
+                    r.approved,
+                    repr(getattr(r.plural_index, "__self__", None)),
+                )
+                for k, r in sorted(lp.site.items(), key=repr)
+            )
+        return self._strings_keys[key]
 
 
 def json_script_text(data: Any) -> str:
@@ -687,6 +791,7 @@ def registrations(
     return out
 
 
+@functools.cache
 def language_name(language: str) -> str:
     """The language's name in itself: ``fr`` -> ``Français``."""
     name = Locale.parse(language).display_name or language
@@ -695,7 +800,17 @@ def language_name(language: str) -> str:
 
 def country_name(lp: LocalePlan) -> str:
     """The country's name in the page's language (CLDR), else its configured name."""
-    return Locale.parse(lp.locale).territories.get(lp.country.code) or lp.country.name
+    return _territory_name(lp.locale, lp.country.code) or lp.country.name
+
+
+@functools.cache
+def _territory_name(locale: str, code: str) -> str | None:
+    return Locale.parse(locale).territories.get(code)
+
+
+def _callout_kinds(article: Article) -> list[str]:
+    """The kinds of the article's callouts, in order (their labels are site strings)."""
+    return [callout_kind(tok) for tok in article.tokens if tok.type == "alert_open"]
 
 
 IMAGES_URL = "/images/"

@@ -36,7 +36,8 @@ from i18n.pipeline.publish.gate import (
     SitePlan,
     plan_site,
 )
-from i18n.pipeline.publish.pages import Pages, _csp_hash
+from i18n.pipeline.publish.pagecache import Entry, PageCache, file_state
+from i18n.pipeline.publish.pages import Pages, PageSpec, _csp_hash
 from i18n.project import Project
 
 PAGE_RE = re.compile(r"[a-z0-9][a-z0-9-]*\.html")
@@ -74,37 +75,92 @@ def helper_path(lp: LocalePlan, kind: str, slug: str | None) -> str:
     return f"{lp.folder}/{NOT_FOUND_PAGE if kind == NOT_FOUND else f'{slug}.html'}"
 
 
-def country_pages(pages: Pages, code: str) -> dict[str, str]:
-    """``{relative path: HTML}`` of every page of one country shown in this run."""
-    files: dict[str, str] = {}
+# A page to build: (relative path, index of its locale in the plan, kind, article slug).
+PageJob = tuple[str, int, str, str | None]
+
+
+def page_jobs(pages: Pages, codes: set[str]) -> list[PageJob]:
+    """Every page of the given countries shown in this run, in plan order."""
     plan = pages.plan
-    for lp in plan.locales:
-        if lp.country.code != code:
+    jobs: list[PageJob] = []
+    for i, lp in enumerate(plan.locales):
+        if lp.country.code not in codes:
             continue
         if plan.index_shown(lp):
-            files[f"{lp.folder}/index.html"] = pages.index(lp)
+            jobs.append((f"{lp.folder}/index.html", i, INDEX, None))
         for slug in lp.articles:
             if plan.shown(lp, slug):
-                files[f"{lp.folder}/{slug}.html"] = pages.article(lp, slug)
+                jobs.append((f"{lp.folder}/{slug}.html", i, ARTICLE, slug))
         for kind, slug in helper_pages(plan, lp, pages.helper_kinds):
-            html = pages.not_found(lp) if slug is None else pages.unavailable(lp, slug)
-            files[helper_path(lp, kind, slug)] = html
-    return files
+            jobs.append((helper_path(lp, kind, slug), i, kind, slug))
+    return jobs
 
 
-def render_countries(pages: Pages, codes: list[str]) -> dict[str, str]:
-    """Pages of the given countries; in forked processes (one country each) when more than
-    one core is present, so workers inherit the loaded plan."""
-    files: dict[str, str] = {}
-    workers = workers_for(len(codes))
-    parts = (
-        forked_map(country_pages, pages, codes, workers)
-        if workers > 1
-        else [country_pages(pages, code) for code in codes]
-    )
-    for part in parts:
-        files.update(part)
-    return files
+def page_spec(pages: Pages, job: PageJob) -> PageSpec:
+    _, i, kind, slug = job
+    lp = pages.plan.locales[i]
+    if kind == INDEX:
+        return pages.index_spec(lp)
+    if kind == NOT_FOUND:
+        return pages.not_found_spec(lp)
+    assert slug is not None
+    return pages.article_spec(lp, slug) if kind == ARTICLE else pages.unavailable_spec(lp, slug)
+
+
+# What became of a page: (path, written (None: not built, the cached page is current),
+# its page-cache entry).
+Done = tuple[str, bool | None, Entry]
+
+
+def _write_batch(state: tuple[Pages, Path, PageCache], batch: list[PageJob]) -> list[Done]:
+    """Build and write one batch of pages (an article's pages in every locale together, so
+    that its body is parsed once per text it shows), each page only when the page cache
+    does not show it current."""
+    pages, out, cache = state
+    done: list[Done] = []
+    slug: str | None = None
+    for job in batch:
+        rel = job[0]
+        if job[3] != slug:  # bodies are reused within one article's pages only: memory
+            pages.forget_bodies()
+            slug = job[3]
+        spec = page_spec(pages, job)
+        fingerprint = pages.fingerprint(spec)
+        if cache.fresh(out, rel, fingerprint):
+            done.append((rel, None, cache.pages[rel]))
+            continue
+        changed = atomic_write(out / rel, pages.fill(spec))
+        done.append((rel, changed, [fingerprint, *file_state(out / rel)]))
+    return done
+
+
+def _batches(jobs: list[PageJob], parts: int) -> list[list[PageJob]]:
+    """``jobs`` grouped by article (index and helper pages by locale), the groups cut into
+    about ``parts`` batches of similar size, every group whole."""
+    groups: dict[tuple[str, int], list[PageJob]] = {}
+    for job in jobs:
+        key = (job[3], -1) if job[2] == ARTICLE else (job[3] or "", job[1])
+        groups.setdefault(key, []).append(job)
+    size = max(1, len(jobs) // max(1, parts))
+    batches: list[list[PageJob]] = [[]]
+    for key in sorted(groups):
+        if len(batches[-1]) >= size:
+            batches.append([])
+        batches[-1].extend(groups[key])
+    return [b for b in batches if b]
+
+
+def write_pages(pages: Pages, out: Path, jobs: list[PageJob], cache: PageCache) -> list[Done]:
+    """Build and write the pages, each as soon as it is built (no page is held after its
+    write): in forked processes (one per core) that inherit the loaded plan, when there is
+    more than one core."""
+    workers = workers_for(len(jobs))
+    batches = _batches(jobs, workers * 8)
+    state = (pages, out, cache)
+    if workers <= 1:
+        return [done for batch in batches for done in _write_batch(state, batch)]
+    parts = forked_map(_write_batch, state, batches, workers)
+    return [done for part in parts for done in part]
 
 
 # --- sitemap and manifest -----------------------------------------------------------------
@@ -244,6 +300,8 @@ class RenderResult:
     removed: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)  # pages no render of ours wrote
     rendered_countries: set[str] = field(default_factory=set)
+    planned: int = 0  # article pages planned (every country and language, every article)
+    built: int = 0  # pages built in this run (article, index and helper pages)
 
     def counts(self) -> tuple[int, int]:
         """(published, withheld) article pages of the countries rendered in this run."""
@@ -373,7 +431,7 @@ def render_site(
     pages = Pages(project, plan, project.settings.site_url)
     images = image_files(project)
 
-    result = RenderResult(plan, out)
+    result = RenderResult(plan, out, planned=sum(len(lp.articles) for lp in plan.locales))
     expected: set[str] = set()
     for lp in plan.locales:
         if plan.index_shown(lp):
@@ -401,9 +459,14 @@ def render_site(
     if only:
         plan.present = lambda lp, rel: lp.country.code == only or (out / rel).is_file()
 
-    codes = sorted(result.rendered_countries)
-    files = render_countries(pages, codes)
-    files["index.html"] = pages.root()
+    cache = PageCache.load(project, out)
+    entries = {rel: entry for rel, entry in cache.pages.items() if rel in expected}
+    jobs = page_jobs(pages, result.rendered_countries)
+    for rel, changed, entry in write_pages(pages, out, jobs, cache):
+        (result.written if changed else result.unchanged).append(rel)
+        result.built += changed is not None
+        entries[rel] = entry
+    files = {"index.html": pages.root()}
     if not preview and NOT_FOUND in pages.helper_kinds:
         files[NOT_FOUND_PAGE] = pages.not_found(None)
     files["sitemap.xml"] = sitemap(pages)
@@ -413,6 +476,9 @@ def render_site(
     files.update(images)
     for rel, text in sorted(files.items()):
         (result.written if atomic_write(out / rel, text) else result.unchanged).append(rel)
+    cache.save(entries)
+    result.written.sort()
+    result.unchanged.sort()
     return result
 
 
