@@ -356,7 +356,9 @@ def build_pages(pages: int) -> Path:
 
 
 def articles_for(pages: int) -> int:
-    return max(1, round(pages / country_pairs(True)))
+    """Whole copies of the sample's articles (so that every ``related`` link resolves)."""
+    per_copy = len(list((REPO / "source" / "articles").glob("*.md")))
+    return per_copy * max(1, round(pages / country_pairs(True) / per_copy))
 
 
 def bench_reviewer(root: Path, locales: list[str]) -> None:

@@ -63,7 +63,7 @@ from i18n.pipeline.qa import Checker, Env, article_env
 from i18n.pipeline.signoff import trust_in_project
 
 if TYPE_CHECKING:
-    from i18n.model.country import Glossary
+    from i18n.model.country import Country, Glossary
     from i18n.pipeline.qa import Checker, Env, Finding, article_env
     from i18n.project import Project
 
@@ -260,7 +260,12 @@ class LocaleReview:
         locale: str,
         glossary: Glossary | None = None,
         people: People | None = None,
+        countries: list[Country] | None = None,
+        envs: dict[str, Env | None] | None = None,
     ) -> LocaleReview:
+        """One locale's review; ``glossary``, ``people`` and ``countries`` are read from the
+        project unless a caller that opens several locales passes them (and ``envs``, the
+        articles' link definitions, which are the same in every locale)."""
 
         locale = normalize_locale(locale)
         folder = project.locales_dir / locale / "LC_MESSAGES"
@@ -275,10 +280,14 @@ class LocaleReview:
         ]
         ledger = Ledger.read(project.ledger_path(locale), project.warn)
         glossary = glossary if glossary is not None else load_glossary(project)
-        claims = language_patterns(load_countries(project), locale)
+        countries = countries if countries is not None else load_countries(project)
+        claims = language_patterns(countries, locale)
         people = people if people is not None else load_people(project)
         checker = Checker(locale, glossary, claims)
-        return cls(project, locale, catalogs, ledger, checker, people)
+        review = cls(project, locale, catalogs, ledger, checker, people)
+        if envs is not None:
+            review._envs = envs
+        return review
 
     def catalog(self, name: str) -> ReviewCatalog:
         for c in self.catalogs:
@@ -660,9 +669,11 @@ def queue(
     wanted = set(states)
     glossary = load_glossary(project)
     people = load_people(project)
+    countries = load_countries(project)
+    envs: dict[str, Env | None] = {}  # an article's links, the same in every locale
     items: list[Item] = []
     for locale in chosen:
-        review = LocaleReview.open(project, locale, glossary, people)
+        review = LocaleReview.open(project, locale, glossary, people, countries, envs)
         if catalog and catalog not in {c.name for c in review.catalogs}:
             raise I18nError(f"no catalog {catalog!r} for locale {locale}")
         items.extend(i for i in review.items(catalog) if i.state in wanted)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -34,9 +35,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from i18n.errors import I18nError
+from i18n.formats import ledger as ledger_format
 from i18n.formats import sshsig
 from i18n.formats.git import in_repository, lines_at
 from i18n.formats.ledger import NAMESPACE, Ledger, Line, Signing, line_digest, signed_bytes
+from i18n.formats.verified import Verified, prefix_hash, read_verified, write_verified
+from i18n.model import events as events_model
 from i18n.model.events import Approved, Commented, Drafted, LedgerEvent
 from i18n.model.people import REVIEWER, TRANSLATOR, People, Person, Service
 from i18n.project import Project
@@ -203,19 +207,29 @@ class Trusted:
         return False
 
 
-def trust(ledger: Ledger, people: People, *, sample_keys_allowed: bool = False) -> Trusted:
+def trust(
+    ledger: Ledger,
+    people: People,
+    *,
+    sample_keys_allowed: bool = False,
+    cache_dir: Path | None = None,
+) -> Trusted:
     """Verify every line of ``ledger`` against ``people``. An unsigned line that a signed
-    migration vouches for (``i18n resign``) is superseded, not a problem."""
-    verifier = _Verifier(ledger, people, sample_keys_allowed)
+    migration vouches for (``i18n resign``) is superseded, not a problem.
+
+    With ``cache_dir`` (a folder), the verdicts on the ledger's lines are kept there
+    (:mod:`i18n.formats.verified`) and reused while the lines they cover come first in the
+    ledger, unchanged, in the same context (people, settings, this code): only lines appended
+    since are verified. The result is the same as without the cache."""
+    verdicts = _verdicts(ledger, _Verifier(ledger, people, sample_keys_allowed), cache_dir)
     trusted = Trusted(ledger)
     seen: set[str] = set()
     later = {line.digest for line in ledger.lines}
     unsigned: list[Line] = []
-    for line in ledger.lines:
+    for line, found in zip(ledger.lines, verdicts, strict=True):
         later.discard(line.digest)
         event = line.event
         if event is not None:
-            found = verifier.problem(line)
             chain = _chain_problem(event, seen, later) if found is None else None
             if chain is not None:
                 trusted.breaks.append(line)
@@ -235,6 +249,57 @@ def trust(ledger: Ledger, people: People, *, sample_keys_allowed: bool = False) 
             trusted.problems.append(Problem(line.number, "unsigned", "event is not signed"))
     trusted.problems.sort(key=lambda p: p.line)
     return trusted
+
+
+def _verdicts(
+    ledger: Ledger, verifier: _Verifier, cache_dir: Path | None
+) -> list[tuple[str, str] | None]:
+    """Why each line's event does not count by itself (None: it counts, or holds no event),
+    from the cache for the lines it covers."""
+    lines = ledger.lines
+    context = _context(verifier) if cache_dir is not None else ""
+    path = cache_dir / f"{ledger.locale}.json" if cache_dir is not None else None
+    known = read_verified(path, context) if path is not None else None
+    if known is not None and (
+        known.count > len(lines)
+        or prefix_hash(line.digest for line in lines[: known.count]) != known.prefix
+    ):
+        known = None  # an earlier line was edited, removed or moved: verify everything
+    start = known.count if known is not None else 0
+    verdicts: list[tuple[str, str] | None] = [
+        known.problems.get(i) if known is not None else None for i in range(start)
+    ]
+    for line in lines[start:]:
+        verdicts.append(verifier.problem(line) if line.event is not None else None)
+    if path is not None and (known is None or start < len(lines)):
+        problems = {i: v for i, v in enumerate(verdicts) if v is not None}
+        prefix = prefix_hash(line.digest for line in lines)
+        write_verified(path, Verified(context, len(lines), prefix, problems))
+    return verdicts
+
+
+VERIFYING_CODE = (__file__, sshsig.__file__, ledger_format.__file__, events_model.__file__)
+
+
+@cache
+def _code_version() -> str:
+    """A hash of the code a verdict comes from (a changed rule makes the cache stale)."""
+    h = hashlib.sha256()
+    for name in VERIFYING_CODE:
+        h.update(Path(name).read_bytes())
+    return h.hexdigest()
+
+
+def _context(verifier: _Verifier) -> str:
+    """What a line's verdict depends on besides the line itself."""
+    parts = (
+        _code_version(),
+        verifier.ledger.locale,
+        repr(verifier.people),
+        verifier.sample_ok,
+        sorted(sample_keys()),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _chain_problem(event: LedgerEvent, seen: set[str], later: set[str]) -> tuple[str, str] | None:
@@ -305,6 +370,11 @@ def _agent_signer(people: People, socket_path: str) -> sshsig.Signer:
     return sshsig.AgentSigner(keys[0], socket_path)
 
 
+def verified_cache(project: Project) -> Path:
+    """Where the project keeps its ledgers' verdicts (git-ignored, like all of ``.cache``)."""
+    return project.cache_dir / "verified"
+
+
 def read_trusted(project: Project, locale: str, people: People) -> Trusted:
     """The locale's ledger, read (warnings to the project) and verified."""
     return trust_in_project(project, Ledger.read(project.ledger_path(locale), project.warn), people)
@@ -313,7 +383,10 @@ def read_trusted(project: Project, locale: str, people: People) -> Trusted:
 def trust_in_project(project: Project, ledger: Ledger, people: People) -> Trusted:
     """:func:`trust` with the project's settings, and with what git knows: a line of the last
     commit that the working tree lacks was deleted, so no approval before it holds."""
-    trusted = trust(ledger, people, sample_keys_allowed=project.settings.sample_keys)
+    settings = project.settings
+    trusted = trust(
+        ledger, people, sample_keys_allowed=settings.sample_keys, cache_dir=verified_cache(project)
+    )
     rel = project.rel(ledger.path)
     committed = lines_at(project.root, "HEAD", rel) if in_repository(project.root) else []
     if committed:
