@@ -51,6 +51,7 @@ from i18n.model.states import (
     APPROVED,
     DRAFT,
     REJECTED,
+    STATES,
     TRANSLATED,
     UNTRANSLATED,
     content_hash,
@@ -296,19 +297,24 @@ class LocaleReview:
         known = ", ".join(c.name for c in self.catalogs)
         raise I18nError(f"no catalog {name!r} for locale {self.locale} (known: {known})")
 
-    def items(self, catalog: str | None = None) -> list[Item]:
-        """Every live entry, in catalog order, with state, reason and QA findings."""
+    def items(self, catalog: str | None = None, states: Iterable[str] = STATES) -> list[Item]:
+        """Every live entry in one of ``states`` (default: any), in catalog order, with
+        state, reason and QA findings."""
         out = []
+        wanted = set(states)
         cats = [self.catalog(catalog)] if catalog else self.catalogs
         for cat in cats:
             approvals = self.trusted.approvals(cat.name)
             approved = set(approvals)
             rejections = self.trusted.latest(Rejected, cat.name)
+            rejected = set(rejections)
             drafted = self.trusted.latest(Drafted, cat.name)
             for entry in cat.po:
                 if entry.obsolete or not entry.msgid:
                     continue
-                state = entry_state(entry, approved, set(rejections))
+                state = entry_state(entry, approved, rejected)
+                if state not in wanted:  # no QA for an item nobody asked for
+                    continue
                 h = content_hash(entry)
                 item = Item(self.locale, cat.name, entry, state)
                 if state == DRAFT:
@@ -676,5 +682,5 @@ def queue(
         review = LocaleReview.open(project, locale, glossary, people, countries, envs)
         if catalog and catalog not in {c.name for c in review.catalogs}:
             raise I18nError(f"no catalog {catalog!r} for locale {locale}")
-        items.extend(i for i in review.items(catalog) if i.state in wanted)
+        items.extend(review.items(catalog, wanted))
     return chosen, items

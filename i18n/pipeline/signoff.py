@@ -153,12 +153,27 @@ class Trusted:
     # an approval that comes after it in the chain holds. None stands for the end of the file
     # (a committed line is missing from the working tree).
     breaks: list[Line | None] = field(default_factory=list)
+    # (len(honoured) when built, the honoured events of each catalog in order)
+    _index: tuple[int, dict[str | None, list[tuple[int, LedgerEvent]]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def _events(self, catalog: str | None) -> Iterable[tuple[int, LedgerEvent]]:
-        for i, line in enumerate(self.honoured):
-            event = line.event
-            if event is not None and (catalog is None or event.catalog == catalog):
-                yield i, event
+        if catalog is None:
+            return [(i, line.event) for i, line in enumerate(self.honoured) if line.event]
+        return self._by_catalog().get(catalog, [])
+
+    def _by_catalog(self) -> dict[str | None, list[tuple[int, LedgerEvent]]]:
+        """The honoured events of each catalog, in order (built once: a locale has hundreds
+        of catalogs, and each asks for its own events)."""
+        index = self._index
+        if index is None or index[0] != len(self.honoured):
+            events: dict[str | None, list[tuple[int, LedgerEvent]]] = {}
+            for i, line in enumerate(self.honoured):
+                if line.event is not None:
+                    events.setdefault(line.event.catalog, []).append((i, line.event))
+            index = self._index = (len(self.honoured), events)
+        return index[1]
 
     def latest(self, kind: type[E], catalog: str | None = None) -> dict[str, E]:
         """The latest event of type ``kind`` for each hash (by signed time, then file order)."""
