@@ -1,11 +1,11 @@
 """Issue 14, check and status at scale: the commands a team runs every day, on projects of
-1k, 10k and 60k pages (bench/scale.py: 40 countries, 30 locales, every entry approved).
+1k, 10k and 60k pages (bench/scale.py: 40 countries, 30 languages, every entry approved).
 
 For each size: the build of the project (once; cached), then each command as a fresh process
 (wall, CPU, peak RSS through GNU time):
 
 - ``i18n check`` cold (no verified-ledger cache: every signature verified) and warm;
-- ``i18n status`` and ``i18n queue`` over the 30 locales (warm);
+- ``i18n status`` and ``i18n queue`` over the 29 locales (warm);
 - ``i18n extract`` and ``i18n update`` on unchanged input (no-op), beside a fresh run of each
   on a copy holding only the sources (``update`` then writes every catalog);
 - the peer of ``update``: GNU ``msgmerge --previous`` over the same catalogs, one process per
@@ -31,7 +31,10 @@ CLI = [sys.executable, "-m", "i18n.cli"]
 
 
 def i18n_run(root: Path, *args: str) -> Run:
-    return run_process([*CLI, *args, "--project", str(root)])
+    run = run_process([*CLI, *args, "--project", str(root)])
+    what = f"{fmt_s(run.wall)} wall, {fmt_s(run.cpu)} CPU, {run.rss_mb:.0f} MiB"
+    log(f"  i18n {' '.join(args)}: {what}")
+    return run
 
 
 def msgmerge_all(root: Path) -> Run:
