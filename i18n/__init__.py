@@ -20,6 +20,7 @@ The package in the order data flows; a module imports only from the layers above
       country.py          source/countries/*.yaml and source/glossary.yaml
       yamlfile.py         strict YAML with line numbers
       ledger.py           locales/<lang>/approvals.jsonl
+      verified.py         .cache/i18n/verified/: verdicts on ledger lines already checked
       manifest.py         site/manifest.json
       draft_comment.py    the "machine draft (x)" translator comment
       pyproject.py        [tool.i18n] of pyproject.toml -> Settings
