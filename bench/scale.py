@@ -6,8 +6,8 @@ many published pages and prints its folder. Two kinds:
 - :func:`build` ``(n)``: ``n`` copies of the sample articles x the sample's 11 countries (the
   render benchmark's 760-page set is ``build(48)``).
 - :func:`build_pages` ``(pages)``: the sample's countries plus 29 generated ones (40 countries,
-  30 locales besides English, 55 country-language pairs), with as many article copies as make
-  about ``pages`` pages: 1k, 10k and 60k pages for issue 14.
+  30 languages: English and 29 locales; 55 country-language pairs), with as many article
+  copies as make about ``pages`` pages: 1k, 10k and 60k pages for issue 14.
 
 The N articles are copies of the sample articles (slug ``<slug>-<k>``, ``related`` pointing
 into the same copy); glossary and disclaimers are the sample's (a generated country copies
@@ -49,7 +49,8 @@ SCALE = CACHE / "scale"
 SIGNED_AT = "2026-11-30T12:00:00Z"  # inside the sample reviewers' validity window
 
 # Generated countries: code, name, languages, regulator (the sample has 11 countries and 9
-# locales; these make 40 countries, 30 locales and 55 country-language pairs).
+# languages; these make 40 countries, 30 languages (29 locales besides English) and 55
+# country-language pairs).
 GENERATED = (
     ("AT", "Austria", ["de", "en"], "Bundesamt für Sicherheit im Gesundheitswesen (BASG)"),
     ("ES", "Spain", ["es"], "Agencia Española de Medicamentos y Productos Sanitarios (AEMPS)"),
@@ -351,7 +352,7 @@ def build(n: int) -> Path:
 
 
 def build_pages(pages: int) -> Path:
-    """About ``pages`` pages: 40 countries, 30 locales, pages / 55 article copies."""
+    """About ``pages`` pages: 40 countries, 30 languages, pages / 55 article copies."""
     return build_project(articles_for(pages), generated=True)
 
 
