@@ -27,15 +27,14 @@ from pathlib import Path
 from common import REPO, WORK
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from scale import make_articles
+from scale import approval, make_articles
 from starlette.testclient import TestClient
 
 from i18n.formats.ledger import Ledger, Signing
 from i18n.formats.people import load_people
 from i18n.formats.po import read_po, write_po
 from i18n.formats.sshsig import FileSigner
-from i18n.model.events import Approved, utc_now
-from i18n.model.states import content_hash
+from i18n.model.events import utc_now
 from i18n.pipeline.review import LocaleReview
 from i18n.project import Project
 from i18n.server.app import Server, ServerConfig
@@ -104,17 +103,7 @@ def build(entries: int) -> Path:
                 continue
             e.msgstr, e.flags = e.msgid, [f for f in e.flags if f != "fuzzy"]
             if rng.random() < 1 / 3:
-                events.append(
-                    Approved(
-                        hash=content_hash(e),
-                        catalog=path.stem,
-                        msgctxt=e.msgctxt,
-                        msgid=e.msgid,
-                        msgstr=e.msgstr,
-                        reviewer="Bench Reviewer",
-                        time=utc_now(),
-                    )
-                )
+                events.append(approval(e, path.stem, "Bench Reviewer", utc_now()))
         write_po(path, po)
     signing = Signing("bench.reviewer", FileSigner(root.parent / "reviewer.key"))
     Ledger(root / "locales" / LOCALE / "approvals.jsonl").append(events, signing)

@@ -18,14 +18,13 @@ import time
 from pathlib import Path
 
 from common import REPO, WORK
-from scale import bench_reviewer, make_articles
+from scale import approval, bench_reviewer, make_articles
 
 from i18n.formats.ledger import Ledger, Signing
 from i18n.formats.people import load_people
 from i18n.formats.po import read_po, write_po
 from i18n.formats.sshsig import FileSigner
-from i18n.model.events import Approved, utc_now
-from i18n.model.states import content_hash
+from i18n.model.events import utc_now
 from i18n.pipeline.signoff import trust
 from i18n.project import Project
 
@@ -79,17 +78,7 @@ def library_append(root: Path, signed: bool) -> float:
     for path in sorted((root / "locales" / LOCALE / "LC_MESSAGES").glob("*.po")):
         for e in read_po(path):
             if e.msgstr and not e.obsolete:
-                events.append(
-                    Approved(
-                        hash=content_hash(e),
-                        catalog=path.stem,
-                        msgctxt=e.msgctxt,
-                        msgid=e.msgid,
-                        msgstr=e.msgstr,
-                        reviewer="Bench",
-                        time=utc_now(),
-                    )
-                )
+                events.append(approval(e, path.stem, "Bench", utc_now()))
     ledger = Ledger(root.parent / "lib" / LOCALE / "approvals.jsonl")
     shutil.rmtree(ledger.path.parent, ignore_errors=True)
     key = root.parent / "bench-reviewer.key"

@@ -62,9 +62,14 @@ class PluralRule:
     def same_as(self, other: PluralRule) -> bool:
         """Equivalent rules: the same number of forms, and each number picks the same form
         (``n != 1`` and ``(n != 1)`` are the same rule)."""
-        return self.nplurals == other.nplurals and all(
-            self.index(n) == other.index(n) for n in SAMPLES
-        )
+        return _same_rules(self, other)
+
+
+@functools.lru_cache(maxsize=1024)
+def _same_rules(a: PluralRule, b: PluralRule) -> bool:
+    """:meth:`PluralRule.same_as`, once per pair of rules (a rule is its count and its
+    expression: the hundreds of catalogs of a locale share one)."""
+    return a.nplurals == b.nplurals and all(a.index(n) == b.index(n) for n in SAMPLES)
 
 
 @functools.lru_cache(maxsize=256)

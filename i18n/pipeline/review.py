@@ -52,6 +52,7 @@ from i18n.model.states import (
     APPROVED,
     DRAFT,
     REJECTED,
+    STATES,
     TRANSLATED,
     UNTRANSLATED,
     content_hash,
@@ -64,7 +65,7 @@ from i18n.pipeline.qa import Checker, Env, article_env
 from i18n.pipeline.signoff import Verdicts, trust_in_project
 
 if TYPE_CHECKING:
-    from i18n.model.country import Glossary
+    from i18n.model.country import Country, Glossary
     from i18n.pipeline.qa import Checker, Env, Finding, article_env
     from i18n.project import Project
 
@@ -262,13 +263,17 @@ class LocaleReview:
         locale: str,
         glossary: Glossary | None = None,
         people: People | None = None,
+        countries: list[Country] | None = None,
+        envs: dict[str, Env | None] | None = None,
         *,
         only: str | None = None,
         verdicts: Verdicts | None = None,
     ) -> LocaleReview:
         """The locale's catalogs (``only``: just that one, for an action on one of its
         entries) and its ledger, verified (``verdicts``: see
-        :func:`~i18n.pipeline.signoff.trust`)."""
+        :func:`~i18n.pipeline.signoff.trust`); ``glossary``, ``people`` and ``countries`` are
+        read from the project unless a caller that opens several locales passes them (and
+        ``envs``, the articles' link definitions, which are the same in every locale)."""
         locale = normalize_locale(locale)
         folder = project.locales_dir / locale / "LC_MESSAGES"
         if not folder.is_dir():
@@ -282,10 +287,14 @@ class LocaleReview:
         ]
         ledger = Ledger.read(project.ledger_path(locale), project.warn)
         glossary = glossary if glossary is not None else load_glossary(project)
-        claims = language_patterns(load_countries(project), locale)
+        countries = countries if countries is not None else load_countries(project)
+        claims = language_patterns(countries, locale)
         people = people if people is not None else load_people(project)
         checker = Checker(locale, glossary, claims)
-        return cls(project, locale, catalogs, ledger, checker, people, verdicts)
+        review = cls(project, locale, catalogs, ledger, checker, people, verdicts)
+        if envs is not None:
+            review._envs = envs
+        return review
 
     def reuse(self, earlier: LocaleReview) -> None:
         """Keep what ``earlier`` (a review of the same locale from the same sources) read of
@@ -300,19 +309,24 @@ class LocaleReview:
         known = ", ".join(c.name for c in self.catalogs)
         raise I18nError(f"no catalog {name!r} for locale {self.locale} (known: {known})")
 
-    def items(self, catalog: str | None = None) -> list[Item]:
-        """Every live entry, in catalog order, with state, reason and QA findings."""
+    def items(self, catalog: str | None = None, states: Iterable[str] = STATES) -> list[Item]:
+        """Every live entry in one of ``states`` (default: any), in catalog order, with
+        state, reason and QA findings."""
         out = []
+        wanted = set(states)
         cats = [self.catalog(catalog)] if catalog else self.catalogs
         for cat in cats:
             approvals = self.trusted.approvals(cat.name)
             approved = set(approvals)
             rejections = self.trusted.latest(Rejected, cat.name)
+            rejected = set(rejections)
             drafted = self.trusted.latest(Drafted, cat.name)
             for entry in cat.po:
                 if entry.obsolete or not entry.msgid:
                     continue
-                state = entry_state(entry, approved, set(rejections))
+                state = entry_state(entry, approved, rejected)
+                if state not in wanted:  # no QA for an item nobody asked for
+                    continue
                 h = content_hash(entry)
                 item = Item(self.locale, cat.name, entry, state)
                 if state == DRAFT:
@@ -690,10 +704,12 @@ def queue(
     wanted = set(states)
     glossary = load_glossary(project)
     people = load_people(project)
+    countries = load_countries(project)
+    envs: dict[str, Env | None] = {}  # an article's links, the same in every locale
     items: list[Item] = []
     for locale in chosen:
-        review = LocaleReview.open(project, locale, glossary, people)
+        review = LocaleReview.open(project, locale, glossary, people, countries, envs)
         if catalog and catalog not in {c.name for c in review.catalogs}:
             raise I18nError(f"no catalog {catalog!r} for locale {locale}")
-        items.extend(i for i in review.items(catalog) if i.state in wanted)
+        items.extend(review.items(catalog, wanted))
     return chosen, items
