@@ -915,6 +915,39 @@ def test_pages_show_what_another_program_wrote_since(site: Site, run) -> None:
     assert "state-approved" in reviewer.get(f"/l/de/e/{ident}").text
 
 
+def test_a_catalog_with_uncommitted_changes_is_not_changed_nor_committed(site: Site) -> None:
+    """A PO editor saved the catalog and nobody committed it: a server commit of that file
+    would make the signed-in person the author of someone else's text, and the four-eyes rule
+    (which asks git) would then refuse them the approval of a text they never wrote, or let
+    its real author approve it. So the server refuses to touch the file until it is
+    committed, and says so; nothing is written."""
+    project = Project(site.root)
+    people = load_people(project)
+    review = LocaleReview.open(project, "de", people=people)
+    ident = entry_id("de", ARTICLE, "category", "Treatments")
+    (item,) = review.find([ident])
+    review.edit(item, ["Therapien"], people.persons[TRANSLATOR])  # as a PO editor would
+    catalog = site.root / "locales" / "de" / "LC_MESSAGES" / f"{ARTICLE}.po"
+    before, ledger, head = catalog.read_bytes(), site.ledger(), git(site.root, "rev-parse", "HEAD")
+
+    translator = signed_in(site, TRANSLATOR)
+    refused = edit(translator, site, "de", TITLE, "Ein anderer Titel")
+    assert refused.status_code == 409, refused.text
+    assert "not committed to git" in unescape(refused.text)
+    assert f"locales/de/LC_MESSAGES/{ARTICLE}.po" in refused.text
+    reviewer = signed_in(site, REVIEWER)
+    url = f"/l/de/e/{TITLE}"
+    data = {"csrf": csrf(reviewer, url), "password": PASSWORDS[REVIEWER], "reason": "zu lang"}
+    assert reviewer.post(url + "/reject", data=data).status_code == 409
+    assert (catalog.read_bytes(), site.ledger()) == (before, ledger)
+    assert git(site.root, "rev-parse", "HEAD") == head
+
+    git(site.root, "commit", "-q", "-m", "Therapien", "--", str(catalog))  # its author commits
+    assert edit(translator, site, "de", TITLE, "Ein anderer Titel").status_code == 303
+    author = git(site.root, "log", "-1", "--format=%ae").strip()
+    assert author == people.persons[TRANSLATOR].email
+
+
 # --- the real server ----------------------------------------------------------------------
 
 

@@ -109,6 +109,14 @@ def file_commits(root: Path, rel: str, limit: int) -> list[tuple[str, str]]:
     return [tuple(row.split(" ", 1)) for row in log.splitlines() if " " in row]  # type: ignore[misc]
 
 
+def uncommitted(root: Path, paths: list[Path]) -> list[str]:
+    """Which of ``paths`` (relative to ``root``) differ from HEAD, staged or not, or are not
+    tracked: changes whose author git does not know yet."""
+    rels = [str(p.resolve().relative_to(root.resolve())) for p in paths]
+    out = git(root, "status", "--porcelain", "--untracked-files=all", "--", *rels) or ""
+    return sorted({line[3:] for line in out.splitlines() if line.strip()})
+
+
 def commit(
     root: Path,
     paths: list[Path],

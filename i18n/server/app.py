@@ -43,7 +43,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from i18n.errors import I18nError
 from i18n.formats.credentials import Credentials
-from i18n.formats.git import commit, in_repository
+from i18n.formats.git import commit, in_repository, uncommitted
 from i18n.formats.ledger import Signing
 from i18n.formats.lock import project_lock
 from i18n.formats.people import load_people
@@ -635,9 +635,24 @@ class Server:
                         "text was not saved. Reload, and apply your change again."
                     ),
                 )
+            self._no_unrecorded_edits(project, review.catalog(item.catalog).path)
             path = review.edit(item, texts, person, fuzzy=form.get("fuzzy") == "on")
             note = self._commit(project, [path], person, f"edit {locale} {entry} ({item.catalog})")
         return gettext("Saved.") + note
+
+    def _no_unrecorded_edits(self, project: Project, catalog: Path) -> None:
+        """Refuse to change a catalog that holds changes git has not recorded (saved by a PO
+        editor or ``i18n update`` and not committed): the server's commit would give them
+        the signed-in person as author, and the four-eyes rule, which asks git who wrote a
+        text, would then count them as that person's."""
+        if not (in_repository(project.root) and uncommitted(project.root, [catalog])):
+            return
+        refusal = gettext(
+            "%(file)s has changes that are not committed to git (saved outside the review "
+            "server): nothing was changed. Ask whoever made them to commit them, with their "
+            "name as author, so that the four-eyes rule knows who wrote them; then try again."
+        )
+        raise _Status(409, refusal % {"file": project.rel(catalog)})
 
     def _approve(
         self, locale: str, entry: str, person: Person, people: People, form: FormData
@@ -665,8 +680,9 @@ class Server:
     ) -> str:
         reason = str(form.get("reason", ""))
         with self._signing(locale, entry, person, people) as (project, review, item, signing):
-            review.reject(item, reason, signing, person)
             path = review.catalog(item.catalog).path
+            self._no_unrecorded_edits(project, path)
+            review.reject(item, reason, signing, person)
             note = self._commit(
                 project,
                 [path, review.ledger.path],
