@@ -138,6 +138,20 @@ def test_an_article_slug_404_is_refused(project: Path, run: Runner) -> None:
     assert not (project / "site").exists()
 
 
+def test_a_language_cldr_has_no_data_for_in_that_country_renders(project: Path) -> None:
+    """English in Luxembourg: CLDR has ``en`` and ``fr_LU`` but no ``en_LU``. The page's
+    dates, country name and direction come from ``en`` (gettext's fallback), and the render
+    neither crashes nor withholds the page for it."""
+    us = (project / "source/countries/us.yaml").read_text(encoding="utf-8")
+    lu = us.replace("code: US", "code: LU", 1).replace("name: United States", "name: Luxembourg")
+    (project / "source/countries/lu.yaml").write_text(lu, encoding="utf-8")
+    result = render_as_of(project, TODAY)
+    assert result.exit_code == 0, result.output
+    page = doc(project / f"site/lu/en/{DVT}.html")
+    assert page.get("lang") == "en-LU"
+    assert "Luxembourg" in page.text_content()
+
+
 # --- not available in this language -------------------------------------------------------
 
 

@@ -3,6 +3,8 @@ chains."""
 
 from __future__ import annotations
 
+import functools
+
 from babel import Locale, UnknownLocaleError
 
 from i18n.errors import I18nError
@@ -39,3 +41,20 @@ def fallback_chain(locale: str) -> list[str]:
     while "_" in chain[-1]:
         chain.append(chain[-1].rsplit("_", 1)[0])
     return chain
+
+
+@functools.cache
+def cldr_locale(locale: str) -> Locale:
+    """Babel's locale for a page's dates, names and text direction. A country and language
+    that CLDR has no data for together (English in China) take the nearest CLDR has along
+    the fallback chain, as gettext does for catalogs.
+
+    >>> str(cldr_locale("de_CH")), str(cldr_locale("en_CN"))
+    ('de_CH', 'en')
+    """
+    for code in fallback_chain(locale):
+        try:
+            return Locale.parse(code)
+        except (UnknownLocaleError, ValueError):
+            continue
+    raise I18nError(f"unknown language or locale code {locale!r}")

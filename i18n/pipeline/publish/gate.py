@@ -31,13 +31,12 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 import polib
-from babel import Locale
 
 from i18n.errors import I18nError
 from i18n.formats.visible import bidi_problem, vanishes
 from i18n.model.article import Article
 from i18n.model.country import Country, Disclaimer
-from i18n.model.locale import language_tag
+from i18n.model.locale import cldr_locale, language_tag
 from i18n.model.states import (
     TRANSLATED,
     UNTRANSLATED,
@@ -359,7 +358,7 @@ def _vanishes(msgid: str, text: str) -> bool:
 @cache
 def _is_rtl(locale: str) -> bool:
     """Babel's text direction of a locale (Arabic: rtl); asked for every page and token run."""
-    return Locale.parse(locale).text_direction == "rtl"
+    return cldr_locale(locale).text_direction == "rtl"
 
 
 def _claim_reasons(texts: Iterable[str], lp: LocalePlan) -> list[str]:

@@ -27,7 +27,7 @@ from i18n.formats.country import load_glossary
 from i18n.formats.markdown import callout_kind, markdown, translate_tokens
 from i18n.model.article import CALLOUT_CONTEXT, CALLOUT_LABELS, Article
 from i18n.model.country import Country
-from i18n.model.locale import language_tag
+from i18n.model.locale import cldr_locale, language_tag
 from i18n.model.manifest import NOT_FOUND, UNAVAILABLE
 from i18n.pipeline.publish.gate import ArticlePlan, LocalePlan, SitePlan
 from i18n.pipeline.publish.resolve import Key, Resolved
@@ -437,7 +437,7 @@ class Pages:
             return ""
         key = (lp.locale, value)
         if key not in self._dates:
-            self._dates[key] = format_date(value, format="long", locale=lp.locale)
+            self._dates[key] = format_date(value, format="long", locale=cldr_locale(lp.locale))
         return self._dates[key]
 
     # -- pages
@@ -805,7 +805,7 @@ def country_name(lp: LocalePlan) -> str:
 
 @functools.cache
 def _territory_name(locale: str, code: str) -> str | None:
-    return Locale.parse(locale).territories.get(code)
+    return cldr_locale(locale).territories.get(code)
 
 
 def _callout_kinds(article: Article) -> list[str]:
