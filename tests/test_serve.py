@@ -1065,9 +1065,13 @@ def test_two_browsers_approving_at_once_write_whole_lines(site: Site, served) ->
 
 
 @pytest.mark.browser
-def test_in_chromium_edit_sign_out_and_approve_with_the_password(site: Site, served) -> None:
-    """A translator edits, signs out; the reviewer signs in, refuses nothing, approves with
-    the password, sees the entry in its Swiss page, comments, withdraws the approval; no
+def test_in_chromium_edit_sign_out_and_approve_with_the_password(
+    site: Site, served, tmp_path: Path
+) -> None:
+    """A person who translates and reviews edits and is refused the approval of their own
+    text; a translator edits, signs out; the reviewer signs in, approves with the password
+    (OpenSSH verifies the event, ``i18n render`` publishes the text), sees the entry in its
+    Swiss page, rejects another entry with a reason, comments, withdraws the approval; no
     console error or CSP violation on any page."""
     require_chromium()
     from selenium.webdriver.common.by import By
@@ -1091,6 +1095,23 @@ def test_in_chromium_edit_sign_out_and_approve_with_the_password(site: Site, ser
             b.find("form.card button").click()
             wait("header .who")
 
+        # four eyes: what you saved yourself you may not approve, in the browser too
+        sign_in_as(TESTER)
+        # (in another article: its unapproved edit withholds that article, not this one)
+        conditions = entry_id("de", "chronic-venous-insufficiency", "category", "Conditions")
+        assert b.open(f"l/de/e/{conditions}") == []
+        b.find("#msgstr-0").clear()
+        b.find("#msgstr-0").send_keys("Krankheitsbilder")
+        b.find('form[action$="/edit"] button').click()
+        assert wait(".flash").text == "Saved." and b.errors() == []
+        before = site.ledger()
+        b.find("#approve-password").send_keys(PASSWORDS[TESTER])
+        b.find('form[action$="/approve"] button').click()
+        assert "four eyes" in wait("p.error").text
+        assert site.ledger() == before and site.item("de", conditions).state == "translated"
+        b.find("header form button").click()  # sign out
+        wait("#person")
+
         sign_in_as(TRANSLATOR)
         assert b.open(f"l/de?article={ARTICLE}&q=Thrombektomie") == []
         b.find(f'a[href="/l/de/e/{TITLE}"]').click()
@@ -1111,6 +1132,14 @@ def test_in_chromium_edit_sign_out_and_approve_with_the_password(site: Site, ser
         b.find('form[action$="/approve"] button').click()
         assert "Approved and signed by Dr. med. Katrin Vogel" in wait(".flash").text
         assert b.errors() == []
+        approval = Ledger.read(site.root / "locales" / "de" / "approvals.jsonl").events[-1]
+        assert (approval.kind, approval.on_behalf_of) == ("approved", REVIEWER)
+        verdict = ssh_verifies(tmp_path, approval)
+        assert verdict.returncode == 0, verdict.stderr  # OpenSSH alone agrees
+        rendered = render_as_of(site.root, "2026-11-26", "--country", "DE")
+        assert rendered.exit_code in (0, 1), rendered.output
+        page = (site.root / "site" / "de" / "de" / f"{ARTICLE}.html").read_text("utf-8")
+        assert "Ärztinnen und Ärzte" in page  # what was approved in the browser is published
         driver.set_window_size(390, 844)
         b.screenshot("serve-entry-390px")
         width = b.js("return document.documentElement.scrollWidth")
@@ -1128,6 +1157,21 @@ def test_in_chromium_edit_sign_out_and_approve_with_the_password(site: Site, ser
         assert loaded and "disclaimer" in b.find("aside.disclaimer").get_attribute("class")
         b.screenshot("serve-in-context-ch", full_page=False)
         driver.back()
+
+        # another entry rejected, with what the translator must fix
+        assert b.open(f"l/de/e/{conditions}") == []
+        b.find("#reason").send_keys("Bitte »Erkrankungen« beibehalten")
+        b.find("#reject-password").send_keys(PASSWORDS[REVIEWER])
+        b.find('form[action$="/reject"] button').click()
+        assert "Rejected and signed by Dr. med. Katrin Vogel" in wait(".flash").text
+        assert site.item("de", conditions).state == "rejected" and b.errors() == []
+        rejection = Ledger.read(site.root / "locales" / "de" / "approvals.jsonl").events[-1]
+        assert (rejection.kind, rejection.reason) == (
+            "rejected",
+            "Bitte »Erkrankungen« beibehalten",
+        )
+        assert ssh_verifies(tmp_path, rejection).returncode == 0
+        assert b.open(f"l/de/e/{TITLE}") == []
 
         # a comment in the entry's thread
         b.find("#comment-text").send_keys("Bitte Gendern prüfen <b>danke</b>")
