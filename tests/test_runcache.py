@@ -1,0 +1,181 @@
+"""The record of the last ``i18n update`` (``.cache/i18n/update.json``): a no-op update merges
+nothing, and whatever changed in between (a template, a catalog edited by hand, a setting,
+the record itself), a run with the record writes the same bytes as a run without it."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+
+import i18n.pipeline.update as update_module
+
+RECORD = ".cache/i18n/update.json"
+
+
+@pytest.fixture
+def merges(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The locale of every catalog merged, in order."""
+    done: list[str] = []
+    real = update_module.merge
+
+    def counting(pot, old, locale, **kwargs):  # type: ignore[no-untyped-def]
+        done.append(locale)
+        return real(pot, old, locale, **kwargs)
+
+    monkeypatch.setattr(update_module, "merge", counting)
+    return done
+
+
+def catalogs(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted((root / "locales").rglob("*.po"))
+    }
+
+
+def update(run, root: Path, *args: str) -> str:
+    result = run(root, "update", *args)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def cold(run, root: Path, dest: Path) -> tuple[str, dict[str, bytes]]:
+    """``i18n update`` on a copy of ``root`` without the record: its output and catalogs."""
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(root, dest, symlinks=True)
+    (dest / RECORD).unlink(missing_ok=True)
+    return update(run, dest), catalogs(dest)
+
+
+@pytest.fixture
+def warm(project: Path, run) -> Path:
+    """The sample with a record of a no-op update."""
+    result = run(project, "extract")
+    assert result.exit_code == 0, result.output
+    update(run, project)
+    update(run, project)
+    assert (project / RECORD).is_file()
+    return project
+
+
+def test_noop_update_merges_nothing_and_changes_nothing(warm: Path, run, merges) -> None:
+    before = catalogs(warm)
+    out = update(run, warm)
+    assert merges == []
+    assert catalogs(warm) == before
+    assert re.search(r"\b0 written\b", out), out
+
+
+def test_catalog_edited_by_hand_is_merged_again(warm: Path, run, merges, tmp_path) -> None:
+    path = warm / "locales/fr/LC_MESSAGES/post-thrombotic-syndrome.po"
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if not e.obsolete and e.msgid)
+    entry.msgstr = "Traduit à la main"
+    entry.flags.append("fuzzy")
+    po.save(str(path))  # as Poedit would: its own formatting
+    out, expected = cold(run, warm, tmp_path / "cold")
+    merges.clear()
+    assert update(run, warm) == out
+    assert merges == ["fr"]
+    assert catalogs(warm) == expected
+
+
+def test_changed_setting_merges_every_catalog(warm: Path, run, merges) -> None:
+    count = len(catalogs(warm))
+    pyproject = warm / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(
+        text.replace("[tool.i18n]\n", "[tool.i18n]\nfuzzy_threshold = 75\n", 1), encoding="utf-8"
+    )
+    update(run, warm)
+    assert len(merges) == count
+    update(run, warm)
+    assert len(merges) == count  # the new setting's record: nothing merged again
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],  # truncated
+        lambda b: b.replace(b'"format": 1', b'"format": 0', 1),
+        lambda b: re.sub(rb'"key": "[0-9a-f]{64}"', b'"key": "' + b"0" * 64 + b'"', b),
+        lambda b: re.sub(rb'"[0-9a-f]{64} 0 ', b'"' + b"0" * 64 + b" 0 ", b, count=1),
+        lambda b: b"\xff\xfe not json",
+        lambda b: b"[]",
+    ],
+    ids=["truncated", "format", "other-code", "edited", "garbage", "wrong-shape"],
+)
+def test_damaged_record_is_ignored_and_rebuilt(warm: Path, run, merges, damage) -> None:
+    count = len(catalogs(warm))
+    record = warm / RECORD
+    record.write_bytes(damage(record.read_bytes()))
+    before = catalogs(warm)
+    update(run, warm)
+    assert len(merges) == count
+    assert catalogs(warm) == before
+    update(run, warm)
+    assert len(merges) == count  # rebuilt: the next no-op merges nothing
+
+
+def _edit_template(root: Path, rng: random.Random) -> None:
+    pots = sorted((root / "locales/templates").glob("*.pot"))
+    path = rng.choice(pots)
+    pot = polib.pofile(str(path))
+    entries = [e for e in pot if e.msgid and not e.msgid_plural]
+    entry = rng.choice(entries)
+    kind = rng.choice(["typo", "word", "delete", "add"])
+    if kind == "typo":
+        i = rng.randrange(len(entry.msgid))
+        entry.msgid = entry.msgid[:i] + "x" + entry.msgid[i + 1 :]
+    elif kind == "word":
+        entry.msgid = entry.msgid + " indeed"
+    elif kind == "delete":
+        pot.remove(entry)
+    else:
+        pot.append(polib.POEntry(msgid=f"A new sentence {rng.randrange(10**6)}.", msgstr=""))
+    pot.save(str(path))
+
+
+def _edit_catalog(root: Path, rng: random.Random) -> None:
+    pos = sorted((root / "locales").glob("*/LC_MESSAGES/*.po"))
+    path = rng.choice(pos)
+    po = polib.pofile(str(path))
+    entries = [e for e in po if e.msgid and not e.msgid_plural]
+    if not entries:
+        return
+    entry = rng.choice(entries)
+    kind = rng.choice(["msgstr", "fuzzy", "comment", "obsolete"])
+    if kind == "msgstr":
+        entry.msgstr = f"edited {rng.randrange(10**6)}"
+    elif kind == "fuzzy":
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        else:
+            entry.flags.append("fuzzy")
+    elif kind == "comment":
+        entry.tcomment = "checked by hand"
+    else:
+        entry.obsolete = not entry.obsolete
+    po.save(str(path))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_cached_update_writes_what_a_cold_update_writes(
+    warm: Path, run, tmp_path: Path, seed: int
+) -> None:
+    """Random small edits to templates and catalogs between runs: each update with the
+    record gives the output and the bytes of an update without it."""
+    rng = random.Random(seed)
+    for step in range(4):
+        for _ in range(rng.randrange(0, 3)):
+            _edit_template(warm, rng)
+        for _ in range(rng.randrange(0, 3)):
+            _edit_catalog(warm, rng)
+        out, expected = cold(run, warm, tmp_path / f"cold{step}")
+        assert update(run, warm) == out
+        assert catalogs(warm) == expected
