@@ -1,6 +1,7 @@
-"""The record of the last ``i18n update`` (``.cache/i18n/update.json``): a no-op update merges
-nothing, and whatever changed in between (a template, a catalog edited by hand, a setting,
-the record itself), a run with the record writes the same bytes as a run without it."""
+"""The records of the last ``i18n update`` and ``i18n extract`` (``.cache/i18n/update.json``,
+``extract.json``): a no-op update merges nothing and a no-op extract parses nothing, and
+whatever changed in between (a source, a template, a catalog edited by hand, a setting, the
+record itself), a run with the record writes the same bytes as a run without it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import polib
 import pytest
 
+import i18n.pipeline.extract as extract_module
 import i18n.pipeline.update as update_module
 
 RECORD = ".cache/i18n/update.json"
@@ -179,3 +181,130 @@ def test_cached_update_writes_what_a_cold_update_writes(
         out, expected = cold(run, warm, tmp_path / f"cold{step}")
         assert update(run, warm) == out
         assert catalogs(warm) == expected
+
+
+# --- extract (.cache/i18n/extract.json) ------------------------------------------------------
+
+EXTRACT_RECORD = ".cache/i18n/extract.json"
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of every article file parsed by extract, in order."""
+    done: list[str] = []
+    real = extract_module.load_article
+
+    def counting(file, root):  # type: ignore[no-untyped-def]
+        done.append(file.name)
+        return real(file, root)
+
+    monkeypatch.setattr(extract_module, "load_article", counting)
+    return done
+
+
+def templates(root: Path) -> dict[str, bytes]:
+    folder = root / "locales" / "templates"
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.pot"))}
+
+
+def extract(run, root: Path) -> tuple[int, str]:
+    result = run(root, "extract")
+    return result.exit_code, result.output
+
+
+def cold_extract(run, root: Path, dest: Path) -> tuple[tuple[int, str], dict[str, bytes]]:
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(root, dest, symlinks=True)
+    (dest / EXTRACT_RECORD).unlink(missing_ok=True)
+    return extract(run, dest), templates(dest)
+
+
+@pytest.fixture
+def extracted(project: Path, run, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert extract(run, project)[0] == 0
+    assert (project / EXTRACT_RECORD).is_file()
+    return project
+
+
+def test_noop_extract_parses_nothing(extracted: Path, run, parsed) -> None:
+    before = templates(extracted)
+    code, out = extract(run, extracted)
+    assert code == 0 and re.search(r"\b0 written\b", out), out
+    assert parsed == []
+    assert templates(extracted) == before
+
+
+def test_extract_parses_again_what_changed(extracted: Path, run, parsed, tmp_path) -> None:
+    articles = sorted((extracted / "source/articles").glob("*.md"))
+    edited, hand = articles[0], articles[1]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA new closing sentence.\n")
+    pot = extracted / "locales/templates" / f"{hand.stem}.pot"
+    pot.write_text(pot.read_text(encoding="utf-8").replace("msgstr", "msgstr ", 1))
+    expected = cold_extract(run, extracted, tmp_path / "cold")
+    parsed.clear()
+    assert (extract(run, extracted), templates(extracted)) == expected
+    assert parsed == [edited.name, hand.name]
+    parsed.clear()
+    extract(run, extracted)
+    assert parsed == []
+
+
+def test_extract_record_keeps_the_rules_across_articles(
+    extracted: Path, run, parsed, tmp_path
+) -> None:
+    """An unchanged article naming a related article that is gone: the same error as a
+    cold run's, though the unchanged article is not parsed again."""
+    folder = extracted / "source/articles"
+    naming = next(p for p in sorted(folder.glob("*.md")) if "related:" in p.read_text())
+    related = re.search(r"related: \[([^\],]+)", naming.read_text()).group(1).strip()
+    (folder / f"{related}.md").unlink()
+    expected = cold_extract(run, extracted, tmp_path / "cold")
+    assert expected[0][0] == 2 and related in expected[0][1]
+    parsed.clear()
+    assert (extract(run, extracted), templates(extracted)) == expected
+    assert naming.name not in parsed
+
+
+def test_extract_settings_and_damaged_record_parse_everything(extracted: Path, run, parsed) -> None:
+    count = len(list((extracted / "source/articles").glob("*.md")))
+    record = extracted / EXTRACT_RECORD
+    record.write_bytes(record.read_bytes()[:-40])
+    extract(run, extracted)
+    assert len(parsed) == count
+    pyproject = extracted / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(
+        text.replace("[tool.i18n]\n", '[tool.i18n]\nproject_name = "Other"\n', 1),
+        encoding="utf-8",
+    )
+    parsed.clear()
+    extract(run, extracted)
+    assert len(parsed) == count
+    assert (
+        b"Other" in (extracted / "locales/templates" / f"{naming_stem(extracted)}.pot").read_bytes()
+    )
+
+
+def naming_stem(root: Path) -> str:
+    return sorted((root / "source/articles").glob("*.md"))[0].stem
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cached_extract_writes_what_a_cold_extract_writes(
+    extracted: Path, run, tmp_path: Path, seed: int
+) -> None:
+    rng = random.Random(seed)
+    folder = extracted / "source/articles"
+    for step in range(3):
+        for path in rng.sample(sorted(folder.glob("*.md")), rng.randrange(0, 3)):
+            text = path.read_text(encoding="utf-8")
+            words = [m.start() for m in re.finditer(r"(?m)^[A-Z][a-z]+ ", text)]
+            if words and rng.random() < 0.7:
+                at = rng.choice(words)
+                text = text[:at] + "Indeed " + text[at:]
+            else:
+                text += f"\nAnother paragraph {rng.randrange(10**6)}.\n"
+            path.write_text(text, encoding="utf-8")
+        expected = cold_extract(run, extracted, tmp_path / f"cold{step}")
+        assert (extract(run, extracted), templates(extracted)) == expected
