@@ -290,10 +290,15 @@ def naming_stem(root: Path) -> str:
     return sorted((root / "source/articles").glob("*.md"))[0].stem
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("parallel", [False, True], ids=["sequential", "forked"])
+@pytest.mark.parametrize("seed", range(3))
 def test_cached_extract_writes_what_a_cold_extract_writes(
-    extracted: Path, run, tmp_path: Path, seed: int
+    extracted: Path, run, tmp_path: Path, seed: int, parallel: bool, monkeypatch
 ) -> None:
+    """Random edits to a few articles between runs; the changed ones parsed in forked
+    workers or in this process."""
+    if parallel:
+        monkeypatch.setattr(extract_module, "_PARALLEL_MIN_ARTICLES", 2)
     rng = random.Random(seed)
     folder = extracted / "source/articles"
     for step in range(3):
@@ -308,3 +313,18 @@ def test_cached_extract_writes_what_a_cold_extract_writes(
             path.write_text(text, encoding="utf-8")
         expected = cold_extract(run, extracted, tmp_path / f"cold{step}")
         assert (extract(run, extracted), templates(extracted)) == expected
+
+
+def test_site_templates_changed_are_extracted_again(extracted: Path, run, tmp_path) -> None:
+    from i18n.project import PACKAGE_TEMPLATES
+
+    site = extracted / "locales/templates/site.pot"
+    before = site.read_bytes()
+    extract(run, extracted)
+    assert site.read_bytes() == before
+    shutil.copytree(PACKAGE_TEMPLATES, extracted / "templates")
+    base = sorted((extracted / "templates").rglob("*.html"))[0]
+    base.write_text(base.read_text(encoding="utf-8") + "{% trans %}A new footer{% endtrans %}\n")
+    expected = cold_extract(run, extracted, tmp_path / "cold")
+    assert (extract(run, extracted), templates(extracted)) == expected
+    assert b"A new footer" in site.read_bytes()

@@ -264,7 +264,12 @@ def _extract(project: Project) -> WriteReport:
     ]
     pot_hashes = {known[i][0].path: known[i][1] for i in known}
     check_articles([a for a, _ in articles])
-    site = site_pot(project)
+    site_key = _site_sources_hash(project)
+    site_path = project.pot_path(SITE_DOMAIN)
+    site_recorded = record.entries.get(SITE_ENTRY, "").split(" ")
+    site_text = None
+    if site_recorded != [site_key, str(sha256_file(site_path))]:
+        site_text = po_text(_with_date(site_pot(project), site_path))
     report = WriteReport()
     keep = set()
     entries: dict[str, str] = {}
@@ -273,15 +278,14 @@ def _extract(project: Project) -> WriteReport:
         keep.add(path.name)
         report.record(project.rel(path), text is not None and atomic_write(path, text))
         if article.path in sources:
-            pot_hash = (
-                hashlib.sha256(text.encode()).hexdigest()
-                if text is not None
-                else pot_hashes[article.path]
-            )
+            pot_hash = _text_hash(text) if text is not None else pot_hashes[article.path]
             entries[article.path] = _record_entry(article, sources[article.path], pot_hash)
-    path = project.pot_path(SITE_DOMAIN)
-    keep.add(path.name)
-    report.record(project.rel(path), atomic_write(path, po_text(_with_date(site, path))))
+    keep.add(site_path.name)
+    report.record(
+        project.rel(site_path), site_text is not None and atomic_write(site_path, site_text)
+    )
+    site_hash = site_recorded[1] if site_text is None else _text_hash(site_text)
+    entries[SITE_ENTRY] = f"{site_key} {site_hash}"
     if project.pot_dir.is_dir():
         for stale in sorted(project.pot_dir.glob("*.pot")):
             if stale.name not in keep:
@@ -290,6 +294,26 @@ def _extract(project: Project) -> WriteReport:
     with contextlib.suppress(OSError):  # a record that cannot be written costs speed only
         record.save(entries)
     return report
+
+
+SITE_ENTRY = "site templates"  # the record's entry for site.pot (no file has this name)
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _site_sources_hash(project: Project) -> str:
+    """What site.pot is made from besides the code: each site template's reference and
+    bytes."""
+    digest = hashlib.sha256()
+    for file in template_files(project):
+        digest.update(_template_ref(project, file).encode() + b"\0")
+        try:
+            digest.update(hashlib.sha256(file.read_bytes()).digest())
+        except OSError:
+            return ""  # matches no record: site_pot reads it and names the error
+    return digest.hexdigest()
 
 
 def _record_entry(article: Article, source_hash: str, pot_hash: str) -> str:
