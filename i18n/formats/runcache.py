@@ -1,12 +1,13 @@
 """The record of a stage's last run (``.cache/i18n/<stage>.json``, git-ignored), so that a
 re-run on unchanged input skips the work whose result it already holds.
 
-The record maps a name (a catalog, an article) to strings of content hashes chosen by the
-stage. It is kept under a key: the stage's name, the code and data of the ``i18n`` package,
-the versions of the libraries it names and whatever settings the stage passes. The file
-carries a digest of its own content: a missing, truncated, edited or unreadable record, or
-one made under another key, is an empty record (everything is done again, and the record is
-written anew). It is a speed-up only: it never changes what a stage writes.
+The record maps a name (a catalog, an article, a page) to JSON values chosen by the stage
+(content hashes). It is kept under a key: the stage's name, the code and data of the
+``i18n`` package, the versions of the libraries it names and whatever settings the stage
+passes. The file carries a digest of its own content: a missing, truncated, edited or
+unreadable record, or one made under another key, is an empty record (everything is done
+again, and the record is written anew). It is a speed-up only: it never changes what a
+stage writes.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def sha256_file(path: Path) -> str | None:
 class RunRecord:
     path: Path
     key: str
-    entries: dict[str, str] = field(default_factory=dict)
+    entries: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path, key: str) -> RunRecord:
@@ -70,14 +71,13 @@ class RunRecord:
             data = json.loads(path.read_bytes())
             entries = data["entries"]
             intact = data["digest"] == _digest(entries) and data["format"] == FORMAT
-            typed = all(isinstance(k, str) and isinstance(v, str) for k, v in entries.items())
-            if intact and typed and data["key"] == key:
+            if intact and isinstance(entries, dict) and data["key"] == key:
                 record.entries = dict(entries)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # no record, or one that cannot be trusted: everything is done again
         return record
 
-    def save(self, entries: dict[str, str]) -> None:
+    def save(self, entries: dict[str, Any]) -> None:
         """Write the record atomically (nothing when it holds these entries already)."""
         self.entries = entries
         data = {"format": FORMAT, "key": self.key, "digest": _digest(entries), "entries": entries}

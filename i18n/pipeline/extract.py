@@ -266,7 +266,7 @@ def _extract(project: Project) -> WriteReport:
     check_articles([a for a, _ in articles])
     site_key = _site_sources_hash(project)
     site_path = project.pot_path(SITE_DOMAIN)
-    site_recorded = record.entries.get(SITE_ENTRY, "").split(" ")
+    site_recorded = str(record.entries.get(SITE_ENTRY, "")).split(" ")
     site_text = None
     if site_recorded != [site_key, str(sha256_file(site_path))]:
         site_text = po_text(_with_date(site_pot(project), site_path))
@@ -325,12 +325,12 @@ def _record_entry(article: Article, source_hash: str, pot_hash: str) -> str:
 
 
 def _known_article(
-    project: Project, entry: str | None, rel: str, digest: str
+    project: Project, entry: object, rel: str, digest: str
 ) -> tuple[Article, str] | None:
     """The article of the record's ``entry`` (without tokens or segments: what the rules
     across articles read) and its template's hash, when its source still has the recorded
     bytes and its template those written; else None."""
-    if entry is None:
+    if not isinstance(entry, str):
         return None
     try:
         source_hash, pot_hash, slug, related = json.loads(entry)
