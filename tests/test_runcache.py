@@ -5,6 +5,7 @@ record itself), a run with the record writes the same bytes as a run without it.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -13,6 +14,7 @@ from pathlib import Path
 import polib
 import pytest
 
+import i18n.formats.runcache as runcache
 import i18n.pipeline.extract as extract_module
 import i18n.pipeline.update as update_module
 
@@ -100,6 +102,14 @@ def test_changed_setting_merges_every_catalog(warm: Path, run, merges) -> None:
     assert len(merges) == count  # the new setting's record: nothing merged again
 
 
+def _odd_values(raw: bytes) -> bytes:
+    """A record that passes its digest, with values of another type than the code writes."""
+    data = json.loads(raw)
+    data["entries"] = {rel: [1, {"a": None}] for rel in data["entries"]}
+    data["digest"] = runcache._digest(data["entries"])
+    return json.dumps(data).encode()
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -109,8 +119,9 @@ def test_changed_setting_merges_every_catalog(warm: Path, run, merges) -> None:
         lambda b: re.sub(rb'"[0-9a-f]{64} 0 ', b'"' + b"0" * 64 + b" 0 ", b, count=1),
         lambda b: b"\xff\xfe not json",
         lambda b: b"[]",
+        _odd_values,
     ],
-    ids=["truncated", "format", "other-code", "edited", "garbage", "wrong-shape"],
+    ids=["truncated", "format", "other-code", "edited", "garbage", "wrong-shape", "odd-values"],
 )
 def test_damaged_record_is_ignored_and_rebuilt(warm: Path, run, merges, damage) -> None:
     count = len(catalogs(warm))
@@ -271,6 +282,10 @@ def test_extract_settings_and_damaged_record_parse_everything(extracted: Path, r
     record = extracted / EXTRACT_RECORD
     record.write_bytes(record.read_bytes()[:-40])
     extract(run, extracted)
+    assert len(parsed) == count
+    record.write_bytes(_odd_values(record.read_bytes()))
+    parsed.clear()
+    assert extract(run, extracted)[0] == 0
     assert len(parsed) == count
     pyproject = extracted / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")

@@ -467,9 +467,10 @@ def _update(project: Project, extra_locales: Iterable[str], migrate_plurals: boo
         project.cache_dir / "update.json", code_key("update", MERGE_LIBRARIES, threshold)
     )
     pot_hashes = {d: sha256_file(project.pot_path(d)) for d in domains}
+    known = {v.split(" ")[0] for v in record.entries.values() if isinstance(v, str)}
     pots: dict[str, polib.POFile] = {}
     for domain, digest in pot_hashes.items():  # checked first, unless known from last time
-        if digest is None or not any(v.startswith(digest) for v in record.entries.values()):
+        if digest is None or digest not in known:
             pots[domain] = read_po(project.pot_path(domain), project.rel(project.pot_path(domain)))
     planned: list[tuple[Path, polib.POFile]] = []
     stamps: list[str | None] = []  # per planned catalog: its record entry, if it is unchanged
