@@ -6,13 +6,16 @@ For each size: the build of the project (once; cached), then each command as a f
 
 - ``i18n check`` cold (no verified-ledger cache: every signature verified) and warm;
 - ``i18n status`` and ``i18n queue`` over the 29 locales (warm);
-- ``i18n extract`` and ``i18n update`` on unchanged input (no-op), beside a fresh run of each
-  on a copy holding only the sources (``update`` then writes every catalog);
+- ``i18n extract`` and ``i18n update`` on unchanged input (no-op): first without the record
+  of the last run (``.cache/i18n/extract.json``, ``update.json``, removed), then with the
+  record that run wrote; beside a fresh run of each on a copy holding only the sources
+  (``update`` then writes every catalog);
 - the peer of ``update``: GNU ``msgmerge --previous`` over the same catalogs, one process per
   catalog as a gettext project runs it (output to /dev/null).
 
     python bench/bench_scale.py                      # 1k and 10k pages
     python bench/bench_scale.py --pages 1000 10000 60000
+    python bench/bench_scale.py --pages 1000 --noop-only   # extract and update only
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ def fresh_copy(root: Path, dest: Path) -> Path:
     return dest
 
 
-def measure(pages: int) -> dict[str, Any]:
+def measure(pages: int, noop_only: bool = False) -> dict[str, Any]:
     t0 = time.perf_counter()
     root = build_pages(pages)
     built = time.perf_counter() - t0
@@ -67,21 +70,24 @@ def measure(pages: int) -> dict[str, Any]:
     out["build (cached if 0)"] = built
     cache = root / ".cache" / "i18n" / "verified"
     runs: dict[str, Run] = {}
-    shutil.rmtree(cache, ignore_errors=True)
-    log(f"{pages} pages: check (cold) ...")
-    runs["check, cold cache"] = i18n_run(root, "check")
-    log(f"{pages} pages: check (warm), status, queue ...")
-    runs["check"] = i18n_run(root, "check")
-    runs["status"] = i18n_run(root, "status")
-    runs["queue"] = i18n_run(root, "queue")
-    log(f"{pages} pages: no-op extract and update ...")
-    runs["extract, no-op"] = i18n_run(root, "extract")
-    runs["update, no-op"] = i18n_run(root, "update")
+    if not noop_only:
+        shutil.rmtree(cache, ignore_errors=True)
+        log(f"{pages} pages: check (cold) ...")
+        runs["check, cold cache"] = i18n_run(root, "check")
+        log(f"{pages} pages: check (warm), status, queue ...")
+        runs["check"] = i18n_run(root, "check")
+        runs["status"] = i18n_run(root, "status")
+        runs["queue"] = i18n_run(root, "queue")
+    log(f"{pages} pages: no-op extract and update, without and with the last run's record ...")
+    for cmd in ("extract", "update"):
+        (root / ".cache" / "i18n" / f"{cmd}.json").unlink(missing_ok=True)
+        runs[f"{cmd}, no-op, no record"] = i18n_run(root, cmd)
+        runs[f"{cmd}, no-op"] = i18n_run(root, cmd)
     fresh = fresh_copy(root, WORK / f"scale-{pages}-fresh")
     log(f"{pages} pages: fresh extract and update ...")
     runs["extract, fresh"] = i18n_run(fresh, "extract")
     runs["update, fresh"] = i18n_run(fresh, "update")
-    if shutil.which("msgmerge"):
+    if shutil.which("msgmerge") and not noop_only:
         log(f"{pages} pages: msgmerge over the same catalogs ...")
         runs["msgmerge --previous, every catalog"] = msgmerge_all(root)
     shutil.rmtree(fresh, ignore_errors=True)
@@ -127,8 +133,9 @@ def ratios(r: dict[str, Any]) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--noop-only", action="store_true", help="only extract and update")
     args = ap.parse_args()
-    results = [measure(p) for p in args.pages]
+    results = [measure(p, args.noop_only) for p in args.pages]
     print(f"Machine: {machine()}  \nDate: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
     for r in results:
         print(

@@ -220,8 +220,16 @@ def render_as_of(root: Path, today: str, *args: str) -> Result:
 
 
 # The project's write lock and its holder record (i18n.locking), git-ignored runtime files
-# every writing command creates or rewrites: not project content.
-LOCK_FILES = frozenset({".cache/i18n/write.lock", ".cache/i18n/write.lock.holder"})
+# every writing command creates or rewrites, and the records of the last extract and update
+# (i18n.formats.runcache), a speed-up only: not project content.
+LOCK_FILES = frozenset(
+    {
+        ".cache/i18n/write.lock",
+        ".cache/i18n/write.lock.holder",
+        ".cache/i18n/extract.json",
+        ".cache/i18n/update.json",
+    }
+)
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

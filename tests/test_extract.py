@@ -25,10 +25,12 @@ def country_languages(root: Path) -> set[str]:
 
 
 def mtimes(root: Path) -> dict[str, int]:
+    """The mtime of every file and folder of the project (git-ignored .cache/i18n aside: its
+    lock and the records of the last runs, rewritten by the runs)."""
     return {
         rel: p.stat().st_mtime_ns
         for p in root.rglob("*")
-        if (rel := p.relative_to(root).as_posix()) not in LOCK_FILES
+        if (rel := p.relative_to(root).as_posix()) not in LOCK_FILES and rel != ".cache/i18n"
     }
 
 

@@ -127,7 +127,7 @@ def test_a_damaged_cache_is_not_trusted(project: Path) -> None:
     (project / "site" / rel).write_text("edited by hand")
     # a cache edited to vouch for the hand-edited page: its digest no longer matches
     st = (project / "site" / rel).stat()
-    data["pages"][rel][1:] = [st.st_size, st.st_mtime_ns, st.st_ino]
+    data["entries"][rel][1:] = [st.st_size, st.st_mtime_ns, st.st_ino]
     cache.write_text(json.dumps(data))
     assert render(project).built == first.built
     cache.write_bytes(cache.read_bytes()[:100])  # truncated

@@ -7,6 +7,7 @@ become obsolete (``#~``); translator comments survive.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from i18n.errors import I18nError
 from i18n.formats.country import languages
 from i18n.formats.fs import WriteReport
 from i18n.formats.po import WRAP, gc_paused, plural_rule, read_po, write_pos
+from i18n.formats.runcache import RunRecord, code_key, sha256_file
 from i18n.model.locale import normalize_locale
 from i18n.model.plurals import PluralRule, cldr_rule
 from i18n.model.settings import DEFAULTS
@@ -30,6 +32,10 @@ from i18n.project import Project
 
 if TYPE_CHECKING:  # imported where used, so that `i18n update` does not load the parsers
     pass
+
+
+# What a merge's result depends on besides its inputs and the i18n package (its record key).
+MERGE_LIBRARIES = ("polib", "babel", "rapidfuzz")
 
 
 # --- update (msgmerge semantics) ----------------------------------------------------------
@@ -454,39 +460,73 @@ def _update(project: Project, extra_locales: Iterable[str], migrate_plurals: boo
         raise I18nError("no templates in locales/templates: run 'i18n extract' first")
     locales = target_locales(project, extra_locales)
     asked = {normalize_locale(x) for x in extra_locales}
-    pots = {d: read_po(project.pot_path(d), project.rel(project.pot_path(d))) for d in domains}
     threshold = project.settings.fuzzy_threshold
+    # A catalog whose merge last time gave back its own bytes, from a template with the same
+    # bytes, under the same code and settings, is skipped: the merge would give them again.
+    record = RunRecord.load(
+        project.cache_dir / "update.json", code_key("update", MERGE_LIBRARIES, threshold)
+    )
+    pot_hashes = {d: sha256_file(project.pot_path(d)) for d in domains}
+    known = {v.split(" ")[0] for v in record.entries.values() if isinstance(v, str)}
+    pots: dict[str, polib.POFile] = {}
+    for domain, digest in pot_hashes.items():  # checked first, unless known from last time
+        if digest is None or digest not in known:
+            pots[domain] = read_po(project.pot_path(domain), project.rel(project.pot_path(domain)))
     planned: list[tuple[Path, polib.POFile]] = []
+    stamps: list[str | None] = []  # per planned catalog: its record entry, if it is unchanged
+    shown: list[tuple[str, int | None]] = []  # the report's order: (catalog, index in planned)
+    kept: dict[str, str] = {}
     report = WriteReport()
     for locale in locales:
         sparse = is_regional(locale, locales)
         migrate = migrate_plurals and locale in asked
         folder = project.locales_dir / locale / "LC_MESSAGES"
         orphans = (
-            [p for p in sorted(folder.glob("*.po")) if p.stem not in pots]
+            [p for p in sorted(folder.glob("*.po")) if p.stem not in pot_hashes]
             if folder.is_dir()
             else []
         )
         for domain in domains:
             path = project.po_path(locale, domain)
-            old = read_po(path, project.rel(path)) if path.exists() else None
-            if old is None and sparse and locale not in asked:
+            rel = project.rel(path)
+            exists = path.exists()
+            if not exists and sparse and locale not in asked:
                 continue
+            digest = sha256_file(path) if exists and not path.is_symlink() else None
+            stamp = f"{pot_hashes[domain]} {int(sparse)} {digest}" if digest else None
+            if stamp and not migrate and record.entries.get(rel) == stamp:
+                kept[rel] = stamp
+                shown.append((rel, None))
+                continue
+            old = read_po(path, rel) if exists else None
             if old is not None and migrate:
                 _migrate(project, path, old, locale, report)
+            if domain not in pots:
+                pots[domain] = read_po(
+                    project.pot_path(domain), project.rel(project.pot_path(domain))
+                )
             merged = merge(pots[domain], old, locale, threshold=threshold, sparse=sparse)
+            shown.append((rel, len(planned)))
             planned.append((path, merged))
+            stamps.append(None if migrate else stamp)
         for orphan in orphans:
             if migrate:  # every catalog of the locale moves to the new rule, or none
                 po = read_po(orphan, project.rel(orphan))
                 if _migrate(project, orphan, po, locale, report):
+                    shown.append((project.rel(orphan), len(planned)))
                     planned.append((orphan, po))
+                    stamps.append(None)
                     continue
             report.notes.append(
                 f"{project.rel(orphan)}: no template {orphan.stem}.pot; left untouched"
             )
-    for (path, _), changed in zip(planned, write_pos(planned), strict=True):
-        report.record(project.rel(path), changed)
+    changed = write_pos(planned)
+    for rel, index in shown:
+        report.record(rel, index is not None and changed[index])
+        if index is not None and not changed[index] and stamps[index]:
+            kept[rel] = stamps[index]  # type: ignore[assignment]
+    with contextlib.suppress(OSError):  # a record that cannot be written costs speed only
+        record.save(kept)
     return report
 
 

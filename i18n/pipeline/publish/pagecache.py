@@ -23,43 +23,29 @@ reads it: the check proves the written site against the plan on its own.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-from dataclasses import dataclass, field
-from importlib import metadata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from i18n.formats.fs import atomic_write
+from i18n.formats.runcache import PACKAGE, RunRecord, code_key, files_digest
 from i18n.project import Project
 
 FORMAT = 1
-PACKAGE = Path(__file__).parents[2]  # the i18n package: its code, templates and data
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "markupsafe", "babel")
 
 # rel -> [fingerprint, size, mtime_ns, inode]
 Entry = list[Any]
 
 
-def _files_digest(folder: Path, digest: Any) -> None:
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-
-
 def render_key(project: Project, out: Path) -> str:
     """What every page of a render depends on besides its own fingerprint."""
-    digest = hashlib.sha256(f"page cache {FORMAT}\0{out}\0{project.settings!r}\0".encode())
-    for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}\0".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=-\0".encode())
-    _files_digest(PACKAGE, digest)
+    templates = hashlib.sha256()
     if project.templates_dir != PACKAGE / "templates":
-        _files_digest(project.templates_dir, digest)
-    return digest.hexdigest()
+        files_digest(project.templates_dir, templates)
+    return code_key(
+        f"page cache {FORMAT}", LIBRARIES, str(out), project.settings, templates.hexdigest()
+    )
 
 
 def file_state(path: Path) -> tuple[int, int, int]:
@@ -69,25 +55,23 @@ def file_state(path: Path) -> tuple[int, int, int]:
 
 @dataclass
 class PageCache:
-    path: Path
-    key: str
-    pages: dict[str, Entry] = field(default_factory=dict)
+    record: RunRecord
+
+    @property
+    def pages(self) -> dict[str, Entry]:
+        return self.record.entries
 
     @classmethod
     def load(cls, project: Project, out: Path) -> PageCache:
         """The cache of renders into ``out``, or an empty one when there is none, it was
         made by other code, templates or settings, or it is not intact."""
         name = hashlib.sha256(str(out).encode()).hexdigest()[:24]
-        cache = cls(project.cache_dir / "render" / f"{name}.json", render_key(project, out))
-        try:
-            data = json.loads(cache.path.read_bytes())
-            pages = data["pages"]
-            intact = data["digest"] == _digest(pages)
-            if intact and data["format"] == FORMAT and data["key"] == cache.key:
-                cache.pages = {rel: list(entry) for rel, entry in pages.items()}
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # no cache, or one that cannot be trusted: every page is built
-        return cache
+        record = RunRecord.load(
+            project.cache_dir / "render" / f"{name}.json", render_key(project, out)
+        )
+        if not all(isinstance(entry, list) for entry in record.entries.values()):
+            record.entries = {}  # not what this code writes: every page is built
+        return cls(record)
 
     def fresh(self, out: Path, rel: str, fingerprint: str) -> bool:
         """Whether the page at ``rel`` is the one built from ``fingerprint``, untouched."""
@@ -100,10 +84,4 @@ class PageCache:
             return False
 
     def save(self, pages: dict[str, Entry]) -> None:
-        self.pages = pages
-        data = {"format": FORMAT, "key": self.key, "digest": _digest(pages), "pages": pages}
-        atomic_write(self.path, json.dumps(data, sort_keys=True))
-
-
-def _digest(pages: Any) -> str:
-    return hashlib.sha256(json.dumps(pages, sort_keys=True).encode()).hexdigest()
+        self.record.save(pages)
