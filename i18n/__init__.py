@@ -15,6 +15,7 @@ The package in the order data flows; a module imports only from the layers above
       settings.py         Settings: every [tool.i18n] key, typed, with default and meaning
     formats/            bytes in and out, one module per format
       po.py               PO/POT: the strict reader and the deterministic writer
+      po_parse.py         PO text to polib entries (the fast parser behind po.read_po)
       markdown.py         the Markdown dialect: parse, join soft breaks, render with translations
       article.py          articles: front matter + body -> segments
       country.py          source/countries/*.yaml and source/glossary.yaml
