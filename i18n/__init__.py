@@ -38,7 +38,8 @@ The package in the order data flows; a module imports only from the layers above
                           pages (Jinja2), site (write, sitemap, manifest, stale pages)
       check/              i18n check: report, config (disclaimers, claims), proof (the site)
     server/             ``i18n serve``, the browser review server (Starlette): app.py (routes,
-                          security), views.py (what a page shows), auth.py, ui.py (the
+                          security), actions.py (what a form writes and commits), views.py
+                          (what a page shows), auth.py, ui.py (the
                           interface's language: gettext catalogs in locale/, made by
                           messages.py)
     cli/                the ``i18n`` command: click commands, rich tables, HTML reports

@@ -18,13 +18,12 @@ person or the browser (:mod:`i18n.server.ui`).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import ipaddress
 import logging
 import mimetypes
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -43,16 +42,15 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from i18n.errors import I18nError
 from i18n.formats.credentials import Credentials
-from i18n.formats.git import commit, in_repository, uncommitted
 from i18n.formats.ledger import Signing
-from i18n.formats.lock import project_lock
 from i18n.formats.people import load_people
 from i18n.model.people import REVIEWER, TRANSLATOR, People, Person
 from i18n.model.states import STATES
 from i18n.pipeline.publish.site import PreviewPage, image_files, preview_page
-from i18n.pipeline.review import Item, LocaleReview
+from i18n.pipeline.review import Item
 from i18n.project import SITE_DOMAIN, Project
 from i18n.server import ui
+from i18n.server.actions import Actions, Status
 from i18n.server.auth import Passwords, Session, Sessions, SignInLimit
 from i18n.server.cache import Kept, Reviews
 from i18n.server.push import Pusher
@@ -150,6 +148,7 @@ class Server:
         self.pages = {language: _pages(language) for language in ui.languages()}
         self.cookie = SECURE_COOKIE if config.secure_cookies else COOKIE
         self.pusher = Pusher(config.root, config.push) if config.push else None
+        self.actions = Actions(config, self.reviews, self.pusher, self.project)
 
     # --- the application ----------------------------------------------------------------
 
@@ -546,15 +545,15 @@ class Server:
             if action in SIGNED:
                 await self._password_again(session, person, str(form.get("password", "")))
             work = {
-                "edit": self._edit,
-                "approve": self._approve,
-                "reject": self._reject,
-                "revoke": self._revoke,
-                "comment": self._comment,
+                "edit": self.actions.edit,
+                "approve": self.actions.approve,
+                "reject": self.actions.reject,
+                "revoke": self.actions.revoke,
+                "comment": self.actions.comment,
             }[action]
             message = await run_in_threadpool(work, locale, entry, person, people, form)
         except I18nError as exc:
-            status = exc.status if isinstance(exc, _Status) else 409
+            status = exc.status if isinstance(exc, Status) else 409
             view = await run_in_threadpool(self._entry_view, locale, entry, person, people)
             return self._page(
                 "entry.html",
@@ -577,148 +576,14 @@ class Server:
                 "You have no signing password yet: nothing was signed. Ask an administrator "
                 "to set one (i18n serve --add-user %(id)s)."
             )
-            raise _Status(403, no_password % {"id": person.id})
+            raise Status(403, no_password % {"id": person.id})
         if not self.limit.allowed(key):
             self.sessions.end(session.token)
-            raise _Status(429, gettext("Too many wrong passwords: you were signed out."))
+            raise Status(429, gettext("Too many wrong passwords: you were signed out."))
         if not await run_in_threadpool(self._check_signing_password, session, person.id, password):
             self.limit.failed(key)
-            raise _Status(403, gettext("Wrong password: nothing was signed."))
+            raise Status(403, gettext("Wrong password: nothing was signed."))
         self.limit.succeeded(key)
-
-    def _fresh(
-        self, project: Project, locale: str, people: People, only: str | None
-    ) -> LocaleReview:
-        """The locale as the files are now (``only``: one catalog of it), for an action under
-        the lock (see :meth:`Reviews.fresh`)."""
-        return self.reviews.fresh(project, locale, people, only)
-
-    def _open(
-        self, project: Project, locale: str, entry: str, people: People
-    ) -> tuple[LocaleReview, Item]:
-        """The entry (an id names its catalog: only that catalog is read, when the pages know
-        which it is) and its locale, read afresh."""
-        review = self._fresh(project, locale, people, self.reviews.catalog_of(locale, entry))
-        try:
-            (item,) = review.find([entry])
-        except I18nError:
-            raise _Status(404, gettext("No such entry.")) from None
-        return review, item
-
-    @contextlib.contextmanager
-    def _signing(
-        self, locale: str, entry: str, person: Person, people: People
-    ) -> Iterator[tuple[Project, LocaleReview, Item, Signing]]:
-        """Under the project lock: the entry, and the server's signing on behalf of ``person``
-        (every signed decision and comment goes through here)."""
-        project = self.project()
-        with project_lock(project, "serve"):
-            review, item = self._open(project, locale, entry, people)
-            yield (
-                project,
-                review,
-                item,
-                dataclasses.replace(self.config.signing, on_behalf_of=person.id),
-            )
-
-    def _edit(self, locale: str, entry: str, person: Person, people: People, form: FormData) -> str:
-        texts = [str(v) for v in form.getlist("msgstr")]
-        seen = str(form.get("hash", ""))
-        project = self.project()
-        with project_lock(project, "serve"):
-            review, item = self._open(project, locale, entry, people)
-            if item.hash != seen:
-                raise _Status(
-                    409,
-                    gettext(
-                        "The entry changed since you opened it (someone else saved it): your "
-                        "text was not saved. Reload, and apply your change again."
-                    ),
-                )
-            self._no_unrecorded_edits(project, review.catalog(item.catalog).path)
-            path = review.edit(item, texts, person, fuzzy=form.get("fuzzy") == "on")
-            note = self._commit(project, [path], person, f"edit {locale} {entry} ({item.catalog})")
-        return gettext("Saved.") + note
-
-    def _no_unrecorded_edits(self, project: Project, catalog: Path) -> None:
-        """Refuse to change a catalog that holds changes git has not recorded (saved by a PO
-        editor or ``i18n update`` and not committed): the server's commit would give them
-        the signed-in person as author, and the four-eyes rule, which asks git who wrote a
-        text, would then count them as that person's."""
-        if not (in_repository(project.root) and uncommitted(project.root, [catalog])):
-            return
-        refusal = gettext(
-            "%(file)s has changes that are not committed to git (saved outside the review "
-            "server): nothing was changed. Ask whoever made them to commit them, with their "
-            "name as author, so that the four-eyes rule knows who wrote them; then try again."
-        )
-        raise _Status(409, refusal % {"file": project.rel(catalog)})
-
-    def _approve(
-        self, locale: str, entry: str, person: Person, people: People, form: FormData
-    ) -> str:
-        override = str(form.get("override", "")).strip() or None
-        with self._signing(locale, entry, person, people) as (project, review, item, signing):
-            report = review.approve([item], signing, person, explicit=True, override=override)
-            if report.refused:
-                raise I18nError(gettext("Not approved: %(why)s") % {"why": report.refused[0][1]})
-            if report.already:
-                return gettext("Already approved by you: nothing was signed.")
-            note = self._commit(
-                project, [review.ledger.path], person, f"approve {locale} {entry} ({item.catalog})"
-            )
-        if report.cosigned and item.event is not None:
-            cosigned = gettext(
-                "Approved and signed by %(name)s, beside the approval of %(other)s "
-                "(both signatures are on the record)."
-            )
-            return cosigned % {"name": person.name, "other": item.event.reviewer} + note
-        return gettext("Approved and signed by %(name)s.") % {"name": person.name} + note
-
-    def _reject(
-        self, locale: str, entry: str, person: Person, people: People, form: FormData
-    ) -> str:
-        reason = str(form.get("reason", ""))
-        with self._signing(locale, entry, person, people) as (project, review, item, signing):
-            path = review.catalog(item.catalog).path
-            self._no_unrecorded_edits(project, path)
-            review.reject(item, reason, signing, person)
-            note = self._commit(
-                project,
-                [path, review.ledger.path],
-                person,
-                f"reject {locale} {entry} ({item.catalog})",
-            )
-        done = gettext("Rejected and signed by %(name)s; the entry is a draft again.")
-        return done % {"name": person.name} + note
-
-    def _revoke(
-        self, locale: str, entry: str, person: Person, people: People, form: FormData
-    ) -> str:
-        """Withdraw the approval of the entry's current text, as ``i18n revoke`` does: a
-        reviewer of the locale, a reason, signed on behalf of the person."""
-        reason = str(form.get("reason", ""))
-        with self._signing(locale, entry, person, people) as (project, review, item, signing):
-            review.revoke(item, reason, signing, person)
-            note = self._commit(
-                project, [review.ledger.path], person, f"revoke {locale} {entry} ({item.catalog})"
-            )
-        done = gettext(
-            "Approval withdrawn, signed by %(name)s: the entry awaits review again and its "
-            "pages are withheld at the next render."
-        )
-        return done % {"name": person.name} + note
-
-    def _comment(
-        self, locale: str, entry: str, person: Person, people: People, form: FormData
-    ) -> str:
-        text = str(form.get("text", ""))
-        with self._signing(locale, entry, person, people) as (project, review, item, signing):
-            review.comment(item, text, signing, person)
-            note = self._commit(
-                project, [review.ledger.path], person, f"comment {locale} {entry} ({item.catalog})"
-            )
-        return gettext("Comment added.") + note
 
     async def approve_article(self, request: Request) -> Response:
         """Approve every entry of an article awaiting review, in one signing: only once the
@@ -737,14 +602,14 @@ class Server:
         try:
             await self._password_again(session, person, str(form.get("password", "")))
             report, note = await run_in_threadpool(
-                self._approve_article, locale, article, person, people, session.opened
+                self.actions.approve_article, locale, article, person, people, session.opened
             )
         except I18nError as exc:
-            status = exc.status if isinstance(exc, _Status) else 409
+            status = exc.status if isinstance(exc, Status) else 409
             if status != 409:
                 raise Refused(status, exc.message) from None
             session.flash = exc.message  # shown on the article's queue, with what to open
-            session.listed = exc.listed if isinstance(exc, _Status) else []
+            session.listed = exc.listed if isinstance(exc, Status) else []
             return await self._queue_page(session, person, people, locale, article, status=409)
         done, out = len(report.approved), len(report.refused)
         signed = ngettext(
@@ -756,86 +621,6 @@ class Server:
         session.flash = signed + (" " + left % {"n": out} if out else "") + note
         session.listed = [(item.id, why) for item, why in report.refused]
         return RedirectResponse(back, status_code=303)
-
-    def _approve_article(
-        self,
-        locale: str,
-        article: str,
-        person: Person,
-        people: People,
-        opened: set[tuple[str, str, str]],
-    ) -> Any:
-        project = self.project()
-        with project_lock(project, "serve"):
-            review = self._fresh(project, locale, people, article)
-            if article not in {c.name for c in review.catalogs}:
-                raise _Status(404, gettext("No such article."))
-            plan = bulk(review, article, opened)
-            if plan.unopened:
-                n = len(plan.unopened)
-                refused = _Status(
-                    409,
-                    ngettext(
-                        "Nothing was signed: %(n)d entry with findings not yet opened. Open "
-                        "it first.",
-                        "Nothing was signed: %(n)d entries with findings not yet opened. Open "
-                        "each of them first.",
-                        n,
-                    )
-                    % {"n": n},
-                )
-                why = gettext("findings, not yet opened")
-                refused.listed = [(i.id, why) for i in plan.unopened]
-                raise refused
-            if not plan.candidates:
-                nothing = gettext("Nothing to approve: no entry of the article awaits review.")
-                raise I18nError(nothing)
-            signing = dataclasses.replace(self.config.signing, on_behalf_of=person.id)
-            report = review.approve(plan.candidates, signing, person, explicit=False)
-            note = ""
-            if report.approved:
-                n = len(report.approved)
-                note = self._commit(
-                    project,
-                    [review.ledger.path],
-                    person,
-                    f"approve {locale} {article}: {n} entr{'y' if n == 1 else 'ies'}",
-                )
-        return report, note
-
-    def _commit(self, project: Project, paths: list[Path], person: Person, subject: str) -> str:
-        """Commit what an action wrote, and ask for a push when one is configured; "" when
-        done (or not a repository). The files were written and the events signed before: a
-        refusing git does not undo them, so it is said (and logged) beside what was done,
-        never as a failure of the action; so is a push that failed (the commit stays, and
-        goes with the next push)."""
-        if not in_repository(project.root):
-            return ""
-        message = f"{subject}\n\nvia i18n serve, signed in as {person.id}"
-        committer = (f"i18n serve ({self.config.signing.identity})", self.config.committer_email)
-        try:
-            commit(
-                project.root,
-                paths,
-                message,
-                author=(person.name, person.email),
-                committer=committer,
-            )
-        except I18nError as exc:
-            log.error("not committed (%s): %s", subject, exc.message)
-            note = gettext("It is saved in the files but not committed to git (%(why)s).")
-            return " " + note % {"why": exc.message}
-        if self.pusher is None:
-            return ""
-        failed = self.pusher.failed
-        self.pusher.request()  # this commit and any not yet pushed, in the background
-        if failed is not None:
-            unpushed = gettext(
-                "Saved and committed, not yet pushed to %(remote)s: the last push failed "
-                "(%(why)s); it is tried again now."
-            )
-            return " " + unpushed % {"remote": self.pusher.remote, "why": failed}
-        return ""
 
 
 _PEER = "i18n.peer"  # scope key: the address of the connection's other end
@@ -863,15 +648,6 @@ def _among(address: str, networks: tuple[str, ...]) -> bool:
     except ValueError:
         return False
     return any(ip in ipaddress.ip_network(n, strict=False) for n in networks)
-
-
-class _Status(I18nError):
-    """An action refused with an HTTP status other than 409."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.listed: list[tuple[str, str]] = []  # (entry id, why) to show with the message
 
 
 def _local(target: str | None) -> str:
