@@ -35,7 +35,8 @@ The package in the order data flows; a module imports only from the layers above
       claims.py           forbidden wording, for review, the publish gate and check
       status.py           counts per locale and catalog
       publish/            render: resolve (fallback chains), gate (what may be published),
-                          pages (Jinja2), site (write, sitemap, manifest, stale pages)
+                          pages (Jinja2), bidi (right-to-left isolation), pagecache, history,
+                          site (write, sitemap, manifest, stale pages)
       check/              i18n check: report, config (disclaimers, claims), proof (the site)
     server/             ``i18n serve``, the browser review server (Starlette): app.py (routes,
                           security), actions.py (what a form writes and commits), views.py

@@ -15,7 +15,7 @@ Translator text is data: it is parsed as Markdown with raw HTML disabled, escape
 autoescape, and never compiled as a template. A translation whose links differ from the
 source's is refused.
 
->>> from i18n.pipeline.publish.pages import isolate_latin
+>>> from i18n.pipeline.publish.bidi import isolate_latin
 >>> isolate_latin("يُستخدم جهاز Mantis في", rtl=True)
 Markup('يُستخدم جهاز <bdi>Mantis</bdi> في')
 >>> placeholder_problem("Published %(date)s", "", "Veröffentlicht am %(datum)s")
