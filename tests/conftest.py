@@ -116,6 +116,8 @@ def signing_as_tester() -> Signing:
 # Set at import too, for session fixtures and the processes tests start (they inherit it).
 os.environ["I18N_SIGNING_KEY"] = str(signing_key(TESTER))
 os.environ.pop("SSH_AUTH_SOCK", None)
+# The machine's cache key (i18n.formats.localkey): one per test run, never the developer's.
+os.environ["I18N_CACHE_KEY"] = str(_KEYS / "cache-key")
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,12 @@ passes. The file carries a digest of its own content: a missing, truncated, edit
 unreadable record, or one made under another key, is an empty record (everything is done
 again, and the record is written anew). It is a speed-up only: it never changes what a
 stage writes.
+
+A record whose answers decide what counts (which key signed a ledger line, what QA found)
+is *sealed* (:meth:`RunRecord.load_sealed`): its digest is an HMAC under this machine's cache
+key (:mod:`i18n.formats.localkey`), kept outside the project, so nobody who can only write
+the project can forge it. Without a trustworthy key a sealed record is always empty and
+never written.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from i18n.formats.fs import atomic_write
+from i18n.formats.localkey import local_key, seal, sealed
 
 FORMAT = 1
 PACKAGE = Path(__file__).parents[1]  # the i18n package: its code, templates and data
@@ -61,28 +68,55 @@ class RunRecord:
     path: Path
     key: str
     entries: dict[str, Any] = field(default_factory=dict)
+    secret: bytes | None = None  # the machine's cache key of a sealed record
+    usable: bool = True  # False: a sealed record without a key (never read nor written)
 
     @classmethod
     def load(cls, path: Path, key: str) -> RunRecord:
         """The record at ``path``, or an empty one when there is none, it was made under
         another key, or it is not intact."""
-        record = cls(path, key)
+        return cls(path, key)._read()
+
+    @classmethod
+    def load_sealed(cls, path: Path, key: str, project_root: Path) -> RunRecord:
+        """Like :meth:`load`, for a record sealed with this machine's cache key: one that
+        does not carry the key's seal (forged, edited, another machine's) is empty."""
+        secret = local_key(project_root)
+        if secret is None:
+            return cls(path, key, usable=False)
+        return cls(path, key, secret=secret)._read()
+
+    def _read(self) -> RunRecord:
         try:
-            data = json.loads(path.read_bytes())
+            data = json.loads(self.path.read_bytes())
             entries = data["entries"]
-            intact = data["digest"] == _digest(entries) and data["format"] == FORMAT
-            if intact and isinstance(entries, dict) and data["key"] == key:
-                record.entries = dict(entries)
+            intact = self._intact(entries, data["digest"]) and data["format"] == FORMAT
+            if intact and isinstance(entries, dict) and data["key"] == self.key:
+                self.entries = dict(entries)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # no record, or one that cannot be trusted: everything is done again
-        return record
+        return self
+
+    def _intact(self, entries: Any, digest: object) -> bool:
+        if self.secret is None:
+            return digest == _digest(entries, None)
+        return sealed(self.secret, _canonical(entries), digest)
 
     def save(self, entries: dict[str, Any]) -> None:
         """Write the record atomically (nothing when it holds these entries already)."""
         self.entries = entries
-        data = {"format": FORMAT, "key": self.key, "digest": _digest(entries), "entries": entries}
+        if not self.usable:
+            return
+        digest = _digest(entries, self.secret)
+        data = {"format": FORMAT, "key": self.key, "digest": digest, "entries": entries}
         atomic_write(self.path, json.dumps(data, sort_keys=True, indent=0))
 
 
-def _digest(entries: Any) -> str:
-    return hashlib.sha256(json.dumps(entries, sort_keys=True).encode()).hexdigest()
+def _canonical(entries: Any) -> bytes:
+    return json.dumps(entries, sort_keys=True).encode()
+
+
+def _digest(entries: Any, secret: bytes | None = None) -> str:
+    if secret is not None:
+        return seal(secret, _canonical(entries))
+    return hashlib.sha256(_canonical(entries)).hexdigest()
