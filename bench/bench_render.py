@@ -7,6 +7,12 @@
 - Sphinx (+ MyST for Markdown): the same N article files, built translated
   (``sphinx-build -b html -E -D language=de``) from identity catalogs made with Sphinx's own
   gettext builder: N pages per build.
+- Hugo (Debian's ``hugo``, when installed): the same pages i18n wrote, one Markdown file per
+  (country, language, article) holding the article's text (identity translations: the page
+  shows the source), through a single-page layout with the page's title, body and a
+  disclaimer paragraph; ``hugo --quiet`` from an empty output folder each run. Hugo has no
+  gettext catalogs, ledger or gate: it is the speed of a static-site generator written in Go
+  on the same pages, not a like-for-like product.
 - The floor (render_floor_worker.py): markdown-it-py (i18n's parser options) parses and
   renders each article once per language the countries name, and Jinja2 fills the site's
   ``article.html`` once per page i18n wrote: what the parser and the templates cost alone.
@@ -41,6 +47,7 @@ from scale import build, i18n, identity_po, make_articles
 
 BENCH = Path(__file__).resolve().parent
 FLOOR = "floor: markdown-it-py once per (article, language) + Jinja2 per page"
+HUGO = "hugo (the article pages)"
 
 CONF = """\
 project = "bench"
@@ -67,6 +74,59 @@ def sphinx_project(n: int, venv: Path) -> Path:
     )
     for pot in (base / "gettext").glob("*.pot"):
         identity_po(pot, src / "locale" / "de" / "LC_MESSAGES" / f"{pot.stem}.po")
+    (base / ".built").write_text("ok")
+    return base
+
+
+HUGO_CONFIG = """\
+baseURL = "https://bench.example/"
+title = "bench"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+[markup.goldmark.renderer]
+unsafe = false
+"""
+HUGO_SINGLE = """\
+<!doctype html>
+<html lang="{{ .Params.lang }}"><head><meta charset="utf-8">
+<title>{{ .Title }}</title></head>
+<body><main><article><h1>{{ .Title }}</h1>{{ .Content }}</article>
+<aside><p>{{ .Params.disclaimer }}</p></aside></main></body></html>
+"""
+
+
+def hugo_project(root: Path, site: Path) -> Path:
+    """A Hugo site with one content file per article page i18n wrote into ``site``."""
+    base = WORK / f"render-hugo-{root.parent.name}"
+    if (base / ".built").is_file():
+        return base
+    shutil.rmtree(base, ignore_errors=True)
+    sources = {
+        p.stem: p.read_text(encoding="utf-8") for p in (root / "source" / "articles").glob("*.md")
+    }
+    for page in sorted(site.glob("*/*/*.html")):
+        if page.name == "index.html" or page.stem not in sources:
+            continue
+        country, language = page.parent.parent.name, page.parent.name
+        front, _, body = sources[page.stem].partition("\n---\n")
+        title = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in front.splitlines()
+                if line.startswith("title:")
+            ),
+            page.stem,
+        )
+        text = (
+            f"---\ntitle: {title}\nlang: {language}\n"
+            f"disclaimer: For healthcare professionals in {country.upper()} only.\n---\n{body}"
+        )
+        dest = base / "content" / country / language / f"{page.stem}.md"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(text, encoding="utf-8")
+    (base / "layouts" / "_default").mkdir(parents=True)
+    (base / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE)
+    (base / "layouts" / "_default" / "list.html").write_text("{{ .Title }}")
+    (base / "config.toml").write_text(HUGO_CONFIG)
     (base / ".built").write_text("ok")
     return base
 
@@ -209,12 +269,24 @@ def run(repeat: int, n: int) -> dict[str, Any]:
         return r
 
     pages = ours().extra["pages"]
-    log(f"render: {n} articles x sample countries vs floor and Sphinx, x{repeat} (A B C) ...")
     sides = {
         "i18n render": ours,
         FLOOR: lambda: floor(root, pages),
         "sphinx-build -D language=de": sphinx_build,
     }
+    hugo = shutil.which("hugo")
+    if hugo:
+        hugo_site = hugo_project(root, site)
+        hugo_pages = sum(1 for _ in (hugo_site / "content").glob("*/*/*.md"))
+
+        def hugo_build() -> Any:
+            shutil.rmtree(hugo_site / "public", ignore_errors=True)
+            r = run_process([hugo, "--quiet", "--source", str(hugo_site)])
+            r.extra["pages"] = hugo_pages
+            return r
+
+        sides[HUGO] = hugo_build
+    log(f"render: {n} articles x sample countries vs {', '.join(sides)[12:]}, x{repeat} ...")
     runs = alternate(sides, repeat)
     out: dict[str, Any] = {"articles": n, "sides": {}}
     for name, rs in runs.items():
@@ -246,7 +318,7 @@ def print_table(out: dict[str, Any]) -> None:
     print("| --- | --- | --- | --- | --- | --- | --- |")
     base = s[FLOOR]["wall"]
     for name, r in s.items():
-        ratio = f"{r['wall'] / base:.2f}×" if name != "sphinx-build -D language=de" else "-"
+        ratio = f"{r['wall'] / base:.2f}×" if name in ("i18n render", FLOOR) else "-"
         print(
             f"| {name} | {r['pages']} | {fmt_s(r['wall'])} | {fmt_s(r['cpu'])} "
             f"| {r['rss_mb']:.0f} MiB | {r['pages_per_s']:.0f} | {ratio} |"
@@ -258,6 +330,8 @@ def print_table(out: dict[str, Any]) -> None:
         f"{me['wall'] / f['wall']:.2f}×, CPU: {me['cpu'] / f['cpu']:.2f}× "
         f"(floor in-process: {fmt_s(f['call'])} for {f['pages']} pages)"
     )
+    if HUGO in s:
+        print(f"i18n / Hugo pages per second: {ours / s[HUGO]['pages_per_s']:.2f}×")
     o = out["incremental"]
     print(
         f"\nIncremental renders on the sample project ({o['published_pages']} pages published; "
