@@ -234,13 +234,20 @@ LOCK_FILES = frozenset(
 )
 
 
+# Records every command that reads a ledger may write (i18n.pipeline.verified: which key
+# signed each line, sealed with the machine's cache key), a speed-up only.
+CACHE_FOLDERS = (".cache/i18n/verified/",)
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` with its bytes (the lock files aside): to prove a command
-    changed nothing."""
+    """Every file under ``root`` with its bytes (the lock files and the records of verified
+    signatures aside): to prove a command changed nothing."""
     return {
         rel: p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and (rel := p.relative_to(root).as_posix()) not in LOCK_FILES
+        if p.is_file()
+        and (rel := p.relative_to(root).as_posix()) not in LOCK_FILES
+        and not rel.startswith(CACHE_FOLDERS)
     }
 
 

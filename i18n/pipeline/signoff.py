@@ -39,6 +39,7 @@ from i18n.formats.git import in_repository, lines_at
 from i18n.formats.ledger import NAMESPACE, Ledger, Line, Signing, line_digest, signed_bytes
 from i18n.model.events import Approved, Commented, Drafted, LedgerEvent
 from i18n.model.people import REVIEWER, TRANSLATOR, People, Person, Service
+from i18n.pipeline.verified import Signatures
 from i18n.project import Project
 
 E = TypeVar("E", bound=LedgerEvent)
@@ -72,10 +73,18 @@ def _signed_day(event: LedgerEvent) -> dt.date | None:
 
 
 class _Verifier:
-    def __init__(self, ledger: Ledger, people: People, sample_keys_allowed: bool) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        people: People,
+        sample_keys_allowed: bool,
+        signatures: Signatures | None = None,
+    ) -> None:
         self.ledger = ledger
         self.people = people
         self.sample_ok = sample_keys_allowed
+        self.signatures = signatures
+        self._owners: dict[str, Person | Service | None] = {}  # by key line
 
     def problem(self, line: Line) -> tuple[str, str] | None:
         """Why the event on ``line`` does not count, or None when it does."""
@@ -83,16 +92,34 @@ class _Verifier:
         assert event is not None
         if not event.signature:
             return "unsigned", "event is not signed"
+        key = self._signing_key(line, event)
+        if isinstance(key, tuple):
+            return key
+        return self._signer_problem(event, key) or self._role_problem(event)
+
+    def _signing_key(self, line: Line, event: LedgerEvent) -> sshsig.PublicKey | tuple[str, str]:
+        """The key whose valid signature the line carries (from :attr:`signatures` when this
+        machine verified the line before), or why it has none."""
+        known = self.signatures.key(line.digest) if self.signatures is not None else None
+        if known is not None:
+            return known
         try:
             blob = base64.b64decode(event.signature, validate=True)
             key = sshsig.verify(signed_bytes(event), blob, NAMESPACE)
         except (binascii.Error, sshsig.BadSignature) as exc:
             reason = getattr(exc, "reason", "not base64")
             return "bad-signature", f"signature does not verify ({reason}): the line was edited"
-        return self._signer_problem(event, key) or self._role_problem(event)
+        if self.signatures is not None:
+            self.signatures.add(line.digest, key)
+        return key
+
+    def _owner(self, key: sshsig.PublicKey) -> Person | Service | None:
+        if key.line not in self._owners:
+            self._owners[key.line] = self.people.owner(key.line)
+        return self._owners[key.line]
 
     def _signer_problem(self, event: LedgerEvent, key: sshsig.PublicKey) -> tuple[str, str] | None:
-        owner = self.people.owner(key.line)
+        owner = self._owner(key)
         if owner is None:
             return "unknown-key", f"signed by key {key.fingerprint}, which no one holds in " + (
                 self.people.path
@@ -237,6 +264,7 @@ def trust(
     *,
     sample_keys_allowed: bool = False,
     verdicts: Verdicts | None = None,
+    signatures: Signatures | None = None,
 ) -> Trusted:
     """Verify every line of ``ledger`` against ``people``. An unsigned line that a signed
     migration vouches for (``i18n resign``) is superseded, not a problem.
@@ -244,8 +272,12 @@ def trust(
     ``verdicts``: what verifying each line (signature, signer, role; by line digest) found,
     kept by a caller that verifies the same ledger again with the same people.yaml and
     settings (the review server): a line verified before is not verified again, so that
-    after an append only the new lines are. The chain is followed afresh every time."""
-    verifier = _Verifier(ledger, people, sample_keys_allowed)
+    after an append only the new lines are. The chain is followed afresh every time.
+
+    ``signatures``: the keys whose signatures this machine verified before
+    (:mod:`i18n.pipeline.verified`); a line found there is not verified again, only its
+    signer, role and chain are checked, and the keys of lines verified now are added."""
+    verifier = _Verifier(ledger, people, sample_keys_allowed, signatures)
     trusted = Trusted(ledger)
     seen: set[str] = set()
     later = {line.digest for line in ledger.lines}
@@ -354,14 +386,29 @@ def read_trusted(project: Project, locale: str, people: People) -> Trusted:
     return trust_in_project(project, Ledger.read(project.ledger_path(locale), project.warn), people)
 
 
+def trust_cached(
+    project: Project, ledger: Ledger, people: People, verdicts: Verdicts | None = None
+) -> Trusted:
+    """:func:`trust` with the project's settings and this machine's record of the lines'
+    signatures (:mod:`i18n.pipeline.verified`), saved when lines were verified now."""
+    signatures = Signatures.open(project, ledger.locale)
+    trusted = trust(
+        ledger,
+        people,
+        sample_keys_allowed=project.settings.sample_keys,
+        verdicts=verdicts,
+        signatures=signatures,
+    )
+    signatures.save(ledger)
+    return trusted
+
+
 def trust_in_project(
     project: Project, ledger: Ledger, people: People, verdicts: Verdicts | None = None
 ) -> Trusted:
-    """:func:`trust` with the project's settings, and with what git knows: a line of the last
-    commit that the working tree lacks was deleted, so no approval before it holds."""
-    trusted = trust(
-        ledger, people, sample_keys_allowed=project.settings.sample_keys, verdicts=verdicts
-    )
+    """:func:`trust_cached`, and with what git knows: a line of the last commit that the
+    working tree lacks was deleted, so no approval before it holds."""
+    trusted = trust_cached(project, ledger, people, verdicts)
     rel = project.rel(ledger.path)
     committed = lines_at(project.root, "HEAD", rel) if in_repository(project.root) else []
     if committed:
