@@ -29,7 +29,7 @@ import binascii
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -66,8 +66,13 @@ class Problem:
 
 
 def _signed_day(event: LedgerEvent) -> dt.date | None:
+    return _day(event.time)
+
+
+@lru_cache(maxsize=4096)  # an approval of many texts at once signs them all at one time
+def _day(time: str) -> dt.date | None:
     try:
-        return dt.datetime.fromisoformat(event.time.replace("Z", "+00:00")).date()
+        return dt.datetime.fromisoformat(time.replace("Z", "+00:00")).date()
     except ValueError:
         return None
 
@@ -81,6 +86,7 @@ class _Verifier:
         signatures: Signatures | None = None,
     ) -> None:
         self.ledger = ledger
+        self.locale = ledger.locale
         self.people = people
         self.sample_ok = sample_keys_allowed
         self.signatures = signatures
@@ -141,7 +147,7 @@ class _Verifier:
             )
         if isinstance(owner, Person) and event.on_behalf_of:
             return "wrong-signer", f"{owner.id} is a person and cannot sign for someone else"
-        if event.locale != self.ledger.locale:
+        if event.locale != self.locale:
             return (
                 "wrong-locale",
                 f"signed for the {event.locale!r} ledger: copied from another locale",
@@ -153,7 +159,7 @@ class _Verifier:
         day = _signed_day(event)
         if day is None:
             return "bad-time", f"signed time {event.time!r} is not a UTC time"
-        locale = self.ledger.locale
+        locale = self.locale
         writes = isinstance(event, Drafted | Commented)  # a draft or a comment decides nothing
         roles = (TRANSLATOR, REVIEWER) if writes else (REVIEWER,)
         if not any(person.holds(role, locale, day) for role in roles):
