@@ -21,8 +21,8 @@ For each size: the build of the project (once; cached), then each command as a f
 With ``--project``, a project built before (bench/scale.py's folder, e.g. by another
 checkout whose code key differs) is measured instead of building one: ``status`` and
 ``queue``, each cold (no record of verified signatures nor of status counts, both removed
-from its ``.cache/i18n``) and warm (the records the cold run wrote). Nothing else of the
-project is written.
+from its ``.cache/i18n``) and warm (the records the cold run wrote), and ``status --format
+json`` warm (without rich's table). Nothing else of the project is written.
 """
 
 from __future__ import annotations
@@ -119,6 +119,7 @@ def measure_built(root: Path) -> dict[str, Any]:
         log(f"{root}: {cmd}, cold and warm ...")
         runs[f"{cmd}, cold"] = i18n_run(root, cmd)
         runs[f"{cmd}, warm"] = i18n_run(root, cmd)
+    runs["status --format json, warm"] = i18n_run(root, "status", "--format", "json")
     out["runs"] = {k: {"wall": r.wall, "cpu": r.cpu, "rss_mb": r.rss_mb} for k, r in runs.items()}
     return out
 
