@@ -120,6 +120,17 @@ os.environ.pop("SSH_AUTH_SOCK", None)
 os.environ["I18N_CACHE_KEY"] = str(_KEYS / "cache-key")
 
 
+def untrusted_cache_key(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
+    """Point I18N_CACHE_KEY at a key file that others can read (0644): not a key to trust,
+    so sealed records are neither read nor written."""
+    loose = folder / "keys" / "cache-key"
+    loose.parent.mkdir(parents=True)
+    loose.write_bytes(os.urandom(32))
+    loose.chmod(0o644)
+    monkeypatch.setenv("I18N_CACHE_KEY", str(loose))
+    return loose
+
+
 @pytest.fixture(autouse=True)
 def sign_as_tester(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Commands sign with the test reviewer's key, never with a developer's ssh-agent."""

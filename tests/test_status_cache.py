@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import untrusted_cache_key
 
 from i18n.formats.po import read_po, write_po
 from i18n.pipeline import review
@@ -104,11 +104,7 @@ def test_queue_opens_only_locales_with_something_waiting(
 def test_without_a_trustworthy_key_no_record(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run
 ) -> None:
-    loose = tmp_path / "keys" / "cache-key"
-    loose.parent.mkdir()
-    loose.write_bytes(os.urandom(32))
-    loose.chmod(0o644)
-    monkeypatch.setenv("I18N_CACHE_KEY", str(loose))
+    untrusted_cache_key(monkeypatch, tmp_path)
     assert counted(project, run) == counted(project, run)
     run(project, "queue")
     assert not (project / RECORD).exists()

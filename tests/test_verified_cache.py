@@ -7,12 +7,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import TESTER, copy_project, public_key, signing_as_tester, signing_key
+from conftest import (
+    TESTER,
+    copy_project,
+    public_key,
+    signing_as_tester,
+    signing_key,
+    untrusted_cache_key,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -222,11 +228,7 @@ def test_a_record_of_lines_gone_is_not_kept(proj: Project) -> None:
 def test_without_a_trustworthy_key_nothing_is_written(
     proj: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run
 ) -> None:
-    loose = tmp_path / "keys" / "cache-key"
-    loose.parent.mkdir()
-    loose.write_bytes(os.urandom(32))
-    loose.chmod(0o644)  # readable by others: not a key
-    monkeypatch.setenv("I18N_CACHE_KEY", str(loose))
+    untrusted_cache_key(monkeypatch, tmp_path)
     assert localkey.local_key(proj.root) is None
     result = run(proj.root, "status")
     assert result.exit_code == 0, result.output
