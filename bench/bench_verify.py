@@ -7,6 +7,8 @@ the main branch's worktree) in the same run: each side is a fresh process, A B A
     python bench/bench_verify.py --project DIR --before /work/main --repeat 3
 
 Reading the ledgers (JSON, digests) is timed apart and left out of the per-line figures.
+Cold, a ledger of thousands of lines is verified in forked workers: its wall time counts them,
+the CPU column is the main process's alone.
 """
 
 from __future__ import annotations
@@ -36,10 +38,11 @@ paths = sorted(project.locales_dir.glob("*/approvals.jsonl"))
 t = time.process_time()
 ledgers = [Ledger.read(p) for p in paths]
 out = {"lines": sum(len(lg.lines) for lg in ledgers), "read": time.process_time() - t}
-t = time.process_time()
+t, w = time.process_time(), time.perf_counter()
 for lg in ledgers:
     signoff.trust(lg, people, sample_keys_allowed=project.settings.sample_keys)
-out["cold"] = time.process_time() - t
+out["cold"] = time.process_time() - t  # this process only: forked workers not counted
+out["cold wall"] = time.perf_counter() - w
 if hasattr(signoff, "trust_cached"):
     for lg in ledgers:  # fills the record (not timed)
         signoff.trust_cached(project, lg, people)
@@ -77,9 +80,10 @@ def main() -> None:
         for _ in range(args.repeat):
             for name, tree in sides.items():
                 runs[name].append(side(tree, args.project, key))
-    print(f"project: {args.project}, median of {args.repeat} (CPU time of the worker)\n")
+    print(f"project: {args.project}, median of {args.repeat}\n")
     print(
-        "| code | lines | read | cold: per line | warm: per line |\n| --- | --- | --- | --- | --- |"
+        "| code | lines | read | cold: per line, wall | cold: CPU of the main process "
+        "| warm: per line |\n| --- | --- | --- | --- | --- | --- |"
     )
     for name, results in runs.items():
         lines = results[0]["lines"]
@@ -87,7 +91,8 @@ def main() -> None:
         warm = f"{med['warm'] / lines * 1e6:.1f} µs" if "warm" in med else "-"
         print(
             f"| {name} ({sides[name]}) | {lines:,} | {med['read']:.2f} s | "
-            f"{med['cold'] / lines * 1e6:.1f} µs | {warm} |"
+            f"{med['cold wall'] / lines * 1e6:.1f} µs | {med['cold'] / lines * 1e6:.1f} µs "
+            f"| {warm} |"
         )
 
 

@@ -26,6 +26,7 @@ from i18n.formats import localkey, sshsig
 from i18n.formats.ledger import Ledger
 from i18n.formats.people import load_people
 from i18n.model.events import Approved, utc_now
+from i18n.pipeline import signoff
 from i18n.pipeline.signoff import Trusted, trust, trust_cached
 from i18n.pipeline.verified import Signatures
 from i18n.project import Project
@@ -294,3 +295,24 @@ def test_cached_and_cold_agree_on_any_edit(shared: Project, edits) -> None:  # n
     finally:
         ledger.write_bytes(original[0])
         people.write_bytes(original[1])
+
+
+def test_verified_in_forked_workers_the_same(
+    proj: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger verified in forked workers (both cores) gives what one verified in-process
+    does: the edited line is still refused, and the record gets the same keys."""
+    lines = rows(proj)
+    i = signed_rows(proj)[2]
+    lines[i] = edited(lines[i])
+    write_rows(proj, lines)
+    serial = outcome(cold(proj))
+    monkeypatch.setattr(signoff, "PARALLEL_FROM", 1)
+    forked: list[int] = []
+    real = signoff.forked_map
+    monkeypatch.setattr(signoff, "forked_map", lambda *a: forked.append(1) or real(*a))
+    assert outcome(cold(proj)) == serial
+    assert outcome(warm(proj)) == serial and len(forked) == 2
+    kept = Signatures.open(proj, LOCALE)
+    assert digest(lines[i]) not in kept.known and len(kept.known) == len(signed_rows(proj)) - 1
+    assert any(p.code == "bad-signature" for p in serial[1])  # type: ignore[attr-defined]

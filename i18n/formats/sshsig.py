@@ -188,7 +188,7 @@ class PublicKey:
 
 
 @functools.lru_cache(maxsize=256)
-def _blob_key(blob: bytes) -> PublicKey:
+def blob_key(blob: bytes) -> PublicKey:
     """The key of a blob, made once (a ledger's lines carry a few keys many times)."""
     return PublicKey(blob)
 
@@ -379,7 +379,7 @@ def verify(message: bytes, blob: bytes, namespace: str) -> PublicKey:
     if hash_algorithm not in HASHES:
         raise BadSignature(f"unsupported hash algorithm {hash_algorithm[:40]!r}")
     try:
-        key = _blob_key(key_blob)
+        key = blob_key(key_blob)
     except ValueError as e:
         raise BadSignature(f"unusable public key: {e}") from e
     _check_signature(key, _signed_data(ns, reserved, hash_algorithm, message), signature)

@@ -36,6 +36,11 @@ def workers_for(items: int) -> int:
     return min(os.cpu_count() or 1, items) if can_fork() else 1
 
 
+def in_worker() -> bool:
+    """Whether this process is a worker of :func:`forked_map` (which forks no further)."""
+    return _STATE is not None and os.getpid() != _PARENT
+
+
 def _die_with_parent() -> None:
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)

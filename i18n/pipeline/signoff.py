@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -39,6 +40,7 @@ from i18n.formats.git import in_repository, lines_at
 from i18n.formats.ledger import NAMESPACE, Ledger, Line, Signing, line_digest, signed_bytes
 from i18n.model.events import Approved, Commented, Drafted, LedgerEvent
 from i18n.model.people import REVIEWER, TRANSLATOR, People, Person, Service
+from i18n.pipeline.forked import forked_map, in_worker, workers_for
 from i18n.pipeline.verified import Signatures
 from i18n.project import Project
 
@@ -77,6 +79,29 @@ def _day(time: str) -> dt.date | None:
         return None
 
 
+PARALLEL_FROM = 1000  # signatures to verify per forked worker, at least
+
+
+def _verified_key(event: LedgerEvent) -> sshsig.PublicKey | tuple[str, str]:
+    """The key whose valid signature ``event`` carries, or why it has none."""
+    try:
+        blob = base64.b64decode(event.signature, validate=True)
+        return sshsig.verify(signed_bytes(event), blob, NAMESPACE)
+    except (binascii.Error, sshsig.BadSignature) as exc:
+        reason = getattr(exc, "reason", "not base64")
+        return "bad-signature", f"signature does not verify ({reason}): the line was edited"
+
+
+def _verify_range(lines: list[Line], span: tuple[int, int]) -> list[bytes | tuple[str, str]]:
+    """In a worker: :func:`_verified_key` of ``lines[start:stop]`` (a key as its blob)."""
+    found = []
+    for line in lines[span[0] : span[1]]:
+        assert line.event is not None
+        key = _verified_key(line.event)
+        found.append(key.blob if isinstance(key, sshsig.PublicKey) else key)
+    return found
+
+
 class _Verifier:
     def __init__(
         self,
@@ -91,6 +116,7 @@ class _Verifier:
         self.sample_ok = sample_keys_allowed
         self.signatures = signatures
         self._owners: dict[str, Person | Service | None] = {}  # by key line
+        self._ahead: dict[str, sshsig.PublicKey | tuple[str, str]] = {}  # by verify_ahead
 
     def problem(self, line: Line) -> tuple[str, str] | None:
         """Why the event on ``line`` does not count, or None when it does."""
@@ -109,15 +135,35 @@ class _Verifier:
         known = self.signatures.key(line.digest) if self.signatures is not None else None
         if known is not None:
             return known
-        try:
-            blob = base64.b64decode(event.signature, validate=True)
-            key = sshsig.verify(signed_bytes(event), blob, NAMESPACE)
-        except (binascii.Error, sshsig.BadSignature) as exc:
-            reason = getattr(exc, "reason", "not base64")
-            return "bad-signature", f"signature does not verify ({reason}): the line was edited"
-        if self.signatures is not None:
+        key = self._ahead.get(line.digest) or _verified_key(event)
+        if self.signatures is not None and not isinstance(key, tuple):
             self.signatures.add(line.digest, key)
         return key
+
+    def verify_ahead(self, lines: list[Line], verdicts: Verdicts | None) -> None:
+        """Verify the signatures of ``lines`` not known yet in forked workers, both cores at
+        once, when there are enough of them to be worth it (a cold ledger of thousands)."""
+        todo = [
+            line
+            for line in lines
+            if line.event is not None
+            and line.event.signature
+            and (verdicts is None or line.digest not in verdicts)
+            and (self.signatures is None or self.signatures.key(line.digest) is None)
+        ]
+        # a process with threads (the review server) does not fork: a lock another thread
+        # holds would stay locked in the child
+        alone = threading.active_count() == 1 and not in_worker()
+        workers = workers_for(len(todo) // PARALLEL_FROM) if alone else 1
+        if workers < 2:
+            return
+        size = -(-len(todo) // (workers * 4))
+        ranges = [(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
+        results = forked_map(_verify_range, todo, ranges, workers)
+        for (start, _), found in zip(ranges, results, strict=True):
+            for line, result in zip(todo[start:], found, strict=False):
+                key = sshsig.blob_key(result) if isinstance(result, bytes) else result
+                self._ahead[line.digest] = key
 
     def _owner(self, key: sshsig.PublicKey) -> Person | Service | None:
         if key.line not in self._owners:
@@ -284,6 +330,7 @@ def trust(
     (:mod:`i18n.pipeline.verified`); a line found there is not verified again, only its
     signer, role and chain are checked, and the keys of lines verified now are added."""
     verifier = _Verifier(ledger, people, sample_keys_allowed, signatures)
+    verifier.verify_ahead(ledger.lines, verdicts)
     trusted = Trusted(ledger)
     seen: set[str] = set()
     later = {line.digest for line in ledger.lines}
