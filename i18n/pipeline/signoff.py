@@ -149,7 +149,7 @@ class _Verifier:
             if line.event is not None
             and line.event.signature
             and (verdicts is None or line.digest not in verdicts)
-            and (self.signatures is None or self.signatures.key(line.digest) is None)
+            and (self.signatures is None or not self.signatures.knows(line.digest))
         ]
         # a process with threads (the review server) does not fork: a lock another thread
         # holds would stay locked in the child

@@ -65,6 +65,10 @@ class Signatures:
         except ValueError:  # a key this code no longer accepts: verify the line again
             return None
 
+    def knows(self, digest: str) -> bool:
+        """Whether the line ``digest`` was verified before (see :meth:`key`)."""
+        return digest in self.known or digest in self.new
+
     def add(self, digest: str, key: PublicKey) -> None:
         """Line ``digest`` carries a valid signature by ``key`` (just verified)."""
         self.new[digest] = key.line
