@@ -16,6 +16,13 @@ For each size: the build of the project (once; cached), then each command as a f
     python bench/bench_scale.py                      # 1k and 10k pages
     python bench/bench_scale.py --pages 1000 10000 60000
     python bench/bench_scale.py --pages 1000 --noop-only   # extract and update only
+    python bench/bench_scale.py --project DIR [DIR ...]   # status and queue of built projects
+
+With ``--project``, a project built before (bench/scale.py's folder, e.g. by another
+checkout whose code key differs) is measured instead of building one: ``status`` and
+``queue``, each cold (no record of verified signatures nor of status counts, both removed
+from its ``.cache/i18n``) and warm (the records the cold run wrote), and ``status --format
+json`` warm (without rich's table). Nothing else of the project is written.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import yaml
 from common import WORK, Run, fmt_s, log, machine, run_process, save_result
 from scale import build_pages
 
@@ -95,6 +103,27 @@ def measure(pages: int, noop_only: bool = False) -> dict[str, Any]:
     return out
 
 
+def measure_built(root: Path) -> dict[str, Any]:
+    """status and queue of a built project, cold and warm (see the module's doc)."""
+    articles = len(list((root / "source" / "articles").glob("*.md")))
+    countries = sorted((root / "source" / "countries").glob("*.yaml"))
+    pairs = sum(len(yaml.safe_load(p.read_text("utf-8"))["languages"]) for p in countries)
+    pages = articles * pairs  # at most: an article withheld in a country has no page there
+    locales = sum(1 for _ in (root / "locales").glob("*/approvals.jsonl"))
+    out: dict[str, Any] = {"pages": pages, "articles": articles, "locales": locales}
+    out["build (cached if 0)"] = 0.0
+    runs: dict[str, Run] = {}
+    for cmd in ("status", "queue"):
+        shutil.rmtree(root / ".cache" / "i18n" / "verified", ignore_errors=True)
+        (root / ".cache" / "i18n" / "status.json").unlink(missing_ok=True)
+        log(f"{root}: {cmd}, cold and warm ...")
+        runs[f"{cmd}, cold"] = i18n_run(root, cmd)
+        runs[f"{cmd}, warm"] = i18n_run(root, cmd)
+    runs["status --format json, warm"] = i18n_run(root, "status", "--format", "json")
+    out["runs"] = {k: {"wall": r.wall, "cpu": r.cpu, "rss_mb": r.rss_mb} for k, r in runs.items()}
+    return out
+
+
 def table(results: list[dict[str, Any]]) -> str:
     sizes = [r["pages"] for r in results]
     head = "| command | " + " | ".join(f"{p:,} pages: wall / CPU / peak RSS" for p in sizes)
@@ -134,8 +163,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--noop-only", action="store_true", help="only extract and update")
+    ap.add_argument("--project", type=Path, nargs="+", help="built projects: status and queue")
     args = ap.parse_args()
-    results = [measure(p, args.noop_only) for p in args.pages]
+    if args.project:
+        results = [measure_built(root.resolve()) for root in args.project]
+    else:
+        results = [measure(p, args.noop_only) for p in args.pages]
     print(f"Machine: {machine()}  \nDate: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
     for r in results:
         print(
@@ -146,7 +179,7 @@ def main() -> None:
     print(table(results))
     print()
     for r in results:
-        for line in ratios(r):
+        for line in ratios(r) if not args.project else []:
             print(f"- {line}")
     save_result("scale", {"results": results})
 

@@ -34,6 +34,7 @@ The package in the order data flows; a module imports only from the layers above
       qa.py               translation checks (with translate-toolkit's pofilter)
       claims.py           forbidden wording, for review, the publish gate and check
       status.py           counts per locale and catalog
+      verified.py         which key signed each ledger line (a sealed cache of signoff's)
       publish/            render: resolve (fallback chains), gate (what may be published),
                           pages (Jinja2), bidi (right-to-left isolation), pagecache, history,
                           site (write, sitemap, manifest, stale pages)

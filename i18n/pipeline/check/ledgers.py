@@ -9,7 +9,7 @@ from i18n.formats.ledger import Ledger
 from i18n.formats.people import load_people
 from i18n.model.findings import BLOCKING, WARNING, Finding
 from i18n.model.locale import language_tag
-from i18n.pipeline.signoff import trust
+from i18n.pipeline.signoff import trust_cached
 from i18n.project import Project
 
 
@@ -19,7 +19,7 @@ def ledger_findings(project: Project, locales: list[str]) -> list[Finding]:
     found: list[Finding] = []
     for locale in locales:
         ledger = Ledger.read(project.ledger_path(locale))
-        trusted = trust(ledger, people, sample_keys_allowed=project.settings.sample_keys)
+        trusted = trust_cached(project, ledger, people)
         for problem in trusted.problems:
             line = next(x for x in ledger.lines if x.number == problem.line)
             # a draft or a comment that does not count decides nothing: a warning
