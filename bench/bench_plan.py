@@ -1,8 +1,10 @@
-"""The render after a one-string change, with the plan cache (this tree) and without it (an
-earlier commit's code), in one run on the same project.
+"""The render after a one-string change, with the plan cache (``--after``, this branch's
+HEAD) and without it (``--before``, an earlier commit), in one run on the same project; each
+side's code is that commit's ``i18n`` package (git archive), so editing the tree meanwhile
+changes nothing.
 
     python bench/bench_plan.py                          # the sample, before = main
-    python bench/bench_plan.py --before 6fd3cb2 --repeat 5
+    python bench/bench_plan.py --before 6fd3cb2 --after HEAD --repeat 5
     python bench/bench_plan.py --project DIR --repeat 1 # a built project (copied first)
 
 The project (the sample, or ``--project``: copied once into bench/.cache/plan/) is rendered
@@ -30,7 +32,7 @@ from common import REPO, WORK, fmt_s, log, median, run_process
 from scale import i18n
 
 BENCH = Path(__file__).resolve().parent
-HERE = "this tree (plan cache)"
+HERE = "with the plan cache"
 
 
 def code_at(rev: str) -> Path:
@@ -90,10 +92,11 @@ def timed(root: Path, code: Path, out: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--before", default="main", help="the commit measured without")
+    parser.add_argument("--after", default="HEAD", help="the commit measured with it")
     parser.add_argument("--project", type=Path, help="a built project (default: the sample)")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    sides = {f"{args.before} (no plan cache)": code_at(args.before), HERE: REPO}
+    sides = {f"{args.before} (no plan cache)": code_at(args.before), HERE: code_at(args.after)}
     root = project_copy(args.project)
     os.environ["I18N_SIGNING_KEY"] = str(REPO / "source" / "sample-keys" / "katrin.vogel")
     outs = {name: root.parent / f"site-{i}" for i, name in enumerate(sides)}
