@@ -4,6 +4,8 @@
   the sample's 11 countries, every string approved), from an empty ``site/`` each run, so
   that every page is built and written. Pages per second = article and index pages written
   (sitemap, manifest and root index not counted) / wall time.
+  Once with no plan cache (every page planned), once with the plans of the previous render
+  (.cache/i18n/plan/, unchanged input: only the pages are built).
 - Sphinx (+ MyST for Markdown): the same N article files, built translated
   (``sphinx-build -b html -E -D language=de``) from identity catalogs made with Sphinx's own
   gettext builder: N pages per build.
@@ -48,6 +50,7 @@ from scale import build, i18n, identity_po, make_articles
 BENCH = Path(__file__).resolve().parent
 FLOOR = "floor: markdown-it-py once per (article, language) + Jinja2 per page"
 HUGO = "hugo (the article pages)"
+PLANS_CACHED = "i18n render, plans from the plan cache"
 
 CONF = """\
 project = "bench"
@@ -246,8 +249,11 @@ def run(repeat: int, n: int) -> dict[str, Any]:
     site = root / "site"
     sphinx_out = sphinx / "html"
 
-    def ours() -> Any:
+    def ours(plans: bool = False) -> Any:
+        """Into an empty site/, every page built; plans made anew unless ``plans``."""
         shutil.rmtree(site, ignore_errors=True)
+        if not plans:
+            shutil.rmtree(root / ".cache" / "i18n" / "plan", ignore_errors=True)
         r = run_process([i18n_script(), "render", "--project", str(root)])
         r.extra["pages"] = count_pages(site)
         return r
@@ -273,6 +279,7 @@ def run(repeat: int, n: int) -> dict[str, Any]:
     pages = ours().extra["pages"]
     sides = {
         "i18n render": ours,
+        PLANS_CACHED: lambda: ours(plans=True),
         FLOOR: lambda: floor(root, pages),
         "sphinx-build -D language=de": sphinx_build,
     }

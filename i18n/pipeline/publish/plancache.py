@@ -199,8 +199,9 @@ def _article_json(ap: ArticlePlan, history: str | None) -> dict[str, Any]:
     old = ap.outdated
     return {
         "reasons": ap.reasons,
-        "texts": [[ctx, msgid, text] for (ctx, msgid), text in ap.texts.items()],
-        "unapproved": sorted(([ctx, msgid] for ctx, msgid in ap.unapproved), key=repr),
+        # by segment of the article the page shows (its msgids are not written again)
+        "texts": [ap.texts.get(seg.key) for seg in ap.article.segments],
+        "unapproved": [i for i, seg in enumerate(ap.article.segments) if seg.key in ap.unapproved],
         "hashes": ap.hashes,
         "forbidden": ap.forbidden,
         "outdated": None
@@ -238,11 +239,15 @@ def _reuse(
                 dt.date.fromisoformat(old["approved_on"]),
                 tuple(str(p) for p in old["pending"]),
             )
+        segments = shown.segments
+        if len(value["texts"]) != len(segments):
+            return None
+        texts = zip(segments, value["texts"], strict=True)
         return ArticlePlan(
             shown,
             [str(r) for r in value["reasons"]],
-            {(ctx, msgid): str(text) for ctx, msgid, text in value["texts"]},
-            {(ctx, msgid) for ctx, msgid in value["unapproved"]},
+            {seg.key: str(text) for seg, text in texts if text is not None},
+            {segments[i].key for i in value["unapproved"]},
             [str(h) for h in value["hashes"]],
             outdated,
             bool(value["forbidden"]),
