@@ -22,35 +22,16 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from bench_render import _approve, _edit_string
-from common import REPO, WORK, fmt_s, log, median, run_process
+from bench_render import _approve, _edit_string, _timed_render
+from common import REPO, WORK, fmt_s, log, median
+from render_identical import old_code
 from scale import i18n
 
 BENCH = Path(__file__).resolve().parent
 HERE = "with the plan cache"
-
-
-def code_at(rev: str) -> Path:
-    """The ``i18n`` package as commit ``rev`` had it (git archive, once)."""
-    sha = subprocess.run(
-        ["git", "-C", str(REPO), "rev-parse", "--short", rev],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    dest = WORK / "plan" / f"code-{sha}"
-    if not (dest / "i18n").is_dir():
-        dest.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(
-            ["git", "-C", str(REPO), "archive", sha, "i18n"], check=True, capture_output=True
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
-    return dest
 
 
 def project_copy(source: Path | None) -> Path:
@@ -72,23 +53,6 @@ def item_of(root: Path) -> dict[str, Any]:
     return next(i for i in queue if i["catalog"] != "site" and not i["msgctxt"])
 
 
-def timed(root: Path, code: Path, out: Path) -> dict[str, Any]:
-    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
-    run = run_process(
-        [sys.executable, str(BENCH / "render_worker.py"), str(root), str(out)],
-        env={"PYTHONPATH": str(code)},
-    )
-    after = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
-    return {
-        "wall": run.wall,
-        "cpu": run.cpu,
-        "planned": run.extra["planned"],
-        "reused": run.extra.get("reused", 0),
-        "built": run.extra["built"],
-        "rewritten": sum(1 for p in after if before.get(p) != after[p]),
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--before", default="main", help="the commit measured without")
@@ -96,13 +60,13 @@ def main() -> None:
     parser.add_argument("--project", type=Path, help="a built project (default: the sample)")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    sides = {f"{args.before} (no plan cache)": code_at(args.before), HERE: code_at(args.after)}
+    sides = {f"{args.before} (no plan cache)": old_code(args.before), HERE: old_code(args.after)}
     root = project_copy(args.project)
     os.environ["I18N_SIGNING_KEY"] = str(REPO / "source" / "sample-keys" / "katrin.vogel")
     outs = {name: root.parent / f"site-{i}" for i, name in enumerate(sides)}
     for name, code in sides.items():
         log(f"first render: {name}")
-        first = timed(root, code, outs[name])
+        first = _timed_render(root, outs[name], code)
         log(f"  {fmt_s(first['wall'])}, planned {first['planned']}")
     item = item_of(root)
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in sides}
@@ -111,7 +75,7 @@ def main() -> None:
         _edit_string(root, item, k)
         _approve(root, item)
         for name in order if k % 2 == 0 else order[::-1]:
-            runs[name].append(timed(root, sides[name], outs[name]))
+            runs[name].append(_timed_render(root, outs[name], sides[name]))
             log(f"  {name}: {fmt_s(runs[name][-1]['wall'])}")
     pages = sum(1 for _ in outs[HERE].glob("*/*/*.html"))
     print(f"\nOne approved string of `{item['catalog']}` (de) changed and approved again, "
@@ -123,7 +87,7 @@ def main() -> None:
         print(
             f"| {name} | {fmt_s(median([r['wall'] for r in rs]))} "
             f"| {fmt_s(median([r['cpu'] for r in rs]))} | {last['planned']} | {last['reused']} "
-            f"| {last['built']} | {last['rewritten']} |"
+            f"| {last['built']} | {len(last['rewritten'])} |"
         )
 
 

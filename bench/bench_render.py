@@ -180,12 +180,16 @@ def _edit_yaml(root: Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _timed_render(root: Path) -> dict[str, Any]:
-    """One render through the library in a process of its own (render_worker.py): wall,
-    CPU, pages planned and built, files rewritten."""
-    site = root / "site"
+def _timed_render(root: Path, out: Path | None = None, code: Path | None = None) -> dict[str, Any]:
+    """One render through the library in a process of its own (render_worker.py), into
+    ``out`` (site/), with the ``i18n`` package at ``code`` (this tree's): wall, CPU, pages
+    planned (and reused) and built, files rewritten."""
+    site = out or root / "site"
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    run = run_process([sys.executable, str(BENCH / "render_worker.py"), str(root)])
+    run = run_process(
+        [sys.executable, str(BENCH / "render_worker.py"), str(root), str(site)],
+        env={"PYTHONPATH": str(code)} if code else None,
+    )
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     changed = sorted(p.relative_to(site).as_posix() for p in after if before.get(p) != after[p])
     return {

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from conftest import Runner
 from test_render import set_msgstr
-from test_render_cache import ARTICLE, approved_entry, edit_yaml, files
+from test_render_cache import ARTICLE, approved_entry, cold_site, edit_yaml, files
 
 from i18n.project import Project
 
@@ -33,25 +33,6 @@ def render(run: Runner, root: Path, out: Path) -> tuple[int, int]:
     found = re.search(r"^planned (\d+) pages, (\d+) from cache$", result.output, re.M)
     assert found, result.output
     return int(found[1]), int(found[2])
-
-
-def cold(run: Runner, root: Path, tmp: Path) -> dict[str, bytes]:
-    """What a render without any cache (plans or pages) writes into an empty folder."""
-    caches = root / ".cache" / "i18n"
-    aside = tmp / "caches-aside"
-    shutil.rmtree(aside, ignore_errors=True)
-    if caches.exists():
-        shutil.move(caches, aside)
-    out = tmp / "cold"
-    shutil.rmtree(out, ignore_errors=True)
-    try:
-        assert render(run, root, out) == (PLANS, 0)
-        return files(out)
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(caches, ignore_errors=True)
-        if aside.exists():
-            shutil.move(aside, caches)
 
 
 def record(root: Path) -> Path:
@@ -81,7 +62,7 @@ def test_a_second_render_plans_nothing(project: Path, run: Runner, tmp_path: Pat
     site = tmp_path / "site"
     assert render(run, project, site) == (PLANS, 0)
     assert render(run, project, site) == (0, PLANS)
-    assert files(site) == cold(run, project, tmp_path)
+    assert files(site) == cold_site(project, tmp_path)
 
 
 def test_one_string_replans_its_article_where_it_is_read(
@@ -93,7 +74,7 @@ def test_one_string_replans_its_article_where_it_is_read(
     set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr + " (neu)", approve_it=True)
     assert render(run, project, site) == (GERMAN, PLANS - GERMAN)
     assert "(neu)" in (site / f"ch/de/{ARTICLE}.html").read_text(encoding="utf-8")
-    assert files(site) == cold(run, project, tmp_path)
+    assert files(site) == cold_site(project, tmp_path)
 
 
 def test_an_edit_then_its_approval_each_replan_only_that_article(
@@ -105,12 +86,12 @@ def test_an_edit_then_its_approval_each_replan_only_that_article(
     set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr + " (neu)")  # awaiting review
     assert render(run, project, site) == (GERMAN, PLANS - GERMAN)
     assert any("not approved" in r for r in withheld(site, "de-CH", ARTICLE))
-    assert files(site) == cold(run, project, tmp_path)
+    assert files(site) == cold_site(project, tmp_path)
     # the approval alone: the catalog's bytes are the same, the ledger holds one more line
     set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr + " (neu)", approve_it=True)
     assert render(run, project, site) == (GERMAN, PLANS - GERMAN)
     assert withheld(site, "de-CH", ARTICLE) == []
-    assert files(site) == cold(run, project, tmp_path)
+    assert files(site) == cold_site(project, tmp_path)
 
 
 def test_a_disclaimer_renewal_replans_no_article(
@@ -125,7 +106,7 @@ def test_a_disclaimer_renewal_replans_no_article(
     edit_yaml(project, "ch.yaml", "expires: 2027-09-01", "expires: 2026-10-01")
     assert render(run, project, site) == (0, PLANS)
     assert not (site / f"ch/de/{ARTICLE}.html").exists()
-    assert files(site) == cold(run, project, tmp_path)
+    assert files(site) == cold_site(project, tmp_path)
 
 
 def test_a_product_status_replans_the_articles_naming_it(
@@ -138,7 +119,7 @@ def test_a_product_status_replans_the_articles_naming_it(
     assert render(run, project, site) == (MANTIS, PLANS - MANTIS)
     assert not (site / f"de/de/{ARTICLE}.html").exists()
     assert any("unavailable in DE" in r for r in withheld(site, "de-DE", ARTICLE))
-    assert files(site) == cold(run, project, tmp_path)
+    assert files(site) == cold_site(project, tmp_path)
 
 
 def test_forbidden_wording_added_to_a_country_replans_its_pages(
@@ -151,7 +132,7 @@ def test_forbidden_wording_added_to_a_country_replans_its_pages(
     made, reused = render(run, project, site)
     assert (made, reused) == (6, PLANS - 6)  # CH's German articles (and its site strings)
     assert any("forbidden wording" in r for r in withheld(site, "de-CH", ARTICLE))
-    assert files(site) == cold(run, project, tmp_path)
+    assert files(site) == cold_site(project, tmp_path)
 
 
 def test_a_reviewer_removed_from_people_yaml_replans_what_they_approved(
@@ -167,7 +148,7 @@ def test_a_reviewer_removed_from_people_yaml_replans_what_they_approved(
     made, reused = render(run, project, site)
     assert made > 0 and made + reused == PLANS
     assert not (site / f"ch/de/{ARTICLE}.html").exists()
-    assert files(site) == cold(run, project, tmp_path)
+    assert files(site) == cold_site(project, tmp_path)
 
 
 def test_a_template_string_added_replans_the_site_strings(
@@ -185,7 +166,7 @@ def test_a_template_string_added_replans_the_site_strings(
     assert render(run, project, site) == (0, PLANS)
     assert kind(site, f"ch/de/{ARTICLE}.html") is None
     assert any("template strings not approved" in r for r in withheld(site, "de-CH", ARTICLE))
-    assert files(site) == cold(run, project, tmp_path)
+    assert files(site) == cold_site(project, tmp_path)
 
 
 def _forge(path: Path, edit: callable, seal: str | None) -> None:  # type: ignore[valid-type]
@@ -220,7 +201,7 @@ def test_a_forged_plan_record_is_not_trusted(project: Path, run: Runner, tmp_pat
     record(project).write_bytes(record(project).read_bytes()[:200])  # truncated
     assert render(run, project, site) == (PLANS, 0)
     assert render(run, project, site) == (0, PLANS)  # and written anew
-    assert files(site) == cold(run, project, tmp_path)
+    assert files(site) == cold_site(project, tmp_path)
 
 
 def test_without_a_trustworthy_key_there_is_no_plan_cache(
@@ -261,15 +242,15 @@ def test_an_outdated_page_is_replanned_when_its_history_changes(
     assert render(run, project, site)[0] == PLANS
     assert kind(site, f"ca/fr/{dvt}.html") == "article"  # outdated, kept
     assert render(run, project, site) == (0, PLANS)
-    assert files(site) == cold(run, project, tmp_path)
+    assert files(site) == cold_site(project, tmp_path)
     # the new English committed on another day: the notice's date of the update changes
     git(project, "commit", "-q", "--amend", "--no-edit", when="2026-11-02T12:00:00+00:00")
     made, reused = render(run, project, site)
     assert 0 < made < PLANS and made + reused == PLANS
-    assert files(site) == cold(run, project, tmp_path)
+    assert files(site) == cold_site(project, tmp_path)
     # without the history the earlier version cannot be read: those plans are made again
     shutil.rmtree(project / ".git")
     made, reused = render(run, project, site)
     assert 0 < made < PLANS and made + reused == PLANS
     assert kind(site, f"ca/fr/{dvt}.html") == "unavailable"
-    assert files(site) == cold(run, project, tmp_path)
+    assert files(site) == cold_site(project, tmp_path)
