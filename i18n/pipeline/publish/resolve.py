@@ -107,8 +107,8 @@ class CatalogStore:
         for loc in fallback_chain(locale):
             digest.update(f"{loc}\0{self.catalog_digest(loc, domain)}\0".encode())
             if self.project.ledger_path(loc).is_file():
-                approvals = self._approvals(loc, domain)
-                digest.update(repr(sorted(approvals.items())).encode() + b"\0")
+                for text, event in sorted(self._approvals(loc, domain).items()):
+                    digest.update(repr(_approval_key(text, event)).encode())
         return digest.hexdigest()
 
     def approved_texts(self, locale: str, domain: str) -> dict[Key, Approved]:
@@ -170,6 +170,13 @@ class CatalogStore:
             out.setdefault(key, res)
         self._resolved[cache_key] = out
         return out
+
+
+def _approval_key(text: str, event: Approved) -> tuple[object, ...]:
+    """What the plan reads of an approval that holds (its text and time; not its signature,
+    which the ledger's verification has already judged)."""
+    fields = (event.msgctxt, event.msgid, event.msgstr, event.msgid_plural, event.msgstr_plural)
+    return (text, event.time, *fields)
 
 
 def _plural_function(po: polib.POFile) -> Callable[[int], int]:
