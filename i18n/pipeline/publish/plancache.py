@@ -121,7 +121,7 @@ class PlanCache:
         return ap
 
     def _article_key(
-        self, article: Article, lp: LocalePlan, store: CatalogStore, preview: bool
+        self, article: Article, lp: LocalePlan, store: CatalogStore, no_history: bool
     ) -> str:
         country = lp.country
         products = [(pid, repr(country.products.get(pid))) for pid in article.products]
@@ -136,7 +136,7 @@ class PlanCache:
             lp.language,
             lp.locale,
             lp.source,
-            preview,
+            no_history,  # a preview: an outdated page is never looked for
             products,
             _claims_key(lp),
             None if lp.source else store.inputs(lp.locale, article.slug),
