@@ -62,6 +62,7 @@ from i18n.model.states import (
 from i18n.pipeline.authorship import UNKNOWN, Author, Authors
 from i18n.pipeline.claims import language_patterns
 from i18n.pipeline.qa import Checker, Env, article_env
+from i18n.pipeline.qa_cache import QaCache, entry_key, env_key
 from i18n.pipeline.signoff import Verdicts, trust_in_project
 
 if TYPE_CHECKING:
@@ -252,9 +253,12 @@ class LocaleReview:
         self.trusted = trust_in_project(project, ledger, people, verdicts)
         self._templates: dict[str, dict[tuple[str | None, str], polib.POEntry] | None] = {}
         self._envs: dict[str, Env | None] = {}
+        self._env_keys: dict[str, str] = {}
         # QA findings by everything they depend on in the entry, kept by a caller that reads
         # the same sources again (the review server); None: not kept
         self.findings_memo: dict[tuple[Any, ...], list[Finding]] | None = None
+        # QA findings kept from earlier runs (:mod:`i18n.pipeline.qa_cache`); None: not kept
+        self.qa_cache: QaCache | None = None
 
     @classmethod
     def open(
@@ -498,11 +502,20 @@ class LocaleReview:
         if catalog not in self._envs:  # reference links resolve as on the page
             self._envs[catalog] = article_env(self.project, catalog)
         env = self._envs[catalog]
-        if template is None or set(template.flags) <= set(entry.flags):
+        if template is not None and not set(template.flags) <= set(entry.flags):
+            entry = copy.copy(entry)
+            entry.flags = list(dict.fromkeys([*entry.flags, *template.flags]))
+        cache = self.qa_cache
+        if cache is None:
             return self.checker.run(entry, env)
-        flagged = copy.copy(entry)
-        flagged.flags = list(dict.fromkeys([*entry.flags, *template.flags]))
-        return self.checker.run(flagged, env)
+        if catalog not in self._env_keys:
+            self._env_keys[catalog] = env_key(env)
+        key = entry_key(entry, self._env_keys[catalog])
+        found = cache.get(key)
+        if found is None:
+            found = self.checker.run(entry, env)
+            cache.put(key, found)
+        return found
 
     def edit(self, item: Item, texts: list[str], person: Person, *, fuzzy: bool = False) -> Path:
         """A translator's new text for an entry (``texts``: the msgstr, or one text per plural
