@@ -4,7 +4,8 @@
 For each size: the build of the project (once; cached), then each command as a fresh process
 (wall, CPU, peak RSS through GNU time):
 
-- ``i18n check`` cold (no verified-ledger cache: every signature verified) and warm;
+- ``i18n check`` cold (no verified-ledger or QA cache: every signature verified, every
+  entry through QA) and warm;
 - ``i18n status`` and ``i18n queue`` over the 29 locales (warm);
 - ``i18n extract`` and ``i18n update`` on unchanged input (no-op): first without the record
   of the last run (``.cache/i18n/extract.json``, ``update.json``, removed), then with the
@@ -16,6 +17,7 @@ For each size: the build of the project (once; cached), then each command as a f
     python bench/bench_scale.py                      # 1k and 10k pages
     python bench/bench_scale.py --pages 1000 10000 60000
     python bench/bench_scale.py --pages 1000 --noop-only   # extract and update only
+    python bench/bench_scale.py --pages 10000 --project DIR --check-only  # one built already
 """
 
 from __future__ import annotations
@@ -60,22 +62,27 @@ def fresh_copy(root: Path, dest: Path) -> Path:
     return dest
 
 
-def measure(pages: int, noop_only: bool = False) -> dict[str, Any]:
+def measure(
+    pages: int, noop_only: bool = False, project: Path | None = None, check_only: bool = False
+) -> dict[str, Any]:
     t0 = time.perf_counter()
-    root = build_pages(pages)
+    root = project or build_pages(pages)
     built = time.perf_counter() - t0
     entries = sum(1 for _ in (root / "locales").glob("*/approvals.jsonl"))
     articles = len(list((root / "source" / "articles").glob("*.md")))
     out: dict[str, Any] = {"pages": pages, "articles": articles, "locales": entries}
     out["build (cached if 0)"] = built
-    cache = root / ".cache" / "i18n" / "verified"
     runs: dict[str, Run] = {}
     if not noop_only:
-        shutil.rmtree(cache, ignore_errors=True)
+        for cache in ("verified", "qa"):  # cold: every signature verified, every entry QA'd
+            shutil.rmtree(root / ".cache" / "i18n" / cache, ignore_errors=True)
         log(f"{pages} pages: check (cold) ...")
         runs["check, cold cache"] = i18n_run(root, "check")
         log(f"{pages} pages: check (warm), status, queue ...")
         runs["check"] = i18n_run(root, "check")
+    if check_only:
+        return {**out, "runs": summary(runs)}
+    if not noop_only:
         runs["status"] = i18n_run(root, "status")
         runs["queue"] = i18n_run(root, "queue")
     log(f"{pages} pages: no-op extract and update, without and with the last run's record ...")
@@ -91,8 +98,11 @@ def measure(pages: int, noop_only: bool = False) -> dict[str, Any]:
         log(f"{pages} pages: msgmerge over the same catalogs ...")
         runs["msgmerge --previous, every catalog"] = msgmerge_all(root)
     shutil.rmtree(fresh, ignore_errors=True)
-    out["runs"] = {k: {"wall": r.wall, "cpu": r.cpu, "rss_mb": r.rss_mb} for k, r in runs.items()}
-    return out
+    return {**out, "runs": summary(runs)}
+
+
+def summary(runs: dict[str, Run]) -> dict[str, dict[str, float]]:
+    return {k: {"wall": r.wall, "cpu": r.cpu, "rss_mb": r.rss_mb} for k, r in runs.items()}
 
 
 def table(results: list[dict[str, Any]]) -> str:
@@ -113,7 +123,7 @@ def table(results: list[dict[str, Any]]) -> str:
 def ratios(r: dict[str, Any]) -> list[str]:
     runs = r["runs"]
     lines = []
-    for cmd in ("extract", "update"):
+    for cmd in ("extract", "update") if "update, fresh" in runs else ():
         noop, fresh = runs[f"{cmd}, no-op"], runs[f"{cmd}, fresh"]
         lines.append(
             f"{r['pages']:,} pages: no-op {cmd} / fresh {cmd}: "
@@ -134,8 +144,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--noop-only", action="store_true", help="only extract and update")
+    ap.add_argument("--check-only", action="store_true", help="only check, cold and warm")
+    ap.add_argument(
+        "--project", type=Path, help="measure this prebuilt project (of --pages pages) instead"
+    )
     args = ap.parse_args()
-    results = [measure(p, args.noop_only) for p in args.pages]
+    if args.project and len(args.pages) != 1:
+        ap.error("--project measures one project: give its size as one --pages")
+    results = [measure(p, args.noop_only, args.project, args.check_only) for p in args.pages]
     print(f"Machine: {machine()}  \nDate: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
     for r in results:
         print(
