@@ -98,3 +98,20 @@ def test_a_forged_record_is_empty(run: Runner, project: Path) -> None:
     # sealed with this machine's key, the same record is read: the seal is what guards it
     _rewrite(record(project, "fr"), Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
     assert check(run, project)["translation_qa"]["fr"] == {"entries": counts["entries"]}
+
+
+def test_queue_keeps_and_reads_the_same_findings(run: Runner, project: Path) -> None:
+    break_a_number(project, "de")
+
+    def queue() -> list[dict[str, Any]]:
+        res = run(project, "queue", "--locale", "de", "--state", "all", "--format", "json")
+        assert res.exit_code == 0, res.output
+        return json.loads(res.stdout)
+
+    first = queue()  # writes the record
+    assert any(f["code"] == "numbers" for item in first for f in item["findings"])
+    assert record(project, "de").is_file()
+    assert queue() == first
+    assert check(run, project) == cold(run, project)  # the queue's record serves the check
+    _rewrite(record(project, "de"), None)  # forged: not read
+    assert queue() == first

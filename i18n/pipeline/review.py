@@ -300,6 +300,17 @@ class LocaleReview:
             review._envs = envs
         return review
 
+    def keep_findings(self) -> None:
+        """Read QA findings from this machine's sealed record of earlier runs, and keep the
+        new ones (:mod:`i18n.pipeline.qa_cache`; :meth:`save_findings` writes them)."""
+        self.qa_cache = QaCache.open(self.project, self.checker)
+
+    def save_findings(self, *, complete: bool) -> None:
+        """Write the record of QA findings; ``complete``: every entry was looked at, so the
+        findings of entries no longer in the catalogs go."""
+        if self.qa_cache is not None:
+            self.qa_cache.save(complete=complete)
+
     def reuse(self, earlier: LocaleReview) -> None:
         """Keep what ``earlier`` (a review of the same locale from the same sources) read of
         the templates and the articles' links."""
@@ -709,9 +720,12 @@ def queue(
     locales: Iterable[str] = (),
     catalog: str | None = None,
     states: Iterable[str] = QUEUE_STATES,
+    *,
+    keep_findings: bool = False,
 ) -> tuple[list[str], list[Item]]:
     """The review queue: items of ``locales`` (default: every locale with catalogs) whose
-    state is one of ``states``. Returns the locales looked at and the items."""
+    state is one of ``states``. Returns the locales looked at and the items.
+    ``keep_findings``: QA findings read from and kept in the machine's sealed record."""
 
     chosen = [normalize_locale(x) for x in locales] or project.existing_locales()
     wanted = set(states)
@@ -724,5 +738,8 @@ def queue(
         review = LocaleReview.open(project, locale, glossary, people, countries, envs)
         if catalog and catalog not in {c.name for c in review.catalogs}:
             raise I18nError(f"no catalog {catalog!r} for locale {locale}")
+        if keep_findings:
+            review.keep_findings()
         items.extend(review.items(catalog, wanted))
+        review.save_findings(complete=catalog is None and set(STATES) <= wanted)
     return chosen, items

@@ -23,13 +23,13 @@ from i18n.formats.people import load_people
 from i18n.model.article import Article
 from i18n.model.country import Country
 from i18n.model.findings import Finding
+from i18n.model.locale import fallback_chain
 from i18n.model.states import APPROVED, STATES
 from i18n.pipeline.check.config import language_claims
 from i18n.pipeline.check.ledgers import problem_findings
 from i18n.pipeline.forked import forked_map, workers_for
-from i18n.pipeline.publish.resolve import CatalogStore
+from i18n.pipeline.publish.resolve import CatalogStore, Key, Resolved
 from i18n.pipeline.qa import Env
-from i18n.pipeline.qa_cache import QaCache
 from i18n.pipeline.review import LocaleReview
 from i18n.pipeline.signoff import Trusted, Verdicts, trust_in_project
 from i18n.project import Project
@@ -75,7 +75,7 @@ def check_locales(
         load_glossary(project),
         load_people(project),
         countries,
-        {},
+        {a.slug: a.env for a in articles},  # the links each catalog's QA resolves with
         articles,
         claims,
     )
@@ -109,7 +109,7 @@ def _check_locale(shared: _Shared, locale: str) -> LocaleResult:
         )
         result.reviewed = review.locale
         result.ledger = problem_findings(locale, review.ledger, review.trusted)
-        review.qa_cache = QaCache.open(project, review.checker)
+        review.keep_findings()
         counts = result.qa
         for item in review.items(states=STATES):
             counts["entries"] = counts.get("entries", 0) + 1
@@ -117,7 +117,7 @@ def _check_locale(shared: _Shared, locale: str) -> LocaleResult:
             for finding in item.findings:
                 key = f"{scope} {finding.severity}"
                 counts[key] = counts.get(key, 0) + 1
-        review.qa_cache.save(complete=True)
+        review.save_findings(complete=True)
         pairs = shared.claims.get(locale, [])
         if pairs:
             store = VerifiedStore(project, {})
@@ -137,7 +137,9 @@ def _check_locale(shared: _Shared, locale: str) -> LocaleResult:
 
 class VerifiedStore(CatalogStore):
     """A catalog store whose ledgers' lines this check verified already (``verdicts`` by
-    locale): only the chain is followed again."""
+    locale): only the chain is followed again. Locales whose chains reach the same catalogs
+    (``de_AT`` and ``de_DE``, neither with catalogs of its own, both read ``de``'s) share
+    one resolution."""
 
     def __init__(self, project: Project, verdicts: dict[str, Verdicts]) -> None:
         super().__init__(project)
@@ -156,3 +158,9 @@ class VerifiedStore(CatalogStore):
             verdicts = self.verdicts.get(locale)
             self._ledgers[locale] = trust_in_project(self.project, ledger, self.people, verdicts)
         return self._ledgers[locale]
+
+    def resolve(self, locale: str, domain: str) -> dict[Key, Resolved]:
+        held = [loc for loc in fallback_chain(locale) if self.po(loc, domain) is not None]
+        if len(held) == 1 and held[0] != locale:
+            return super().resolve(held[0], domain)  # what the resolution reads, and no more
+        return super().resolve(locale, domain)
