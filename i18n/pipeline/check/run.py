@@ -66,7 +66,8 @@ def run_check(
         project, with_catalogs, articles, countries, _claim_homes(project, selected)
     )
     scanned = {k: v for r in per_locale for k, v in r.claims.items()}
-    store = VerifiedStore(project, {r.locale: r.verdicts for r in per_locale})
+    verdicts = {r.locale: r.verdicts for r in per_locale}
+    store = VerifiedStore(project, verdicts)
     memo: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
     results: dict[str, CountryResult] = {}
     for c in selected:
@@ -100,7 +101,9 @@ def run_check(
     if site is not None:
         report.site = project.rel(site)
         plan = plan_site(project, articles, countries, today, only=only)
-        report.general += site_findings(project, site, manifest, countries, results, plan, only)
+        report.general += site_findings(
+            project, site, manifest, countries, results, plan, only, verdicts
+        )
     report.general += [f for r in per_locale for f in r.ledger]
     report.general += history_findings(project, with_catalogs)
     report.general += drift_findings(project, with_catalogs)
