@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import polib
+import pytest
 from conftest import Runner
 
 from i18n.formats.localkey import seal
@@ -115,3 +116,15 @@ def test_queue_keeps_and_reads_the_same_findings(run: Runner, project: Path) -> 
     assert check(run, project) == cold(run, project)  # the queue's record serves the check
     _rewrite(record(project, "de"), None)  # forged: not read
     assert queue() == first
+
+
+def test_one_core_or_two_give_the_same_report(
+    run: Runner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from i18n.pipeline.check import locales
+
+    break_a_number(project, "de")
+    monkeypatch.setattr(locales, "workers_for", lambda n: min(2, n))
+    two = cold(run, project)
+    monkeypatch.setattr(locales, "workers_for", lambda n: 1)
+    assert cold(run, project) == two
