@@ -4,16 +4,24 @@
   the sample's 11 countries, every string approved), from an empty ``site/`` each run, so
   that every page is built and written. Pages per second = article and index pages written
   (sitemap, manifest and root index not counted) / wall time.
+  Once with no plan cache (every page planned), once with the plans of the previous render
+  (.cache/i18n/plan/, unchanged input: only the pages are built).
 - Sphinx (+ MyST for Markdown): the same N article files, built translated
   (``sphinx-build -b html -E -D language=de``) from identity catalogs made with Sphinx's own
   gettext builder: N pages per build.
+- Hugo (Debian's ``hugo``, when installed): the same pages i18n wrote, one Markdown file per
+  (country, language, article) holding the article's text (identity translations: the page
+  shows the source), through a single-page layout with the page's title, body and a
+  disclaimer paragraph; ``hugo --quiet`` from an empty output folder each run. Hugo has no
+  gettext catalogs, ledger or gate: it is the speed of a static-site generator written in Go
+  on the same pages, not a like-for-like product.
 - The floor (render_floor_worker.py): markdown-it-py (i18n's parser options) parses and
   renders each article once per language the countries name, and Jinja2 fills the site's
   ``article.html`` once per page i18n wrote: what the parser and the templates cost alone.
 - Incremental: on a copy of the sample project (rendered once), four kinds of change (one
   approved string changed and approved again, a disclaimer renewed, a product's status
-  changed, an approval alone); the next render is timed and its pages planned and built and
-  the files it rewrote are counted.
+  changed, an approval alone); the next render is timed and its pages planned (and taken
+  from the plan cache) and built and the files it rewrote are counted.
 """
 
 from __future__ import annotations
@@ -41,6 +49,8 @@ from scale import build, i18n, identity_po, make_articles
 
 BENCH = Path(__file__).resolve().parent
 FLOOR = "floor: markdown-it-py once per (article, language) + Jinja2 per page"
+HUGO = "hugo (the article pages)"
+PLANS_CACHED = "i18n render, plans from the plan cache"
 
 CONF = """\
 project = "bench"
@@ -67,6 +77,59 @@ def sphinx_project(n: int, venv: Path) -> Path:
     )
     for pot in (base / "gettext").glob("*.pot"):
         identity_po(pot, src / "locale" / "de" / "LC_MESSAGES" / f"{pot.stem}.po")
+    (base / ".built").write_text("ok")
+    return base
+
+
+HUGO_CONFIG = """\
+baseURL = "https://bench.example/"
+title = "bench"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+[markup.goldmark.renderer]
+unsafe = false
+"""
+HUGO_SINGLE = """\
+<!doctype html>
+<html lang="{{ .Params.lang }}"><head><meta charset="utf-8">
+<title>{{ .Title }}</title></head>
+<body><main><article><h1>{{ .Title }}</h1>{{ .Content }}</article>
+<aside><p>{{ .Params.disclaimer }}</p></aside></main></body></html>
+"""
+
+
+def hugo_project(root: Path, site: Path) -> Path:
+    """A Hugo site with one content file per article page i18n wrote into ``site``."""
+    base = WORK / f"render-hugo-{root.parent.name}"
+    if (base / ".built").is_file():
+        return base
+    shutil.rmtree(base, ignore_errors=True)
+    sources = {
+        p.stem: p.read_text(encoding="utf-8") for p in (root / "source" / "articles").glob("*.md")
+    }
+    for page in sorted(site.glob("*/*/*.html")):
+        if page.name == "index.html" or page.stem not in sources:
+            continue
+        country, language = page.parent.parent.name, page.parent.name
+        front, _, body = sources[page.stem].partition("\n---\n")
+        title = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in front.splitlines()
+                if line.startswith("title:")
+            ),
+            page.stem,
+        )
+        text = (
+            f"---\ntitle: {title}\nlang: {language}\n"
+            f"disclaimer: For healthcare professionals in {country.upper()} only.\n---\n{body}"
+        )
+        dest = base / "content" / country / language / f"{page.stem}.md"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(text, encoding="utf-8")
+    (base / "layouts" / "_default").mkdir(parents=True)
+    (base / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE)
+    (base / "layouts" / "_default" / "list.html").write_text("{{ .Title }}")
+    (base / "config.toml").write_text(HUGO_CONFIG)
     (base / ".built").write_text("ok")
     return base
 
@@ -117,18 +180,23 @@ def _edit_yaml(root: Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _timed_render(root: Path) -> dict[str, Any]:
-    """One render through the library in a process of its own (render_worker.py): wall,
-    CPU, pages planned and built, files rewritten."""
-    site = root / "site"
+def _timed_render(root: Path, out: Path | None = None, code: Path | None = None) -> dict[str, Any]:
+    """One render through the library in a process of its own (render_worker.py), into
+    ``out`` (site/), with the ``i18n`` package at ``code`` (this tree's): wall, CPU, pages
+    planned (and reused) and built, files rewritten."""
+    site = out or root / "site"
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    run = run_process([sys.executable, str(BENCH / "render_worker.py"), str(root)])
+    run = run_process(
+        [sys.executable, str(BENCH / "render_worker.py"), str(root), str(site)],
+        env={"PYTHONPATH": str(code)} if code else None,
+    )
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     changed = sorted(p.relative_to(site).as_posix() for p in after if before.get(p) != after[p])
     return {
         "wall": run.wall,
         "cpu": run.cpu,
         "planned": run.extra["planned"],
+        "reused": run.extra.get("reused", 0),
         "built": run.extra["built"],
         "rewritten": changed,
     }
@@ -164,6 +232,7 @@ def incremental(repeat: int) -> dict[str, Any]:
             "wall": median([r["wall"] for r in rs]),
             "cpu": median([r["cpu"] for r in rs]),
             "planned": rs[-1]["planned"],
+            "reused": rs[-1]["reused"],
             "built": rs[-1]["built"],
             "rewritten": rs[-1]["rewritten"],
         }
@@ -184,8 +253,11 @@ def run(repeat: int, n: int) -> dict[str, Any]:
     site = root / "site"
     sphinx_out = sphinx / "html"
 
-    def ours() -> Any:
+    def ours(plans: bool = False) -> Any:
+        """Into an empty site/, every page built; plans made anew unless ``plans``."""
         shutil.rmtree(site, ignore_errors=True)
+        if not plans:
+            shutil.rmtree(root / ".cache" / "i18n" / "plan", ignore_errors=True)
         r = run_process([i18n_script(), "render", "--project", str(root)])
         r.extra["pages"] = count_pages(site)
         return r
@@ -209,12 +281,25 @@ def run(repeat: int, n: int) -> dict[str, Any]:
         return r
 
     pages = ours().extra["pages"]
-    log(f"render: {n} articles x sample countries vs floor and Sphinx, x{repeat} (A B C) ...")
     sides = {
         "i18n render": ours,
+        PLANS_CACHED: lambda: ours(plans=True),
         FLOOR: lambda: floor(root, pages),
         "sphinx-build -D language=de": sphinx_build,
     }
+    hugo = shutil.which("hugo")
+    if hugo:
+        hugo_site = hugo_project(root, site)
+        hugo_pages = sum(1 for _ in (hugo_site / "content").glob("*/*/*.md"))
+
+        def hugo_build() -> Any:
+            shutil.rmtree(hugo_site / "public", ignore_errors=True)
+            r = run_process([hugo, "--quiet", "--source", str(hugo_site)])
+            r.extra["pages"] = hugo_pages
+            return r
+
+        sides[HUGO] = hugo_build
+    log(f"render: {n} articles x sample countries vs {', '.join(sides)[12:]}, x{repeat} ...")
     runs = alternate(sides, repeat)
     out: dict[str, Any] = {"articles": n, "sides": {}}
     for name, rs in runs.items():
@@ -246,7 +331,7 @@ def print_table(out: dict[str, Any]) -> None:
     print("| --- | --- | --- | --- | --- | --- | --- |")
     base = s[FLOOR]["wall"]
     for name, r in s.items():
-        ratio = f"{r['wall'] / base:.2f}×" if name != "sphinx-build -D language=de" else "-"
+        ratio = f"{r['wall'] / base:.2f}×" if name in ("i18n render", FLOOR) else "-"
         print(
             f"| {name} | {r['pages']} | {fmt_s(r['wall'])} | {fmt_s(r['cpu'])} "
             f"| {r['rss_mb']:.0f} MiB | {r['pages_per_s']:.0f} | {ratio} |"
@@ -258,18 +343,23 @@ def print_table(out: dict[str, Any]) -> None:
         f"{me['wall'] / f['wall']:.2f}×, CPU: {me['cpu'] / f['cpu']:.2f}× "
         f"(floor in-process: {fmt_s(f['call'])} for {f['pages']} pages)"
     )
+    if HUGO in s:
+        print(f"i18n / Hugo pages per second: {ours / s[HUGO]['pages_per_s']:.2f}×")
     o = out["incremental"]
     print(
         f"\nIncremental renders on the sample project ({o['published_pages']} pages published; "
         "`bench/render_worker.py`, the library call in a process of its own):\n"
     )
-    print("| change | wall | CPU | pages planned | pages built | files rewritten |")
+    print(
+        "| change | wall | CPU | pages planned (from the plan cache) | pages built "
+        "| files rewritten |"
+    )
     print("| --- | --- | --- | --- | --- | --- |")
     for name, c in o["changes"].items():
         files = ", ".join(f"`{p}`" for p in c["rewritten"])
         print(
             f"| {name} | {fmt_s(c['wall'])} | {fmt_s(c['cpu'])} | {c['planned']} "
-            f"| {c['built']} | {len(c['rewritten'])}: {files} |"
+            f"({c.get('reused', 0)}) | {c['built']} | {len(c['rewritten'])}: {files} |"
         )
 
 

@@ -4,8 +4,7 @@
 For each size: the build of the project (once; cached), then each command as a fresh process
 (wall, CPU, peak RSS through GNU time):
 
-- ``i18n check`` cold (no verified-ledger or QA cache: every signature verified, every
-  entry through QA) and warm;
+- ``i18n check`` cold (no verified-ledger cache: every signature verified) and warm;
 - ``i18n status`` and ``i18n queue`` over the 29 locales (warm);
 - ``i18n extract`` and ``i18n update`` on unchanged input (no-op): first without the record
   of the last run (``.cache/i18n/extract.json``, ``update.json``, removed), then with the
@@ -17,7 +16,13 @@ For each size: the build of the project (once; cached), then each command as a f
     python bench/bench_scale.py                      # 1k and 10k pages
     python bench/bench_scale.py --pages 1000 10000 60000
     python bench/bench_scale.py --pages 1000 --noop-only   # extract and update only
-    python bench/bench_scale.py --pages 10000 --project DIR --check-only  # one built already
+    python bench/bench_scale.py --project DIR [DIR ...]   # check, status, queue of built projects
+
+With ``--project``, a project built before (bench/scale.py's folder, e.g. by another
+checkout whose code key differs) is measured instead of building one: ``check``, ``status``
+and ``queue``, each cold (no record of verified signatures, QA findings or status counts, all
+removed from its ``.cache/i18n``) and warm (the records the cold run wrote), and ``status --format
+json`` warm (without rich's table). Nothing else of the project is written.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import yaml
 from common import WORK, Run, fmt_s, log, machine, run_process, save_result
 from scale import build_pages
 
@@ -62,11 +68,9 @@ def fresh_copy(root: Path, dest: Path) -> Path:
     return dest
 
 
-def measure(
-    pages: int, noop_only: bool = False, project: Path | None = None, check_only: bool = False
-) -> dict[str, Any]:
+def measure(pages: int, noop_only: bool = False) -> dict[str, Any]:
     t0 = time.perf_counter()
-    root = project or build_pages(pages)
+    root = build_pages(pages)
     built = time.perf_counter() - t0
     entries = sum(1 for _ in (root / "locales").glob("*/approvals.jsonl"))
     articles = len(list((root / "source" / "articles").glob("*.md")))
@@ -80,9 +84,6 @@ def measure(
         runs["check, cold cache"] = i18n_run(root, "check")
         log(f"{pages} pages: check (warm), status, queue ...")
         runs["check"] = i18n_run(root, "check")
-    if check_only:
-        return {**out, "runs": summary(runs)}
-    if not noop_only:
         runs["status"] = i18n_run(root, "status")
         runs["queue"] = i18n_run(root, "queue")
     log(f"{pages} pages: no-op extract and update, without and with the last run's record ...")
@@ -98,11 +99,30 @@ def measure(
         log(f"{pages} pages: msgmerge over the same catalogs ...")
         runs["msgmerge --previous, every catalog"] = msgmerge_all(root)
     shutil.rmtree(fresh, ignore_errors=True)
-    return {**out, "runs": summary(runs)}
+    out["runs"] = {k: {"wall": r.wall, "cpu": r.cpu, "rss_mb": r.rss_mb} for k, r in runs.items()}
+    return out
 
 
-def summary(runs: dict[str, Run]) -> dict[str, dict[str, float]]:
-    return {k: {"wall": r.wall, "cpu": r.cpu, "rss_mb": r.rss_mb} for k, r in runs.items()}
+def measure_built(root: Path) -> dict[str, Any]:
+    """check, status and queue of a built project, cold and warm (see the module's doc)."""
+    articles = len(list((root / "source" / "articles").glob("*.md")))
+    countries = sorted((root / "source" / "countries").glob("*.yaml"))
+    pairs = sum(len(yaml.safe_load(p.read_text("utf-8"))["languages"]) for p in countries)
+    pages = articles * pairs  # at most: an article withheld in a country has no page there
+    locales = sum(1 for _ in (root / "locales").glob("*/approvals.jsonl"))
+    out: dict[str, Any] = {"pages": pages, "articles": articles, "locales": locales}
+    out["build (cached if 0)"] = 0.0
+    runs: dict[str, Run] = {}
+    for cmd in ("check", "status", "queue"):
+        for cache in ("verified", "qa"):
+            shutil.rmtree(root / ".cache" / "i18n" / cache, ignore_errors=True)
+        (root / ".cache" / "i18n" / "status.json").unlink(missing_ok=True)
+        log(f"{root}: {cmd}, cold and warm ...")
+        runs[f"{cmd}, cold"] = i18n_run(root, cmd)
+        runs[f"{cmd}, warm"] = i18n_run(root, cmd)
+    runs["status --format json, warm"] = i18n_run(root, "status", "--format", "json")
+    out["runs"] = {k: {"wall": r.wall, "cpu": r.cpu, "rss_mb": r.rss_mb} for k, r in runs.items()}
+    return out
 
 
 def table(results: list[dict[str, Any]]) -> str:
@@ -123,7 +143,7 @@ def table(results: list[dict[str, Any]]) -> str:
 def ratios(r: dict[str, Any]) -> list[str]:
     runs = r["runs"]
     lines = []
-    for cmd in ("extract", "update") if "update, fresh" in runs else ():
+    for cmd in ("extract", "update"):
         noop, fresh = runs[f"{cmd}, no-op"], runs[f"{cmd}, fresh"]
         lines.append(
             f"{r['pages']:,} pages: no-op {cmd} / fresh {cmd}: "
@@ -144,14 +164,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--noop-only", action="store_true", help="only extract and update")
-    ap.add_argument("--check-only", action="store_true", help="only check, cold and warm")
-    ap.add_argument(
-        "--project", type=Path, help="measure this prebuilt project (of --pages pages) instead"
-    )
+    ap.add_argument("--project", type=Path, nargs="+", help="built projects: check, status, queue")
     args = ap.parse_args()
-    if args.project and len(args.pages) != 1:
-        ap.error("--project measures one project: give its size as one --pages")
-    results = [measure(p, args.noop_only, args.project, args.check_only) for p in args.pages]
+    if args.project:
+        results = [measure_built(root.resolve()) for root in args.project]
+    else:
+        results = [measure(p, args.noop_only) for p in args.pages]
     print(f"Machine: {machine()}  \nDate: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
     for r in results:
         print(
@@ -162,7 +180,7 @@ def main() -> None:
     print(table(results))
     print()
     for r in results:
-        for line in ratios(r):
+        for line in ratios(r) if not args.project else []:
             print(f"- {line}")
     save_result("scale", {"results": results})
 

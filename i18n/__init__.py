@@ -35,8 +35,10 @@ The package in the order data flows; a module imports only from the layers above
       qa_cache.py         QA findings kept between runs (sealed with the machine's key)
       claims.py           forbidden wording, for review, the publish gate and check
       status.py           counts per locale and catalog
+      verified.py         which key signed each ledger line (a sealed cache of signoff's)
       publish/            render: resolve (fallback chains), gate (what may be published),
-                          pages (Jinja2), bidi (right-to-left isolation), pagecache, history,
+                          pages (Jinja2), bidi (right-to-left isolation), pagecache, plancache
+                          (sealed plans per locale and article), history,
                           site (write, sitemap, manifest, stale pages)
       check/              i18n check: report, config (disclaimers, claims), proof (the site),
                           locales (ledger, QA and claims per locale, on every core)

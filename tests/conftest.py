@@ -120,6 +120,17 @@ os.environ.pop("SSH_AUTH_SOCK", None)
 os.environ["I18N_CACHE_KEY"] = str(_KEYS / "cache-key")
 
 
+def untrusted_cache_key(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
+    """Point I18N_CACHE_KEY at a key file that others can read (0644): not a key to trust,
+    so sealed records are neither read nor written."""
+    loose = folder / "keys" / "cache-key"
+    loose.parent.mkdir(parents=True)
+    loose.write_bytes(os.urandom(32))
+    loose.chmod(0o644)
+    monkeypatch.setenv("I18N_CACHE_KEY", str(loose))
+    return loose
+
+
 @pytest.fixture(autouse=True)
 def sign_as_tester(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Commands sign with the test reviewer's key, never with a developer's ssh-agent."""
@@ -234,13 +245,20 @@ LOCK_FILES = frozenset(
 )
 
 
+# Records every command that reads a ledger may write (i18n.pipeline.verified: which key
+# signed each line, sealed with the machine's cache key), a speed-up only.
+CACHE_FOLDERS = (".cache/i18n/verified/",)
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` with its bytes (the lock files aside): to prove a command
-    changed nothing."""
+    """Every file under ``root`` with its bytes (the lock files and the records of verified
+    signatures aside): to prove a command changed nothing."""
     return {
         rel: p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and (rel := p.relative_to(root).as_posix()) not in LOCK_FILES
+        if p.is_file()
+        and (rel := p.relative_to(root).as_posix()) not in LOCK_FILES
+        and not rel.startswith(CACHE_FOLDERS)
     }
 
 

@@ -112,6 +112,7 @@ def render(
         + (f", {len(result.removed)} stale pages removed" if result.removed else "")
         + ")"
     )
+    click.echo(f"planned {result.planned} pages, {result.reused} from cache")
     for lp in result.plan.locales:
         if lp.country.code not in result.rendered_countries and any(
             r.startswith(UNREADABLE) for r in lp.reasons

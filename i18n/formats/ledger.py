@@ -24,6 +24,7 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +42,13 @@ _SIGNED = frozenset({"locale", "signer", "prev", "signature"})
 def event_record(event: LedgerEvent) -> dict[str, Any]:
     """The JSON object of one event (a ledger line before ``json.dumps``)."""
     record: dict[str, Any] = {"event": event.kind}
-    for f in dataclasses.fields(event):
-        value = getattr(event, f.name)
-        if f.name not in _ALWAYS and (value is None or value == () or value is False):
+    for name, _ in _fields(type(event)):
+        value = getattr(event, name)
+        if name not in _ALWAYS and (value is None or value == () or value is False):
             continue
-        if f.name in _SIGNED and value == "":
+        if name in _SIGNED and value == "":
             continue
-        record[f.name] = list(value) if isinstance(value, tuple) else value
+        record[name] = list(value) if isinstance(value, tuple) else value
     return record
 
 
@@ -61,13 +62,19 @@ def read_event(record: Any) -> LedgerEvent | None:
     if cls is None or not isinstance(digest, str) or not digest:
         return None
     values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if f.name in record:
-            value = record[f.name]
-            values[f.name] = tuple(value) if isinstance(value, list) else value
-        elif f.default is dataclasses.MISSING:
-            values[f.name] = None if f.name in ("catalog", "msgctxt") else ""
+    for name, required in _fields(cls):
+        if name in record:
+            value = record[name]
+            values[name] = tuple(value) if isinstance(value, list) else value
+        elif required:
+            values[name] = None if name in ("catalog", "msgctxt") else ""
     return cls(**values)
+
+
+@cache
+def _fields(cls: type[LedgerEvent]) -> tuple[tuple[str, bool], ...]:
+    """(name, whether it has no default) of each field of an event type."""
+    return tuple((f.name, f.default is dataclasses.MISSING) for f in dataclasses.fields(cls))
 
 
 def _shown(path: Path) -> str:

@@ -181,10 +181,22 @@ class PublicKey:
         digest = base64.b64encode(hashlib.sha256(self.blob).digest()).decode()
         return "SHA256:" + digest.rstrip("=")
 
-    @property
+    @functools.cached_property
     def line(self) -> str:
         """``type base64``, without the comment."""
         return f"{self.type} {base64.b64encode(self.blob).decode()}"
+
+
+@functools.lru_cache(maxsize=256)
+def blob_key(blob: bytes) -> PublicKey:
+    """The key of a blob, made once (a ledger's lines carry a few keys many times)."""
+    return PublicKey(blob)
+
+
+@functools.lru_cache(maxsize=256)
+def public_key(line: str) -> PublicKey:
+    """:meth:`PublicKey.parse`, made once per line; ValueError if bad."""
+    return PublicKey.parse(line)
 
 
 class Signer(Protocol):
@@ -367,7 +379,7 @@ def verify(message: bytes, blob: bytes, namespace: str) -> PublicKey:
     if hash_algorithm not in HASHES:
         raise BadSignature(f"unsupported hash algorithm {hash_algorithm[:40]!r}")
     try:
-        key = PublicKey(key_blob)
+        key = blob_key(key_blob)
     except ValueError as e:
         raise BadSignature(f"unusable public key: {e}") from e
     _check_signature(key, _signed_data(ns, reserved, hash_algorithm, message), signature)

@@ -25,6 +25,7 @@ R = TypeVar("R")
 _PR_SET_PDEATHSIG = 1
 _STATE: Any = None  # what the workers inherit, set only while a map runs
 _PARENT = 0
+_IN_WORKER = False  # set in each worker as it starts
 
 
 def can_fork() -> bool:
@@ -36,7 +37,14 @@ def workers_for(items: int) -> int:
     return min(os.cpu_count() or 1, items) if can_fork() else 1
 
 
+def in_worker() -> bool:
+    """Whether this process is a worker of :func:`forked_map` (which forks no further)."""
+    return _IN_WORKER
+
+
 def _die_with_parent() -> None:
+    global _IN_WORKER
+    _IN_WORKER = True
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)

@@ -73,8 +73,9 @@ def drifts(project: Project, locales: list[str]) -> list[Drift]:
         if not folder.is_dir():
             continue
         cldr = cldr_rule(locale)
+        where = project.rel(folder.resolve())  # resolved once, not once per catalog
         for path in sorted(folder.glob("*.po")):
-            shown = project.rel(path)
+            shown = f"{where}/{path.name}"
             po, line = _header_of(path, shown)
             if "Plural-Forms" not in po.metadata:
                 continue

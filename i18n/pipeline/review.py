@@ -64,6 +64,7 @@ from i18n.pipeline.claims import language_patterns
 from i18n.pipeline.qa import Checker, Env, article_env
 from i18n.pipeline.qa_cache import QaCache, entry_key, env_key
 from i18n.pipeline.signoff import Verdicts, trust_in_project
+from i18n.pipeline.status import Counts, StatusRecord, catalog_counts
 
 if TYPE_CHECKING:
     from i18n.model.country import Country, Glossary
@@ -734,7 +735,14 @@ def queue(
     countries = load_countries(project)
     envs: dict[str, Env | None] = {}  # an article's links, the same in every locale
     items: list[Item] = []
+    record = StatusRecord.open(project)  # a locale where nothing waits is not opened
     for locale in chosen:
+        inputs = record.inputs(locale) if record.record.usable else ""
+        kept = record.fresh(locale, inputs, tell=False)
+        if kept is not None and not _waiting(kept, locale, catalog, wanted):
+            record.fresh(locale, inputs)  # its warnings, as opening it would have told
+            continue
+        told = len(project.messages)
         review = LocaleReview.open(project, locale, glossary, people, countries, envs)
         if catalog and catalog not in {c.name for c in review.catalogs}:
             raise I18nError(f"no catalog {catalog!r} for locale {locale}")
@@ -742,4 +750,15 @@ def queue(
             review.keep_findings()
         items.extend(review.items(catalog, wanted))
         review.save_findings(complete=catalog is None and set(STATES) <= wanted)
+        per = {c.name: catalog_counts(c.po, review.trusted, c.name) for c in review.catalogs}
+        record.keep(locale, inputs, per, project.messages[told:])
+    record.save()
     return chosen, items
+
+
+def _waiting(counts: dict[str, Counts], locale: str, catalog: str | None, states: set[str]) -> bool:
+    """Whether the recorded counts hold an entry in one of ``states`` (of ``catalog``)."""
+    if catalog and catalog not in counts:
+        raise I18nError(f"no catalog {catalog!r} for locale {locale}")
+    chosen = [counts[catalog]] if catalog else counts.values()
+    return any(getattr(c, state, 1) for c in chosen for state in states)

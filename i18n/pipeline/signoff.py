@@ -27,9 +27,10 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -39,6 +40,8 @@ from i18n.formats.git import in_repository, lines_at
 from i18n.formats.ledger import NAMESPACE, Ledger, Line, Signing, line_digest, signed_bytes
 from i18n.model.events import Approved, Commented, Drafted, LedgerEvent
 from i18n.model.people import REVIEWER, TRANSLATOR, People, Person, Service
+from i18n.pipeline.forked import forked_map, in_worker, workers_for
+from i18n.pipeline.verified import Signatures
 from i18n.project import Project
 
 E = TypeVar("E", bound=LedgerEvent)
@@ -65,17 +68,55 @@ class Problem:
 
 
 def _signed_day(event: LedgerEvent) -> dt.date | None:
+    return _day(event.time)
+
+
+@lru_cache(maxsize=4096)  # an approval of many texts at once signs them all at one time
+def _day(time: str) -> dt.date | None:
     try:
-        return dt.datetime.fromisoformat(event.time.replace("Z", "+00:00")).date()
+        return dt.datetime.fromisoformat(time.replace("Z", "+00:00")).date()
     except ValueError:
         return None
 
 
+PARALLEL_FROM = 1000  # signatures to verify per forked worker, at least
+
+
+def _verified_key(event: LedgerEvent) -> sshsig.PublicKey | tuple[str, str]:
+    """The key whose valid signature ``event`` carries, or why it has none."""
+    try:
+        blob = base64.b64decode(event.signature, validate=True)
+        return sshsig.verify(signed_bytes(event), blob, NAMESPACE)
+    except (binascii.Error, sshsig.BadSignature) as exc:
+        reason = getattr(exc, "reason", "not base64")
+        return "bad-signature", f"signature does not verify ({reason}): the line was edited"
+
+
+def _verify_range(lines: list[Line], span: tuple[int, int]) -> list[bytes | tuple[str, str]]:
+    """In a worker: :func:`_verified_key` of ``lines[start:stop]`` (a key as its blob)."""
+    found = []
+    for line in lines[span[0] : span[1]]:
+        assert line.event is not None
+        key = _verified_key(line.event)
+        found.append(key.blob if isinstance(key, sshsig.PublicKey) else key)
+    return found
+
+
 class _Verifier:
-    def __init__(self, ledger: Ledger, people: People, sample_keys_allowed: bool) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        people: People,
+        sample_keys_allowed: bool,
+        signatures: Signatures | None = None,
+    ) -> None:
         self.ledger = ledger
+        self.locale = ledger.locale
         self.people = people
         self.sample_ok = sample_keys_allowed
+        self.signatures = signatures
+        self._owners: dict[str, Person | Service | None] = {}  # by key line
+        self._ahead: dict[str, sshsig.PublicKey | tuple[str, str]] = {}  # by verify_ahead
 
     def problem(self, line: Line) -> tuple[str, str] | None:
         """Why the event on ``line`` does not count, or None when it does."""
@@ -83,16 +124,54 @@ class _Verifier:
         assert event is not None
         if not event.signature:
             return "unsigned", "event is not signed"
-        try:
-            blob = base64.b64decode(event.signature, validate=True)
-            key = sshsig.verify(signed_bytes(event), blob, NAMESPACE)
-        except (binascii.Error, sshsig.BadSignature) as exc:
-            reason = getattr(exc, "reason", "not base64")
-            return "bad-signature", f"signature does not verify ({reason}): the line was edited"
+        key = self._signing_key(line, event)
+        if isinstance(key, tuple):
+            return key
         return self._signer_problem(event, key) or self._role_problem(event)
 
+    def _signing_key(self, line: Line, event: LedgerEvent) -> sshsig.PublicKey | tuple[str, str]:
+        """The key whose valid signature the line carries (from :attr:`signatures` when this
+        machine verified the line before), or why it has none."""
+        known = self.signatures.key(line.digest) if self.signatures is not None else None
+        if known is not None:
+            return known
+        key = self._ahead.get(line.digest) or _verified_key(event)
+        if self.signatures is not None and not isinstance(key, tuple):
+            self.signatures.add(line.digest, key)
+        return key
+
+    def verify_ahead(self, lines: list[Line], verdicts: Verdicts | None) -> None:
+        """Verify the signatures of ``lines`` not known yet in forked workers, both cores at
+        once, when there are enough of them to be worth it (a cold ledger of thousands)."""
+        todo = [
+            line
+            for line in lines
+            if line.event is not None
+            and line.event.signature
+            and (verdicts is None or line.digest not in verdicts)
+            and (self.signatures is None or not self.signatures.knows(line.digest))
+        ]
+        # a process with threads (the review server) does not fork: a lock another thread
+        # holds would stay locked in the child
+        alone = threading.active_count() == 1 and not in_worker()
+        workers = workers_for(len(todo) // PARALLEL_FROM) if alone else 1
+        if workers < 2:
+            return
+        size = -(-len(todo) // (workers * 4))
+        ranges = [(i, min(i + size, len(todo))) for i in range(0, len(todo), size)]
+        results = forked_map(_verify_range, todo, ranges, workers)
+        for (start, _), found in zip(ranges, results, strict=True):
+            for line, result in zip(todo[start:], found, strict=False):
+                key = sshsig.blob_key(result) if isinstance(result, bytes) else result
+                self._ahead[line.digest] = key
+
+    def _owner(self, key: sshsig.PublicKey) -> Person | Service | None:
+        if key.line not in self._owners:
+            self._owners[key.line] = self.people.owner(key.line)
+        return self._owners[key.line]
+
     def _signer_problem(self, event: LedgerEvent, key: sshsig.PublicKey) -> tuple[str, str] | None:
-        owner = self.people.owner(key.line)
+        owner = self._owner(key)
         if owner is None:
             return "unknown-key", f"signed by key {key.fingerprint}, which no one holds in " + (
                 self.people.path
@@ -114,7 +193,7 @@ class _Verifier:
             )
         if isinstance(owner, Person) and event.on_behalf_of:
             return "wrong-signer", f"{owner.id} is a person and cannot sign for someone else"
-        if event.locale != self.ledger.locale:
+        if event.locale != self.locale:
             return (
                 "wrong-locale",
                 f"signed for the {event.locale!r} ledger: copied from another locale",
@@ -126,7 +205,7 @@ class _Verifier:
         day = _signed_day(event)
         if day is None:
             return "bad-time", f"signed time {event.time!r} is not a UTC time"
-        locale = self.ledger.locale
+        locale = self.locale
         writes = isinstance(event, Drafted | Commented)  # a draft or a comment decides nothing
         roles = (TRANSLATOR, REVIEWER) if writes else (REVIEWER,)
         if not any(person.holds(role, locale, day) for role in roles):
@@ -237,6 +316,7 @@ def trust(
     *,
     sample_keys_allowed: bool = False,
     verdicts: Verdicts | None = None,
+    signatures: Signatures | None = None,
 ) -> Trusted:
     """Verify every line of ``ledger`` against ``people``. An unsigned line that a signed
     migration vouches for (``i18n resign``) is superseded, not a problem.
@@ -244,8 +324,13 @@ def trust(
     ``verdicts``: what verifying each line (signature, signer, role; by line digest) found,
     kept by a caller that verifies the same ledger again with the same people.yaml and
     settings (the review server): a line verified before is not verified again, so that
-    after an append only the new lines are. The chain is followed afresh every time."""
-    verifier = _Verifier(ledger, people, sample_keys_allowed)
+    after an append only the new lines are. The chain is followed afresh every time.
+
+    ``signatures``: the keys whose signatures this machine verified before
+    (:mod:`i18n.pipeline.verified`); a line found there is not verified again, only its
+    signer, role and chain are checked, and the keys of lines verified now are added."""
+    verifier = _Verifier(ledger, people, sample_keys_allowed, signatures)
+    verifier.verify_ahead(ledger.lines, verdicts)
     trusted = Trusted(ledger)
     seen: set[str] = set()
     later = {line.digest for line in ledger.lines}
@@ -354,14 +439,29 @@ def read_trusted(project: Project, locale: str, people: People) -> Trusted:
     return trust_in_project(project, Ledger.read(project.ledger_path(locale), project.warn), people)
 
 
+def trust_cached(
+    project: Project, ledger: Ledger, people: People, verdicts: Verdicts | None = None
+) -> Trusted:
+    """:func:`trust` with the project's settings and this machine's record of the lines'
+    signatures (:mod:`i18n.pipeline.verified`), saved when lines were verified now."""
+    signatures = Signatures.open(project, ledger.locale)
+    trusted = trust(
+        ledger,
+        people,
+        sample_keys_allowed=project.settings.sample_keys,
+        verdicts=verdicts,
+        signatures=signatures,
+    )
+    signatures.save(ledger)
+    return trusted
+
+
 def trust_in_project(
     project: Project, ledger: Ledger, people: People, verdicts: Verdicts | None = None
 ) -> Trusted:
-    """:func:`trust` with the project's settings, and with what git knows: a line of the last
-    commit that the working tree lacks was deleted, so no approval before it holds."""
-    trusted = trust(
-        ledger, people, sample_keys_allowed=project.settings.sample_keys, verdicts=verdicts
-    )
+    """:func:`trust_cached`, and with what git knows: a line of the last commit that the
+    working tree lacks was deleted, so no approval before it holds."""
+    trusted = trust_cached(project, ledger, people, verdicts)
     rel = project.rel(ledger.path)
     committed = lines_at(project.root, "HEAD", rel) if in_repository(project.root) else []
     if committed:

@@ -49,7 +49,7 @@ from i18n.pipeline.check.page import (
 from i18n.pipeline.check.report import CountryResult
 from i18n.pipeline.claims import claim_patterns, find_claims
 from i18n.pipeline.publish.pages import Pages
-from i18n.pipeline.signoff import Trusted, Verdicts, trust
+from i18n.pipeline.signoff import Trusted, Verdicts, trust_cached
 from i18n.project import SITE_DOMAIN, Project
 
 _UTF8 = lxml.html.HTMLParser(encoding="utf-8")  # the render writes UTF-8, whatever a page says
@@ -125,12 +125,8 @@ def site_findings(
             out: set[str] = set()
             for loc in fallback_chain(locale):
                 if loc not in ledgers:
-                    ledgers[loc] = trust(
-                        Ledger.read(project.ledger_path(loc)),
-                        people,
-                        sample_keys_allowed=project.settings.sample_keys,
-                        verdicts=(verdicts or {}).get(loc),
-                    )
+                    ledger = Ledger.read(project.ledger_path(loc))
+                    ledgers[loc] = trust_cached(project, ledger, people, (verdicts or {}).get(loc))
                 out |= ledgers[loc].approved_hashes(catalog)
             approvals[locale, catalog] = out
         return approvals[locale, catalog]

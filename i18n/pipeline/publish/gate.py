@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 import polib
 
@@ -47,6 +48,9 @@ from i18n.pipeline.extract import site_pot
 from i18n.pipeline.publish.history import History
 from i18n.pipeline.publish.resolve import CatalogStore, Key, Resolved
 from i18n.project import SITE_DOMAIN, Project
+
+if TYPE_CHECKING:
+    from i18n.pipeline.publish.plancache import PlanCache
 
 COUNTRY_DIR_RE = re.compile(r"[a-z]{2}")
 LANGUAGE_DIR_RE = re.compile(r"[a-z]{2,3}")
@@ -170,6 +174,8 @@ class SitePlan:
     preview: bool
     # ``--country``: other countries' pages count only where an earlier render left them
     present: Callable[[LocalePlan, str], bool] | None = None
+    planned: int = 0  # (locale, article) plans made in this run
+    reused: int = 0  # (locale, article) plans taken from the plan cache
 
     def shown(self, lp: LocalePlan, slug: str) -> bool:
         """In this run's output: published (anything at all in a preview)."""
@@ -393,8 +399,6 @@ def site_messages(project: Project) -> list[polib.POEntry]:
 
 
 def _plan_site_strings(lp: LocalePlan, store: CatalogStore, messages: list[polib.POEntry]) -> None:
-    if lp.source:
-        return
     resolved = store.resolve(lp.locale, SITE_DOMAIN)
     usable: dict[Key, Resolved] = {}
     missing = bad = 0
@@ -439,31 +443,79 @@ def plan_site(
     today: dt.date,
     preview: bool = False,
     only: str | None = None,
+    cache: PlanCache | None = None,
 ) -> SitePlan:
     """Decide, with reasons, what every country and language may publish. With ``only`` (a
     country code), a catalog of another country that cannot be read withholds that
-    country's locale instead of stopping the run."""
+    country's locale instead of stopping the run. With ``cache`` (the render's
+    :mod:`.plancache`), a plan whose inputs are those of an earlier run is taken from it."""
     store = CatalogStore(project)
     history = None if preview else History(project)
+    plan = SitePlan([], {a.slug: a for a in articles}, today, preview)
     try:
-        plans = _plan_locales(project, articles, countries, today, store, history, only)
+        planner = Planner(project, store, history, plan, cache)
+        plan.locales = _plan_locales(articles, countries, today, planner, only)
     finally:
         if history is not None:
             history.close()
-    return SitePlan(plans, {a.slug: a for a in articles}, today, preview)
+    return plan
+
+
+@dataclass
+class Planner:
+    """Plans one locale's site strings and one (locale, article) at a time, through the plan
+    cache when there is one, counting the plans made and reused."""
+
+    project: Project
+    store: CatalogStore
+    history: History | None
+    plan: SitePlan
+    cache: PlanCache | None = None
+    _messages: list[polib.POEntry] | None = None
+
+    def messages(self) -> list[polib.POEntry]:
+        if self._messages is None:  # the templates are parsed only when a plan needs them
+            self._messages = site_messages(self.project)
+        return self._messages
+
+    def site_strings(self, lp: LocalePlan) -> None:
+        if lp.source:
+            return
+
+        def make() -> None:
+            _plan_site_strings(lp, self.store, self.messages())
+
+        if self.cache is None:
+            make()
+        else:
+            self.cache.site_strings(lp, self.store, make)
+
+    def article(self, article: Article, lp: LocalePlan) -> ArticlePlan:
+        made = []
+
+        def make() -> ArticlePlan:
+            made.append(True)
+            return _plan_article(article, lp, self.store, self.history)
+
+        if self.cache is None:
+            ap = make()
+        else:
+            ap = self.cache.article(article, lp, self.store, self.history, make)
+        if made:
+            self.plan.planned += 1
+        else:
+            self.plan.reused += 1
+        return ap
 
 
 def _plan_locales(
-    project: Project,
     articles: list[Article],
     countries: list[Country],
     today: dt.date,
-    store: CatalogStore,
-    history: History | None,
+    planner: Planner,
     only: str | None,
 ) -> list[LocalePlan]:
-    messages = site_messages(project)
-    source = project.source_language
+    source = planner.project.source_language
     plans: list[LocalePlan] = []
     for country in countries:
         check_path_code(
@@ -486,9 +538,9 @@ def _plan_locales(
             )
             lp.reasons.extend(_disclaimer_reasons(country, language, today))
             try:
-                _plan_site_strings(lp, store, messages)
+                planner.site_strings(lp)
                 for article in articles:
-                    lp.articles[article.slug] = _plan_article(article, lp, store, history)
+                    lp.articles[article.slug] = planner.article(article, lp)
             except I18nError as exc:
                 if only is None or country.code == only:
                     raise

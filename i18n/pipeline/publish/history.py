@@ -44,6 +44,7 @@ class History:
         self._commits: dict[str, list[tuple[str, dt.datetime]]] | None = None
         self._parsed: dict[tuple[str, str], Article | None] = {}
         self._blobs = Blobs(project.root)
+        self.asked = 0  # questions about earlier versions so far (the plan cache keys on them)
 
     def __enter__(self) -> History:
         return self
@@ -66,6 +67,15 @@ class History:
             }
         return self._commits.get(article.path, [])
 
+    def log_digest(self, article: Article) -> str:
+        """A digest of the commits that touched ``article`` (what :meth:`earlier` and
+        :meth:`current_since` read: a commit's content never changes)."""
+        return hashlib.sha256(repr(self._log(article)).encode()).hexdigest()
+
+    def version(self, article: Article, commit: str) -> Article | None:
+        """``article`` as ``commit`` had it (None: it cannot be read)."""
+        return self._parse(article, commit)
+
     def _parse(self, article: Article, commit: str) -> Article | None:
         key = (article.path, commit)
         if key not in self._parsed:
@@ -86,6 +96,7 @@ class History:
     def earlier(self, article: Article) -> Iterator[Version]:
         """Committed versions of ``article`` whose text differs from the current one, newest
         first (each distinct text once)."""
+        self.asked += 1
         seen = {article.source_hash}
         for commit, when in self._log(article):
             parsed = self._parse(article, commit)
@@ -95,6 +106,7 @@ class History:
 
     def current_since(self, article: Article) -> dt.datetime | None:
         """When the current text was committed (None: it is not committed yet)."""
+        self.asked += 1
         for commit, when in self._log(article):
             parsed = self._parse(article, commit)
             if parsed is not None and parsed.source_hash == article.source_hash:

@@ -3,6 +3,7 @@ with its review state from the locale's ledger."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,7 +52,8 @@ class CatalogStore:
         self._po: dict[tuple[str, str], polib.POFile | None] = {}
         self.people = load_people(project)
         self._ledgers: dict[str, Trusted] = {}
-        self._approved: dict[tuple[str, str], set[str]] = {}
+        self._approved: dict[tuple[str, str], dict[str, Approved]] = {}
+        self._digests: dict[tuple[str, str], str | None] = {}
         self._resolved: dict[tuple[str, str], dict[Key, Resolved]] = {}
         self._texts: dict[tuple[str, str], dict[Key, Approved]] = {}
         self._links: dict[tuple[str, str], list[str]] = {}
@@ -78,11 +80,36 @@ class CatalogStore:
     def approved(self, locale: str, domain: str) -> set[str]:
         """Hashes approved for ``domain`` (an article or the site) in ``locale``'s ledger, by
         signed approvals that count (:mod:`i18n.pipeline.signoff`)."""
-        self._trusted(locale)
+        return set(self._approvals(locale, domain))
+
+    def _approvals(self, locale: str, domain: str) -> dict[str, Approved]:
         key = (locale, domain)
         if key not in self._approved:
-            self._approved[key] = self._ledgers[locale].approved_hashes(domain)
+            self._approved[key] = self._trusted(locale).approvals(domain)
         return self._approved[key]
+
+    def catalog_digest(self, locale: str, domain: str) -> str | None:
+        """The SHA-256 of the bytes of ``locale``'s catalog of ``domain`` (None: there is
+        none), without parsing it."""
+        key = (locale, domain)
+        if key not in self._digests:
+            path = self.project.po_path(locale, domain)
+            self._digests[key] = (
+                hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+            )
+        return self._digests[key]
+
+    def inputs(self, locale: str, domain: str) -> str:
+        """A digest of everything :meth:`resolve` and :meth:`approved_texts` read for
+        ``domain`` along ``locale``'s chain: the bytes of each catalog and the approvals that
+        hold (their events, as the signatures were verified). No catalog is parsed."""
+        digest = hashlib.sha256(domain.encode() + b"\0")
+        for loc in fallback_chain(locale):
+            digest.update(f"{loc}\0{self.catalog_digest(loc, domain)}\0".encode())
+            if self.project.ledger_path(loc).is_file():
+                for text, event in sorted(self._approvals(loc, domain).items()):
+                    digest.update(repr(_approval_key(text, event)).encode())
+        return digest.hexdigest()
 
     def approved_texts(self, locale: str, domain: str) -> dict[Key, Approved]:
         """``{(msgctxt, msgid): approval}`` of every singular text approved for ``domain``
@@ -95,7 +122,7 @@ class CatalogStore:
         out: dict[Key, Approved] = {}
         for loc in fallback_chain(locale):
             found: dict[Key, Approved] = {}
-            for digest, event in self._trusted(loc).approvals(domain).items():
+            for digest, event in self._approvals(loc, domain).items():
                 if event.msgid_plural is not None or event.msgstr_plural is not None:
                     continue
                 entry = polib.POEntry(msgctxt=event.msgctxt, msgid=event.msgid, msgstr=event.msgstr)
@@ -143,6 +170,13 @@ class CatalogStore:
             out.setdefault(key, res)
         self._resolved[cache_key] = out
         return out
+
+
+def _approval_key(text: str, event: Approved) -> tuple[object, ...]:
+    """What the plan reads of an approval that holds (its text and time; not its signature,
+    which the ledger's verification has already judged)."""
+    fields = (event.msgctxt, event.msgid, event.msgstr, event.msgid_plural, event.msgstr_plural)
+    return (text, event.time, *fields)
 
 
 def _plural_function(po: polib.POFile) -> Callable[[int], int]:

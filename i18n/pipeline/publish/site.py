@@ -38,6 +38,7 @@ from i18n.pipeline.publish.gate import (
 )
 from i18n.pipeline.publish.pagecache import Entry, PageCache, file_state
 from i18n.pipeline.publish.pages import Pages, PageSpec, _csp_hash
+from i18n.pipeline.publish.plancache import PlanCache
 from i18n.project import Project
 
 PAGE_RE = re.compile(r"[a-z0-9][a-z0-9-]*\.html")
@@ -300,7 +301,8 @@ class RenderResult:
     removed: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)  # pages no render of ours wrote
     rendered_countries: set[str] = field(default_factory=set)
-    planned: int = 0  # article pages planned (every country and language, every article)
+    planned: int = 0  # (locale, article) plans made in this run
+    reused: int = 0  # (locale, article) plans taken from the plan cache
     built: int = 0  # pages built in this run (article, index and helper pages)
 
     def counts(self) -> tuple[int, int]:
@@ -427,11 +429,12 @@ def render_site(
     articles = load_articles(project.root)
     countries = require_countries(project, "render")
     only = find_country(project, country).code if country else None
-    plan = plan_site(project, articles, countries, today, preview, only)
+    plans = PlanCache.load(project, preview)
+    plan = plan_site(project, articles, countries, today, preview, only, plans)
     pages = Pages(project, plan, project.settings.site_url)
     images = image_files(project)
 
-    result = RenderResult(plan, out, planned=sum(len(lp.articles) for lp in plan.locales))
+    result = RenderResult(plan, out, planned=plan.planned, reused=plan.reused)
     expected: set[str] = set()
     for lp in plan.locales:
         if plan.index_shown(lp):
@@ -447,9 +450,10 @@ def render_site(
         result.rendered_countries.add(only)
     else:
         result.rendered_countries.update(lp.country.code for lp in plan.locales)
-    if dry_run:
+    if dry_run:  # writes nothing, not even the plan cache
         result.removed = [page.relative_to(out).as_posix() for page in stale]
         return result
+    plans.save()
     for page in stale:
         page.unlink()
         result.removed.append(page.relative_to(out).as_posix())

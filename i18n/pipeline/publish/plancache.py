@@ -1,0 +1,304 @@
+"""The render's plan cache: the plan of each (country, language, article) and of each
+locale's site strings, kept from the last render, so that a render plans again only what its
+inputs changed (and parses only the catalogs those plans read).
+
+It lives in ``.cache/i18n/plan/publish.json`` (``preview.json`` for ``--preview``; git-ignored)
+as a :class:`~i18n.formats.runcache.RunRecord` **sealed** with this machine's cache key
+(:mod:`i18n.formats.localkey`): the plan decides what is published, so a record that does not
+carry the seal (forged, edited, another machine's) is empty, and without a trustworthy key
+there is no cache at all. Values are JSON, never pickles. ``i18n check`` never reads it: the
+check proves the written site from scratch.
+
+The record's key is the code and data of the ``i18n`` package, the versions of the libraries
+that shape a plan, the settings and the mode (publish or preview). Each plan is kept under a
+digest of exactly what it reads:
+
+- an article's plan: the article (its path and the SHA-256 of its bytes: segments, front
+  matter, link definitions), the country's code, file path, outdated policy, the status of
+  each product the article names and the forbidden wording of the language, and, for a
+  translated locale, the bytes of the article's catalog in each locale of the fallback chain
+  and the approvals that hold for it there (:meth:`CatalogStore.inputs`: the events of the
+  verified ledger, so people.yaml and the signatures count through them). A plan that looked
+  at the article's git history (an outdated page, :mod:`.history`) also keeps a digest of the
+  commits that touched the article and of today's date, and is reused only when both match;
+- a locale's site strings: the bytes of the site templates, the language's forbidden wording
+  and the site catalogs and approvals along the chain.
+
+A disclaimer (its dates, reference) is checked per locale at every render and is not part of
+any cached plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import polib
+
+from i18n.formats.runcache import RunRecord, code_key
+from i18n.model.article import Article
+from i18n.model.plurals import GERMANIC, PluralRule, parse_plural_forms
+from i18n.pipeline.claims import claim_patterns
+from i18n.pipeline.extract import template_files
+from i18n.pipeline.publish.gate import ArticlePlan, LocalePlan, Outdated
+from i18n.pipeline.publish.history import History
+from i18n.pipeline.publish.resolve import CatalogStore, Key, Resolved
+from i18n.project import SITE_DOMAIN, Project
+
+FORMAT = 1
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "polib", "babel", "pyyaml")
+
+# a record's entry: name -> [digest of the plan's inputs, the plan as JSON]
+Entry = list[Any]
+BAD_ENTRY = (KeyError, IndexError, TypeError, ValueError, AttributeError)
+
+
+def plan_key(project: Project, preview: bool) -> str:
+    """What every plan depends on besides its own inputs."""
+    return code_key(f"plan cache {FORMAT}", LIBRARIES, project.settings, preview)
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class PlanCache:
+    project: Project
+    record: RunRecord
+    entries: dict[str, Entry] = field(default_factory=dict)  # this run's plans
+    _templates: str | None = None
+
+    @classmethod
+    def load(cls, project: Project, preview: bool) -> PlanCache:
+        """The plans of the last render in this mode, or none when there is no record, it
+        was made by other code or settings, or it does not carry this machine's seal."""
+        name = "preview" if preview else "publish"
+        path = project.cache_dir / "plan" / f"{name}.json"
+        record = RunRecord.load_sealed(path, plan_key(project, preview), project.root)
+        return cls(project, record)
+
+    def save(self) -> None:
+        """Keep this run's plans (and only them) for the next render."""
+        if self.entries != self.record.entries:
+            self.record.save(self.entries)
+
+    def _cached(self, name: str, key: str) -> Any:
+        entry = self.record.entries.get(name)
+        if isinstance(entry, list) and len(entry) == 2 and entry[0] == key:
+            return entry[1]
+        return None
+
+    # --- an article in a locale -------------------------------------------------------------
+
+    def article(
+        self,
+        article: Article,
+        lp: LocalePlan,
+        store: CatalogStore,
+        history: History | None,
+        make: Callable[[], ArticlePlan],
+    ) -> ArticlePlan:
+        """The plan of ``article`` in ``lp``: the cached one when its inputs are the same,
+        else ``make()``'s (kept for the next render)."""
+        name = f"{lp.folder}/{article.slug}"
+        key = self._article_key(article, lp, store, history is None)
+        value = self._cached(name, key)
+        if value is not None:
+            ap = _reuse(value, article, history, self.project)
+            if ap is not None:
+                self.entries[name] = [key, value]
+                return ap
+        asked = history.asked if history is not None else 0
+        ap = make()
+        used = history is not None and history.asked != asked
+        read = _history_key(article, history, self.project) if used else None
+        self.entries[name] = [key, _article_json(ap, read)]
+        return ap
+
+    def _article_key(
+        self, article: Article, lp: LocalePlan, store: CatalogStore, no_history: bool
+    ) -> str:
+        country = lp.country
+        products = [(pid, repr(country.products.get(pid))) for pid in article.products]
+        return _digest(
+            "article",
+            article.slug,
+            article.path,
+            article.source_hash,
+            country.code,
+            country.path,
+            country.outdated,
+            lp.language,
+            lp.locale,
+            lp.source,
+            no_history,  # a preview: an outdated page is never looked for
+            products,
+            _claims_key(lp),
+            None if lp.source else store.inputs(lp.locale, article.slug),
+        )
+
+    # --- a locale's site strings -------------------------------------------------------------
+
+    def site_strings(self, lp: LocalePlan, store: CatalogStore, make: Callable[[], None]) -> None:
+        """Plan ``lp``'s site strings (``lp.site``, ``lp.site_hashes`` and the reasons they
+        add), from the cache when their inputs are the same, else with ``make()``."""
+        name = lp.folder
+        key = _digest(
+            "site",
+            self.templates(),
+            lp.locale,
+            lp.language,
+            _claims_key(lp),
+            store.inputs(lp.locale, SITE_DOMAIN),
+        )
+        value = self._cached(name, key)
+        if value is not None and _restore_site(lp, value):
+            self.entries[name] = [key, value]
+            return
+        before = len(lp.reasons)
+        make()
+        value = {
+            "reasons": lp.reasons[before:],
+            "site": [_resolved_json(k, res) for k, res in lp.site.items()],
+            "hashes": lp.site_hashes,
+        }
+        self.entries[name] = [key, value]
+
+    def templates(self) -> str:
+        """A digest of the site templates (their names and bytes): the site strings."""
+        if self._templates is None:
+            digest = hashlib.sha256()
+            for file in template_files(self.project):
+                digest.update(self.project.rel(file).encode() + b"\0")
+                digest.update(hashlib.sha256(file.read_bytes()).digest())
+            self._templates = digest.hexdigest()
+        return self._templates
+
+
+def _claims_key(lp: LocalePlan) -> list[tuple[str, int]]:
+    return [(p.pattern, p.flags) for p in claim_patterns(lp.country, lp.language)]
+
+
+def _history_key(article: Article, history: History | None, project: Project) -> str | None:
+    """What an outdated page's plan read besides the catalogs: the article's commits, and
+    today (an uncommitted article's English counts as updated today)."""
+    if history is None:
+        return None
+    return _digest(history.log_digest(article), project.settings.today().isoformat())
+
+
+# --- plans as JSON ---------------------------------------------------------------------------
+
+
+def _article_json(ap: ArticlePlan, history: str | None) -> dict[str, Any]:
+    old = ap.outdated
+    return {
+        "reasons": ap.reasons,
+        # by segment of the article the page shows (its msgids are not written again)
+        "texts": [ap.texts.get(seg.key) for seg in ap.article.segments],
+        "unapproved": [i for i, seg in enumerate(ap.article.segments) if seg.key in ap.unapproved],
+        "hashes": ap.hashes,
+        "forbidden": ap.forbidden,
+        "outdated": None
+        if old is None
+        else {
+            "commit": old.commit,
+            "source_updated": old.source_updated.isoformat(),
+            "approved_on": old.approved_on.isoformat(),
+            "pending": list(old.pending),
+        },
+        "history": history,
+    }
+
+
+def _reuse(
+    value: Any, article: Article, history: History | None, project: Project
+) -> ArticlePlan | None:
+    """The cached plan, or None when it cannot be used (the history it read changed, or it
+    is not what this code writes)."""
+    try:
+        if value["history"] is not None and value["history"] != _history_key(
+            article, history, project
+        ):
+            return None
+        shown, outdated = article, None
+        old = value["outdated"]
+        if old is not None:
+            version = history.version(article, old["commit"]) if history else None
+            if version is None:
+                return None
+            shown = version
+            outdated = Outdated(
+                str(old["commit"]),
+                dt.date.fromisoformat(old["source_updated"]),
+                dt.date.fromisoformat(old["approved_on"]),
+                tuple(str(p) for p in old["pending"]),
+            )
+        segments = shown.segments
+        if len(value["texts"]) != len(segments):
+            return None
+        texts = zip(segments, value["texts"], strict=True)
+        return ArticlePlan(
+            shown,
+            [str(r) for r in value["reasons"]],
+            {seg.key: str(text) for seg, text in texts if text is not None},
+            {segments[i].key for i in value["unapproved"]},
+            [str(h) for h in value["hashes"]],
+            outdated,
+            bool(value["forbidden"]),
+        )
+    except BAD_ENTRY:
+        return None
+
+
+def _resolved_json(key: Key, res: Resolved) -> list[Any]:
+    entry = res.entry
+    rule = getattr(res.plural_index, "__self__", GERMANIC)
+    plural = [[n, text] for n, text in entry.msgstr_plural.items()]
+    return [
+        key[0],
+        key[1],
+        entry.msgctxt,
+        entry.msgid,
+        entry.msgid_plural,
+        entry.msgstr,
+        plural,
+        res.catalog,
+        res.state,
+        res.hash,
+        rule.header,
+    ]
+
+
+def _restore_site(lp: LocalePlan, value: Any) -> bool:
+    """Set ``lp``'s site strings from a cached plan; False (``lp`` untouched) when it is not
+    what this code writes."""
+    try:
+        site: dict[Key, Resolved] = {}
+        for ctx, msgid, *row in value["site"]:
+            entry_ctx, entry_id, plural_id, msgstr, plural, catalog, state, digest, rule = row
+            entry = polib.POEntry(
+                msgctxt=entry_ctx,
+                msgid=entry_id,
+                msgid_plural=plural_id,
+                msgstr=msgstr,
+                msgstr_plural={n: text for n, text in plural},
+            )
+            site[(ctx, msgid)] = Resolved(entry, catalog, state, digest, _rule(rule).index)
+        reasons = [str(r) for r in value["reasons"]]
+        hashes = [str(h) for h in value["hashes"]]
+    except BAD_ENTRY:
+        return False
+    lp.site, lp.site_hashes = site, hashes
+    lp.reasons.extend(reasons)
+    return True
+
+
+@cache
+def _rule(header: str) -> PluralRule:
+    return parse_plural_forms(header)

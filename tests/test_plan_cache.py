@@ -1,0 +1,256 @@
+"""The render plans again only the (locale, article) plans whose inputs changed
+(i18n/pipeline/publish/plancache.py), and a render with its plan cache writes the same bytes,
+manifest included, as a render without one. A plan record that does not carry this machine's
+seal is not trusted. End to end through the CLI on copies of the sample."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+from conftest import Runner
+from test_render import set_msgstr
+from test_render_cache import ARTICLE, approved_entry, cold_site, edit_yaml, files
+
+from i18n.project import Project
+
+TODAY = "2026-11-30"
+PLANS = 96  # the sample: 16 locales of 11 countries x 6 articles
+GERMAN = 3  # locales whose chain reads de: BE, CH and DE
+MANTIS = 2  # articles naming mantis (one language in DE)
+
+
+def render(run: Runner, root: Path, out: Path) -> tuple[int, int]:
+    """``i18n render`` into ``out``: (plans made, plans reused) as it reports them."""
+    result = run(root, "render", "--today", TODAY, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    found = re.search(r"^planned (\d+) pages, (\d+) from cache$", result.output, re.M)
+    assert found, result.output
+    return int(found[1]), int(found[2])
+
+
+def record(root: Path) -> Path:
+    return root / ".cache" / "i18n" / "plan" / "publish.json"
+
+
+def manifest(site: Path) -> dict:
+    return json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+
+
+def withheld(site: Path, tag: str, slug: str | None) -> list[str]:
+    """Why the manifest says the page of ``slug`` in ``tag`` (``de-CH``) is withheld."""
+    return [
+        reason
+        for w in manifest(site)["withheld"]
+        if w["locale"] == tag and w["article"] == slug
+        for reason in w["reasons"]
+    ]
+
+
+def kind(site: Path, rel: str) -> str | None:
+    """What the manifest says the page at ``rel`` is (None: no page)."""
+    return next((p["kind"] for p in manifest(site)["pages"] if p["path"] == rel), None)
+
+
+def test_a_second_render_plans_nothing(project: Path, run: Runner, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert render(run, project, site) == (PLANS, 0)
+    assert render(run, project, site) == (0, PLANS)
+    assert files(site) == cold_site(project, tmp_path)
+
+
+def test_one_string_replans_its_article_where_it_is_read(
+    project: Path, run: Runner, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    render(run, project, site)
+    entry = approved_entry(project)
+    set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr + " (neu)", approve_it=True)
+    assert render(run, project, site) == (GERMAN, PLANS - GERMAN)
+    assert "(neu)" in (site / f"ch/de/{ARTICLE}.html").read_text(encoding="utf-8")
+    assert files(site) == cold_site(project, tmp_path)
+
+
+def test_an_edit_then_its_approval_each_replan_only_that_article(
+    project: Path, run: Runner, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    render(run, project, site)
+    entry = approved_entry(project)
+    set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr + " (neu)")  # awaiting review
+    assert render(run, project, site) == (GERMAN, PLANS - GERMAN)
+    assert any("not approved" in r for r in withheld(site, "de-CH", ARTICLE))
+    assert files(site) == cold_site(project, tmp_path)
+    # the approval alone: the catalog's bytes are the same, the ledger holds one more line
+    set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr + " (neu)", approve_it=True)
+    assert render(run, project, site) == (GERMAN, PLANS - GERMAN)
+    assert withheld(site, "de-CH", ARTICLE) == []
+    assert files(site) == cold_site(project, tmp_path)
+
+
+def test_a_disclaimer_renewal_replans_no_article(
+    project: Path, run: Runner, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    render(run, project, site)
+    edit_yaml(project, "ch.yaml", "reference: CH-2026-003", "reference: CH-2026-103")
+    assert render(run, project, site) == (0, PLANS)
+    assert "CH-2026-103" in (site / f"ch/de/{ARTICLE}.html").read_text(encoding="utf-8")
+    # an expired one withholds the locale's pages, still without planning an article again
+    edit_yaml(project, "ch.yaml", "expires: 2027-09-01", "expires: 2026-10-01")
+    assert render(run, project, site) == (0, PLANS)
+    assert not (site / f"ch/de/{ARTICLE}.html").exists()
+    assert files(site) == cold_site(project, tmp_path)
+
+
+def test_a_product_status_replans_the_articles_naming_it(
+    project: Path, run: Runner, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    render(run, project, site)
+    assert (site / f"de/de/{ARTICLE}.html").is_file()
+    edit_yaml(project, "de.yaml", "mantis: {status: available}", "mantis: {status: unavailable}")
+    assert render(run, project, site) == (MANTIS, PLANS - MANTIS)
+    assert not (site / f"de/de/{ARTICLE}.html").exists()
+    assert any("unavailable in DE" in r for r in withheld(site, "de-DE", ARTICLE))
+    assert files(site) == cold_site(project, tmp_path)
+
+
+def test_forbidden_wording_added_to_a_country_replans_its_pages(
+    project: Path, run: Runner, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    render(run, project, site)
+    word = approved_entry(project).msgstr.split()[0]
+    edit_yaml(project, "ch.yaml", "  de: ['", f"  de: ['\\b{re.escape(word)}\\b', '")
+    made, reused = render(run, project, site)
+    assert (made, reused) == (6, PLANS - 6)  # CH's German articles (and its site strings)
+    assert any("forbidden wording" in r for r in withheld(site, "de-CH", ARTICLE))
+    assert files(site) == cold_site(project, tmp_path)
+
+
+def test_a_reviewer_removed_from_people_yaml_replans_what_they_approved(
+    project: Path, run: Runner, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    render(run, project, site)
+    assert (site / f"ch/de/{ARTICLE}.html").is_file()
+    path = project / "source" / "people.yaml"
+    people = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del people["people"]["katrin.vogel"]
+    path.write_text(yaml.safe_dump(people, allow_unicode=True), encoding="utf-8")
+    made, reused = render(run, project, site)
+    assert made > 0 and made + reused == PLANS
+    assert not (site / f"ch/de/{ARTICLE}.html").exists()
+    assert files(site) == cold_site(project, tmp_path)
+
+
+def test_a_template_string_added_replans_the_site_strings(
+    project: Path, run: Runner, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    render(run, project, site)
+    templates = project / "templates"
+    shutil.copytree(Project(project).templates_dir, templates)
+    page = templates / "base.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("</main>", '<p>{{ _("A new string") }}</p></main>', 1))
+    assert "A new string" in page.read_text(encoding="utf-8")
+    # the articles' plans do not read the templates; every locale's site strings do
+    assert render(run, project, site) == (0, PLANS)
+    assert kind(site, f"ch/de/{ARTICLE}.html") is None
+    assert any("template strings not approved" in r for r in withheld(site, "de-CH", ARTICLE))
+    assert files(site) == cold_site(project, tmp_path)
+
+
+def _forge(path: Path, edit: callable, seal: str | None) -> None:  # type: ignore[valid-type]
+    data = json.loads(path.read_bytes())
+    edit(data["entries"])
+    canonical = json.dumps(data["entries"], sort_keys=True).encode()
+    data["digest"] = seal or hashlib.sha256(canonical).hexdigest()
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_a_forged_plan_record_is_not_trusted(project: Path, run: Runner, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    entry = approved_entry(project)
+    set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr + " (neu)")  # awaiting review
+    render(run, project, site)
+    assert not (site / f"ch/de/{ARTICLE}.html").read_text().count("(neu)")
+
+    def publish(entries: dict) -> None:  # the withheld plan made to say "publish"
+        name = f"ch/de/{ARTICLE}"
+        entries[name][1]["reasons"] = []
+        entries[name][1]["unapproved"] = []
+
+    # a plain checksum (what anyone who can write .cache/ can compute), an edit under the
+    # old seal, and a seal made with another key: each is an empty record
+    other = hashlib.sha256(b"another machine").hexdigest()
+    for seal in (None, "keep", other):
+        old = json.loads(record(project).read_bytes())["digest"]
+        _forge(record(project), publish, old if seal == "keep" else seal)
+        assert render(run, project, site) == (PLANS, 0), seal
+        assert "(neu)" not in (site / f"ch/de/{ARTICLE}.html").read_text(encoding="utf-8")
+        assert any("not approved" in r for r in withheld(site, "de-CH", ARTICLE))
+    record(project).write_bytes(record(project).read_bytes()[:200])  # truncated
+    assert render(run, project, site) == (PLANS, 0)
+    assert render(run, project, site) == (0, PLANS)  # and written anew
+    assert files(site) == cold_site(project, tmp_path)
+
+
+def test_without_a_trustworthy_key_there_is_no_plan_cache(
+    project: Path, run: Runner, tmp_path: Path, monkeypatch: object
+) -> None:
+    key = tmp_path / "open-key"
+    key.write_bytes(b"k" * 32)
+    key.chmod(0o644)  # readable by others: not trusted
+    monkeypatch.setenv("I18N_CACHE_KEY", str(key))  # type: ignore[attr-defined]
+    site = tmp_path / "site"
+    assert render(run, project, site) == (PLANS, 0)
+    assert render(run, project, site) == (PLANS, 0)
+    assert not record(project).exists()
+
+
+def git(root: Path, *args: str, when: str | None = None) -> None:
+    ident = ["-c", "user.name=T", "-c", "user.email=t@example.invalid"]
+    env = {**os.environ, "GIT_COMMITTER_DATE": when} if when else None
+    subprocess.run(
+        ["git", "-C", str(root), *ident, *args], check=True, capture_output=True, env=env
+    )
+
+
+def test_an_outdated_page_is_replanned_when_its_history_changes(
+    project: Path, run: Runner, tmp_path: Path
+) -> None:
+    dvt = "understanding-deep-vein-thrombosis"
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "sample")
+    path = project / "source" / "articles" / f"{dvt}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("risk rises with age.", "risk rises with age, too.", 1))
+    for step in ("extract", "update"):
+        assert run(project, step).exit_code == 0
+    git(project, "commit", "-qam", "typo")
+    site = tmp_path / "site"
+    assert render(run, project, site)[0] == PLANS
+    assert kind(site, f"ca/fr/{dvt}.html") == "article"  # outdated, kept
+    assert render(run, project, site) == (0, PLANS)
+    assert files(site) == cold_site(project, tmp_path)
+    # the new English committed on another day: the notice's date of the update changes
+    git(project, "commit", "-q", "--amend", "--no-edit", when="2026-11-02T12:00:00+00:00")
+    made, reused = render(run, project, site)
+    assert 0 < made < PLANS and made + reused == PLANS
+    assert files(site) == cold_site(project, tmp_path)
+    # without the history the earlier version cannot be read: those plans are made again
+    shutil.rmtree(project / ".git")
+    made, reused = render(run, project, site)
+    assert 0 < made < PLANS and made + reused == PLANS
+    assert kind(site, f"ca/fr/{dvt}.html") == "unavailable"
+    assert files(site) == cold_site(project, tmp_path)
