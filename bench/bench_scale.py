@@ -16,12 +16,12 @@ For each size: the build of the project (once; cached), then each command as a f
     python bench/bench_scale.py                      # 1k and 10k pages
     python bench/bench_scale.py --pages 1000 10000 60000
     python bench/bench_scale.py --pages 1000 --noop-only   # extract and update only
-    python bench/bench_scale.py --project DIR [DIR ...]   # status and queue of built projects
+    python bench/bench_scale.py --project DIR [DIR ...]   # check, status, queue of built projects
 
 With ``--project``, a project built before (bench/scale.py's folder, e.g. by another
-checkout whose code key differs) is measured instead of building one: ``status`` and
-``queue``, each cold (no record of verified signatures nor of status counts, both removed
-from its ``.cache/i18n``) and warm (the records the cold run wrote), and ``status --format
+checkout whose code key differs) is measured instead of building one: ``check``, ``status``
+and ``queue``, each cold (no record of verified signatures, QA findings or status counts, all
+removed from its ``.cache/i18n``) and warm (the records the cold run wrote), and ``status --format
 json`` warm (without rich's table). Nothing else of the project is written.
 """
 
@@ -76,10 +76,10 @@ def measure(pages: int, noop_only: bool = False) -> dict[str, Any]:
     articles = len(list((root / "source" / "articles").glob("*.md")))
     out: dict[str, Any] = {"pages": pages, "articles": articles, "locales": entries}
     out["build (cached if 0)"] = built
-    cache = root / ".cache" / "i18n" / "verified"
     runs: dict[str, Run] = {}
     if not noop_only:
-        shutil.rmtree(cache, ignore_errors=True)
+        for cache in ("verified", "qa"):  # cold: every signature verified, every entry QA'd
+            shutil.rmtree(root / ".cache" / "i18n" / cache, ignore_errors=True)
         log(f"{pages} pages: check (cold) ...")
         runs["check, cold cache"] = i18n_run(root, "check")
         log(f"{pages} pages: check (warm), status, queue ...")
@@ -104,7 +104,7 @@ def measure(pages: int, noop_only: bool = False) -> dict[str, Any]:
 
 
 def measure_built(root: Path) -> dict[str, Any]:
-    """status and queue of a built project, cold and warm (see the module's doc)."""
+    """check, status and queue of a built project, cold and warm (see the module's doc)."""
     articles = len(list((root / "source" / "articles").glob("*.md")))
     countries = sorted((root / "source" / "countries").glob("*.yaml"))
     pairs = sum(len(yaml.safe_load(p.read_text("utf-8"))["languages"]) for p in countries)
@@ -113,8 +113,9 @@ def measure_built(root: Path) -> dict[str, Any]:
     out: dict[str, Any] = {"pages": pages, "articles": articles, "locales": locales}
     out["build (cached if 0)"] = 0.0
     runs: dict[str, Run] = {}
-    for cmd in ("status", "queue"):
-        shutil.rmtree(root / ".cache" / "i18n" / "verified", ignore_errors=True)
+    for cmd in ("check", "status", "queue"):
+        for cache in ("verified", "qa"):
+            shutil.rmtree(root / ".cache" / "i18n" / cache, ignore_errors=True)
         (root / ".cache" / "i18n" / "status.json").unlink(missing_ok=True)
         log(f"{root}: {cmd}, cold and warm ...")
         runs[f"{cmd}, cold"] = i18n_run(root, cmd)
@@ -163,7 +164,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--noop-only", action="store_true", help="only extract and update")
-    ap.add_argument("--project", type=Path, nargs="+", help="built projects: status and queue")
+    ap.add_argument("--project", type=Path, nargs="+", help="built projects: check, status, queue")
     args = ap.parse_args()
     if args.project:
         results = [measure_built(root.resolve()) for root in args.project]

@@ -32,6 +32,7 @@ The package in the order data flows; a module imports only from the layers above
       translate.py        machine and memory drafts (providers/: the web services; protect.py)
       review.py           the queue, approve, reject
       qa.py               translation checks (with translate-toolkit's pofilter)
+      qa_cache.py         QA findings kept between runs (sealed with the machine's key)
       claims.py           forbidden wording, for review, the publish gate and check
       status.py           counts per locale and catalog
       verified.py         which key signed each ledger line (a sealed cache of signoff's)
@@ -39,7 +40,8 @@ The package in the order data flows; a module imports only from the layers above
                           pages (Jinja2), bidi (right-to-left isolation), pagecache, plancache
                           (sealed plans per locale and article), history,
                           site (write, sitemap, manifest, stale pages)
-      check/              i18n check: report, config (disclaimers, claims), proof (the site)
+      check/              i18n check: report, config (disclaimers, claims), proof (the site),
+                          locales (ledger, QA and claims per locale, on every core)
     server/             ``i18n serve``, the browser review server (Starlette): app.py (routes,
                           security), actions.py (what a form writes and commits), views.py
                           (what a page shows), auth.py, ui.py (the

@@ -85,7 +85,7 @@ def queue(
 
     project = open_project(project_dir)
     wanted = STATES if "all" in states else (states or QUEUE_STATES)
-    chosen, items = build_queue(project, locales, article, wanted)
+    chosen, items = build_queue(project, locales, article, wanted, keep_findings=True)
     if fmt == "json":
         click.echo(json.dumps([i.as_dict() for i in items], indent=2, ensure_ascii=False))
     elif fmt == "csv":
@@ -195,8 +195,10 @@ def approve(
     signing, person = signer(project, people)
     with project_lock(project, "approve"):
         review = LocaleReview.open(project, locale, people=people)
+        review.keep_findings()
         items = review.find(ids) if ids else review.items(article)
         report = review.approve(items, signing, person, explicit=bool(ids), override=override)
+        review.save_findings(complete=False)
     click.echo(signed_as(person, signing), err=True)
     cosigned = {item.id for item in report.cosigned}
     for item in report.approved:

@@ -62,6 +62,7 @@ from i18n.model.states import (
 from i18n.pipeline.authorship import UNKNOWN, Author, Authors
 from i18n.pipeline.claims import language_patterns
 from i18n.pipeline.qa import Checker, Env, article_env
+from i18n.pipeline.qa_cache import QaCache, entry_key, env_key
 from i18n.pipeline.signoff import Verdicts, trust_in_project
 from i18n.pipeline.status import Counts, StatusRecord, catalog_counts
 
@@ -253,9 +254,12 @@ class LocaleReview:
         self.trusted = trust_in_project(project, ledger, people, verdicts)
         self._templates: dict[str, dict[tuple[str | None, str], polib.POEntry] | None] = {}
         self._envs: dict[str, Env | None] = {}
+        self._env_keys: dict[str, str] = {}
         # QA findings by everything they depend on in the entry, kept by a caller that reads
         # the same sources again (the review server); None: not kept
         self.findings_memo: dict[tuple[Any, ...], list[Finding]] | None = None
+        # QA findings kept from earlier runs (:mod:`i18n.pipeline.qa_cache`); None: not kept
+        self.qa_cache: QaCache | None = None
 
     @classmethod
     def open(
@@ -296,6 +300,17 @@ class LocaleReview:
         if envs is not None:
             review._envs = envs
         return review
+
+    def keep_findings(self) -> None:
+        """Read QA findings from this machine's sealed record of earlier runs, and keep the
+        new ones (:mod:`i18n.pipeline.qa_cache`; :meth:`save_findings` writes them)."""
+        self.qa_cache = QaCache.open(self.project, self.checker)
+
+    def save_findings(self, *, complete: bool) -> None:
+        """Write the record of QA findings; ``complete``: every entry was looked at, so the
+        findings of entries no longer in the catalogs go."""
+        if self.qa_cache is not None:
+            self.qa_cache.save(complete=complete)
 
     def reuse(self, earlier: LocaleReview) -> None:
         """Keep what ``earlier`` (a review of the same locale from the same sources) read of
@@ -499,11 +514,20 @@ class LocaleReview:
         if catalog not in self._envs:  # reference links resolve as on the page
             self._envs[catalog] = article_env(self.project, catalog)
         env = self._envs[catalog]
-        if template is None or set(template.flags) <= set(entry.flags):
+        if template is not None and not set(template.flags) <= set(entry.flags):
+            entry = copy.copy(entry)
+            entry.flags = list(dict.fromkeys([*entry.flags, *template.flags]))
+        cache = self.qa_cache
+        if cache is None:
             return self.checker.run(entry, env)
-        flagged = copy.copy(entry)
-        flagged.flags = list(dict.fromkeys([*entry.flags, *template.flags]))
-        return self.checker.run(flagged, env)
+        if catalog not in self._env_keys:
+            self._env_keys[catalog] = env_key(env)
+        key = entry_key(entry, self._env_keys[catalog])
+        found = cache.get(key)
+        if found is None:
+            found = self.checker.run(entry, env)
+            cache.put(key, found)
+        return found
 
     def edit(self, item: Item, texts: list[str], person: Person, *, fuzzy: bool = False) -> Path:
         """A translator's new text for an entry (``texts``: the msgstr, or one text per plural
@@ -697,9 +721,12 @@ def queue(
     locales: Iterable[str] = (),
     catalog: str | None = None,
     states: Iterable[str] = QUEUE_STATES,
+    *,
+    keep_findings: bool = False,
 ) -> tuple[list[str], list[Item]]:
     """The review queue: items of ``locales`` (default: every locale with catalogs) whose
-    state is one of ``states``. Returns the locales looked at and the items."""
+    state is one of ``states``. Returns the locales looked at and the items.
+    ``keep_findings``: QA findings read from and kept in the machine's sealed record."""
 
     chosen = [normalize_locale(x) for x in locales] or project.existing_locales()
     wanted = set(states)
@@ -719,7 +746,10 @@ def queue(
         review = LocaleReview.open(project, locale, glossary, people, countries, envs)
         if catalog and catalog not in {c.name for c in review.catalogs}:
             raise I18nError(f"no catalog {catalog!r} for locale {locale}")
+        if keep_findings:
+            review.keep_findings()
         items.extend(review.items(catalog, wanted))
+        review.save_findings(complete=catalog is None and set(STATES) <= wanted)
         per = {c.name: catalog_counts(c.po, review.trusted, c.name) for c in review.catalogs}
         record.keep(locale, inputs, per, project.messages[told:])
     record.save()

@@ -1,6 +1,6 @@
 """What the configuration and the approved text must hold: a valid disclaimer per language,
-no disclaimer copied from another country, no forbidden wording in approved or source text,
-and the translation-QA summary."""
+no disclaimer copied from another country, no forbidden wording in approved or source text
+(the translation-QA summary is :mod:`i18n.pipeline.check.locales`)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,7 @@ from i18n.model.article import Article
 from i18n.model.country import Country
 from i18n.model.findings import BLOCKING, WARNING, Finding
 from i18n.model.locale import language_tag
-from i18n.model.states import APPROVED, STATES
 from i18n.pipeline.claims import claim_patterns, find_claims
-from i18n.pipeline.review import queue
 from i18n.project import SITE_DOMAIN, Project
 
 # --- configuration ----------------------------------------------------------------------------
@@ -125,94 +123,84 @@ def copied_disclaimers(countries: list[Country]) -> list[Finding]:
 # --- claims in approved text --------------------------------------------------------------------
 
 
-def claim_findings(
-    project: Project, country: Country, articles: list[Article], store: Any
+def language_claims(
+    project: Project,
+    country: Country,
+    lang: str,
+    articles: list[Article],
+    store: Any,
+    memo: dict[tuple[Any, ...], list[tuple[str, str]]] | None = None,
 ) -> list[Finding]:
+    """Forbidden wording in the country's source text (``lang`` the source language) or its
+    approved translations into ``lang``. ``memo``: what the patterns found in a text, kept by
+    a caller that scans the same catalogs for several countries."""
     out: list[Finding] = []
-    shown: dict[str, str] = {}  # catalog ("de/site") -> its path as shown
-    for lang in country.languages:
-        patterns = claim_patterns(country, lang)
-        if not patterns:
-            out.append(
-                Finding(
-                    "claims-unchecked",
-                    WARNING,
-                    f"no claim patterns for '{lang}' (none in the country file, none "
-                    "built in): its wording is not checked",
-                    country.code,
-                    lang,
-                    path=country.path,
-                    line=country.line("claims"),
-                )
+    patterns = claim_patterns(country, lang)
+    if not patterns:
+        return [
+            Finding(
+                "claims-unchecked",
+                WARNING,
+                f"no claim patterns for '{lang}' (none in the country file, none "
+                "built in): its wording is not checked",
+                country.code,
+                lang,
+                path=country.path,
+                line=country.line("claims"),
             )
-            continue
-        locale = country.locale(lang)
-        tag = language_tag(locale)
-        if lang == project.source_language:
-            for art in articles:
-                for seg in art.segments:
-                    for pat, snippet in find_claims(seg.msgid, patterns):
-                        out.append(
-                            Finding(
-                                "claim-source",
-                                BLOCKING,
-                                f"source text matches forbidden wording /{pat}/",
-                                country.code,
-                                tag,
-                                art.slug,
-                                art.path,
-                                seg.line,
-                                snippet,
-                            )
+        ]
+    locale = country.locale(lang)
+    tag = language_tag(locale)
+    if lang == project.source_language:
+        for art in articles:
+            for seg in art.segments:
+                for pat, snippet in find_claims(seg.msgid, patterns):
+                    out.append(
+                        Finding(
+                            "claim-source",
+                            BLOCKING,
+                            f"source text matches forbidden wording /{pat}/",
+                            country.code,
+                            tag,
+                            art.slug,
+                            art.path,
+                            seg.line,
+                            snippet,
                         )
-            continue
-        for domain in [a.slug for a in articles] + [SITE_DOMAIN]:
-            for res in store.resolve(locale, domain).values():
-                if not res.approved:
-                    continue
-                texts = (
-                    list(res.entry.msgstr_plural.values())
-                    if res.entry.msgid_plural
-                    else [res.entry.msgstr]
-                )
-                path = shown.get(res.catalog)
-                if path is None:
-                    loc, dom = res.catalog.split("/", 1)
-                    path = shown[res.catalog] = project.rel(project.po_path(loc, dom))
-                for text in texts:
-                    for pat, snippet in find_claims(text, patterns):
-                        out.append(
-                            Finding(
-                                "claim-translation",
-                                BLOCKING,
-                                f"approved translation matches forbidden wording /{pat}/",
-                                country.code,
-                                tag,
-                                domain,
-                                path,
-                                res.entry.linenum,
-                                snippet,
-                            )
-                        )
-    return out
-
-
-# --- translation QA -------------------------------------------------------------------------------
-
-
-def qa_summary(project: Project, locales: list[str]) -> dict[str, dict[str, int]]:
-    """The review checks over every translated entry, counted per locale: entries, and
-    findings by severity (blocking, warning), for approved entries and for the rest."""
-
-    out: dict[str, dict[str, int]] = {}
-    if not locales:
+                    )
         return out
-    _, items = queue(project, locales, states=STATES)
-    for item in items:
-        counts = out.setdefault(item.locale, {})
-        counts["entries"] = counts.get("entries", 0) + 1
-        scope = "approved" if item.state == APPROVED else "pending"
-        for finding in item.findings:
-            key = f"{scope} {finding.severity}"
-            counts[key] = counts.get(key, 0) + 1
-    return {loc: dict(sorted(c.items())) for loc, c in sorted(out.items())}
+    memo = {} if memo is None else memo
+    which = tuple((p.pattern, p.flags) for p in patterns)
+    shown: dict[str, str] = {}  # catalog ("de/site") -> its path as shown
+    for domain in [a.slug for a in articles] + [SITE_DOMAIN]:
+        for res in store.resolve(locale, domain).values():
+            if not res.approved:
+                continue
+            texts = (
+                list(res.entry.msgstr_plural.values())
+                if res.entry.msgid_plural
+                else [res.entry.msgstr]
+            )
+            path = shown.get(res.catalog)
+            if path is None:
+                loc, dom = res.catalog.split("/", 1)
+                path = shown[res.catalog] = project.rel(project.po_path(loc, dom))
+            for text in texts:
+                hits = memo.get((which, text))
+                if hits is None:
+                    hits = memo[which, text] = find_claims(text, patterns)
+                for pat, snippet in hits:
+                    out.append(
+                        Finding(
+                            "claim-translation",
+                            BLOCKING,
+                            f"approved translation matches forbidden wording /{pat}/",
+                            country.code,
+                            tag,
+                            domain,
+                            path,
+                            res.entry.linenum,
+                            snippet,
+                        )
+                    )
+    return out

@@ -6,34 +6,30 @@ from __future__ import annotations
 
 from i18n.formats.git import changes, in_repository, lines_at
 from i18n.formats.ledger import Ledger
-from i18n.formats.people import load_people
 from i18n.model.findings import BLOCKING, WARNING, Finding
 from i18n.model.locale import language_tag
-from i18n.pipeline.signoff import trust_cached
+from i18n.pipeline.signoff import Trusted
 from i18n.project import Project
 
 
-def ledger_findings(project: Project, locales: list[str]) -> list[Finding]:
-    """A finding for every ledger line of ``locales`` that does not count."""
-    people = load_people(project)
+def problem_findings(locale: str, ledger: Ledger, trusted: Trusted) -> list[Finding]:
+    """A finding for every line of ``locale``'s ledger that ``trusted`` does not count."""
     found: list[Finding] = []
-    for locale in locales:
-        ledger = Ledger.read(project.ledger_path(locale))
-        trusted = trust_cached(project, ledger, people)
-        for problem in trusted.problems:
-            line = next(x for x in ledger.lines if x.number == problem.line)
-            # a draft or a comment that does not count decides nothing: a warning
-            drafted = line.event is not None and not line.event.decides
-            found.append(
-                Finding(
-                    f"ledger-{problem.code}",
-                    WARNING if drafted else BLOCKING,
-                    problem.message + ("; not counted" if not drafted else ""),
-                    locale=language_tag(locale),
-                    path=ledger.shown,
-                    line=problem.line,
-                )
+    by_number = {x.number: x for x in ledger.lines}
+    for problem in trusted.problems:
+        line = by_number[problem.line]
+        # a draft or a comment that does not count decides nothing: a warning
+        drafted = line.event is not None and not line.event.decides
+        found.append(
+            Finding(
+                f"ledger-{problem.code}",
+                WARNING if drafted else BLOCKING,
+                problem.message + ("; not counted" if not drafted else ""),
+                locale=language_tag(locale),
+                path=ledger.shown,
+                line=problem.line,
             )
+        )
     return found
 
 

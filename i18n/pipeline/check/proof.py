@@ -49,7 +49,7 @@ from i18n.pipeline.check.page import (
 from i18n.pipeline.check.report import CountryResult
 from i18n.pipeline.claims import claim_patterns, find_claims
 from i18n.pipeline.publish.pages import Pages
-from i18n.pipeline.signoff import Trusted, trust_cached
+from i18n.pipeline.signoff import Trusted, Verdicts, trust_cached
 from i18n.project import SITE_DOMAIN, Project
 
 _UTF8 = lxml.html.HTMLParser(encoding="utf-8")  # the render writes UTF-8, whatever a page says
@@ -85,8 +85,10 @@ def site_findings(
     results: dict[str, CountryResult],
     plan: Any,
     only: str | None,
+    verdicts: dict[str, Verdicts] | None = None,
 ) -> list[Finding]:
-    """Parse every page and compare it with the manifest, the plan, the ledger and the config."""
+    """Parse every page and compare it with the manifest, the plan, the ledger and the config.
+    ``verdicts``: each ledger's lines as this check verified them already, by locale."""
     general: list[Finding] = []
     shown = project.rel(site)
     if manifest is None:
@@ -124,7 +126,7 @@ def site_findings(
             for loc in fallback_chain(locale):
                 if loc not in ledgers:
                     ledger = Ledger.read(project.ledger_path(loc))
-                    ledgers[loc] = trust_cached(project, ledger, people)
+                    ledgers[loc] = trust_cached(project, ledger, people, (verdicts or {}).get(loc))
                 out |= ledgers[loc].approved_hashes(catalog)
             approvals[locale, catalog] = out
         return approvals[locale, catalog]

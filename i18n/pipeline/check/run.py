@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from i18n.errors import I18nError
 from i18n.formats.article import load_articles
 from i18n.formats.country import require_countries, unknown_country
 from i18n.formats.manifest import read_manifest
+from i18n.model.country import Country
 from i18n.model.locale import fallback_chain
-from i18n.pipeline.check.config import (
-    claim_findings,
-    config_findings,
-    copied_disclaimers,
-    qa_summary,
-)
-from i18n.pipeline.check.ledgers import history_findings, ledger_findings
+from i18n.pipeline.check.config import config_findings, copied_disclaimers, language_claims
+from i18n.pipeline.check.ledgers import history_findings
+from i18n.pipeline.check.locales import VerifiedStore, check_locales
 from i18n.pipeline.check.proof import site_findings
 from i18n.pipeline.check.report import CheckReport, CountryResult
+from i18n.pipeline.claims import claim_patterns
 from i18n.pipeline.plurals import drift_findings
 from i18n.pipeline.publish.gate import plan_site
-from i18n.pipeline.publish.resolve import CatalogStore
 from i18n.project import Project
+
+Pair = tuple[Country, str]  # a country and one of its languages
 
 
 def run_check(
@@ -53,7 +53,22 @@ def run_check(
         if site is not None
         else None
     )
-    store = CatalogStore(project)
+    locales = sorted(
+        {
+            c.locale(lang)
+            for c in selected
+            for lang in c.languages
+            if lang != project.source_language
+        }
+    )
+    with_catalogs = sorted({loc for x in locales for loc in _catalog_chain(project, x)})
+    per_locale = check_locales(
+        project, with_catalogs, articles, countries, _claim_homes(project, selected)
+    )
+    scanned = {k: v for r in per_locale for k, v in r.claims.items()}
+    verdicts = {r.locale: r.verdicts for r in per_locale}
+    store = VerifiedStore(project, verdicts)
+    memo: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
     results: dict[str, CountryResult] = {}
     for c in selected:
         result = CountryResult(
@@ -73,7 +88,11 @@ def run_check(
             ],
         )
         result.findings += config_findings(c, articles, today, window)
-        result.findings += claim_findings(project, c, articles, store)
+        for lang in c.languages:
+            found = scanned.get((c.code, lang))
+            if found is None:
+                found = language_claims(project, c, lang, articles, store, memo)
+            result.findings += found
         results[c.code] = result
     for finding in copied_disclaimers(countries):
         if finding.country in results:
@@ -82,25 +101,32 @@ def run_check(
     if site is not None:
         report.site = project.rel(site)
         plan = plan_site(project, articles, countries, today, only=only)
-        report.general += site_findings(project, site, manifest, countries, results, plan, only)
-    locales = sorted(
-        {
-            c.locale(lang)
-            for c in selected
-            for lang in c.languages
-            if lang != project.source_language
-        }
-    )
-    with_catalogs = sorted(
-        {
-            loc
-            for x in locales
-            for loc in fallback_chain(x)
-            if project.po_path(loc, "site").parent.is_dir()
-        }
-    )
-    report.general += ledger_findings(project, with_catalogs)
+        report.general += site_findings(
+            project, site, manifest, countries, results, plan, only, verdicts
+        )
+    report.general += [f for r in per_locale for f in r.ledger]
     report.general += history_findings(project, with_catalogs)
     report.general += drift_findings(project, with_catalogs)
-    report.qa = qa_summary(project, with_catalogs)
+    report.qa = {
+        r.reviewed: dict(sorted(r.qa.items()))
+        for r in sorted(per_locale, key=lambda r: r.reviewed)
+        if r.qa
+    }
     return report
+
+
+def _catalog_chain(project: Project, locale: str) -> list[str]:
+    """The locales of ``locale``'s fallback chain that have catalogs."""
+    return [loc for loc in fallback_chain(locale) if project.po_path(loc, "site").parent.is_dir()]
+
+
+def _claim_homes(project: Project, countries: list[Country]) -> dict[str, list[Pair]]:
+    """The (country, language) pairs whose approved text comes from one locale's catalogs
+    alone, by that locale: its worker scans them (the others are scanned afterwards)."""
+    homes: dict[str, list[Pair]] = {}
+    for c in countries:
+        for lang in c.languages:
+            chain = _catalog_chain(project, c.locale(lang))
+            if lang != project.source_language and len(chain) == 1 and claim_patterns(c, lang):
+                homes.setdefault(chain[0], []).append((c, lang))
+    return homes
