@@ -515,8 +515,10 @@ def _plan_locales(
     planner: Planner,
     only: str | None,
 ) -> list[LocalePlan]:
-    source = planner.project.source_language
-    plans: list[LocalePlan] = []
+    """The plans in the countries' order, made one language at a time (``de`` with
+    ``de_AT`` and ``de_CH``): each language's catalogs and ledgers are released when its
+    last locale is planned, so memory holds one language, not the whole library."""
+    pairs: list[tuple[Country, str]] = []
     for country in countries:
         check_path_code(
             country.slug, COUNTRY_DIR_RE, "country code", country.path, country.line("code")
@@ -529,24 +531,44 @@ def _plan_locales(
                 country.path,
                 country.line("languages", str(i)),
             )
-            lp = LocalePlan(
-                country,
-                language,
-                country.locale(language),
-                language == source,
-                country.disclaimers.get(language),
-            )
-            lp.reasons.extend(_disclaimer_reasons(country, language, today))
-            try:
-                planner.site_strings(lp)
-                for article in articles:
-                    lp.articles[article.slug] = planner.article(article, lp)
-            except I18nError as exc:
-                if only is None or country.code == only:
-                    raise
-                # another country's broken catalog does not stop this one: its pages are
-                # withheld (fail closed), naming the file and line
-                lp.reasons.append(f"{UNREADABLE}: {exc}")
-                lp.articles = {a.slug: ArticlePlan(a, ["not planned"]) for a in articles}
-            plans.append(lp)
-    return plans
+            pairs.append((country, language))
+    groups: dict[str, list[int]] = {}
+    for n, (country, language) in enumerate(pairs):
+        groups.setdefault(country.locale(language).split("_")[0], []).append(n)
+    plans: dict[int, LocalePlan] = {}
+    for group, members in groups.items():
+        for n in members:
+            country, language = pairs[n]
+            plans[n] = _plan_locale(country, language, articles, today, planner, only)
+        planner.store.release(group)
+    return [plans[n] for n in range(len(pairs))]
+
+
+def _plan_locale(
+    country: Country,
+    language: str,
+    articles: list[Article],
+    today: dt.date,
+    planner: Planner,
+    only: str | None,
+) -> LocalePlan:
+    lp = LocalePlan(
+        country,
+        language,
+        country.locale(language),
+        language == planner.project.source_language,
+        country.disclaimers.get(language),
+    )
+    lp.reasons.extend(_disclaimer_reasons(country, language, today))
+    try:
+        planner.site_strings(lp)
+        for article in articles:
+            lp.articles[article.slug] = planner.article(article, lp)
+    except I18nError as exc:
+        if only is None or country.code == only:
+            raise
+        # another country's broken catalog does not stop this one: its pages are
+        # withheld (fail closed), naming the file and line
+        lp.reasons.append(f"{UNREADABLE}: {exc}")
+        lp.articles = {a.slug: ArticlePlan(a, ["not planned"]) for a in articles}
+    return lp

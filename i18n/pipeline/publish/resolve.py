@@ -58,6 +58,19 @@ class CatalogStore:
         self._texts: dict[tuple[str, str], dict[Key, Approved]] = {}
         self._links: dict[tuple[str, str], list[str]] = {}
 
+    def release(self, language: str) -> None:
+        """Forget what was read for the locales of ``language`` (``de``, ``de_CH``, ...), so
+        that a render holds one language's catalogs and ledgers at a time, not the library's."""
+
+        def of(locale: str) -> bool:
+            return locale.split("_")[0] == language
+
+        for cached in (self._po, self._approved, self._digests, self._resolved, self._texts):
+            for key in [k for k in cached if of(k[0])]:
+                del cached[key]
+        for locale in [loc for loc in self._ledgers if of(loc)]:
+            del self._ledgers[locale]
+
     def links(self, article: Article, text: str) -> list[str]:
         """:func:`link_targets` of a text in an article, computed once per render."""
         key = (article.slug, text)
