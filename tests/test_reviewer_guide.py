@@ -115,6 +115,18 @@ class Shots:
             subprocess.run(["optipng", "-quiet", "-o2", *map(str, self.taken)], check=True)
 
 
+def follow(b: Any, css: str) -> None:
+    """Click what ``css`` finds and wait for the next page: on a busy machine, asking for an
+    element at once finds the old page's, which goes stale as the new one loads."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = b.driver.find_element(By.TAG_NAME, "html")
+    b.find(css).click()
+    WebDriverWait(b.driver, 30).until(expected_conditions.staleness_of(old))
+
+
 def test_the_reviewers_guide_in_chromium(site: Site, served, run) -> None:
     require_chromium()
     from selenium.webdriver.common.by import By
@@ -132,7 +144,7 @@ def test_the_reviewers_guide_in_chromium(site: Site, served, run) -> None:
         b.find("#person").send_keys(REVIEWER)
         b.find("#password").send_keys(PASSWORDS[REVIEWER])
         shot("reviewer-sign-in", "main")
-        b.find("form.card button").click()
+        follow(b, "form.card button")
         assert b.find("h1").text == "Queue: de"
 
         # 2. the queue: one article, what awaits review
@@ -151,7 +163,7 @@ def test_the_reviewers_guide_in_chromium(site: Site, served, run) -> None:
         shot("reviewer-entry")
 
         # 4. in context: the page for Switzerland, the entry highlighted
-        b.find(f'a[href="/l/de/e/{ids["title"]}/in/CH#entry"]').click()
+        follow(b, f'a[href="/l/de/e/{ids["title"]}/in/CH#entry"]')
         assert "Chronische venöse Insuffizienz" in b.find("mark#entry").text
         assert b.errors() == []
         shot("reviewer-in-context")
@@ -160,7 +172,7 @@ def test_the_reviewers_guide_in_chromium(site: Site, served, run) -> None:
         # 5. approve, with the password again
         b.find("#approve-password").send_keys(PASSWORDS[REVIEWER])
         shot("reviewer-approve", "section.card:has(#h-approve)")
-        b.find('form[action$="/approve"] button').click()
+        follow(b, 'form[action$="/approve"] button')
         flash = b.find(".flash").text
         assert flash == "Approved and signed by Dr. med. Katrin Vogel (sample data)."
         assert b.find("h1 .state").text == "approved"
@@ -176,14 +188,14 @@ def test_the_reviewers_guide_in_chromium(site: Site, served, run) -> None:
         b.find("#reason").send_keys(reason)
         b.find("#reject-password").send_keys(PASSWORDS[REVIEWER])
         shot("reviewer-reject", "section.card:has(#h-reject)")
-        b.find('form[action$="/reject"] button').click()
+        follow(b, 'form[action$="/reject"] button')
         assert "Rejected and signed by" in b.find(".flash").text
         assert b.find(".reason").text.endswith(reason)
 
         # 7. a comment for the translator
         assert b.open(f"l/de/e/{ids['CVI is not usually']}") == []
         b.find("#comment-text").send_keys("„unbehandelt“ passt gut. Danke!")
-        b.find('form[action$="/comment"] button').click()
+        follow(b, 'form[action$="/comment"] button')
         assert b.find(".flash").text == "Comment added."
         shot("reviewer-comment", "section:has(#h-history)")
 
@@ -197,7 +209,7 @@ def test_the_reviewers_guide_in_chromium(site: Site, served, run) -> None:
         assert b.open(f"l/de?article={CVI}") == []
         b.find("#bulk-password").send_keys(PASSWORDS[REVIEWER])
         shot("reviewer-bulk", "section.card:has(#h-bulk)")
-        b.find(f'form[action="/l/de/a/{CVI}/approve"] button').click()
+        follow(b, f'form[action="/l/de/a/{CVI}/approve"] button')
         flash = b.find(".flash").text
         assert "Approved and signed 3 entries of chronic-venous-insufficiency" in flash, b.find(
             "main"

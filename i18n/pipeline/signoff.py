@@ -82,6 +82,12 @@ def _day(time: str) -> dt.date | None:
 PARALLEL_FROM = 1000  # signatures to verify per forked worker, at least
 
 
+def may_fork() -> bool:
+    """Whether verification may fork workers: not from a worker, nor from a process with
+    threads (the review server): a lock another thread holds would stay locked in the child."""
+    return threading.active_count() == 1 and not in_worker()
+
+
 def _verified_key(event: LedgerEvent) -> sshsig.PublicKey | tuple[str, str]:
     """The key whose valid signature ``event`` carries, or why it has none."""
     try:
@@ -151,10 +157,7 @@ class _Verifier:
             and (verdicts is None or line.digest not in verdicts)
             and (self.signatures is None or not self.signatures.knows(line.digest))
         ]
-        # a process with threads (the review server) does not fork: a lock another thread
-        # holds would stay locked in the child
-        alone = threading.active_count() == 1 and not in_worker()
-        workers = workers_for(len(todo) // PARALLEL_FROM) if alone else 1
+        workers = workers_for(len(todo) // PARALLEL_FROM) if may_fork() else 1
         if workers < 2:
             return
         size = -(-len(todo) // (workers * 4))
