@@ -11,9 +11,14 @@ import click
 from rich.table import Table
 
 from i18n.cli.common import DATE, fail_clearly, open_project, plain_console, project_option
+from i18n.cli.table import box_table
 from i18n.formats.lock import project_lock, remove_partial_writes
 from i18n.pipeline.publish.gate import UNREADABLE
 from i18n.pipeline.publish.site import RenderResult, render_site
+
+COLUMNS = ("country", "locale", "page", "status", "reason")
+STYLES = {"published": "green", "outdated": "yellow", "withheld": "red", "preview": "yellow"}
+WIDTH = 140
 
 
 @click.command()
@@ -74,14 +79,18 @@ def render(
     title = "Preview" if preview else "Published and withheld pages"
     if dry_run:
         title = f"Plan as of {result.plan.today.isoformat()} ({settings.timezone}): nothing written"
-    table = Table(title=title)
-    for col in ("country", "locale", "page", "status", "reason"):
-        table.add_column(col, overflow="fold")
-    styles = {"published": "green", "outdated": "yellow", "withheld": "red", "preview": "yellow"}
     rows = report_rows(result)
-    for row in rows:
-        table.add_row(*row, style=styles.get(row[3]))
-    plain_console(width=140).print(table)
+    console = plain_console(width=WIDTH)
+    fast = None if console.is_terminal else box_table(title, COLUMNS, COLUMNS, rows, WIDTH)
+    if fast is not None:
+        click.echo(fast, nl=False)
+    else:
+        table = Table(title=title)
+        for col in COLUMNS:
+            table.add_column(col, overflow="fold")
+        for row in rows:
+            table.add_row(*row, style=STYLES.get(row[3]))
+        console.print(table)
     published, withheld = result.counts()
     outdated = result.outdated_count()
     as_of = f"as of {result.plan.today.isoformat()} ({settings.timezone})"
