@@ -318,3 +318,23 @@ def test_verified_in_forked_workers_the_same(
     kept = Signatures.open(proj, LOCALE)
     assert digest(lines[i]) not in kept.known and len(kept.known) == len(signed_rows(proj)) - 1
     assert any(p.code == "bad-signature" for p in serial[1])  # type: ignore[attr-defined]
+
+
+def test_check_cold_reads_no_record(tmp_path: Path, run) -> None:
+    """``check --cold`` verifies every line afresh: even a record sealed with this machine's
+    own key (which only this user could write) that vouches for an edited line is not read,
+    and no record is written."""
+    root = copy_project(tmp_path / "proj")
+    assert run(root, "check").exit_code == 0
+    p = Project(root)
+    lines = rows(p)
+    i = signed_rows(p)[3]
+    lines[i] = edited(lines[i])
+    write_rows(p, lines)
+    forge(p, vouch([digest(lines[i])]), seal=localkey.local_key(root))
+    trusting = run(root, "check")
+    assert "ledger-bad-signature" not in trusting.stdout  # the sealed record is believed
+    mtime = record_path(p).stat().st_mtime_ns
+    cold = run(root, "check", "--cold")
+    assert cold.exit_code == 1 and "ledger-bad-signature" in cold.stdout
+    assert record_path(p).stat().st_mtime_ns == mtime  # nothing read, nothing written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import sys
@@ -12,6 +13,7 @@ import click
 from i18n.cli.common import DATE, fail_clearly, open_project, project_option
 from i18n.cli.reports import check_html, check_text
 from i18n.formats.fs import atomic_write
+from i18n.formats.localkey import no_records
 from i18n.pipeline.check.run import run_check
 
 
@@ -35,6 +37,12 @@ from i18n.pipeline.check.run import run_check
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of standard output.",
 )
+@click.option(
+    "--cold",
+    is_flag=True,
+    help="Read no record in .cache/: verify every signature and run every QA check afresh "
+    "(what a CI runner does; for an audit on a working machine).",
+)
 @fail_clearly
 def check(
     project_dir: Path | None,
@@ -43,6 +51,7 @@ def check(
     today: datetime.date | None,
     fmt: str,
     out: Path | None,
+    cold: bool,
 ) -> None:
     """Regulatory and translation checks: disclaimers, claims, products, rendered output.
 
@@ -52,7 +61,8 @@ def check(
     project = open_project(project_dir)
     if site_dir is not None and not site_dir.is_absolute():
         site_dir = Path.cwd() / site_dir
-    report = run_check(project, country=country, site=site_dir, today=today)
+    with no_records() if cold else contextlib.nullcontext():
+        report = run_check(project, country=country, site=site_dir, today=today)
     if fmt == "json":
         text = json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "html":

@@ -12,7 +12,8 @@ with mode 0600. It is not trusted when it is readable or writable by others, not
 this user, a symbolic link, or inside the project: then there is no key, sealed records are
 never read nor written, and everything is verified afresh. Deleting the file throws every
 sealed record away. The key signs nothing a person approved: it only vouches for this
-machine's own earlier work.
+machine's own earlier work. With ``$I18N_NO_CACHE`` set (``i18n check --cold`` sets it) there
+is no key either: every signature is verified and every check run afresh, as on a CI runner.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ import hmac
 import os
 import secrets
 import stat
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
 KEY_BYTES = 32
+NO_CACHE_ENV = "I18N_NO_CACHE"
 
 
 def key_path() -> Path:
@@ -41,12 +44,29 @@ def key_path() -> Path:
 def local_key(project_root: Path | None = None) -> bytes | None:
     """This machine's cache key (created on first use), or None when there is none that can
     be trusted (see the module's doc). ``project_root``: a key inside it is refused."""
+    if os.environ.get(NO_CACHE_ENV):
+        return None
     path = key_path()
     if project_root is not None:
         with contextlib.suppress(OSError, ValueError):
             path.resolve().relative_to(project_root.resolve())
             return None  # anyone who can write the project could read or replace it
     return _load(str(path))
+
+
+@contextlib.contextmanager
+def no_records() -> Iterator[None]:
+    """Within: no sealed record is read or written, in this process and the workers it forks
+    (through the environment they inherit)."""
+    old = os.environ.get(NO_CACHE_ENV)
+    os.environ[NO_CACHE_ENV] = "1"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(NO_CACHE_ENV, None)
+        else:
+            os.environ[NO_CACHE_ENV] = old
 
 
 @cache
