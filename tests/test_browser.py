@@ -459,3 +459,15 @@ def test_not_available_page_links_the_published_language(browser: Browser) -> No
     link.click()
     assert browser.driver.current_url.endswith("site/ca/en/chronic-venous-insufficiency.html")
     assert browser.js("return document.documentElement.lang") == "en-CA"
+
+
+def follow(b: Any, css: str) -> None:
+    """Click what ``css`` finds and wait for the next page: on a busy machine, asking for an
+    element at once finds the old page's, which goes stale as the new one loads."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = b.driver.find_element(By.TAG_NAME, "html")
+    b.find(css).click()
+    WebDriverWait(b.driver, 30).until(expected_conditions.staleness_of(old))

@@ -115,22 +115,10 @@ class Shots:
             subprocess.run(["optipng", "-quiet", "-o2", *map(str, self.taken)], check=True)
 
 
-def follow(b: Any, css: str) -> None:
-    """Click what ``css`` finds and wait for the next page: on a busy machine, asking for an
-    element at once finds the old page's, which goes stale as the new one loads."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    old = b.driver.find_element(By.TAG_NAME, "html")
-    b.find(css).click()
-    WebDriverWait(b.driver, 30).until(expected_conditions.staleness_of(old))
-
-
 def test_the_reviewers_guide_in_chromium(site: Site, served, run) -> None:
     require_chromium()
     from selenium.webdriver.common.by import By
-    from test_browser import chromium
+    from test_browser import chromium, follow
 
     ids = prepare(site.root, run)
     url, _ = served

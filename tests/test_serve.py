@@ -1077,7 +1077,7 @@ def test_in_chromium_edit_sign_out_and_approve_with_the_password(
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
-    from test_browser import chromium
+    from test_browser import chromium, follow
 
     url, _ = served
     with chromium(url) as b:
@@ -1092,7 +1092,7 @@ def test_in_chromium_edit_sign_out_and_approve_with_the_password(
             assert b.open("login") == []
             b.find("#person").send_keys(person)
             b.find("#password").send_keys(PASSWORDS[person])
-            b.find("form.card button").click()
+            follow(b, "form.card button")
             wait("header .who")
 
         # four eyes: what you saved yourself you may not approve, in the browser too
@@ -1102,26 +1102,26 @@ def test_in_chromium_edit_sign_out_and_approve_with_the_password(
         assert b.open(f"l/de/e/{conditions}") == []
         b.find("#msgstr-0").clear()
         b.find("#msgstr-0").send_keys("Krankheitsbilder")
-        b.find('form[action$="/edit"] button').click()
+        follow(b, 'form[action$="/edit"] button')
         assert wait(".flash").text == "Saved." and b.errors() == []
         before = site.ledger()
         b.find("#approve-password").send_keys(PASSWORDS[TESTER])
-        b.find('form[action$="/approve"] button').click()
+        follow(b, 'form[action$="/approve"] button')
         assert "four eyes" in wait("p.error").text
         assert site.ledger() == before and site.item("de", conditions).state == "translated"
-        b.find("header form button").click()  # sign out
+        follow(b, "header form button")  # sign out
         wait("#person")
 
         sign_in_as(TRANSLATOR)
         assert b.open(f"l/de?article={ARTICLE}&q=Thrombektomie") == []
-        b.find(f'a[href="/l/de/e/{TITLE}"]').click()
+        follow(b, f'a[href="/l/de/e/{TITLE}"]')
         box = b.find("#msgstr-0")
         new = box.get_attribute("value").replace("Ärzte", "Ärztinnen und Ärzte")
         box.clear()
         box.send_keys(new)
-        b.find('form[action$="/edit"] button').click()
+        follow(b, 'form[action$="/edit"] button')
         assert wait(".flash").text == "Saved." and b.errors() == []
-        b.find("header form button").click()  # sign out
+        follow(b, "header form button")  # sign out
         wait("#person")
         assert "/login" in driver.current_url
 
@@ -1129,7 +1129,7 @@ def test_in_chromium_edit_sign_out_and_approve_with_the_password(
         assert b.open(f"l/de/e/{TITLE}") == []
         b.find("#approve-password").send_keys(PASSWORDS[REVIEWER])
         b.screenshot("serve-entry-before-approval")
-        b.find('form[action$="/approve"] button').click()
+        follow(b, 'form[action$="/approve"] button')
         assert "Approved and signed by Dr. med. Katrin Vogel" in wait(".flash").text
         assert b.errors() == []
         approval = Ledger.read(site.root / "locales" / "de" / "approvals.jsonl").events[-1]
@@ -1148,7 +1148,7 @@ def test_in_chromium_edit_sign_out_and_approve_with_the_password(
 
         # the entry in its page for Switzerland: the preview's own style and scripts run
         # under its hash CSP (no violation), its image loads, the entry is highlighted
-        b.find(f'a[href="/l/de/e/{TITLE}/in/CH#entry"]').click()
+        follow(b, f'a[href="/l/de/e/{TITLE}/in/CH#entry"]')
         mark = wait("mark#entry")
         assert "Ärztinnen und Ärzte" in mark.text and b.errors() == []
         outline = b.js("return getComputedStyle(arguments[0]).outlineStyle", mark)
@@ -1162,7 +1162,7 @@ def test_in_chromium_edit_sign_out_and_approve_with_the_password(
         assert b.open(f"l/de/e/{conditions}") == []
         b.find("#reason").send_keys("Bitte »Erkrankungen« beibehalten")
         b.find("#reject-password").send_keys(PASSWORDS[REVIEWER])
-        b.find('form[action$="/reject"] button').click()
+        follow(b, 'form[action$="/reject"] button')
         assert "Rejected and signed by Dr. med. Katrin Vogel" in wait(".flash").text
         assert site.item("de", conditions).state == "rejected" and b.errors() == []
         rejection = Ledger.read(site.root / "locales" / "de" / "approvals.jsonl").events[-1]
@@ -1175,7 +1175,7 @@ def test_in_chromium_edit_sign_out_and_approve_with_the_password(
 
         # a comment in the entry's thread
         b.find("#comment-text").send_keys("Bitte Gendern prüfen <b>danke</b>")
-        b.find('form[action$="/comment"] button').click()
+        follow(b, 'form[action$="/comment"] button')
         assert wait(".flash").text == "Comment added." and b.errors() == []
         cells = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "td.comment")]
         assert cells == ["Bitte Gendern prüfen <b>danke</b>"]  # shown as text
@@ -1185,6 +1185,6 @@ def test_in_chromium_edit_sign_out_and_approve_with_the_password(
         # the approval withdrawn, with a reason and the password again
         b.find("#revoke-reason").send_keys("Die Quelle wird noch geändert")
         b.find("#revoke-password").send_keys(PASSWORDS[REVIEWER])
-        b.find('form[action$="/revoke"] button').click()
+        follow(b, 'form[action$="/revoke"] button')
         assert "Approval withdrawn, signed by Dr. med. Katrin Vogel" in wait(".flash").text
         assert b.errors() == [] and site.item("de", TITLE).state == "translated"
