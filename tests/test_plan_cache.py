@@ -13,11 +13,16 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import Runner
 from test_render import set_msgstr
 from test_render_cache import ARTICLE, approved_entry, cold_site, edit_yaml, files
 
+from i18n.formats.article import load_articles
+from i18n.formats.country import load_countries
+from i18n.pipeline.publish.gate import plan_site
+from i18n.pipeline.publish.resolve import CatalogStore
 from i18n.project import Project
 
 TODAY = "2026-11-30"
@@ -254,3 +259,27 @@ def test_an_outdated_page_is_replanned_when_its_history_changes(
     assert 0 < made < PLANS and made + reused == PLANS
     assert kind(site, f"ca/fr/{dvt}.html") == "unavailable"
     assert files(site) == cold_site(project, tmp_path)
+
+
+def test_plans_hold_one_language_at_a_time(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The render plans one language at a time and releases its catalogs and ledgers before
+    the next: at each release the store holds that language's locales only, and the plans
+    keep the countries' order."""
+    held: list[tuple[str, set[str]]] = []
+    real = CatalogStore.release
+
+    def release(self: CatalogStore, language: str) -> None:
+        held.append((language, {loc.split("_")[0] for loc, _ in self._po}))
+        real(self, language)
+        assert not any(loc.split("_")[0] == language for loc, _ in self._po)
+
+    monkeypatch.setattr(CatalogStore, "release", release)
+    p = Project(project)
+    countries = load_countries(p)
+    plan = plan_site(p, load_articles(p.root), countries, p.settings.today())
+    assert [lp.folder for lp in plan.locales] == [
+        f"{c.slug}/{lang}" for c in countries for lang in c.languages
+    ]
+    assert len(held) > 2
+    for language, languages in held:
+        assert languages <= {language}, (language, languages)
