@@ -262,20 +262,31 @@ def test_ctrl_c_keeps_every_answer_received_and_the_next_run_resumes(
     project: Path, run, fake
 ) -> None:
     fired = threading.Event()
+    presses = []  # the request count at each key press
 
     def press_ctrl_c(text: str) -> None:
+        count = fake.count()
         if fired.is_set():
             # answers after the key press come late, so that the run cannot finish its last
             # requests before the main thread handles the signal (a race on a busy machine)
             time.sleep(1.0)
-        elif fake.count() >= 60:
+            # a key press can be lost (one run under heavy load finished with exit 0; CPython
+            # drops a KeyboardInterrupt raised in a finalizer the garbage collector runs in
+            # the main thread at that moment): a run that still asks more than the 4
+            # requests it had in flight did not see the key, so it is pressed again, as a
+            # user would
+            if count - presses[-1] >= 8:
+                presses.append(count)
+                os.kill(os.getpid(), signal.SIGINT)
+        elif count >= 60:
             fired.set()
+            presses.append(count)
             os.kill(os.getpid(), signal.SIGINT)  # a real SIGINT, delivered to the main thread
 
     fake.reset(on_translate=press_ctrl_c)
     result = libre(run, project, fake, "--concurrency", "4")
     assert fired.is_set()
-    assert result.exit_code == 130
+    assert result.exit_code == 130, (presses, fake.count(), result.output)
     assert "interrupted: drafts received so far are written" in result.stderr
     answered = {r.text for r in fake.translate_requests()}
     after = live(project)
