@@ -222,3 +222,35 @@ def test_committed_lines_are_read_from_the_project_in_a_subfolder_of_the_reposit
     run("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "x")
     assert lines_at(tmp_path / "docs", "HEAD", "locales/approvals.jsonl") == ["docs"]
     assert lines_at(tmp_path, "HEAD", "locales/approvals.jsonl") == ["top"]
+
+
+def test_copy_token_is_copy_copy_of_a_token() -> None:
+    """The render copies every token of a body with :func:`copy_token`: the same shallow copy
+    as :func:`copy.copy` (every field the same object), a new token, and the original's
+    fields untouched when the copy's are replaced."""
+    import copy
+
+    from markdown_it.token import Token
+
+    from i18n.formats.markdown import MD, copy_token
+
+    text = (
+        "# Title\n\n> [!WARNING]\n> Do *not* [stop](/x 'now').\n\n| a |\n| - |\n| ![b](/i.svg) |\n"
+    )
+    tokens = MD.parse(text)
+    every = tokens + [child for tok in tokens for child in tok.children or []]
+    assert len(every) > 20
+    for tok in every:
+        ours, theirs = copy_token(tok), copy.copy(tok)
+        assert ours is not tok and type(ours) is Token
+        for name in Token.__slots__:
+            assert getattr(ours, name) is getattr(theirs, name), name
+        children, content = tok.children, tok.content
+        ours.children, ours.content = [], content + " changed"
+        assert (tok.children, tok.content) == (children, content)
+
+    class Marked(Token):
+        pass
+
+    marked = Marked("text", "", 0, content="x")
+    assert type(copy_token(marked)) is Marked  # another class: copy.copy itself

@@ -24,6 +24,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from i18n.model.article import CALLOUT_LABELS, TITLE_CONTEXTS, Article
 
 _NEWLINE_RUN = re.compile(r"[ \t]*\n[ \t]*")
+_TOKEN_FIELDS = getattr(Token, "__slots__", None)
 _WHITESPACE_RUN = re.compile(r"[ \t\n]+")
 
 
@@ -41,6 +42,18 @@ class _Renderer(RendererHTML):
         ]
         text = super().renderInlineAsText(spaced, options, env)
         return _WHITESPACE_RUN.sub(" ", text).strip()
+
+
+def copy_token(tok: Token) -> Token:
+    """A shallow copy of a token, as :func:`copy.copy` makes it (the same attrs, children,
+    meta objects), about ten times faster for markdown-it's slotted tokens: a page's body
+    copies every token of its article."""
+    if type(tok) is not Token or _TOKEN_FIELDS is None:
+        return copy.copy(tok)
+    new = object.__new__(Token)
+    for name in _TOKEN_FIELDS:
+        object.__setattr__(new, name, getattr(tok, name))
+    return new
 
 
 def one_line_title(title: str) -> str:
@@ -246,7 +259,7 @@ def _callouts(tokens: list[Token]) -> list[Token]:
         if tok.type == "alert_open":
             count += 1
             kind = callout_kind(tok)
-            tok = copy.copy(tok)
+            tok = copy_token(tok)
             tok.tag = "aside"
             tok.attrs = {
                 "class": f"callout callout-{kind}",
@@ -254,13 +267,13 @@ def _callouts(tokens: list[Token]) -> list[Token]:
                 "aria-labelledby": f"callout-{count}",
             }
         elif tok.type == "alert_close":
-            tok = copy.copy(tok)
+            tok = copy_token(tok)
             tok.tag = "aside"
         elif tok.type == "alert_title_open":
-            tok = copy.copy(tok)
+            tok = copy_token(tok)
             tok.attrs = {"class": "callout-title", "id": f"callout-{count}"}
         elif tok.type == "inline" and out and out[-1].type == "alert_title_open":
-            tok = copy.copy(tok)
+            tok = copy_token(tok)
             tok.content = CALLOUT_LABELS[kind]
             tok.children = [Token("text", "", 0, content=tok.content)]
         out.append(tok)
@@ -287,7 +300,7 @@ def _neutralize_html(children: list[Token], source: bool = False) -> Iterator[To
             if not (source and is_comment(child)):
                 yield Token("text", "", 0, content=_NEWLINE_RUN.sub(" ", child.content))
         elif child.type == "image" and child.children:
-            image = copy.copy(child)  # the description is the alt text
+            image = copy_token(child)  # the description is the alt text
             image.children = list(_neutralize_html(child.children, source))
             yield image
         else:
@@ -303,7 +316,7 @@ def translate_tokens(article: Article, lookup: Lookup) -> list[Token]:
         if tok.type == "html_block":
             continue  # comments and raw HTML never reach a page
         seg = article.block_segments.get(i)
-        new = copy.copy(tok)
+        new = copy_token(tok)
         if seg is None:
             if tok.children:
                 new.children = list(_neutralize_html(tok.children, source=True))
@@ -317,7 +330,7 @@ def translate_tokens(article: Article, lookup: Lookup) -> list[Token]:
         if seg.kind == "image alt text":
             source_image = image_only(tok)
             assert source_image is not None
-            image = copy.copy(source_image)
+            image = copy_token(source_image)
             image.children = _translated_inline(text, article.env)
             image.content = text
             new.children = [image if c is source_image else c for c in tok.children or []]
@@ -343,7 +356,7 @@ def _translate_titles(tokens: list[Token], article: Article, lookup: Lookup) -> 
         for ctx in contexts.get(title, []) if isinstance(title, str) else []:
             text = lookup(ctx, title)
             if text is not None:
-                child = copy.copy(child)  # the source's tokens share their attrs
+                child = copy_token(child)  # the source's tokens share their attrs
                 child.attrs = {**child.attrs, "title": one_line_title(text)}
                 break
         return child
@@ -367,7 +380,7 @@ def render_source_html(article: Article) -> str:
     tokens = [t for t in article.tokens if t.type != "html_block"]
     for i, tok in enumerate(tokens):
         if tok.children:
-            tokens[i] = copy.copy(tok)
+            tokens[i] = copy_token(tok)
             children = list(_neutralize_html(tok.children, source=True))
             if len(children) < len(tok.children):
                 _trim_ends(children)
@@ -385,5 +398,5 @@ def _trim_ends(children: list[Token]) -> None:
             children.pop(index)
     for index, strip in ((0, str.lstrip), (-1, str.rstrip)):
         if children and children[index].type == "text":
-            children[index] = copy.copy(children[index])
+            children[index] = copy_token(children[index])
             children[index].content = strip(children[index].content, " \t\n")

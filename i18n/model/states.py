@@ -31,12 +31,13 @@ def content_hash(entry: polib.POEntry) -> str:
         msgstr: Any = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural, key=int)]
     else:
         msgstr = entry.msgstr
-    payload = json.dumps(
-        [entry.msgctxt, entry.msgid, entry.msgid_plural or None, msgstr],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    payload = _ENCODER.encode([entry.msgctxt, entry.msgid, entry.msgid_plural or None, msgstr])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# json.dumps(..., ensure_ascii=False, separators=(",", ":")) without a new encoder per call:
+# the render hashes every entry of every catalog it reads
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def entry_id(locale: str, catalog: str, msgctxt: str | None, msgid: str) -> str:
@@ -55,11 +56,17 @@ def is_translated(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr)
 
 
-def entry_state(entry: polib.POEntry, approved: set[str], rejected: set[str] | None = None) -> str:
-    """The derived review state of one (non-obsolete) entry."""
+def entry_state(
+    entry: polib.POEntry,
+    approved: set[str],
+    rejected: set[str] | None = None,
+    digest: str | None = None,
+) -> str:
+    """The derived review state of one (non-obsolete) entry (``digest``: its
+    :func:`content_hash`, when the caller has it already)."""
     if not is_translated(entry):
         return UNTRANSLATED
-    h = content_hash(entry)
+    h = digest or content_hash(entry)
     if "fuzzy" in entry.flags:
         return REJECTED if rejected and h in rejected else DRAFT
     if h in approved:

@@ -277,8 +277,8 @@ def _unshowable(msgid: str, text: str, article: Article, store: CatalogStore) ->
     bidi controls would reorder it) or "links" (its links differ from the source's)."""
     if _vanishes(msgid, text):
         return "vanished"
-    if store.links(article, text) != store.links(article, msgid):
-        return "links"
+    if text != msgid and store.links(article, text) != store.links(article, msgid):
+        return "links"  # (the source's own text has the source's links)
     return None
 
 

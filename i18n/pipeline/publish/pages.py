@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import copy
 import datetime as dt
 import functools
 import hashlib
@@ -23,7 +22,7 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from i18n.formats.country import load_glossary
-from i18n.formats.markdown import callout_kind, markdown, translate_tokens
+from i18n.formats.markdown import callout_kind, copy_token, markdown, translate_tokens
 from i18n.model.article import CALLOUT_CONTEXT, CALLOUT_LABELS, Article
 from i18n.model.country import Country
 from i18n.model.locale import cldr_locale, language_tag
@@ -154,6 +153,7 @@ class PageSpec:
     ctx: dict[str, Any]
     lp: LocalePlan | None
     body: ArticlePlan | None = None  # the article whose body the page shows
+    body_key: tuple[Any, ...] | None = None  # :meth:`Pages._body_key`, once known
 
 
 class Pages:
@@ -290,13 +290,13 @@ class Pages:
             html = Markup(self._focus_open()) + html + Markup("</mark>")
         return text, html
 
-    def _body(self, lp: LocalePlan, ap: ArticlePlan) -> Markup:
+    def _body(self, lp: LocalePlan, ap: ArticlePlan, key: tuple[Any, ...] | None = None) -> Markup:
         """The article's body in the page's language: parsed and rendered once for every
         page that shows the same texts, callout labels and direction (``de`` in DE, AT and
-        CH; every English page), and reused."""
+        CH; every English page), and reused. ``key``: its :meth:`_body_key`, when known."""
         if self.focus is not None:
             return self._render_body(lp, ap)
-        key = self._body_key(lp, ap)
+        key = key or self._body_key(lp, ap)
         body = self._bodies.get(key)
         if body is None:
             body = self._bodies[key] = self._render_body(lp, ap)
@@ -657,7 +657,7 @@ class Pages:
         """The page's HTML: its body rendered (or reused), its template filled."""
         if spec.body is not None:
             assert spec.lp is not None
-            spec.ctx["article"]["body"] = self._body(spec.lp, spec.body)
+            spec.ctx["article"]["body"] = self._body(spec.lp, spec.body, self._spec_key(spec))
         lp = spec.lp
         strings = self._strings(lp) if lp else SiteStrings(None, self.plan.preview)
         strings.install(self.env)
@@ -670,8 +670,16 @@ class Pages:
         parts: list[Any] = [spec.template, self.plan.preview, spec.ctx, self._strings_key(spec.lp)]
         if spec.body is not None:
             assert spec.lp is not None
-            parts.append(self._body_key(spec.lp, spec.body))
+            parts.append(self._spec_key(spec))
         return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+    def _spec_key(self, spec: PageSpec) -> tuple[Any, ...]:
+        """The :meth:`_body_key` of an article page, computed once (the fingerprint and the
+        body both need it)."""
+        assert spec.lp is not None and spec.body is not None
+        if spec.body_key is None:
+            spec.body_key = self._body_key(spec.lp, spec.body)
+        return spec.body_key
 
     def _strings_key(self, lp: LocalePlan | None) -> tuple[Any, ...]:
         """The site strings a locale's pages are filled with, their state and plural rule."""
@@ -749,6 +757,6 @@ def _relative_images(children: list[Token], root: str) -> None:
     for i, child in enumerate(children):
         src = child.attrGet("src") if child.type == "image" else None
         if isinstance(src, str) and src.startswith(IMAGES_URL):
-            child = children[i] = copy.copy(child)
+            child = children[i] = copy_token(child)
             child.attrs = dict(child.attrs)
             child.attrSet("src", root + src[1:])

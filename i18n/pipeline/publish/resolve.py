@@ -168,11 +168,12 @@ class CatalogStore:
                 key = (entry.msgctxt, entry.msgid)
                 if key in out:
                     continue
+                digest = content_hash(entry)
                 res = Resolved(
                     entry,
                     f"{loc}/{domain}",
-                    entry_state(entry, approved),
-                    content_hash(entry),
+                    entry_state(entry, approved, digest=digest),
+                    digest,
                     plural,
                 )
                 if is_translated(entry):

@@ -15,7 +15,7 @@ from xml.sax.saxutils import quoteattr
 from i18n.errors import I18nError
 from i18n.formats.article import load_articles
 from i18n.formats.country import find_country, require_countries
-from i18n.formats.fs import atomic_write, inside
+from i18n.formats.fs import StagedWrites, atomic_write, inside
 from i18n.formats.manifest import manifest_text, read_manifest
 from i18n.formats.svg import svg_problem
 from i18n.model.manifest import (
@@ -116,23 +116,25 @@ Done = tuple[str, bool | None, Entry]
 def _write_batch(state: tuple[Pages, Path, PageCache], batch: list[PageJob]) -> list[Done]:
     """Build and write one batch of pages (an article's pages in every locale together, so
     that its body is parsed once per text it shows), each page only when the page cache
-    does not show it current."""
+    does not show it current. Each page goes to a temporary file as soon as it is built;
+    the batch's files are flushed to disk together and then renamed into place."""
     pages, out, cache = state
     done: list[Done] = []
     slug: str | None = None
-    for job in batch:
-        rel = job[0]
-        if job[3] != slug:  # bodies are reused within one article's pages only: memory
-            pages.forget_bodies()
-            slug = job[3]
-        spec = page_spec(pages, job)
-        fingerprint = pages.fingerprint(spec)
-        if cache.fresh(out, rel, fingerprint):
-            done.append((rel, None, cache.pages[rel]))
-            continue
-        changed = atomic_write(out / rel, pages.fill(spec))
-        done.append((rel, changed, [fingerprint, *file_state(out / rel)]))
-    return done
+    with StagedWrites() as writes:  # one flush to disk for the batch, then the renames
+        for job in batch:
+            rel = job[0]
+            if job[3] != slug:  # bodies are reused within one article's pages only: memory
+                pages.forget_bodies()
+                slug = job[3]
+            spec = page_spec(pages, job)
+            fingerprint = pages.fingerprint(spec)
+            if cache.fresh(out, rel, fingerprint):
+                done.append((rel, None, cache.pages[rel]))
+                continue
+            done.append((rel, writes.stage(out / rel, pages.fill(spec)), [fingerprint]))
+    # the files' state once renamed into place (what the page cache checks next time)
+    return [d if d[1] is None else (d[0], d[1], [*d[2], *file_state(out / d[0])]) for d in done]
 
 
 def _batches(jobs: list[PageJob], parts: int) -> list[list[PageJob]]:
