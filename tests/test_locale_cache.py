@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from conftest import Runner
 from test_plan_cache import git
 from test_render import set_msgstr
 from test_render_cache import ARTICLE, approved_entry, cold_site, edit_yaml, files, render
@@ -146,3 +147,22 @@ def test_a_ledger_line_only_the_last_commit_has_opens_its_chain(
         ["git", "-C", str(project), "status", "--porcelain"], capture_output=True, text=True
     )
     assert "approvals.jsonl" in status.stdout
+
+
+def test_a_ledger_that_warns_is_read_at_every_render(
+    project: Path, run: Runner, tmp_path: Path
+) -> None:
+    """An unreadable ledger line is reported by every render, as a render without a cache
+    reports it: the locale whose planning read it first is opened again each time."""
+    ledger = Project(project).ledger_path("de")
+    ledger.write_bytes(ledger.read_bytes() + b"not an event\n")
+    out = tmp_path / "site"
+    outputs = []
+    for _ in range(2):
+        result = run(project, "render", "--today", "2026-11-30", "--out", str(out))
+        assert result.exit_code == 0, result.output
+        outputs.append([line for line in result.output.splitlines() if "approvals.jsonl" in line])
+    assert outputs[0] == outputs[1] != [], result.output
+    again = render(project, out)
+    assert again.opened == ["be/de"]  # the first locale whose chain reads de
+    assert files(out) == cold_site(project, tmp_path)

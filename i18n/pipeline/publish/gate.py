@@ -479,9 +479,11 @@ class Planner:
     cache: PlanCache | None = None
     inputs: LocaleInputs | None = None  # the locales' digests, with a cache
     _messages: list[polib.POEntry] | None = None
+    _told: int = 0  # the project's messages before the locale being planned
 
     def open(self, lp: LocalePlan) -> None:
         """Before ``lp`` is planned: read its shard of the plan cache."""
+        self._told = len(self.project.messages)
         if self.cache is not None and self.inputs is not None:
             c = lp.country
             digest = self.inputs.digest(c.path, c.code, lp.language, lp.locale, lp.source)
@@ -491,8 +493,14 @@ class Planner:
         """After ``lp`` is planned: count it as opened when its catalogs were needed."""
         if self.cache is None or self.cache.opened(lp):
             self.plan.opened.append(lp.folder)
-        if failed and self.cache is not None:
+        if self.cache is None:
+            return
+        if failed:
             self.cache.failed(lp)
+        elif len(self.project.messages) != self._told:
+            # reading it warned (an unreadable ledger line): it is opened again at every
+            # render, so that the warnings are given as a render without a cache gives them
+            self.cache.noisy(lp)
 
     def messages(self) -> list[polib.POEntry]:
         if self._messages is None:  # the templates are parsed only when a plan needs them

@@ -92,7 +92,8 @@ class Shard:
         plans = record.entries.get("plans")
         if not isinstance(plans, dict):
             return cls(record, digest, {}, False)
-        return cls(record, digest, plans, record.entries.get("locale") == digest)
+        warm = bool(digest) and record.entries.get("locale") == digest
+        return cls(record, digest, plans, warm)
 
     def cached(self, name: str, key: str | None) -> Any:
         """The last render's plan of ``name`` (only under ``key``; any when None: warm)."""
@@ -132,6 +133,11 @@ class PlanCache:
         shard = self.shards.get(lp.folder)
         return shard is None or not shard.warm or shard.opened
 
+    def noisy(self, lp: LocalePlan) -> None:
+        """Planning ``lp`` warned: its shard is never taken as it is (only plan by plan)."""
+        if lp.folder in self.shards:
+            self.shards[lp.folder].digest = "noisy"
+
     def failed(self, lp: LocalePlan) -> None:
         """``lp`` could not be planned: keep its last shard as it is."""
         if lp.folder in self.shards:
@@ -139,7 +145,10 @@ class PlanCache:
 
     def save(self) -> None:
         """Keep this run's plans of each locale planned (and only them) for the next render;
-        a shard whose content is the same is not written again."""
+        a shard whose content is the same is not written again. The single record of earlier
+        versions (``plan/publish.json``) is removed."""
+        mode = "preview" if self.preview else "publish"
+        (self.project.cache_dir / "plan" / f"{mode}.json").unlink(missing_ok=True)
         for shard in self.shards.values():
             value = {"locale": shard.digest, "plans": shard.entries}
             if not shard.failed and value != shard.record.entries:
