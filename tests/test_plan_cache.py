@@ -29,6 +29,7 @@ TODAY = "2026-11-30"
 PLANS = 96  # the sample: 16 locales of 11 countries x 6 articles
 GERMAN = 3  # locales whose chain reads de: BE, CH and DE
 MANTIS = 2  # articles naming mantis (one language in DE)
+CH_DE = 6  # the article plans of one locale
 
 
 def render(run: Runner, root: Path, out: Path) -> tuple[int, int]:
@@ -40,8 +41,9 @@ def render(run: Runner, root: Path, out: Path) -> tuple[int, int]:
     return int(found[1]), int(found[2])
 
 
-def record(root: Path) -> Path:
-    return root / ".cache" / "i18n" / "plan" / "publish.json"
+def record(root: Path, folder: str = "ch-de") -> Path:
+    """The plan cache's shard of one locale (``ch-de``: Switzerland, German)."""
+    return root / ".cache" / "i18n" / "plan" / "publish" / f"{folder}.json"
 
 
 def manifest(site: Path) -> dict:
@@ -191,20 +193,21 @@ def test_a_forged_plan_record_is_not_trusted(project: Path, run: Runner, tmp_pat
 
     def publish(entries: dict) -> None:  # the withheld plan made to say "publish"
         name = f"ch/de/{ARTICLE}"
-        entries[name][1]["reasons"] = []
-        entries[name][1]["unapproved"] = []
+        entries["plans"][name][1]["reasons"] = []
+        entries["plans"][name][1]["unapproved"] = []
 
     # a plain checksum (what anyone who can write .cache/ can compute), an edit under the
-    # old seal, and a seal made with another key: each is an empty record
+    # old seal, and a seal made with another key: each is an empty record (Switzerland's
+    # German plans are made again, the other locales' are taken from their own shards)
     other = hashlib.sha256(b"another machine").hexdigest()
     for seal in (None, "keep", other):
         old = json.loads(record(project).read_bytes())["digest"]
         _forge(record(project), publish, old if seal == "keep" else seal)
-        assert render(run, project, site) == (PLANS, 0), seal
+        assert render(run, project, site) == (CH_DE, PLANS - CH_DE), seal
         assert "(neu)" not in (site / f"ch/de/{ARTICLE}.html").read_text(encoding="utf-8")
         assert any("not approved" in r for r in withheld(site, "de-CH", ARTICLE))
     record(project).write_bytes(record(project).read_bytes()[:200])  # truncated
-    assert render(run, project, site) == (PLANS, 0)
+    assert render(run, project, site) == (CH_DE, PLANS - CH_DE)
     assert render(run, project, site) == (0, PLANS)  # and written anew
     assert files(site) == cold_site(project, tmp_path)
 
@@ -220,6 +223,7 @@ def test_without_a_trustworthy_key_there_is_no_plan_cache(
     assert render(run, project, site) == (PLANS, 0)
     assert render(run, project, site) == (PLANS, 0)
     assert not record(project).exists()
+    assert not (project / ".cache" / "i18n" / "plan").exists()
 
 
 def git(root: Path, *args: str, when: str | None = None) -> None:

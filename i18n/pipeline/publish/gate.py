@@ -46,6 +46,7 @@ from i18n.model.states import (
 from i18n.pipeline.claims import claim_patterns, find_claims
 from i18n.pipeline.extract import site_pot
 from i18n.pipeline.publish.history import History
+from i18n.pipeline.publish.localedigest import LocaleInputs
 from i18n.pipeline.publish.resolve import CatalogStore, Key, Resolved
 from i18n.project import SITE_DOMAIN, Project
 
@@ -176,6 +177,8 @@ class SitePlan:
     present: Callable[[LocalePlan, str], bool] | None = None
     planned: int = 0  # (locale, article) plans made in this run
     reused: int = 0  # (locale, article) plans taken from the plan cache
+    opened: list[str] = field(default_factory=list)  # locales (ch/de) planned from catalogs
+    read: set[str] = field(default_factory=set)  # catalog locales (de_CH) whose files were read
 
     def shown(self, lp: LocalePlan, slug: str) -> bool:
         """In this run's output: published (anything at all in a preview)."""
@@ -454,7 +457,10 @@ def plan_site(
     plan = SitePlan([], {a.slug: a for a in articles}, today, preview)
     try:
         planner = Planner(project, store, history, plan, cache)
+        if cache is not None:
+            planner.inputs = LocaleInputs(project, articles, today, history)
         plan.locales = _plan_locales(articles, countries, today, planner, only)
+        plan.read = store.read
     finally:
         if history is not None:
             history.close()
@@ -471,7 +477,30 @@ class Planner:
     history: History | None
     plan: SitePlan
     cache: PlanCache | None = None
+    inputs: LocaleInputs | None = None  # the locales' digests, with a cache
     _messages: list[polib.POEntry] | None = None
+    _told: int = 0  # the project's messages before the locale being planned
+
+    def open(self, lp: LocalePlan) -> None:
+        """Before ``lp`` is planned: read its shard of the plan cache."""
+        self._told = len(self.project.messages)
+        if self.cache is not None and self.inputs is not None:
+            c = lp.country
+            digest = self.inputs.digest(c.path, c.code, lp.language, lp.locale, lp.source)
+            self.cache.open(lp, digest)
+
+    def done(self, lp: LocalePlan, failed: bool) -> None:
+        """After ``lp`` is planned: count it as opened when its catalogs were needed."""
+        if self.cache is None or self.cache.opened(lp):
+            self.plan.opened.append(lp.folder)
+        if self.cache is None:
+            return
+        if failed:
+            self.cache.failed(lp)
+        elif len(self.project.messages) != self._told:
+            # reading it warned (an unreadable ledger line): it is opened again at every
+            # render, so that the warnings are given as a render without a cache gives them
+            self.cache.noisy(lp)
 
     def messages(self) -> list[polib.POEntry]:
         if self._messages is None:  # the templates are parsed only when a plan needs them
@@ -560,15 +589,19 @@ def _plan_locale(
         country.disclaimers.get(language),
     )
     lp.reasons.extend(_disclaimer_reasons(country, language, today))
+    planner.open(lp)
     try:
         planner.site_strings(lp)
         for article in articles:
             lp.articles[article.slug] = planner.article(article, lp)
     except I18nError as exc:
+        planner.done(lp, failed=True)
         if only is None or country.code == only:
             raise
         # another country's broken catalog does not stop this one: its pages are
         # withheld (fail closed), naming the file and line
         lp.reasons.append(f"{UNREADABLE}: {exc}")
         lp.articles = {a.slug: ArticlePlan(a, ["not planned"]) for a in articles}
+        return lp
+    planner.done(lp, failed=False)
     return lp

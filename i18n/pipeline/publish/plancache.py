@@ -2,8 +2,9 @@
 locale's site strings, kept from the last render, so that a render plans again only what its
 inputs changed (and parses only the catalogs those plans read).
 
-It lives in ``.cache/i18n/plan/publish.json`` (``preview.json`` for ``--preview``; git-ignored)
-as a :class:`~i18n.formats.runcache.RunRecord` **sealed** with this machine's cache key
+It lives in one shard per locale, ``.cache/i18n/plan/<mode>/<cc>-<lang>.json`` (mode
+``publish`` or ``preview``; git-ignored), each a :class:`~i18n.formats.runcache.RunRecord`
+**sealed** with this machine's cache key
 (:mod:`i18n.formats.localkey`): the plan decides what is published, so a record that does not
 carry the seal (forged, edited, another machine's) is empty, and without a trustworthy key
 there is no cache at all. Values are JSON, never pickles. ``i18n check`` never reads it: the
@@ -24,6 +25,11 @@ digest of exactly what it reads:
 - a locale's site strings: the bytes of the site templates, the language's forbidden wording
   and the site catalogs and approvals along the chain.
 
+A shard also holds the digest of everything its locale's plans read (:mod:`.localedigest`,
+from file bytes). When that digest is this render's, the locale's plans are taken as they
+are, without a plan key: its catalogs and ledgers are not opened. Otherwise each plan goes
+through its own key as above. A render reads only the shards of the locales it plans.
+
 A disclaimer (its dates, reference) is checked per locale at every render and is not part of
 any cached plan.
 """
@@ -35,6 +41,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import polib
@@ -67,31 +74,90 @@ def _digest(*parts: object) -> str:
 
 
 @dataclass
+class Shard:
+    """One locale's plans: ``.cache/i18n/plan/<mode>/<cc>-<lang>.json``, sealed, holding the
+    digest of the locale's inputs (:mod:`.localedigest`) and its plans by name."""
+
+    record: RunRecord
+    digest: str  # this render's digest of the locale's inputs
+    plans: dict[str, Entry]  # the last render's plans
+    warm: bool  # the last render's digest is this one's: plans are taken as they are
+    entries: dict[str, Entry] = field(default_factory=dict)  # this render's plans
+    opened: bool = False  # a plan needed its own key (the locale's catalogs were read)
+    failed: bool = False  # the locale could not be planned: its shard is not written
+
+    @classmethod
+    def load(cls, path: Path, key: str, digest: str, root: Path) -> Shard:
+        record = RunRecord.load_sealed(path, key, root)
+        plans = record.entries.get("plans")
+        if not isinstance(plans, dict):
+            return cls(record, digest, {}, False)
+        warm = bool(digest) and record.entries.get("locale") == digest
+        return cls(record, digest, plans, warm)
+
+    def cached(self, name: str, key: str | None) -> Any:
+        """The last render's plan of ``name`` (only under ``key``; any when None: warm)."""
+        entry = self.plans.get(name)
+        if isinstance(entry, list) and len(entry) == 2 and key in (None, entry[0]):
+            return entry[1]
+        return None
+
+
+@dataclass
 class PlanCache:
     project: Project
-    record: RunRecord
-    entries: dict[str, Entry] = field(default_factory=dict)  # this run's plans
+    preview: bool
+    key: str
+    shards: dict[str, Shard] = field(default_factory=dict)  # by locale folder (ch/de)
     _templates: str | None = None
 
     @classmethod
     def load(cls, project: Project, preview: bool) -> PlanCache:
-        """The plans of the last render in this mode, or none when there is no record, it
-        was made by other code or settings, or it does not carry this machine's seal."""
-        name = "preview" if preview else "publish"
-        path = project.cache_dir / "plan" / f"{name}.json"
-        record = RunRecord.load_sealed(path, plan_key(project, preview), project.root)
-        return cls(project, record)
+        """The plan cache of renders in this mode: each locale's shard is read when the
+        locale is planned (:meth:`open`); a shard made by other code or settings, or one
+        that does not carry this machine's seal, is empty."""
+        return cls(project, preview, plan_key(project, preview))
+
+    def open(self, lp: LocalePlan, digest: str) -> bool:
+        """Read ``lp``'s shard; True when its inputs' digest is the last render's (its plans
+        are then taken without reading a catalog or a ledger)."""
+        mode = "preview" if self.preview else "publish"
+        name = f"{lp.country.slug}-{lp.language}.json"
+        path = self.project.cache_dir / "plan" / mode / name
+        shard = Shard.load(path, self.key, digest, self.project.root)
+        self.shards[lp.folder] = shard
+        return shard.warm
+
+    def opened(self, lp: LocalePlan) -> bool:
+        """Whether a plan of ``lp`` was made or keyed from its catalogs in this render."""
+        shard = self.shards.get(lp.folder)
+        return shard is None or not shard.warm or shard.opened
+
+    def noisy(self, lp: LocalePlan) -> None:
+        """Planning ``lp`` warned: its shard is never taken as it is (only plan by plan)."""
+        if lp.folder in self.shards:
+            self.shards[lp.folder].digest = "noisy"
+
+    def failed(self, lp: LocalePlan) -> None:
+        """``lp`` could not be planned: keep its last shard as it is."""
+        if lp.folder in self.shards:
+            self.shards[lp.folder].failed = True
 
     def save(self) -> None:
-        """Keep this run's plans (and only them) for the next render."""
-        if self.entries != self.record.entries:
-            self.record.save(self.entries)
+        """Keep this run's plans of each locale planned (and only them) for the next render;
+        a shard whose content is the same is not written again. The single record of earlier
+        versions (``plan/publish.json``) is removed."""
+        mode = "preview" if self.preview else "publish"
+        (self.project.cache_dir / "plan" / f"{mode}.json").unlink(missing_ok=True)
+        for shard in self.shards.values():
+            value = {"locale": shard.digest, "plans": shard.entries}
+            if not shard.failed and value != shard.record.entries:
+                shard.record.save(value)
 
-    def _cached(self, name: str, key: str) -> Any:
-        entry = self.record.entries.get(name)
-        if isinstance(entry, list) and len(entry) == 2 and entry[0] == key:
-            return entry[1]
-        return None
+    def _shard(self, lp: LocalePlan) -> Shard:
+        if lp.folder not in self.shards:  # planned without a digest: plans by their keys
+            self.open(lp, "")
+        return self.shards[lp.folder]
 
     # --- an article in a locale -------------------------------------------------------------
 
@@ -105,19 +171,27 @@ class PlanCache:
     ) -> ArticlePlan:
         """The plan of ``article`` in ``lp``: the cached one when its inputs are the same,
         else ``make()``'s (kept for the next render)."""
+        shard = self._shard(lp)
         name = f"{lp.folder}/{article.slug}"
+        if shard.warm:
+            value = shard.cached(name, None)
+            ap = None if value is None else _reuse(value, article, history, self.project)
+            if ap is not None:
+                shard.entries[name] = shard.plans[name]
+                return ap
+        shard.opened = True
         key = self._article_key(article, lp, store, history is None)
-        value = self._cached(name, key)
+        value = shard.cached(name, key)
         if value is not None:
             ap = _reuse(value, article, history, self.project)
             if ap is not None:
-                self.entries[name] = [key, value]
+                shard.entries[name] = [key, value]
                 return ap
         asked = history.asked if history is not None else 0
         ap = make()
         used = history is not None and history.asked != asked
         read = _history_key(article, history, self.project) if used else None
-        self.entries[name] = [key, _article_json(ap, read)]
+        shard.entries[name] = [key, _article_json(ap, read)]
         return ap
 
     def _article_key(
@@ -147,7 +221,14 @@ class PlanCache:
     def site_strings(self, lp: LocalePlan, store: CatalogStore, make: Callable[[], None]) -> None:
         """Plan ``lp``'s site strings (``lp.site``, ``lp.site_hashes`` and the reasons they
         add), from the cache when their inputs are the same, else with ``make()``."""
+        shard = self._shard(lp)
         name = lp.folder
+        if shard.warm:
+            value = shard.cached(name, None)
+            if value is not None and _restore_site(lp, value):
+                shard.entries[name] = shard.plans[name]
+                return
+        shard.opened = True
         key = _digest(
             "site",
             self.templates(),
@@ -156,9 +237,9 @@ class PlanCache:
             _claims_key(lp),
             store.inputs(lp.locale, SITE_DOMAIN),
         )
-        value = self._cached(name, key)
+        value = shard.cached(name, key)
         if value is not None and _restore_site(lp, value):
-            self.entries[name] = [key, value]
+            shard.entries[name] = [key, value]
             return
         before = len(lp.reasons)
         make()
@@ -167,7 +248,7 @@ class PlanCache:
             "site": [_resolved_json(k, res) for k, res in lp.site.items()],
             "hashes": lp.site_hashes,
         }
-        self.entries[name] = [key, value]
+        shard.entries[name] = [key, value]
 
     def templates(self) -> str:
         """A digest of the site templates (their names and bytes): the site strings."""

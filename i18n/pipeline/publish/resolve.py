@@ -57,6 +57,7 @@ class CatalogStore:
         self._resolved: dict[tuple[str, str], dict[Key, Resolved]] = {}
         self._texts: dict[tuple[str, str], dict[Key, Approved]] = {}
         self._links: dict[tuple[str, str], list[str]] = {}
+        self.read: set[str] = set()  # locales whose catalogs or ledger were read (de_CH)
 
     def release(self, language: str) -> None:
         """Forget what was read for the locales of ``language`` (``de``, ``de_CH``, ...), so
@@ -81,12 +82,14 @@ class CatalogStore:
     def po(self, locale: str, domain: str) -> polib.POFile | None:
         key = (locale, domain)
         if key not in self._po:
+            self.read.add(locale)
             path = self.project.po_path(locale, domain)
             self._po[key] = read_po(path, self.project.rel(path)) if path.is_file() else None
         return self._po[key]
 
     def _trusted(self, locale: str) -> Trusted:
         if locale not in self._ledgers:
+            self.read.add(locale)
             self._ledgers[locale] = read_trusted(self.project, locale, self.people)
         return self._ledgers[locale]
 
@@ -106,6 +109,7 @@ class CatalogStore:
         none), without parsing it."""
         key = (locale, domain)
         if key not in self._digests:
+            self.read.add(locale)
             path = self.project.po_path(locale, domain)
             self._digests[key] = (
                 hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None

@@ -306,6 +306,7 @@ class RenderResult:
     planned: int = 0  # (locale, article) plans made in this run
     reused: int = 0  # (locale, article) plans taken from the plan cache
     built: int = 0  # pages built in this run (article, index and helper pages)
+    opened: list[str] = field(default_factory=list)  # locales planned from their catalogs
 
     def counts(self) -> tuple[int, int]:
         """(published, withheld) article pages of the countries rendered in this run."""
@@ -436,7 +437,9 @@ def render_site(
     pages = Pages(project, plan, project.settings.site_url)
     images = image_files(project)
 
-    result = RenderResult(plan, out, planned=plan.planned, reused=plan.reused)
+    result = RenderResult(
+        plan, out, planned=plan.planned, reused=plan.reused, opened=list(plan.opened)
+    )
     expected: set[str] = set()
     for lp in plan.locales:
         if plan.index_shown(lp):

@@ -1,0 +1,168 @@
+"""A locale whose inputs are unchanged is not opened (i18n/pipeline/publish/localedigest.py):
+its plans come from its own shard of the plan cache, and none of its catalogs or ledgers is
+read. Which locales a render opened is what it reports (``RenderResult.opened``, and the
+catalog locales it read, ``plan.read``); every render here also writes the bytes a cold render
+writes. On copies of the sample."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from conftest import Runner
+from test_plan_cache import git
+from test_render import set_msgstr
+from test_render_cache import ARTICLE, approved_entry, cold_site, edit_yaml, files, render
+
+from i18n.formats.country import load_countries
+from i18n.model.locale import fallback_chain
+from i18n.pipeline.publish.site import RenderResult
+from i18n.project import Project
+
+GERMAN = {"be/de", "ch/de", "de/de"}  # the locales whose chain reads de
+SWISS = {"ch/de", "ch/fr", "ch/it"}
+
+
+def every_locale(root: Path) -> set[str]:
+    return {f"{c.slug}/{lang}" for c in load_countries(Project(root)) for lang in c.languages}
+
+
+def chains(result: RenderResult, folders: set[str]) -> set[str]:
+    """The catalog locales the chains of ``folders``' locales read."""
+    return {
+        loc
+        for lp in result.plan.locales
+        if lp.folder in folders
+        for loc in fallback_chain(lp.locale)
+    }
+
+
+def shard(root: Path, name: str) -> Path:
+    return root / ".cache" / "i18n" / "plan" / "publish" / f"{name}.json"
+
+
+def test_an_unchanged_site_opens_no_locale(project: Path, tmp_path: Path) -> None:
+    first = render(project)
+    assert set(first.opened) == every_locale(project)
+    again = render(project)
+    assert again.opened == []
+    assert again.plan.read == set()  # no catalog, no ledger was read
+    assert (again.planned, again.reused) == (0, first.planned)
+    assert files(project / "site") == cold_site(project, tmp_path)
+
+
+def test_one_german_string_opens_the_german_chain_only(project: Path, tmp_path: Path) -> None:
+    render(project)
+    before = {p.name: p.stat().st_mtime_ns for p in shard(project, "x").parent.iterdir()}
+    entry = approved_entry(project)
+    set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr + " (neu)", approve_it=True)
+    result = render(project)
+    assert set(result.opened) == GERMAN
+    assert result.plan.read <= chains(result, GERMAN)
+    assert result.planned == len(GERMAN)  # the one article, in each of them
+    assert "(neu)" in (project / "site" / f"ch/de/{ARTICLE}.html").read_text(encoding="utf-8")
+    after = {p.name: p.stat().st_mtime_ns for p in shard(project, "x").parent.iterdir()}
+    assert {name for name in after if after[name] != before[name]} == {
+        "be-de.json",
+        "ch-de.json",
+        "de-de.json",
+    }  # only the shards of the locales opened are written again
+    assert files(project / "site") == cold_site(project, tmp_path)
+
+
+def test_people_yaml_opens_every_locale(project: Path, tmp_path: Path) -> None:
+    render(project)
+    path = project / "source" / "people.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
+    result = render(project)
+    assert set(result.opened) == every_locale(project)
+    assert result.planned == 0  # each plan's own inputs are unchanged: taken by its key
+    assert files(project / "site") == cold_site(project, tmp_path)
+
+
+def test_a_country_file_opens_that_countrys_locales(project: Path, tmp_path: Path) -> None:
+    render(project)
+    edit_yaml(project, "ch.yaml", "reference: CH-2026-003", "reference: CH-2026-103")
+    result = render(project)
+    assert set(result.opened) == SWISS
+    assert result.plan.read <= chains(result, SWISS)
+    assert "CH-2026-103" in (project / "site" / f"ch/de/{ARTICLE}.html").read_text("utf-8")
+    assert files(project / "site") == cold_site(project, tmp_path)
+
+
+def test_a_template_opens_every_locale(project: Path, tmp_path: Path) -> None:
+    render(project)
+    templates = project / "templates"
+    shutil.copytree(Project(project).templates_dir, templates)
+    page = templates / "base.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("</main>", '<p>{{ _("A new string") }}</p></main>', 1))
+    result = render(project)
+    assert set(result.opened) == every_locale(project)
+    assert files(project / "site") == cold_site(project, tmp_path)
+
+
+def test_a_forged_or_truncated_shard_replans_its_locale(project: Path, tmp_path: Path) -> None:
+    entry = approved_entry(project)
+    set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr + " (neu)")  # awaiting review
+    render(project)
+    path = shard(project, "ch-de")
+    data = json.loads(path.read_bytes())
+    plan = data["entries"]["plans"][f"ch/de/{ARTICLE}"][1]
+    plan["reasons"], plan["unapproved"] = [], []  # the withheld page made to say "publish"
+    path.write_text(json.dumps(data), encoding="utf-8")  # under the old seal
+    result = render(project)
+    assert result.opened == ["ch/de"]
+    assert result.planned == 6  # its articles, planned afresh
+    page = (project / "site" / f"ch/de/{ARTICLE}.html").read_text(encoding="utf-8")
+    assert "(neu)" not in page
+    path.write_bytes(path.read_bytes()[:100])
+    assert render(project).opened == ["ch/de"]
+    assert render(project).opened == []  # written anew
+    assert files(project / "site") == cold_site(project, tmp_path)
+
+
+def test_a_ledger_line_only_the_last_commit_has_opens_its_chain(
+    project: Path, tmp_path: Path
+) -> None:
+    """The working tree's ledger is the one the last render read, but the last commit holds
+    a line it lacks (deleted since): the approvals before it no longer hold, so the German
+    locales are opened, and withheld as a cold render withholds them."""
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "sample")
+    render(project)
+    ledger = Project(project).ledger_path("de")
+    kept = ledger.read_bytes()
+    last = kept.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    ledger.write_bytes(kept + last.replace(b'"hash": "', b'"hash": "f', 1) + b"\n")
+    git(project, "commit", "-qam", "one more line")
+    ledger.write_bytes(kept)  # the line deleted again, the file as the last render read it
+    result = render(project)
+    assert set(result.opened) == GERMAN
+    assert files(project / "site") == cold_site(project, tmp_path)
+    status = subprocess.run(
+        ["git", "-C", str(project), "status", "--porcelain"], capture_output=True, text=True
+    )
+    assert "approvals.jsonl" in status.stdout
+
+
+def test_a_ledger_that_warns_is_read_at_every_render(
+    project: Path, run: Runner, tmp_path: Path
+) -> None:
+    """An unreadable ledger line is reported by every render, as a render without a cache
+    reports it: the locale whose planning read it first is opened again each time."""
+    ledger = Project(project).ledger_path("de")
+    ledger.write_bytes(ledger.read_bytes() + b"not an event\n")
+    out = tmp_path / "site"
+    outputs = []
+    for _ in range(2):
+        result = run(project, "render", "--today", "2026-11-30", "--out", str(out))
+        assert result.exit_code == 0, result.output
+        outputs.append([line for line in result.output.splitlines() if "approvals.jsonl" in line])
+    assert outputs[0] == outputs[1] != [], result.output
+    again = render(project, out)
+    assert again.opened == ["be/de"]  # the first locale whose chain reads de
+    assert files(out) == cold_site(project, tmp_path)
