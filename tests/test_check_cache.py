@@ -146,3 +146,27 @@ def test_check_cold_reads_and_writes_no_page_record(site: Path, run: Runner) -> 
     page.write_text(page.read_text("utf-8").replace("</main>", CLAIM + "</main>", 1), "utf-8")
     assert "claim-page" in findings(check(run, site, "--cold"))
     assert record(site).stat().st_mtime_ns == mtime  # nothing written
+
+
+def _forge_locale(root: Path, locale: str, secret: bytes | None) -> None:
+    """The locale's kept result with its QA counts gone, its digest a plain checksum (None)
+    or sealed with ``secret``."""
+    path = root / ".cache" / "i18n" / "check" / "locales" / f"{locale}.json"
+    data = json.loads(path.read_bytes())
+    data["entries"]["result"]["qa"] = {}
+    canonical = json.dumps(data["entries"], sort_keys=True).encode()
+    data["digest"] = seal(secret, canonical) if secret else hashlib.sha256(canonical).hexdigest()
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_a_forged_locale_record_is_not_read(site: Path, run: Runner) -> None:
+    first = check(run, site)
+    assert json.loads(first)["translation_qa"]["de"]["entries"] > 0
+    _forge_locale(site, "de", None)
+    assert check(run, site) == first
+    _forge_locale(site, "de", b"x" * 32)
+    assert check(run, site) == first
+    # sealed with this machine's key, it is believed (the seal is the guard); --cold is not
+    _forge_locale(site, "de", Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
+    assert "de" not in json.loads(check(run, site))["translation_qa"]
+    assert check(run, site, "--cold") == first
