@@ -19,6 +19,7 @@ import polib
 from i18n.errors import I18nError
 from i18n.formats.country import load_glossary
 from i18n.formats.ledger import Ledger
+from i18n.formats.localkey import local_key
 from i18n.formats.people import load_people
 from i18n.model.article import Article
 from i18n.model.country import Country
@@ -27,6 +28,7 @@ from i18n.model.locale import fallback_chain
 from i18n.model.states import APPROVED, STATES
 from i18n.pipeline.check.config import language_claims
 from i18n.pipeline.check.ledgers import problem_findings
+from i18n.pipeline.check.localecache import LocaleRecord, locale_inputs, shared_inputs
 from i18n.pipeline.forked import forked_map, workers_for
 from i18n.pipeline.publish.resolve import CatalogStore, Key, Resolved
 from i18n.pipeline.qa import Env
@@ -56,6 +58,7 @@ class _Shared:
     envs: dict[str, Env | None]
     articles: list[Article]
     claims: dict[str, list[tuple[Country, str]]]
+    inputs: str | None  # what every locale reads besides its folder (None: no record)
 
 
 def check_locales(
@@ -78,6 +81,7 @@ def check_locales(
         {a.slug: a.env for a in articles},  # the links each catalog's QA resolves with
         articles,
         claims,
+        shared_inputs(project) if local_key(project.root) is not None else None,
     )
     workers = workers_for(len(locales))
     if workers > 1:
@@ -97,7 +101,18 @@ def _check_locale(shared: _Shared, locale: str) -> LocaleResult:
     told, hook = project.messages, project.on_message
     project.messages, project.on_message = [], None  # kept, and told by the parent in order
     result = LocaleResult(locale)
+    record, inputs = None, None
     try:
+        if shared.inputs is not None:
+            record = LocaleRecord.open(project, locale)
+            scans = [[c.code, lang] for c, lang in shared.claims.get(locale, [])]
+            inputs = locale_inputs(project, locale, shared.inputs, scans)
+            kept = record.get(inputs)
+            if kept is not None:
+                result.reviewed, result.ledger = kept["reviewed"], kept["ledger"]
+                result.qa, result.claims = kept["qa"], kept["claims"]
+                project.messages += kept["messages"]
+                return result
         review = LocaleReview.open(
             project,
             locale,
@@ -127,6 +142,15 @@ def _check_locale(shared: _Shared, locale: str) -> LocaleResult:
                 result.claims[country.code, lang] = language_claims(
                     project, country, lang, shared.articles, store, memo
                 )
+        if record is not None and inputs is not None:
+            record.put(
+                inputs,
+                result.reviewed,
+                result.ledger,
+                result.qa,
+                result.claims,
+                list(project.messages),
+            )
     except I18nError as exc:
         result.error = (exc.message, exc.path, exc.line)
     finally:

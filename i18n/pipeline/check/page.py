@@ -93,11 +93,8 @@ def document_problems(doc: Any, lp: Any, country: Country) -> Problems:
     return out
 
 
-def link_problems(
-    doc: Any, project: Project, site: Path, rel: str, locales: dict[str, str]
-) -> Problems:
-    """hreflang links: each points to a page of this site in the language it names; a
-    canonical link names the page itself."""
+def canonical_problems(doc: Any, project: Project, rel: str) -> Problems:
+    """A canonical link names the page ``rel`` itself."""
     out: Problems = []
     for el in doc.iter("link"):
         if "canonical" not in (el.get("rel") or "").lower().split():
@@ -105,12 +102,37 @@ def link_problems(
         href = el.get("href") or ""
         if local(href, project, rel) != rel:
             out.append(("canonical-wrong", f"canonical link {href[:80]} is not this page", None))
+    return out
+
+
+HrefLang = tuple[str, str, str | None]  # the language a link names, its href, the site path
+
+
+def hreflang_links(doc: Any, project: Project, rel: str) -> list[HrefLang]:
+    """Every hreflang link of the page ``rel``, in document order, with the site path it
+    points to (None: it leaves the site). What the bytes say; :func:`hreflang_problems`
+    judges it against the site."""
+    out: list[HrefLang] = []
     for el in doc.iter("link", "a"):
         hreflang, href = el.get("hreflang"), el.get("href")
         if not hreflang or href is None:
             continue
-        target = local(href, project, rel)
-        if target is None or not (site / target).is_file():
+        out.append((hreflang, href, local(href, project, rel)))
+    return out
+
+
+def hreflang_problems(
+    links: list[HrefLang],
+    site: Path,
+    locales: dict[str, str],
+    files: frozenset[str] = frozenset(),
+) -> Problems:
+    """Each hreflang link points to a page of ``site`` in the language it names
+    (``locales``: the language tag of each page of the manifest; ``files``: site paths known
+    to be files, the others are looked up on disk)."""
+    out: Problems = []
+    for hreflang, href, target in links:
+        if target is None or not (target in files or (site / target).is_file()):
             out.append(
                 (
                     "hreflang-broken",
@@ -175,16 +197,11 @@ def _is_json_ld(script: Any) -> bool:
     return (script.get("type") or "").strip().lower() == JSON_LD
 
 
-def structured_data_problems(path: Path, page: ManifestPage, lp: Any, pages: Pages) -> Problems:
-    """The page's JSON-LD is what the render writes for it from the approved plan."""
-    try:
-        doc = lxml.html.document_fromstring(path.read_bytes(), parser=_UTF8)
-    except (OSError, lxml.etree.ParserError, ValueError):
-        return []
-    expected = None
+def expected_structured_data(page: ManifestPage, lp: Any, pages: Pages) -> dict[str, Any] | None:
+    """The JSON-LD the render writes for ``page`` from the approved plan (None: none)."""
     if page.kind == ARTICLE and page.article in lp.articles and lp.published(page.article):
-        expected = pages.structured_data(lp, page.article)
-    return structured_data_problems_in(doc, expected)
+        return pages.structured_data(lp, page.article)
+    return None
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -200,7 +217,16 @@ def structured_data_problems_in(doc: Any, expected: dict[str, Any] | None) -> Pr
     does not list it; it is proven instead: at most one per page, only on an article page,
     valid JSON (no key given twice), and equal to the ``MedicalWebPage`` the render builds
     from the approved text of that page (``expected``; None: the page has none)."""
-    blocks = [s for s in doc.iter("script") if _is_json_ld(s) and not s.get("src")]
+    return structured_data_problems_of(json_ld_texts(doc), expected)
+
+
+def json_ld_texts(doc: Any) -> list[str]:
+    """The text of each JSON-LD block of the page (not those loaded from elsewhere)."""
+    return [s.text or "" for s in doc.iter("script") if _is_json_ld(s) and not s.get("src")]
+
+
+def structured_data_problems_of(blocks: list[str], expected: dict[str, Any] | None) -> Problems:
+    """:func:`structured_data_problems_in` of a page whose JSON-LD blocks are ``blocks``."""
     if expected is None:
         return [
             ("structured-data-unexpected", "JSON-LD on a page the render writes none for", None)
@@ -213,7 +239,7 @@ def structured_data_problems_in(doc: Any, expected: dict[str, Any] | None) -> Pr
                 None,
             )
         ]
-    text = blocks[0].text or ""
+    text = blocks[0]
     try:
         found = json.loads(text, object_pairs_hook=_no_duplicates)
     except ValueError as exc:

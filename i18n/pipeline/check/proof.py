@@ -37,15 +37,20 @@ from i18n.model.manifest import (
 )
 from i18n.pipeline.check.page import (
     Problems,
+    canonical_problems,
     document_problems,
-    link_problems,
+    expected_structured_data,
+    hreflang_links,
+    hreflang_problems,
+    json_ld_texts,
     local,
     published_text,
     script_problems,
-    structured_data_problems,
     structured_data_problems_in,
+    structured_data_problems_of,
     why_hidden,
 )
+from i18n.pipeline.check.pagecache import PageFacts, PageProofs, context_digest
 from i18n.pipeline.check.report import CountryResult
 from i18n.pipeline.claims import claim_patterns, find_claims
 from i18n.pipeline.publish.pages import Pages
@@ -132,6 +137,8 @@ def site_findings(
         return approvals[locale, catalog]
 
     on_disk = set(_site_pages(site))
+    files = frozenset(on_disk)
+    reader = _PageReader(project, site, hosts, PageProofs.open(project))
     locales = {p.path: p.locale for p in manifest.pages}
     listed: set[str] = set()
     for page in manifest.pages:
@@ -188,10 +195,18 @@ def site_findings(
             )
         else:
             result.pages.append(rel)
-            problems += _page_problems(project, site, page, country, lp, plan, approved, locales)
-            problems += structured_data_problems(site / page.path, page, lp, pages)
-            own = frozenset(url for _, url in country.legal_links(lp.language))
-            problems += _foreign_links(site / page.path, hosts, own)
+            problems += _plan_problems(page, lp, plan, approved)
+            facts = reader.facts(page, country, lp)
+            if facts.unparsable is not None:
+                message = f"page is not parsable HTML: {facts.unparsable}"
+                problems.append(("page-unparsable", message, None))
+            else:
+                problems += facts.before
+                problems += hreflang_problems(facts.hreflang, site, locales, files)
+                problems += facts.claims
+                expected = expected_structured_data(page, lp, pages)
+                problems += structured_data_problems_of(facts.json_ld, expected)
+                problems += facts.foreign
         for code, message, snippet in problems:
             where = f"{shown}/manifest.json" if code.startswith("manifest") else f"{shown}/{rel}"
             result.findings.append(
@@ -212,6 +227,7 @@ def site_findings(
                     f"{shown}/{rel}",
                 )
             )
+    reader.proofs.save(complete=not only)
     general += _sitemap_findings(project, site, by_country, results, only)
     # files on disk that the manifest does not list
     for rel in sorted(on_disk - listed):
@@ -260,6 +276,11 @@ def _foreign_links(
         doc = lxml.html.document_fromstring(path.read_bytes(), parser=_UTF8)
     except (OSError, lxml.etree.ParserError, ValueError):
         return []
+    return _foreign_links_in(doc, hosts, own)
+
+
+def _foreign_links_in(doc: Any, hosts: frozenset[str], own: frozenset[str]) -> Problems:
+    """:func:`_foreign_links` of a parsed page."""
     out: Problems = []
     shown: set[str] = set()
     for el in doc.iter("a"):
@@ -442,34 +463,74 @@ def _sitemap_findings(
     return general
 
 
-def _page_problems(
-    project: Project,
-    site: Path,
-    page: ManifestPage,
-    country: Country,
-    lp: Any,
-    plan: Any,
-    approved: Callable[[str, str], set[str]],
-    locales: dict[str, str],
-) -> Problems:
-    """(code, message, snippet) for everything wrong with one published page; ``approved``
-    gives a catalog's approved hashes for a locale, ``locales`` the language tag of each page
-    of the manifest."""
-    out = _plan_problems(page, lp, plan, approved)
+class _PageReader:
+    """What each page's bytes say (:class:`PageFacts`), from the sealed record of the last
+    check when the page's bytes and its context are those it was read with, else read now."""
+
+    def __init__(
+        self, project: Project, site: Path, hosts: frozenset[str], proofs: PageProofs
+    ) -> None:
+        self.project = project
+        self.site = site
+        self.hosts = hosts
+        self.proofs = proofs
+        self._contexts: dict[tuple[str, str], str] = {}
+
+    def _context(self, country: Country, lp: Any) -> str:
+        """A digest of everything besides the bytes that a page's kept verdicts read."""
+        key = (country.code, lp.tag)
+        if key not in self._contexts:
+            disc = country.disclaimers.get(lp.language)
+            self._contexts[key] = context_digest(
+                self.project.settings.site_url,
+                lp.tag,
+                lp.rtl,
+                lp.language,
+                None if disc is None else [disc.text, disc.reference],
+                country.audience,
+                [[p.pattern, p.flags] for p in claim_patterns(country, lp.language)],
+                sorted(self.hosts),
+                sorted({url for _, url in country.legal_links(lp.language)}),
+            )
+        return self._contexts[key]
+
+    def facts(self, page: ManifestPage, country: Country, lp: Any) -> PageFacts:
+        rel = page.path
+        data = (self.site / rel).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        context = context_digest(self._context(country, lp), rel)
+        facts = self.proofs.get(rel, digest, context)
+        if facts is None:
+            facts = _read_page(self.project, data, rel, country, lp, self.hosts)
+            self.proofs.put(rel, digest, context, facts)
+        return facts
+
+
+def _read_page(
+    project: Project, data: bytes, rel: str, country: Country, lp: Any, hosts: frozenset[str]
+) -> PageFacts:
+    """Parse one published page and read it as a browser shows it (see :class:`PageFacts`)."""
     try:
-        doc = lxml.html.document_fromstring((site / page.path).read_bytes(), parser=_UTF8)
+        doc = lxml.html.document_fromstring(data, parser=_UTF8)
     except (lxml.etree.ParserError, ValueError) as exc:
-        return [*out, ("page-unparsable", f"page is not parsable HTML: {exc}", None)]
-    out += document_problems(doc, lp, country)
-    out += link_problems(doc, project, site, page.path, locales)
+        return PageFacts(unparsable=f"{exc}")
+    facts = PageFacts()
+    facts.before = document_problems(doc, lp, country) + canonical_problems(doc, project, rel)
+    facts.hreflang = hreflang_links(doc, project, rel)
+    facts.json_ld = json_ld_texts(doc)
+    own = frozenset(url for _, url in country.legal_links(lp.language))
+    facts.foreign = _foreign_links_in(doc, hosts, own)
     # forbidden wording in what a reader or a search engine sees; the disclaimer is approved
-    # regulatory text (it may say "no result can be guaranteed") and is left out
+    # regulatory text (it may say "no result can be guaranteed") and is left out.
+    # published_text changes the document: last.
     published = published_text(doc)
-    for pat, snippet in find_claims(
-        published, claim_patterns(country, lp.language), markdown=False
-    ):
-        out.append(("claim-page", f"rendered page matches forbidden wording /{pat}/", snippet))
-    return out
+    facts.claims = [
+        ("claim-page", f"rendered page matches forbidden wording /{pat}/", snippet)
+        for pat, snippet in find_claims(
+            published, claim_patterns(country, lp.language), markdown=False
+        )
+    ]
+    return facts
 
 
 def _plan_problems(
