@@ -15,8 +15,16 @@ and inode the file had once written. A render skips a page only when
 - the file on disk still has the recorded size, mtime and inode (a page edited or removed
   by hand is built again).
 
-The file carries a digest of its own content: a truncated, edited or unreadable cache is
-not trusted (every page is built, and the cache is written anew). ``i18n check`` never
+A locale's pages are not even built when nothing they read can have changed: the cache also
+holds, per locale, its key (:func:`.shape.locale_keys`: the digest of the locale's inputs,
+of what its pages read from other locales, and of the mode and date) and the paths of its
+pages. When the key and the paths are this render's, each of its pages whose file still has
+the recorded size, mtime and inode is current (no context, no fingerprint); any other page
+is built and checked by its fingerprint as above.
+
+The file is sealed with this machine's cache key (:mod:`i18n.formats.localkey`): a
+truncated, edited, forged or unreadable cache is not trusted (every page is built, and the
+cache is written anew); without a trustworthy key there is no cache. ``i18n check`` never
 reads it: the check proves the written site against the plan on its own.
 """
 
@@ -31,11 +39,12 @@ from typing import Any
 from i18n.formats.runcache import PACKAGE, RunRecord, code_key, files_digest
 from i18n.project import Project
 
-FORMAT = 1
+FORMAT = 2
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "markupsafe", "babel")
 
-# rel -> [fingerprint, size, mtime_ns, inode]
+# rel -> [fingerprint, size, mtime_ns, inode]; LOCALE + folder -> [key, [rel, ...]]
 Entry = list[Any]
+LOCALE = "locale:"
 
 
 def render_key(project: Project, out: Path) -> str:
@@ -66,8 +75,8 @@ class PageCache:
         """The cache of renders into ``out``, or an empty one when there is none, it was
         made by other code, templates or settings, or it is not intact."""
         name = hashlib.sha256(str(out).encode()).hexdigest()[:24]
-        record = RunRecord.load(
-            project.cache_dir / "render" / f"{name}.json", render_key(project, out)
+        record = RunRecord.load_sealed(
+            project.cache_dir / "render" / f"{name}.json", render_key(project, out), project.root
         )
         if not all(isinstance(entry, list) for entry in record.entries.values()):
             record.entries = {}  # not what this code writes: every page is built
@@ -82,6 +91,24 @@ class PageCache:
             return list(file_state(out / rel)) == entry[1:]
         except OSError:
             return False
+
+    def kept(self, out: Path, folder: str, key: str, rels: list[str]) -> dict[str, Entry]:
+        """The pages of the locale at ``folder`` (``rels``, in order) that are current without
+        being built: all of those whose file is untouched, when the locale's key and pages
+        are the last render's; none otherwise."""
+        if self.pages.get(LOCALE + folder) != [key, rels]:
+            return {}
+        kept: dict[str, Entry] = {}
+        for rel in rels:
+            entry = self.pages.get(rel)
+            if not isinstance(entry, list) or len(entry) != 4:
+                continue
+            try:
+                if list(file_state(out / rel)) == entry[1:]:
+                    kept[rel] = entry
+            except OSError:
+                continue
+        return kept
 
     def save(self, pages: dict[str, Entry]) -> None:
         self.record.save(pages)

@@ -133,6 +133,14 @@ class PlanCache:
         shard = self.shards.get(lp.folder)
         return shard is None or not shard.warm or shard.opened
 
+    def digest(self, lp: LocalePlan) -> str | None:
+        """This render's digest of ``lp``'s inputs, when its plans are a function of it: none
+        for a locale whose planning warned or failed, or that was planned without one."""
+        shard = self.shards.get(lp.folder)
+        if shard is None or shard.failed or shard.digest in ("", "noisy"):
+            return None
+        return shard.digest
+
     def noisy(self, lp: LocalePlan) -> None:
         """Planning ``lp`` warned: its shard is never taken as it is (only plan by plan)."""
         if lp.folder in self.shards:

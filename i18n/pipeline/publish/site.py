@@ -36,9 +36,10 @@ from i18n.pipeline.publish.gate import (
     SitePlan,
     plan_site,
 )
-from i18n.pipeline.publish.pagecache import Entry, PageCache, file_state
+from i18n.pipeline.publish.pagecache import LOCALE, Entry, PageCache, file_state
 from i18n.pipeline.publish.pages import Pages, PageSpec, _csp_hash
 from i18n.pipeline.publish.plancache import PlanCache
+from i18n.pipeline.publish.shape import locale_keys
 from i18n.project import Project
 
 PAGE_RE = re.compile(r"[a-z0-9][a-z0-9-]*\.html")
@@ -164,6 +165,23 @@ def write_pages(pages: Pages, out: Path, jobs: list[PageJob], cache: PageCache) 
         return [done for batch in batches for done in _write_batch(state, batch)]
     parts = forked_map(_write_batch, state, batches, workers)
     return [done for part in parts for done in part]
+
+
+def kept_pages(
+    pages: Pages, out: Path, jobs: list[PageJob], cache: PageCache, keys: dict[str, str]
+) -> tuple[list[Done], list[PageJob], dict[str, list[str]]]:
+    """(pages current without being built, the jobs left to build, each keyed locale's
+    pages): a locale whose key and pages are the last render's keeps every page whose file
+    is untouched (:meth:`PageCache.kept`)."""
+    locales = pages.plan.locales
+    rels: dict[str, list[str]] = {folder: [] for folder in keys}
+    for rel, i, _, _ in jobs:
+        rels.get(locales[i].folder, []).append(rel)
+    kept: dict[str, Entry] = {}
+    for folder, key in keys.items():
+        kept.update(cache.kept(out, folder, key, rels[folder]))
+    done: list[Done] = [(rel, None, entry) for rel, entry in kept.items()]
+    return done, [job for job in jobs if job[0] not in kept], rels
 
 
 # --- sitemap and manifest -----------------------------------------------------------------
@@ -306,6 +324,7 @@ class RenderResult:
     planned: int = 0  # (locale, article) plans made in this run
     reused: int = 0  # (locale, article) plans taken from the plan cache
     built: int = 0  # pages built in this run (article, index and helper pages)
+    kept: int = 0  # pages current by their locale's key and their file state (not built)
     opened: list[str] = field(default_factory=list)  # locales planned from their catalogs
 
     def counts(self) -> tuple[int, int]:
@@ -471,10 +490,15 @@ def render_site(
     cache = PageCache.load(project, out)
     entries = {rel: entry for rel, entry in cache.pages.items() if rel in expected}
     jobs = page_jobs(pages, result.rendered_countries)
-    for rel, changed, entry in write_pages(pages, out, jobs, cache):
+    keys = locale_keys(plans, plan, pages.brands)
+    kept, jobs, keyed = kept_pages(pages, out, jobs, cache, keys)
+    result.kept = len(kept)
+    for rel, changed, entry in kept + write_pages(pages, out, jobs, cache):
         (result.written if changed else result.unchanged).append(rel)
         result.built += changed is not None
         entries[rel] = entry
+    for folder, key in keys.items():  # every page of the locale is now current under key
+        entries[LOCALE + folder] = [key, keyed[folder]]
     files = {"index.html": pages.root()}
     if not preview and NOT_FOUND in pages.helper_kinds:
         files[NOT_FOUND_PAGE] = pages.not_found(None)

@@ -1,0 +1,189 @@
+"""A locale whose pages cannot have changed is not built (i18n/pipeline/publish/shape.py and
+the locale keys of pagecache.py): its inputs' digest and its shape (what its pages read from
+other locales) are the last render's, and each page's file is untouched. A change in another
+locale that a page shows (a newly published sibling, a country's added language) builds it
+again; every render here writes the bytes of a cold render. On copies of the sample."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_locale_cache import GERMAN
+from test_render import set_msgstr
+from test_render_cache import ARTICLE, approved_entry, change, cold_site, files, render
+
+from i18n.pipeline.publish.site import RenderResult
+
+FR_DISCLAIMER = """  fr:
+    text: "Ces informations sont fournies uniquement à des fins éducatives."
+    reference: DE-2026-099
+    approved_by: Regulatory Affairs DACH
+    approved_on: 2026-07-20
+    expires: 2027-07-20
+"""
+
+
+def page_count(result: RenderResult) -> int:
+    return len([rel for rel in result.written + result.unchanged if rel.count("/") == 2])
+
+
+def of(result: RenderResult, folders: set[str]) -> set[str]:
+    return {rel for rel in result.written if rel.rsplit("/", 1)[0] in folders}
+
+
+def record(root: Path) -> Path:
+    (path,) = (root / ".cache" / "i18n" / "render").glob("*.json")
+    return path
+
+
+def withhold_german(root: Path, approve: bool) -> None:
+    """One German string of ARTICLE edited: awaiting review (the article withheld in every
+    German locale), or approved (published again)."""
+    entry = approved_entry(root)
+    text = entry.msgstr if entry.msgstr.endswith(" (neu)") else entry.msgstr + " (neu)"
+    set_msgstr(root, "de", ARTICLE, entry.msgid, text, approve_it=approve)
+
+
+def add_french_to_germany(root: Path) -> None:
+    path = root / "source" / "countries" / "de.yaml"
+    text = path.read_text(encoding="utf-8").replace("languages: [de]", "languages: [de, fr]")
+    path.write_text(text.replace("\nlegal:", f"\n{FR_DISCLAIMER}legal:", 1), encoding="utf-8")
+
+
+def test_an_unchanged_render_builds_no_page_and_keeps_all(project: Path, tmp_path: Path) -> None:
+    first = render(project)
+    assert first.kept == 0 and first.built == page_count(first) > 40
+    again = render(project)
+    assert (again.built, again.kept) == (0, page_count(first))
+    assert again.written == []
+    assert files(project / "site") == cold_site(project, tmp_path)
+
+
+def test_one_string_builds_the_pages_of_its_locales_only(project: Path, tmp_path: Path) -> None:
+    first = render(project)
+    entry = approved_entry(project)
+    set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr + " (neu)", approve_it=True)
+    after = render(project)
+    german = len([r for r in first.written if r.rsplit("/", 1)[0] in GERMAN])
+    assert after.kept == page_count(first) - german  # every other locale: file state only
+    assert after.built == 3  # the article's page in each German locale (its fingerprint)
+    assert files(project / "site") == cold_site(project, tmp_path)
+
+
+def test_a_sibling_published_elsewhere_builds_the_pages_linking_it(
+    project: Path, tmp_path: Path
+) -> None:
+    """French pages' inputs do not change when German approvals do, but their hreflang
+    alternates name the German pages: they are built again."""
+    withhold_german(project, approve=False)
+    render(project)
+    page = project / "site" / f"ch/fr/{ARTICLE}.html"
+    assert 'hreflang="de-CH"' not in page.read_text(encoding="utf-8")
+    withhold_german(project, approve=True)
+    after = render(project)
+    assert f"ch/fr/{ARTICLE}.html" in after.written
+    assert 'hreflang="de-CH"' in page.read_text(encoding="utf-8")
+    assert f"fr/fr/{ARTICLE}.html" in after.written  # another country's page too
+    assert not of(after, {"fr/fr"}) - {f"fr/fr/{ARTICLE}.html"}  # its other pages kept
+    assert files(project / "site") == cold_site(project, tmp_path)
+
+
+def test_a_countrys_added_language_builds_its_siblings_pages(project: Path, tmp_path: Path) -> None:
+    first = render(project)
+    add_french_to_germany(project)
+    after = render(project)
+    assert of(after, {"de/fr"})  # the new locale's pages
+    page = project / "site" / f"ch/fr/{ARTICLE}.html"
+    assert 'hreflang="fr-DE"' in page.read_text(encoding="utf-8")
+    assert f"ch/fr/{ARTICLE}.html" in after.written  # its alternates name the new locale
+    assert 'href="../fr/' in (project / "site" / "de/de/index.html").read_text("utf-8")
+    # every locale's index page names the new locale's index: no locale is kept whole; the
+    # pages that do not name it are still not written (their fingerprints are the same)
+    assert after.kept == 0 < after.built < first.built
+    assert files(project / "site") == cold_site(project, tmp_path)
+
+
+def test_a_forged_or_truncated_record_keeps_no_page(project: Path) -> None:
+    first = render(project)
+    path = record(project)
+    rel = f"ch/fr/{ARTICLE}.html"
+    original = (project / "site" / rel).read_bytes()
+    (project / "site" / rel).write_text("edited by hand", encoding="utf-8")
+    data = json.loads(path.read_bytes())
+    st_ = (project / "site" / rel).stat()
+    data["entries"][rel][1:] = [st_.st_size, st_.st_mtime_ns, st_.st_ino]
+    path.write_text(json.dumps(data), encoding="utf-8")  # vouches for the edit, old seal
+    forged = render(project)
+    assert forged.kept == 0 and forged.built == first.built
+    assert (project / "site" / rel).read_bytes() == original
+    path.write_bytes(path.read_bytes()[:100])
+    assert render(project).kept == 0
+    assert render(project).kept == page_count(first)  # written anew
+
+
+def test_a_page_edited_by_hand_in_a_kept_locale_is_built(project: Path) -> None:
+    render(project)
+    rel = f"ch/fr/{ARTICLE}.html"
+    original = (project / "site" / rel).read_bytes()
+    (project / "site" / rel).write_bytes(original.replace(b"<main", b"<main data-x", 1))
+    again = render(project)
+    assert again.written == [rel] and again.built == 1
+    assert (project / "site" / rel).read_bytes() == original
+
+
+def test_a_cached_render_writes_what_a_render_without_records_writes(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    render(project)
+    withhold_german(project, approve=False)
+    render(project)
+    withhold_german(project, approve=True)
+    render(project)  # every locale's shape changed (the sample publishes the article in each)
+    change(project, "string", 7)
+    cached = render(project)
+    assert cached.kept > 0
+    monkeypatch.setenv("I18N_NO_CACHE", "1")
+    cold = render(project, tmp_path / "cold")
+    assert cold.kept == 0 and cold.reused == 0
+    assert files(project / "site") == files(tmp_path / "cold")
+
+
+CHANGES = st.lists(
+    st.sampled_from(["string", "withhold", "approve", "language", "product", "disclaimer"]),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(changes=CHANGES)
+def test_kept_and_cold_renders_write_the_same_bytes(
+    changes: list[str], tmp_path_factory: object
+) -> None:
+    tmp = tmp_path_factory.mktemp("shape")  # type: ignore[attr-defined]
+    from conftest import copy_project
+
+    root = copy_project(tmp / "proj")
+    render(root)
+    for k, kind in enumerate(changes):
+        if kind in ("withhold", "approve"):
+            withhold_german(root, approve=kind == "approve")
+        elif kind == "language":
+            path = root / "source" / "countries" / "de.yaml"
+            if "[de, fr]" in path.read_text(encoding="utf-8"):
+                text = path.read_text(encoding="utf-8").replace("[de, fr]", "[de]")
+                path.write_text(text, encoding="utf-8")
+            else:
+                add_french_to_germany(root)
+        else:
+            change(root, kind, k)
+        render(root)
+        assert files(root / "site") == cold_site(root, tmp), (changes, k)
