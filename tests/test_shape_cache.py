@@ -7,7 +7,10 @@ again; every render here writes the bytes of a cold render. On copies of the sam
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +19,7 @@ from test_locale_cache import GERMAN
 from test_render import set_msgstr
 from test_render_cache import ARTICLE, approved_entry, change, cold_site, files, render
 
+from i18n.formats.manifest import _page_record, manifest_text, read_text
 from i18n.pipeline.publish.site import RenderResult
 
 FR_DISCLAIMER = """  fr:
@@ -52,6 +56,16 @@ def add_french_to_germany(root: Path) -> None:
     path = root / "source" / "countries" / "de.yaml"
     text = path.read_text(encoding="utf-8").replace("languages: [de]", "languages: [de, fr]")
     path.write_text(text.replace("\nlegal:", f"\n{FR_DISCLAIMER}legal:", 1), encoding="utf-8")
+
+
+def toggle_french_in_germany(root: Path) -> None:
+    path = root / "source" / "countries" / "de.yaml"
+    text = path.read_text(encoding="utf-8")
+    if "[de, fr]" not in text:
+        add_french_to_germany(root)
+        return
+    text = text.replace("languages: [de, fr]", "languages: [de]").replace(FR_DISCLAIMER, "")
+    path.write_text(text, encoding="utf-8")
 
 
 def test_an_unchanged_render_builds_no_page_and_keeps_all(project: Path, tmp_path: Path) -> None:
@@ -177,13 +191,72 @@ def test_kept_and_cold_renders_write_the_same_bytes(
         if kind in ("withhold", "approve"):
             withhold_german(root, approve=kind == "approve")
         elif kind == "language":
-            path = root / "source" / "countries" / "de.yaml"
-            if "[de, fr]" in path.read_text(encoding="utf-8"):
-                text = path.read_text(encoding="utf-8").replace("[de, fr]", "[de]")
-                path.write_text(text, encoding="utf-8")
-            else:
-                add_french_to_germany(root)
+            toggle_french_in_germany(root)
         else:
             change(root, kind, k)
         render(root)
         assert files(root / "site") == cold_site(root, tmp), (changes, k)
+
+
+def test_a_kept_locales_sitemap_and_manifest_parts_are_cut_from_the_last_files(
+    project: Path, tmp_path: Path
+) -> None:
+    first = render(project)
+    locales = len(first.plan.locales)
+    assert first.parts_kept == 0
+    assert render(project).parts_kept == locales
+    change(project, "string", 3)
+    after = render(project)
+    assert after.parts_kept == locales - len(GERMAN)
+    assert files(project / "site") == cold_site(project, tmp_path)
+
+
+def test_a_sitemap_or_manifest_changed_on_disk_is_not_cut(project: Path, tmp_path: Path) -> None:
+    render(project)
+    site = project / "site"
+    sitemap = (site / "sitemap.xml").read_bytes()
+    (site / "sitemap.xml").write_bytes(sitemap.replace(b"<url>", b"<url> ", 3))
+    again = render(project)
+    assert again.parts_kept == 0 and "sitemap.xml" in again.written
+    assert (site / "sitemap.xml").read_bytes() == sitemap
+    assert render(project).parts_kept == len(again.plan.locales)
+    manifest = site / "manifest.json"
+    os.utime(manifest, ns=(1, 1))  # same bytes, another mtime: not the file as written
+    assert render(project).parts_kept == 0
+    assert files(site) == cold_site(project, tmp_path)
+
+
+def test_the_manifest_joined_from_parts_is_the_json_of_the_whole(project: Path) -> None:
+    """:func:`manifest_text` joins records' texts: the bytes ``json.dumps`` writes for the
+    whole manifest (withheld articles, helper pages, outdated pages, images, a timezone)."""
+    withhold_german(project, approve=False)
+    render(project)
+    written = (project / "site" / "manifest.json").read_text(encoding="utf-8")
+    manifest = read_text(written, "manifest.json")
+    assert manifest.withheld and manifest.pages
+    for m in (manifest, replace(manifest, today="2026-11-30", timezone="Europe/Zurich")):
+        data: dict[str, Any] = {"preview": m.preview}
+        if m.today is not None:
+            data["rendered_for"] = {"date": m.today, "timezone": m.timezone}
+        data["pages"] = [_page_record(p) for p in m.pages]
+        data["withheld"] = [
+            {
+                "country": w.country,
+                "locale": w.locale,
+                "article": w.article,
+                "reasons": list(w.reasons),
+            }
+            for w in m.withheld
+        ]
+        data["images"] = dict(m.images)
+        whole = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+        assert manifest_text(m) == whole
+    empty = replace(manifest, pages=(), withheld=(), today=None, timezone=None)
+    assert (
+        manifest_text(empty)
+        == json.dumps(
+            {"preview": False, "pages": [], "withheld": [], "images": dict(manifest.images)},
+            indent=2,
+        )
+        + "\n"
+    )

@@ -66,25 +66,74 @@ def _page_record(page: ManifestPage) -> dict[str, Any]:
     return record
 
 
+# a record's place in the manifest's lists of pages and withheld articles (two-space indent)
+ITEM = "\n    "
+RECORD_SEP = "," + ITEM  # between two records of a list
+LIST_OPEN = "[" + ITEM  # before the first
+_PAGES, _WITHHELD = "\0pages", "\0withheld"
+
+
+def record_text(record: dict[str, Any]) -> str:
+    """One page or withheld record as :func:`manifest_text` writes it in its list.
+
+    >>> print(record_text({"path": "ch/de/index.html", "articles": ["a"]}))
+    {
+          "path": "ch/de/index.html",
+          "articles": [
+            "a"
+          ]
+        }
+    """
+    return json.dumps(record, indent=2, ensure_ascii=False).replace("\n", ITEM)
+
+
+def page_text(page: ManifestPage) -> str:
+    return record_text(_page_record(page))
+
+
+def withheld_text(w: Withheld) -> str:
+    return record_text(
+        {"country": w.country, "locale": w.locale, "article": w.article, "reasons": list(w.reasons)}
+    )
+
+
+def join_records(texts: list[str]) -> str:
+    """Records' texts (:func:`record_text`) joined as they follow each other in a list."""
+    return RECORD_SEP.join(text for text in texts if text)
+
+
 def manifest_text(manifest: Manifest) -> str:
     """The JSON text of a manifest (two-space indent, UTF-8 kept, newline at the end)."""
+    pages = join_records([page_text(p) for p in manifest.pages])
+    withheld = join_records([withheld_text(w) for w in manifest.withheld])
+    return joined_text(manifest, pages, withheld)
+
+
+def joined_text(manifest: Manifest, pages: str, withheld: str) -> str:
+    """:func:`manifest_text` of ``manifest`` whose lists of pages and withheld articles are
+    given as text (:func:`join_records`; the manifest's own lists are not read): the text
+    ``json.dumps(..., indent=2)`` writes."""
+    head, middle, tail = manifest_frame(manifest)
+    return head + json_list(pages) + middle + json_list(withheld) + tail
+
+
+def manifest_frame(manifest: Manifest) -> tuple[str, str, str]:
+    """The manifest's text before its list of pages, between it and the list of withheld
+    articles, and after that."""
     data: dict[str, Any] = {"preview": manifest.preview}
     if manifest.today is not None:
         data["rendered_for"] = {"date": manifest.today, "timezone": manifest.timezone}
-    data |= {
-        "pages": [_page_record(p) for p in manifest.pages],
-        "withheld": [
-            {
-                "country": w.country,
-                "locale": w.locale,
-                "article": w.article,
-                "reasons": list(w.reasons),
-            }
-            for w in manifest.withheld
-        ],
-        "images": dict(manifest.images),
-    }
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    data |= {"pages": _PAGES, "withheld": _WITHHELD, "images": dict(manifest.images)}
+    skeleton = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    # the skeleton holds no text of a page: its placeholders are found where they were put
+    head, _, rest = skeleton.partition(json.dumps(_PAGES))
+    middle, _, tail = rest.partition(json.dumps(_WITHHELD))
+    return head, middle, tail
+
+
+def json_list(joined: str) -> str:
+    """A list of the manifest as JSON, from its records joined (:func:`join_records`)."""
+    return f"{LIST_OPEN}{joined}\n  ]" if joined else "[]"
 
 
 def read_manifest(path: Path, shown: str) -> Manifest | None:

@@ -42,9 +42,13 @@ from i18n.project import Project
 FORMAT = 2
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "markupsafe", "babel")
 
-# rel -> [fingerprint, size, mtime_ns, inode]; LOCALE + folder -> [key, [rel, ...]]
+# rel -> [fingerprint, size, mtime_ns, inode];
+# LOCALE + folder -> [key, [rel, ...], its spans in PART_FILES: sitemap, pages, withheld];
+# PART + name -> [size, mtime_ns, inode] of the file as written
 Entry = list[Any]
 LOCALE = "locale:"
+PART = "file:"
+PART_FILES = ("sitemap.xml", "manifest.json")
 
 
 def render_key(project: Project, out: Path) -> str:
@@ -96,7 +100,8 @@ class PageCache:
         """The pages of the locale at ``folder`` (``rels``, in order) that are current without
         being built: all of those whose file is untouched, when the locale's key and pages
         are the last render's; none otherwise."""
-        if self.pages.get(LOCALE + folder) != [key, rels]:
+        entry = self.pages.get(LOCALE + folder)
+        if not isinstance(entry, list) or entry[:2] != [key, rels]:
             return {}
         kept: dict[str, Entry] = {}
         for rel in rels:
@@ -110,5 +115,50 @@ class PageCache:
                 continue
         return kept
 
+    def parts(
+        self, out: Path, keys: dict[str, str], rels: dict[str, list[str]]
+    ) -> dict[str, tuple[str, str, str]]:
+        """The last render's parts of the sitemap and the manifest (sitemap, pages,
+        withheld) of each locale whose key and pages are this render's, cut from the files
+        as written then (none when a file does not have the recorded size, mtime and
+        inode)."""
+        texts = [self._written(out, name) for name in PART_FILES]
+        sitemap, manifest = texts
+        if sitemap is None or manifest is None:
+            return {}
+        out_parts: dict[str, tuple[str, str, str]] = {}
+        for folder, key in keys.items():
+            entry = self.pages.get(LOCALE + folder)
+            if not isinstance(entry, list) or len(entry) != 5 or entry[:2] != [key, rels[folder]]:
+                continue
+            where = zip((sitemap, manifest, manifest), entry[2:], strict=True)
+            cut = [_cut(text, span) for text, span in where]
+            if all(part is not None for part in cut):
+                out_parts[folder] = (str(cut[0]), str(cut[1]), str(cut[2]))
+        return out_parts
+
+    def _written(self, out: Path, name: str) -> str | None:
+        try:
+            if list(file_state(out / name)) != self.pages.get(PART + name):
+                return None
+            return (out / name).read_bytes().decode("utf-8")
+        except (OSError, ValueError):
+            return None
+
+    @staticmethod
+    def file_states(out: Path, names: tuple[str, ...]) -> dict[str, Entry]:
+        """The entries recording the state of files as written now."""
+        return {PART + name: list(file_state(out / name)) for name in names}
+
     def save(self, pages: dict[str, Entry]) -> None:
         self.record.save(pages)
+
+
+def _cut(text: str, span: Any) -> str | None:
+    """``text[start:end]`` for a recorded span; None when it is not one of ``text``."""
+    if not isinstance(span, list) or len(span) != 2:
+        return None
+    start, end = span
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)):
+        return None
+    return text[start:end]

@@ -16,7 +16,16 @@ from i18n.errors import I18nError
 from i18n.formats.article import load_articles
 from i18n.formats.country import find_country, require_countries
 from i18n.formats.fs import StagedWrites, atomic_write, inside
-from i18n.formats.manifest import manifest_text, read_manifest
+from i18n.formats.manifest import (
+    LIST_OPEN,
+    RECORD_SEP,
+    join_records,
+    json_list,
+    manifest_frame,
+    page_text,
+    read_manifest,
+    withheld_text,
+)
 from i18n.formats.svg import svg_problem
 from i18n.model.manifest import (
     ARTICLE,
@@ -36,7 +45,7 @@ from i18n.pipeline.publish.gate import (
     SitePlan,
     plan_site,
 )
-from i18n.pipeline.publish.pagecache import LOCALE, Entry, PageCache, file_state
+from i18n.pipeline.publish.pagecache import LOCALE, PART_FILES, Entry, PageCache, file_state
 from i18n.pipeline.publish.pages import Pages, PageSpec, _csp_hash
 from i18n.pipeline.publish.plancache import PlanCache
 from i18n.pipeline.publish.shape import locale_keys
@@ -187,9 +196,8 @@ def kept_pages(
 # --- sitemap and manifest -----------------------------------------------------------------
 
 
-def sitemap(pages: Pages) -> str:
-    """``sitemap.xml`` of the indexable published pages, each with its hreflang siblings."""
-    plan = pages.plan
+def sitemap_head(pages: Pages) -> str:
+    """``sitemap.xml`` up to the first locale's pages: the country picker's ``<url>``."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
@@ -205,34 +213,131 @@ def sitemap(pages: Pages) -> str:
     if root_alternates:
         lines.append(_x_default(pages))
     lines.append("</url>")
-    for lp in plan.locales:
-        if lp.professional:
-            continue  # noindex pages stay out of the sitemap
-        targets: list[tuple[str | None, dt.date | None]] = []
-        if plan.index_shown(lp):
-            targets.append((None, None))
-        targets += [(s, plan.articles[s].updated) for s in lp.articles if plan.shown(lp, s)]
-        for slug, lastmod in targets:
-            name = "index.html" if slug is None else f"{slug}.html"
-            lines.append("<url>")
-            lines.append(f"<loc>{xml_escape(pages.url(f'{lp.folder}/{name}'))}</loc>")
-            if lastmod:
-                lines.append(f"<lastmod>{lastmod.isoformat()}</lastmod>")
-            alternates = pages.alternates(lp, slug)
-            for alt in alternates:
-                lines.append(
-                    f'<xhtml:link rel="alternate" hreflang={quoteattr(alt["hreflang"])} '
-                    f"href={quoteattr(alt['href'])}/>"
-                )
-            if alternates:
-                lines.append(_x_default(pages))
-            lines.append("</url>")
-    lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines)
+
+
+def sitemap_part(pages: Pages, lp: LocalePlan) -> str:
+    """One locale's ``<url>`` elements: its indexable pages, each with its hreflang
+    siblings ("" for none)."""
+    plan = pages.plan
+    if lp.professional:
+        return ""  # noindex pages stay out of the sitemap
+    lines: list[str] = []
+    targets: list[tuple[str | None, dt.date | None]] = []
+    if plan.index_shown(lp):
+        targets.append((None, None))
+    targets += [(s, plan.articles[s].updated) for s in lp.articles if plan.shown(lp, s)]
+    for slug, lastmod in targets:
+        name = "index.html" if slug is None else f"{slug}.html"
+        lines.append("<url>")
+        lines.append(f"<loc>{xml_escape(pages.url(f'{lp.folder}/{name}'))}</loc>")
+        if lastmod:
+            lines.append(f"<lastmod>{lastmod.isoformat()}</lastmod>")
+        alternates = pages.alternates(lp, slug)
+        for alt in alternates:
+            lines.append(
+                f'<xhtml:link rel="alternate" hreflang={quoteattr(alt["hreflang"])} '
+                f"href={quoteattr(alt['href'])}/>"
+            )
+        if alternates:
+            lines.append(_x_default(pages))
+        lines.append("</url>")
+    return "\n".join(lines)
+
+
+def sitemap(pages: Pages) -> str:
+    """``sitemap.xml`` of the indexable published pages, each with its hreflang siblings."""
+    parts = [sitemap_part(pages, lp) for lp in pages.plan.locales]
+    return sitemap_text(sitemap_head(pages), parts)[0]
+
+
+def sitemap_text(head: str, parts: list[str]) -> tuple[str, list[Span]]:
+    """``sitemap.xml`` from its head and the locales' parts, and where each part stands."""
+    joined, spans = _joined(parts, "\n", len(head) + 1)
+    return f"{head}\n{joined}{chr(10) if joined else ''}</urlset>\n", spans
+
+
+# where a locale's part stands in a file: [start, end] (characters)
+Span = list[int]
+
+
+def _joined(parts: list[str], sep: str, start: int) -> tuple[str, list[Span]]:
+    """The non-empty ``parts`` joined by ``sep``, and each part's span in a file where the
+    joined text begins at ``start``."""
+    spans: list[Span] = []
+    kept: list[str] = []
+    pos = start
+    for part in parts:
+        if part:
+            pos += len(sep) if kept else 0
+            kept.append(part)
+            spans.append([pos, pos + len(part)])
+            pos += len(part)
+        else:
+            spans.append([pos, pos])
+    return sep.join(kept), spans
 
 
 def _x_default(pages: Pages) -> str:
     return f'<xhtml:link rel="alternate" hreflang="x-default" href={quoteattr(pages.x_default())}/>'
+
+
+def locale_manifest(
+    plan: SitePlan, lp: LocalePlan, helper_kinds: frozenset[str] = HELPER_KINDS
+) -> tuple[list[ManifestPage], list[Withheld]]:
+    """One locale's pages and withheld articles, as the manifest lists them."""
+    pages: list[ManifestPage] = []
+    withheld: list[Withheld] = []
+    disc = lp.disclaimer.reference if lp.disclaimer else None
+    cc, tag, site = lp.country.code, lp.tag, tuple(lp.site_hashes)
+    if plan.index_shown(lp):
+        listed = tuple(s for s in lp.articles if plan.shown(lp, s))
+        pages.append(
+            ManifestPage(
+                f"{lp.folder}/index.html",
+                INDEX,
+                cc,
+                tag,
+                disc,
+                articles=listed,
+                site_approvals=site,
+            )
+        )
+    elif not plan.preview:
+        withheld.append(Withheld(cc, tag, None, tuple(lp.reasons or ["no article is published"])))
+    for slug, ap in lp.articles.items():
+        if plan.shown(lp, slug):
+            pages.append(
+                ManifestPage(
+                    f"{lp.folder}/{slug}.html",
+                    ARTICLE,
+                    cc,
+                    tag,
+                    disc,
+                    article=slug,
+                    source_hash=ap.article.source_hash,
+                    source_text=lp.source,
+                    approvals=tuple(ap.hashes),
+                    site_approvals=site,
+                    translates=ap.outdated.commit if ap.outdated else None,
+                    approved_on=ap.outdated.approved_on.isoformat() if ap.outdated else None,
+                )
+            )
+        if not lp.published(slug):
+            withheld.append(Withheld(cc, tag, slug, tuple(lp.reasons + ap.reasons)))
+    for kind, slug in helper_pages(plan, lp, helper_kinds):
+        pages.append(
+            ManifestPage(
+                helper_path(lp, kind, slug),
+                kind,
+                cc,
+                tag,
+                disc,
+                article=slug,
+                site_approvals=site,
+            )
+        )
+    return pages, withheld
 
 
 def manifest(
@@ -245,57 +350,19 @@ def manifest(
     pages: list[ManifestPage] = []
     withheld: list[Withheld] = []
     for lp in plan.locales:
-        disc = lp.disclaimer.reference if lp.disclaimer else None
-        cc, tag, site = lp.country.code, lp.tag, tuple(lp.site_hashes)
-        if plan.index_shown(lp):
-            listed = tuple(s for s in lp.articles if plan.shown(lp, s))
-            pages.append(
-                ManifestPage(
-                    f"{lp.folder}/index.html",
-                    INDEX,
-                    cc,
-                    tag,
-                    disc,
-                    articles=listed,
-                    site_approvals=site,
-                )
-            )
-        elif not plan.preview:
-            withheld.append(
-                Withheld(cc, tag, None, tuple(lp.reasons or ["no article is published"]))
-            )
-        for slug, ap in lp.articles.items():
-            if plan.shown(lp, slug):
-                pages.append(
-                    ManifestPage(
-                        f"{lp.folder}/{slug}.html",
-                        ARTICLE,
-                        cc,
-                        tag,
-                        disc,
-                        article=slug,
-                        source_hash=ap.article.source_hash,
-                        source_text=lp.source,
-                        approvals=tuple(ap.hashes),
-                        site_approvals=site,
-                        translates=ap.outdated.commit if ap.outdated else None,
-                        approved_on=ap.outdated.approved_on.isoformat() if ap.outdated else None,
-                    )
-                )
-            if not lp.published(slug):
-                withheld.append(Withheld(cc, tag, slug, tuple(lp.reasons + ap.reasons)))
-        for kind, slug in helper_pages(plan, lp, helper_kinds):
-            pages.append(
-                ManifestPage(
-                    helper_path(lp, kind, slug),
-                    kind,
-                    cc,
-                    tag,
-                    disc,
-                    article=slug,
-                    site_approvals=site,
-                )
-            )
+        more, less = locale_manifest(plan, lp, helper_kinds)
+        pages += more
+        withheld += less
+    return _manifest(plan, images, timezone, pages, withheld)
+
+
+def _manifest(
+    plan: SitePlan,
+    images: dict[str, bytes] | None,
+    timezone: str | None,
+    pages: list[ManifestPage],
+    withheld: list[Withheld],
+) -> Manifest:
     hashes = tuple(
         sorted((path, hashlib.sha256(data).hexdigest()) for path, data in (images or {}).items())
     )
@@ -307,6 +374,36 @@ def manifest(
         plan.today.isoformat() if timezone else None,
         timezone,
     )
+
+
+# A locale's parts of sitemap.xml and manifest.json: its <url> elements, its page records
+# and its withheld records, each as the file holds it ("" for none).
+Parts = tuple[str, str, str]
+
+
+def locale_parts(pages: Pages, lp: LocalePlan) -> Parts:
+    listed, withheld = locale_manifest(pages.plan, lp, pages.helper_kinds)
+    return (
+        sitemap_part(pages, lp),
+        join_records([page_text(p) for p in listed]),
+        join_records([withheld_text(w) for w in withheld]),
+    )
+
+
+def site_files(
+    pages: Pages, images: dict[str, bytes], timezone: str | None, parts: list[Parts]
+) -> tuple[str, str, list[list[Span]]]:
+    """(``sitemap.xml``, ``manifest.json``, each locale's spans in them: sitemap, pages,
+    withheld) from the locales' parts, in plan order."""
+    site_map, in_map = sitemap_text(sitemap_head(pages), [p[0] for p in parts])
+    frame = _manifest(pages.plan, images, timezone, [], [])
+    head, middle, tail = manifest_frame(frame)
+    listed, in_pages = _joined([p[1] for p in parts], RECORD_SEP, len(head) + len(LIST_OPEN))
+    listed = json_list(listed)
+    start = len(head) + len(listed) + len(middle) + len(LIST_OPEN)
+    withheld, in_withheld = _joined([p[2] for p in parts], RECORD_SEP, start)
+    text = head + listed + middle + json_list(withheld) + tail
+    return site_map, text, [list(s) for s in zip(in_map, in_pages, in_withheld, strict=True)]
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -325,6 +422,7 @@ class RenderResult:
     reused: int = 0  # (locale, article) plans taken from the plan cache
     built: int = 0  # pages built in this run (article, index and helper pages)
     kept: int = 0  # pages current by their locale's key and their file state (not built)
+    parts_kept: int = 0  # locales whose sitemap and manifest parts are the last render's
     opened: list[str] = field(default_factory=list)  # locales planned from their catalogs
 
     def counts(self) -> tuple[int, int]:
@@ -497,18 +595,22 @@ def render_site(
         (result.written if changed else result.unchanged).append(rel)
         result.built += changed is not None
         entries[rel] = entry
-    for folder, key in keys.items():  # every page of the locale is now current under key
-        entries[LOCALE + folder] = [key, keyed[folder]]
     files = {"index.html": pages.root()}
     if not preview and NOT_FOUND in pages.helper_kinds:
         files[NOT_FOUND_PAGE] = pages.not_found(None)
-    files["sitemap.xml"] = sitemap(pages)
-    files["manifest.json"] = manifest_text(
-        manifest(plan, images, pages.helper_kinds, project.settings.timezone)
-    )
+    # each locale's parts of the sitemap and manifest: the last render's, when its key is
+    parts = cache.parts(out, keys, keyed)
+    made = [parts.get(lp.folder) or locale_parts(pages, lp) for lp in plan.locales]
+    result.parts_kept = len(parts)
+    zone = project.settings.timezone
+    files["sitemap.xml"], files["manifest.json"], spans = site_files(pages, images, zone, made)
     files.update(images)
     for rel, text in sorted(files.items()):
         (result.written if atomic_write(out / rel, text) else result.unchanged).append(rel)
+    for lp, span in zip(plan.locales, spans, strict=True):
+        if lp.folder in keys:  # every page and part of the locale is now current under key
+            entries[LOCALE + lp.folder] = [keys[lp.folder], keyed[lp.folder], *span]
+    entries.update(cache.file_states(out, PART_FILES))
     cache.save(entries)
     result.written.sort()
     result.unchanged.sort()
