@@ -593,9 +593,22 @@ def _plan_problems(
     if not lp.source:  # the plan decides, not the manifest
         own, shared = set(page.approvals), set(page.site_approvals)
         recorded = own | shared
+        # a hash the plan built the page from holds (the plan took it from the approvals
+        # of the same catalog along the same chain, with the ledgers trusted at least as
+        # strictly): the ledgers are read only for a hash the plan does not use
+        planned = set(lp.articles[slug].hashes) if slug in lp.articles else set()
+        site_planned = set(lp.site_hashes)
         stale = sorted(
-            {h for h in own if not slug or h not in approved(lp.locale, slug)}
-            | {h for h in shared if h not in approved(lp.locale, SITE_DOMAIN)}
+            {
+                h
+                for h in own
+                if not slug or (h not in planned and h not in approved(lp.locale, slug))
+            }
+            | {
+                h
+                for h in shared
+                if h not in site_planned and h not in approved(lp.locale, SITE_DOMAIN)
+            }
         )
         if stale:
             out.append(
