@@ -108,7 +108,7 @@ def _forge(root: Path, secret: bytes | None) -> None:
     (None) or sealed with ``secret``."""
     path = record(root)
     data = json.loads(path.read_bytes())
-    for entry in data["entries"].values():
+    for entry in data["entries"]["pages"].values():
         entry[2][3] = []
     canonical = json.dumps(data["entries"], sort_keys=True).encode()
     data["digest"] = seal(secret, canonical) if secret else hashlib.sha256(canonical).hexdigest()
@@ -139,13 +139,16 @@ def test_a_forged_or_truncated_record_is_not_read(site: Path, run: Runner) -> No
 def test_check_cold_reads_and_writes_no_page_record(site: Path, run: Runner) -> None:
     shutil.rmtree(site / ".cache", ignore_errors=True)
     cold = check(run, site, "--cold")
-    assert not record(site).exists()
-    assert check(run, site) == cold and record(site).is_file()
+    assert not record(site).exists() and not plans(site).exists()
+    assert check(run, site) == cold and record(site).is_file() and plans(site).is_dir()
     mtime = record(site).stat().st_mtime_ns
     page = site / PAGE
     page.write_text(page.read_text("utf-8").replace("</main>", CLAIM + "</main>", 1), "utf-8")
     assert "claim-page" in findings(check(run, site, "--cold"))
     assert record(site).stat().st_mtime_ns == mtime  # nothing written
+    shutil.rmtree(plans(site))
+    check(run, site, "--cold")
+    assert not plans(site).exists()
 
 
 def _forge_locale(root: Path, locale: str, secret: bytes | None) -> None:
@@ -170,3 +173,115 @@ def test_a_forged_locale_record_is_not_read(site: Path, run: Runner) -> None:
     _forge_locale(site, "de", Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
     assert "de" not in json.loads(check(run, site))["translation_qa"]
     assert check(run, site, "--cold") == first
+
+
+def plans(root: Path) -> Path:
+    """The check's own plan cache (never the render's, ``.cache/i18n/plan/``)."""
+    return root / ".cache" / "i18n" / "check" / "plan"
+
+
+def test_warm_and_cold_agree_after_a_country_file_and_a_forged_ledger_line(
+    site: Path, run: Runner
+) -> None:
+    clean = same_warm_and_cold(run, site)
+    assert (plans(site) / "de-de.json").is_file()
+
+    country = site / "source" / "countries" / "de.yaml"
+    text = country.read_text("utf-8")
+    assert "mantis: {status: available}" in text  # named by the article of PAGE
+    country.write_text(text.replace("mantis: {status: available}", "mantis: {status: unavailable}"))
+    unavailable = same_warm_and_cold(run, site)
+    assert "withheld-published" in findings(unavailable)  # the article is withheld now
+    country.write_text(text, "utf-8")
+    assert same_warm_and_cold(run, site) == clean
+
+    # a signed approval copied onto another text of the catalog: its signature is forged
+    ledger = site / "locales" / "de" / "approvals.jsonl"
+    lines = ledger.read_text("utf-8").splitlines()
+    signed = [json.loads(line) for line in lines if '"signature"' in line]
+    forged = dict(signed[0], hash=signed[1]["hash"], msgid=signed[1]["msgid"])
+    forged["msgctxt"], forged["msgstr"] = signed[1].get("msgctxt"), signed[1].get("msgstr")
+    ledger.write_text("\n".join([*lines, json.dumps(forged, ensure_ascii=False)]) + "\n", "utf-8")
+    bad = same_warm_and_cold(run, site)
+    assert "ledger-bad-signature" in findings(bad) and bad != clean
+
+
+def _forge_plan(path: Path, slug: str, secret: bytes | None) -> None:
+    """The shard with the plan of ``slug`` withheld for a reason no catalog gives, its
+    digest a plain checksum (None) or sealed with ``secret``."""
+    data = json.loads(path.read_bytes())
+    name = next(n for n in data["entries"]["plans"] if n.endswith(f"/{slug}"))
+    data["entries"]["plans"][name][1]["reasons"] = ["forged"]
+    canonical = json.dumps(data["entries"], sort_keys=True).encode()
+    data["digest"] = seal(secret, canonical) if secret else hashlib.sha256(canonical).hexdigest()
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_a_forged_or_truncated_plan_shard_is_not_read(site: Path, run: Runner) -> None:
+    first = check(run, site)
+    assert "withheld-published" not in findings(first)
+    shard = plans(site) / "de-de.json"
+    slug = Path(PAGE).stem
+    _forge_plan(shard, slug, None)
+    assert check(run, site) == first
+    _forge_plan(shard, slug, b"x" * 32)
+    assert check(run, site) == first
+    data = shard.read_bytes()
+    shard.write_bytes(data[: len(data) // 2])
+    assert check(run, site) == first
+
+    # sealed with this machine's key, the forged plan is believed (the seal is the guard):
+    # the check takes its own plans; --cold does not
+    key = Path(os.environ["I18N_CACHE_KEY"]).read_bytes()
+    _forge_plan(shard, slug, key)
+    assert "withheld-published" in findings(check(run, site))
+    assert check(run, site, "--cold") == first
+
+
+def test_the_check_never_takes_the_render_plans(site: Path, run: Runner) -> None:
+    first = check(run, site, "--cold")
+    rendered = site / ".cache" / "i18n" / "plan" / "publish" / "de-de.json"
+    assert rendered.is_file()
+    key = Path(os.environ["I18N_CACHE_KEY"]).read_bytes()
+    _forge_plan(rendered, Path(PAGE).stem, key)  # what the render would believe
+    assert check(run, site) == first
+    shutil.copy(rendered, plans(site) / "de-de.json")  # nor in the check's own folder
+    assert check(run, site) == first
+
+
+def test_hreflang_links_are_kept_once_and_judged_every_run(site: Path, run: Runner) -> None:
+    clean = same_warm_and_cold(run, site)
+    data = json.loads(record(site).read_bytes())["entries"]
+    used = [i for entry in data["pages"].values() for i in entry[2][2]]
+    assert len(used) > 2 * len(data["links"])  # the siblings of an article share them
+    assert sorted(set(used)) == list(range(len(data["links"])))
+
+    page = site / PAGE  # one link names another language: the page is read again
+    html = page.read_text("utf-8")
+    own = [data["links"][i] for i in data["pages"][PAGE.removeprefix("site/")][2][2]]
+    sibling = next(h for h in own if h[0] == "fr-FR")
+    wrong = html.replace(
+        f'hreflang="fr-FR" href="{sibling[1]}"', f'hreflang="it-IT" href="{sibling[1]}"'
+    )
+    assert wrong != html
+    page.write_text(wrong, "utf-8")
+    assert "hreflang-wrong" in findings(same_warm_and_cold(run, site))
+    page.write_text(html, "utf-8")
+    assert same_warm_and_cold(run, site) == clean
+
+    # a sibling withdrawn (its file gone): every page linking to it is judged anew, warm too
+    (site / "site" / sibling[2]).unlink()
+    gone = same_warm_and_cold(run, site)
+    assert "hreflang-broken" in findings(gone)
+
+
+def test_a_record_whose_link_index_is_out_of_the_table_is_not_read(site: Path, run: Runner) -> None:
+    first = check(run, site)
+    path = record(site)
+    data = json.loads(path.read_bytes())
+    entries = data["entries"]
+    entries["pages"][PAGE.removeprefix("site/")][2][2].append(len(entries["links"]) + 5)
+    canonical = json.dumps(entries, sort_keys=True).encode()
+    data["digest"] = seal(Path(os.environ["I18N_CACHE_KEY"]).read_bytes(), canonical)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert check(run, site) == first == check(run, site, "--cold")

@@ -50,7 +50,7 @@ from i18n.pipeline.check.page import (
     structured_data_problems_of,
     why_hidden,
 )
-from i18n.pipeline.check.pagecache import PageFacts, PageProofs, context_digest
+from i18n.pipeline.check.pagecache import HrefLang, PageFacts, PageProofs, context_digest
 from i18n.pipeline.check.report import CountryResult
 from i18n.pipeline.claims import claim_patterns, find_claims
 from i18n.pipeline.publish.pages import Pages
@@ -138,6 +138,18 @@ def site_findings(
 
     on_disk = set(_site_pages(site))
     files = frozenset(on_disk)
+    judged: dict[HrefLang, Problems] = {}
+
+    def links(found: list[HrefLang]) -> Problems:
+        """:func:`hreflang_problems` of a page's links, each distinct link judged once (the
+        siblings of an article link to the same pages)."""
+        out: Problems = []
+        for link in found:
+            if link not in judged:
+                judged[link] = hreflang_problems([link], site, locales, files)
+            out += judged[link]
+        return out
+
     reader = _PageReader(project, site, hosts, PageProofs.open(project))
     locales = {p.path: p.locale for p in manifest.pages}
     listed: set[str] = set()
@@ -202,7 +214,7 @@ def site_findings(
                 problems.append(("page-unparsable", message, None))
             else:
                 problems += facts.before
-                problems += hreflang_problems(facts.hreflang, site, locales, files)
+                problems += links(facts.hreflang)
                 problems += facts.claims
                 expected = expected_structured_data(page, lp, pages)
                 problems += structured_data_problems_of(facts.json_ld, expected)
@@ -593,9 +605,22 @@ def _plan_problems(
     if not lp.source:  # the plan decides, not the manifest
         own, shared = set(page.approvals), set(page.site_approvals)
         recorded = own | shared
+        # a hash the plan built the page from holds (the plan took it from the approvals
+        # of the same catalog along the same chain, with the ledgers trusted at least as
+        # strictly): the ledgers are read only for a hash the plan does not use
+        planned = set(lp.articles[slug].hashes) if slug in lp.articles else set()
+        site_planned = set(lp.site_hashes)
         stale = sorted(
-            {h for h in own if not slug or h not in approved(lp.locale, slug)}
-            | {h for h in shared if h not in approved(lp.locale, SITE_DOMAIN)}
+            {
+                h
+                for h in own
+                if not slug or (h not in planned and h not in approved(lp.locale, slug))
+            }
+            | {
+                h
+                for h in shared
+                if h not in site_planned and h not in approved(lp.locale, SITE_DOMAIN)
+            }
         )
         if stale:
             out.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,9 @@ from typing import Any
 from i18n.errors import I18nError
 from i18n.formats.article import load_articles
 from i18n.formats.country import require_countries, unknown_country
+from i18n.formats.localkey import local_key
 from i18n.formats.manifest import read_manifest
+from i18n.model.article import Article
 from i18n.model.country import Country
 from i18n.model.locale import fallback_chain
 from i18n.pipeline.check.config import config_findings, copied_disclaimers, language_claims
@@ -19,7 +22,8 @@ from i18n.pipeline.check.proof import site_findings
 from i18n.pipeline.check.report import CheckReport, CountryResult
 from i18n.pipeline.claims import claim_patterns
 from i18n.pipeline.plurals import drift_findings
-from i18n.pipeline.publish.gate import plan_site
+from i18n.pipeline.publish.gate import SitePlan, plan_site
+from i18n.pipeline.publish.plancache import PlanCache
 from i18n.project import Project
 
 Pair = tuple[Country, str]  # a country and one of its languages
@@ -100,7 +104,7 @@ def run_check(
     report = CheckReport(today, None, list(results.values()))
     if site is not None:
         report.site = project.rel(site)
-        plan = plan_site(project, articles, countries, today, only=only)
+        plan = _plan(project, articles, countries, today, only)
         report.general += site_findings(
             project, site, manifest, countries, results, plan, only, verdicts
         )
@@ -113,6 +117,25 @@ def run_check(
         if r.qa
     }
     return report
+
+
+def _plan(
+    project: Project,
+    articles: list[Article],
+    countries: list[Country],
+    today: dt.date,
+    only: str | None,
+) -> SitePlan:
+    """The site plan the proof compares the site with, through the check's own plan cache
+    (never the render's: :meth:`PlanCache.for_check`); without one (``check --cold``, no
+    cache key) every locale is planned from its catalogs and ledgers."""
+    if local_key(project.root) is None:
+        return plan_site(project, articles, countries, today, only=only)
+    cache = PlanCache.for_check(project)
+    plan = plan_site(project, articles, countries, today, only=only, cache=cache)
+    with contextlib.suppress(OSError):  # a read-only checkout plans every locale each time
+        cache.save()
+    return plan
 
 
 def _catalog_chain(project: Project, locale: str) -> list[str]:

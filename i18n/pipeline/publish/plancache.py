@@ -8,7 +8,9 @@ It lives in one shard per locale, ``.cache/i18n/plan/<mode>/<cc>-<lang>.json`` (
 (:mod:`i18n.formats.localkey`): the plan decides what is published, so a record that does not
 carry the seal (forged, edited, another machine's) is empty, and without a trustworthy key
 there is no cache at all. Values are JSON, never pickles. ``i18n check`` never reads it: the
-check proves the written site from scratch.
+check proves the written site with plans of its own, and keeps them in a cache of its own
+(the same shards under ``.cache/i18n/check/plan/``, :meth:`PlanCache.for_check`, sealed
+under another key: a shard of either is never taken by the other).
 
 The record's key is the code and data of the ``i18n`` package, the versions of the libraries
 that shape a plan, the settings and the mode (publish or preview). Each plan is kept under a
@@ -64,9 +66,10 @@ Entry = list[Any]
 BAD_ENTRY = (KeyError, IndexError, TypeError, ValueError, AttributeError)
 
 
-def plan_key(project: Project, preview: bool) -> str:
-    """What every plan depends on besides its own inputs."""
-    return code_key(f"plan cache {FORMAT}", LIBRARIES, project.settings, preview)
+def plan_key(project: Project, preview: bool, owner: str = "render") -> str:
+    """What every plan depends on besides its own inputs (``owner``: whose cache)."""
+    name = "plan cache" if owner == "render" else f"{owner} plan cache"
+    return code_key(f"{name} {FORMAT}", LIBRARIES, project.settings, preview)
 
 
 def _digest(*parts: object) -> str:
@@ -108,6 +111,7 @@ class PlanCache:
     project: Project
     preview: bool
     key: str
+    folder: Path  # the shards' folder: <cache>/plan/<mode>
     shards: dict[str, Shard] = field(default_factory=dict)  # by locale folder (ch/de)
     _templates: str | None = None
 
@@ -116,14 +120,22 @@ class PlanCache:
         """The plan cache of renders in this mode: each locale's shard is read when the
         locale is planned (:meth:`open`); a shard made by other code or settings, or one
         that does not carry this machine's seal, is empty."""
-        return cls(project, preview, plan_key(project, preview))
+        mode = "preview" if preview else "publish"
+        folder = project.cache_dir / "plan" / mode
+        return cls(project, preview, plan_key(project, preview), folder)
+
+    @classmethod
+    def for_check(cls, project: Project) -> PlanCache:
+        """The check's own plan cache (publish plans, ``.cache/i18n/check/plan/``): the
+        check proves what the render wrote, so it never takes the render's plans, only
+        those an earlier check made itself."""
+        folder = project.cache_dir / "check" / "plan"
+        return cls(project, False, plan_key(project, False, "check"), folder)
 
     def open(self, lp: LocalePlan, digest: str) -> bool:
         """Read ``lp``'s shard; True when its inputs' digest is the last render's (its plans
         are then taken without reading a catalog or a ledger)."""
-        mode = "preview" if self.preview else "publish"
-        name = f"{lp.country.slug}-{lp.language}.json"
-        path = self.project.cache_dir / "plan" / mode / name
+        path = self.folder / f"{lp.country.slug}-{lp.language}.json"
         shard = Shard.load(path, self.key, digest, self.project.root)
         self.shards[lp.folder] = shard
         return shard.warm
@@ -155,8 +167,8 @@ class PlanCache:
         """Keep this run's plans of each locale planned (and only them) for the next render;
         a shard whose content is the same is not written again. The single record of earlier
         versions (``plan/publish.json``) is removed."""
-        mode = "preview" if self.preview else "publish"
-        (self.project.cache_dir / "plan" / f"{mode}.json").unlink(missing_ok=True)
+        if self.folder.parent == self.project.cache_dir / "plan":
+            self.folder.with_suffix(".json").unlink(missing_ok=True)
         for shard in self.shards.values():
             value = {"locale": shard.digest, "plans": shard.entries}
             if not shard.failed and value != shard.record.entries:
