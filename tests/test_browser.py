@@ -465,9 +465,26 @@ def follow(b: Any, css: str) -> None:
     """Click what ``css`` finds and wait for the next page: on a busy machine, asking for an
     element at once finds the old page's, which goes stale as the new one loads."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = b.driver.find_element(By.TAG_NAME, "html")
     b.find(css).click()
-    WebDriverWait(b.driver, 30).until(expected_conditions.staleness_of(old))
+    WebDriverWait(b.driver, 30).until(lambda _: _gone(old))
+
+
+def _gone(element: Any) -> bool:
+    """Whether the page that held ``element`` has been replaced. Selenium's ``staleness_of``
+    knows only StaleElementReferenceException; while the old document is being torn down,
+    chromedriver can answer "Node with given id does not belong to the document" instead
+    (seen once in a full run beside three benchmarks), which means the same thing."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as e:
+        if "does not belong to the document" in str(e):
+            return True
+        raise
+    return False
