@@ -370,3 +370,77 @@ def test_a_forged_or_truncated_claim_record_is_not_read(site: Path, run: Runner)
     shutil.rmtree(site / ".cache" / "i18n" / "check")
     check(run, site, "--cold")
     assert not claims_record(site).exists()
+
+
+def sitemap_record(root: Path) -> Path:
+    """The addresses kept of the sitemap (i18n.pipeline.check.sitemapcache)."""
+    return root / ".cache" / "i18n" / "check" / "sitemap.json"
+
+
+def test_the_sitemap_is_kept_by_its_bytes_and_judged_every_run(site: Path, run: Runner) -> None:
+    clean = same_warm_and_cold(run, site)
+    kept = json.loads(sitemap_record(site).read_bytes())["entries"]
+    sitemap = site / "site" / "sitemap.xml"
+    assert kept["sha256"] == hashlib.sha256(sitemap.read_bytes()).hexdigest()
+    own = "mechanical-thrombectomy-for-dvt.html"
+    assert any(href.endswith(f"/de/de/{own}") for href, _ in kept["listed"])
+
+    # a look-alike letter in one address (Cyrillic е): parsed again, the address is broken
+    xml = sitemap.read_text("utf-8")
+    sitemap.write_text(xml.replace(f"/de/de/{own}", f"/d\u0435/de/{own}", 1), "utf-8")
+    assert "sitemap-broken" in findings(same_warm_and_cold(run, site))
+    sitemap.write_text(xml, "utf-8")
+    assert same_warm_and_cold(run, site) == clean
+
+    # the sitemap unchanged, a page it lists gone: judged afresh from the kept addresses
+    page = (site / PAGE).read_bytes()
+    (site / PAGE).unlink()
+    assert "sitemap-broken" in findings(same_warm_and_cold(run, site))
+    (site / PAGE).write_bytes(page)
+
+    # the sitemap unchanged, a country now professional: its pages must not be listed
+    country = site / "source" / "countries" / "de.yaml"
+    text = country.read_text("utf-8")
+    country.write_text(text.replace("audience: public", "audience: professional"), "utf-8")
+    assert "sitemap-noindex" in findings(same_warm_and_cold(run, site))
+    country.write_text(text, "utf-8")
+    assert same_warm_and_cold(run, site) == clean
+
+    # not well-formed: reported every time, warm or cold; the record is left as it was
+    before = sitemap_record(site).read_bytes()
+    sitemap.write_text(xml.replace("</urlset>", "</urlse>"), "utf-8")
+    assert "sitemap-unparsable" in findings(same_warm_and_cold(run, site))
+    assert sitemap_record(site).read_bytes() == before
+
+
+def _forge_sitemap(root: Path, secret: bytes | None) -> None:
+    """The kept addresses with a look-alike one in place of the first, the digest a plain
+    checksum (None) or sealed with ``secret``."""
+    path = sitemap_record(root)
+    data = json.loads(path.read_bytes())
+    listed = data["entries"]["listed"]
+    listed[:] = [x for x in listed if "\u0435" not in x[0]]
+    canonical = json.dumps(data["entries"], sort_keys=True).encode()
+    data["digest"] = seal(secret, canonical) if secret else hashlib.sha256(canonical).hexdigest()
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_a_forged_or_truncated_sitemap_record_is_not_read(site: Path, run: Runner) -> None:
+    sitemap = site / "site" / "sitemap.xml"
+    xml = sitemap.read_text("utf-8")
+    own = "mechanical-thrombectomy-for-dvt.html"
+    sitemap.write_text(xml.replace(f"/de/de/{own}", f"/d\u0435/de/{own}", 1), "utf-8")
+    first = check(run, site)
+    assert "sitemap-broken" in findings(first)
+    _forge_sitemap(site, None)
+    assert check(run, site) == first
+    _forge_sitemap(site, b"x" * 32)
+    assert check(run, site) == first
+    data = sitemap_record(site).read_bytes()
+    sitemap_record(site).write_bytes(data[: len(data) // 2])
+    assert check(run, site) == first
+
+    # sealed with this machine's key, it is believed (the seal is the guard); --cold is not
+    _forge_sitemap(site, Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
+    assert "sitemap-broken" not in findings(check(run, site))
+    assert check(run, site, "--cold") == first
