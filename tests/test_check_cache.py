@@ -285,3 +285,162 @@ def test_a_record_whose_link_index_is_out_of_the_table_is_not_read(site: Path, r
     data["digest"] = seal(Path(os.environ["I18N_CACHE_KEY"]).read_bytes(), canonical)
     path.write_text(json.dumps(data), encoding="utf-8")
     assert check(run, site) == first == check(run, site, "--cold")
+
+
+def claims_record(root: Path) -> Path:
+    """The parent's kept claim scans (i18n.pipeline.check.claimcache)."""
+    return root / ".cache" / "i18n" / "check" / "claims.json"
+
+
+def claims_of(report: str, country: str, code: str) -> list[str]:
+    data = json.loads(report)
+    card = next(c for c in data["countries"] if c["code"] == country)
+    return [f["snippet"] for f in card["findings"] if f["code"] == code]
+
+
+def _add_claim(root: Path, cc: str, lang: str, pattern: str) -> str:
+    """Add ``pattern`` to the country's forbidden wording for ``lang``; the old text."""
+    path = root / "source" / "countries" / f"{cc}.yaml"
+    text = path.read_text("utf-8")
+    head = f"  {lang}: ['"
+    assert head in text
+    path.write_text(text.replace(head, f"{head}{pattern}', '", 1), "utf-8")
+    return text
+
+
+def test_the_parent_claim_scans_are_kept_and_agree_with_cold(site: Path, run: Runner) -> None:
+    clean = same_warm_and_cold(run, site)
+    kept = json.loads(claims_record(site).read_bytes())["entries"]["pairs"]
+    assert {"CH de", "US en"} <= set(kept)  # de_CH reads de_CH and de; en is the source
+    assert "CH de" not in json.loads((site / ".cache/i18n/check/locales/de.json").read_text())
+
+    # a changed claim list: approved German text of de-CH (much of it de's) now matches
+    before = _add_claim(site, "ch", "de", r"\bdie\b")
+    listed = same_warm_and_cold(run, site)
+    hits = claims_of(listed, "CH", "claim-translation")
+    assert hits and not claims_of(clean, "CH", "claim-translation")
+
+    # a German text that matched, changed in de's catalog (de-CH falls back to it): its
+    # approval is void, its wording no longer published; the kept scan of CH de is not used
+    po_path = site / "locales" / "de" / "LC_MESSAGES" / "mechanical-thrombectomy-for-dvt.po"
+    po = polib.pofile(str(po_path))
+    entry = next(e for e in po if " die " in f" {e.msgstr} " and not e.obsolete and not e.fuzzy)
+    entry.msgstr = entry.msgstr.replace("die", "d\u0456e")  # a look-alike (Cyrillic і)
+    po.save()
+    changed = same_warm_and_cold(run, site)
+    assert len(claims_of(changed, "CH", "claim-translation")) < len(hits)
+
+    # a claim hidden in the English source by an invisible character (US scans the source)
+    (site / "source" / "countries" / "ch.yaml").write_text(before, "utf-8")
+    article = site / "source" / "articles" / "mechanical-thrombectomy-for-dvt.md"
+    text = article.read_text("utf-8")
+    article.write_text(text.rstrip("\n") + "\n\nThis c\u00adures DVT.\n", "utf-8")
+    source = same_warm_and_cold(run, site)
+    assert any("cures DVT" in s for s in claims_of(source, "US", "claim-source"))
+
+
+def _forge_claims(root: Path, secret: bytes | None) -> None:
+    """The kept scans with every finding forgotten, the digest a plain checksum (None) or
+    sealed with ``secret``."""
+    path = claims_record(root)
+    data = json.loads(path.read_bytes())
+    for kept in data["entries"]["pairs"].values():
+        kept[1] = []
+    canonical = json.dumps(data["entries"], sort_keys=True).encode()
+    data["digest"] = seal(secret, canonical) if secret else hashlib.sha256(canonical).hexdigest()
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_a_forged_or_truncated_claim_record_is_not_read(site: Path, run: Runner) -> None:
+    _add_claim(site, "ch", "de", r"\bdie\b")
+    first = check(run, site)
+    assert claims_of(first, "CH", "claim-translation")
+    _forge_claims(site, None)
+    assert check(run, site) == first
+    _forge_claims(site, b"x" * 32)
+    assert check(run, site) == first
+    data = claims_record(site).read_bytes()
+    claims_record(site).write_bytes(data[: len(data) // 2])
+    assert check(run, site) == first
+
+    # sealed with this machine's key, it is believed (the seal is the guard); --cold is not
+    _forge_claims(site, Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
+    assert not claims_of(check(run, site), "CH", "claim-translation")
+    assert check(run, site, "--cold") == first
+    shutil.rmtree(site / ".cache" / "i18n" / "check")
+    check(run, site, "--cold")
+    assert not claims_record(site).exists()
+
+
+def sitemap_record(root: Path) -> Path:
+    """The addresses kept of the sitemap (i18n.pipeline.check.sitemapcache)."""
+    return root / ".cache" / "i18n" / "check" / "sitemap.json"
+
+
+def test_the_sitemap_is_kept_by_its_bytes_and_judged_every_run(site: Path, run: Runner) -> None:
+    clean = same_warm_and_cold(run, site)
+    kept = json.loads(sitemap_record(site).read_bytes())["entries"]
+    sitemap = site / "site" / "sitemap.xml"
+    assert kept["sha256"] == hashlib.sha256(sitemap.read_bytes()).hexdigest()
+    own = "mechanical-thrombectomy-for-dvt.html"
+    assert any(href.endswith(f"/de/de/{own}") for href, _ in kept["listed"])
+
+    # a look-alike letter in one address (Cyrillic е): parsed again, the address is broken
+    xml = sitemap.read_text("utf-8")
+    sitemap.write_text(xml.replace(f"/de/de/{own}", f"/d\u0435/de/{own}", 1), "utf-8")
+    assert "sitemap-broken" in findings(same_warm_and_cold(run, site))
+    sitemap.write_text(xml, "utf-8")
+    assert same_warm_and_cold(run, site) == clean
+
+    # the sitemap unchanged, a page it lists gone: judged afresh from the kept addresses
+    page = (site / PAGE).read_bytes()
+    (site / PAGE).unlink()
+    assert "sitemap-broken" in findings(same_warm_and_cold(run, site))
+    (site / PAGE).write_bytes(page)
+
+    # the sitemap unchanged, a country now professional: its pages must not be listed
+    country = site / "source" / "countries" / "de.yaml"
+    text = country.read_text("utf-8")
+    country.write_text(text.replace("audience: public", "audience: professional"), "utf-8")
+    assert "sitemap-noindex" in findings(same_warm_and_cold(run, site))
+    country.write_text(text, "utf-8")
+    assert same_warm_and_cold(run, site) == clean
+
+    # not well-formed: reported every time, warm or cold; the record is left as it was
+    before = sitemap_record(site).read_bytes()
+    sitemap.write_text(xml.replace("</urlset>", "</urlse>"), "utf-8")
+    assert "sitemap-unparsable" in findings(same_warm_and_cold(run, site))
+    assert sitemap_record(site).read_bytes() == before
+
+
+def _forge_sitemap(root: Path, secret: bytes | None) -> None:
+    """The kept addresses with a look-alike one in place of the first, the digest a plain
+    checksum (None) or sealed with ``secret``."""
+    path = sitemap_record(root)
+    data = json.loads(path.read_bytes())
+    listed = data["entries"]["listed"]
+    listed[:] = [x for x in listed if "\u0435" not in x[0]]
+    canonical = json.dumps(data["entries"], sort_keys=True).encode()
+    data["digest"] = seal(secret, canonical) if secret else hashlib.sha256(canonical).hexdigest()
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_a_forged_or_truncated_sitemap_record_is_not_read(site: Path, run: Runner) -> None:
+    sitemap = site / "site" / "sitemap.xml"
+    xml = sitemap.read_text("utf-8")
+    own = "mechanical-thrombectomy-for-dvt.html"
+    sitemap.write_text(xml.replace(f"/de/de/{own}", f"/d\u0435/de/{own}", 1), "utf-8")
+    first = check(run, site)
+    assert "sitemap-broken" in findings(first)
+    _forge_sitemap(site, None)
+    assert check(run, site) == first
+    _forge_sitemap(site, b"x" * 32)
+    assert check(run, site) == first
+    data = sitemap_record(site).read_bytes()
+    sitemap_record(site).write_bytes(data[: len(data) // 2])
+    assert check(run, site) == first
+
+    # sealed with this machine's key, it is believed (the seal is the guard); --cold is not
+    _forge_sitemap(site, Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
+    assert "sitemap-broken" not in findings(check(run, site))
+    assert check(run, site, "--cold") == first

@@ -254,3 +254,34 @@ def test_copy_token_is_copy_copy_of_a_token() -> None:
 
     marked = Marked("text", "", 0, content="x")
     assert type(copy_token(marked)) is Marked  # another class: copy.copy itself
+
+
+_MARKUP = st.text(alphabet="ab :/.!()*_`&#;\\\n\"'x9-=]>wh", max_size=60)
+
+
+@given(_MARKUP)
+def test_a_text_with_no_bracket_and_no_angle_bracket_has_no_link(text: str) -> None:
+    """link_targets skips the parse of such a text: no parse finds a link in it."""
+    from i18n.formats.links import _targets
+
+    env = {"references": {"A": {"href": "https://a.example/", "title": ""}}}
+    assert _targets(text, env) == [] and _targets("www.a.example " + text, None) == []
+
+
+def test_link_targets_of_every_sample_text_are_those_of_a_parse() -> None:
+    from i18n.formats.article import load_articles
+    from i18n.formats.links import _targets, link_targets
+
+    texts = [
+        "<https://a.example/x>",
+        "[a][] and [b]",
+        "![alt](/i.svg 'title')",
+        "&#91;a&#93;(https://a.example)",
+        "<a href='https://a.example'>raw</a>",
+    ]
+    articles = load_articles(Path(__file__).resolve().parents[1])
+    pairs = [(seg.msgid, a.env) for a in articles for seg in a.segments]
+    pairs += [(t, articles[0].env) for t in texts]
+    assert any(link_targets(t, env) for t, env in pairs)
+    for text, env in pairs:
+        assert link_targets(text, env) == _targets(text, env), text

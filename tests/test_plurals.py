@@ -247,3 +247,25 @@ def test_warning_when_a_blank_line_splits_the_header_comment(project: Path, run)
     result = run(project, "check", "--format", "json")
     found = [f for f in json.loads(result.stdout)["general"] if f["path"] == f"{FR}/site.po"]
     assert [(f["code"], f["line"]) for f in found] == [("plural-forms-differ", 16)]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\nmsgid "a"\n',
+        b'\xef\xbb\xbfmsgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=n>1;\\n"\n\nx\n',
+        b'msgid ""\r\nmsgstr ""\r\n"Plural-Forms: nplurals=1; plural=0;\\n"\r\n\r\nmsgid "a"\r\n',
+        b'msgid ""\rmsgstr ""\r\r# no LF at all\r',
+        b'msgid ""\nmsgstr ""\n"Language: fr\\n"\n',  # no blank line: the whole file
+        b"# " + "\u00e9".encode() * 9000 + b"\n\nmsgid",  # the blank line beyond the first read
+    ],
+)
+def test_the_header_is_read_from_the_first_bytes_as_from_the_whole_file(
+    tmp_path: Path, data: bytes
+) -> None:
+    from i18n.formats.fs import read_text
+    from i18n.pipeline.plurals import _head
+
+    path = tmp_path / "x.po"
+    path.write_bytes(data)
+    assert _head(path, "x.po") == read_text(path, "x.po").partition("\n\n")[0]

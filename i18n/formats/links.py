@@ -39,7 +39,16 @@ def link_targets(text: str, env: Env | None = None) -> list[str]:
 
     >>> link_targets("See [the guide](https://a.example) and ![x](/i.svg)")
     ['/i.svg', 'https://a.example']
+    >>> link_targets("No link: https://a.example &#91;x&#93;(/i.svg)")
+    []
     """
+    if "[" not in text and "<" not in text:
+        return []  # CommonMark (no linkify) opens every link and image with one or the other
+    return _targets(text, env)
+
+
+def _targets(text: str, env: Env | None) -> list[str]:
+    """:func:`link_targets` from a parse of ``text``."""
     found: list[str] = []
 
     def walk(tokens: Iterable[Token]) -> None:

@@ -11,6 +11,7 @@ reviewer has not seen in its new shape is published.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def _header_of(path: Path, shown: str) -> tuple[polib.POFile, int | None]:
     alone is read whole, so its error names the file and line as every reader's does."""
     if path.is_symlink():
         read_po(path, shown)  # refused, naming the file
-    head = read_text(path, shown).partition("\n\n")[0]
+    head = _head(path, shown)
     try:
         po = parse_po(head + "\n")
     except (OSError, ValueError):
@@ -62,6 +63,25 @@ def _header_of(path: Path, shown: str) -> tuple[polib.POFile, int | None]:
         head = read_text(path, shown)
     line = next((i for i, x in enumerate(head.split("\n"), 1) if "Plural-Forms" in x), None)
     return po, line
+
+
+_HEAD = 16384  # bytes: a catalog's header is a few hundred
+
+
+def _head(path: Path, shown: str) -> str:
+    """The text of the catalog up to its first blank line: from its first bytes when they
+    hold that line and no carriage return (the common case: the rest of the file, the bulk of
+    it, is not read), else from :func:`read_text` of the whole file."""
+    try:
+        with path.open("rb") as f:
+            first = f.read(_HEAD)
+    except OSError:
+        first = b""  # read_text names the file
+    end = first.find(b"\n\n")
+    if end >= 0 and b"\r" not in first[:end]:
+        with contextlib.suppress(UnicodeDecodeError):
+            return first[:end].decode("utf-8-sig")
+    return read_text(path, shown).partition("\n\n")[0]
 
 
 def drifts(project: Project, locales: list[str]) -> list[Drift]:

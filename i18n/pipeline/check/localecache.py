@@ -84,12 +84,14 @@ def locale_inputs(project: Project, locale: str, shared: str, pairs: list[list[s
     return digest.hexdigest()
 
 
-def _finding(f: Finding) -> list[Any]:
+def finding_json(f: Finding) -> list[Any]:
+    """A finding as a JSON list (:func:`finding_from_json` reads it back)."""
     where = [f.country, f.locale, f.article, f.path, f.line, f.snippet]
     return [f.code, f.severity, f.message, *where]
 
 
-def _restore(value: Any) -> Finding:
+def finding_from_json(value: Any) -> Finding:
+    """The finding :func:`finding_json` wrote (ValueError, TypeError when malformed)."""
     code, severity, message, country, locale, article, path, line, snippet = value
     return Finding(
         str(code),
@@ -131,10 +133,10 @@ class LocaleRecord:
         try:
             return {
                 "reviewed": str(value["reviewed"]),
-                "ledger": [_restore(f) for f in value["ledger"]],
+                "ledger": [finding_from_json(f) for f in value["ledger"]],
                 "qa": {str(k): int(v) for k, v in value["qa"].items()},
                 "claims": {
-                    (str(cc), str(lang)): [_restore(f) for f in found]
+                    (str(cc), str(lang)): [finding_from_json(f) for f in found]
                     for cc, lang, found in value["claims"]
                 },
                 "messages": [(str(kind), str(text)) for kind, text in value["messages"]],
@@ -153,10 +155,10 @@ class LocaleRecord:
     ) -> None:
         result = {
             "reviewed": reviewed,
-            "ledger": [_finding(f) for f in ledger],
+            "ledger": [finding_json(f) for f in ledger],
             "qa": dict(qa),
             "claims": [
-                [cc, lang, [_finding(f) for f in found]] for (cc, lang), found in claims.items()
+                [cc, lang, [finding_json(f) for f in found]] for (cc, lang), found in claims.items()
             ],
             "messages": [list(m) for m in messages],
         }

@@ -19,7 +19,6 @@ import polib
 from i18n.errors import I18nError
 from i18n.formats.country import load_glossary
 from i18n.formats.ledger import Ledger
-from i18n.formats.localkey import local_key
 from i18n.formats.people import load_people
 from i18n.model.article import Article
 from i18n.model.country import Country
@@ -28,7 +27,7 @@ from i18n.model.locale import fallback_chain
 from i18n.model.states import APPROVED, STATES
 from i18n.pipeline.check.config import language_claims
 from i18n.pipeline.check.ledgers import problem_findings
-from i18n.pipeline.check.localecache import LocaleRecord, locale_inputs, shared_inputs
+from i18n.pipeline.check.localecache import LocaleRecord, locale_inputs
 from i18n.pipeline.forked import forked_map, workers_for
 from i18n.pipeline.publish.resolve import CatalogStore, Key, Resolved
 from i18n.pipeline.qa import Env
@@ -46,6 +45,7 @@ class LocaleResult:
     verdicts: Verdicts = field(default_factory=dict)  # each ledger line's verification
     claims: dict[tuple[str, str], list[Finding]] = field(default_factory=dict)  # (country, lang)
     messages: list[tuple[str, str]] = field(default_factory=list)
+    inputs: str | None = None  # the digest of what the locale's work read (None: no record)
     error: tuple[str, str | None, int | None] | None = None
 
 
@@ -67,10 +67,12 @@ def check_locales(
     articles: list[Article],
     countries: list[Country],
     claims: dict[str, list[tuple[Country, str]]],
+    inputs: str | None,
 ) -> list[LocaleResult]:
     """:class:`LocaleResult` of each of ``locales``, in their order (``countries``: all of
     the project's); ``claims``: the (country, language) pairs whose approved text to scan,
-    by the locale that holds it."""
+    by the locale that holds it; ``inputs``: :func:`~i18n.pipeline.check.localecache.shared_inputs`
+    (None: keep no record)."""
     if not locales:
         return []
     shared = _Shared(
@@ -81,7 +83,7 @@ def check_locales(
         {a.slug: a.env for a in articles},  # the links each catalog's QA resolves with
         articles,
         claims,
-        shared_inputs(project) if local_key(project.root) is not None else None,
+        inputs,
     )
     workers = workers_for(len(locales))
     if workers > 1:
@@ -106,7 +108,7 @@ def _check_locale(shared: _Shared, locale: str) -> LocaleResult:
         if shared.inputs is not None:
             record = LocaleRecord.open(project, locale)
             scans = [[c.code, lang] for c, lang in shared.claims.get(locale, [])]
-            inputs = locale_inputs(project, locale, shared.inputs, scans)
+            inputs = result.inputs = locale_inputs(project, locale, shared.inputs, scans)
             kept = record.get(inputs)
             if kept is not None:
                 result.reviewed, result.ledger = kept["reviewed"], kept["ledger"]

@@ -52,6 +52,7 @@ from i18n.pipeline.check.page import (
 )
 from i18n.pipeline.check.pagecache import HrefLang, PageFacts, PageProofs, context_digest
 from i18n.pipeline.check.report import CountryResult
+from i18n.pipeline.check.sitemapcache import Listed, SitemapRecord
 from i18n.pipeline.claims import claim_patterns, find_claims
 from i18n.pipeline.publish.pages import Pages
 from i18n.pipeline.signoff import Trusted, Verdicts, trust_cached
@@ -240,7 +241,7 @@ def site_findings(
                 )
             )
     reader.proofs.save(complete=not only)
-    general += _sitemap_findings(project, site, by_country, results, only)
+    general += _sitemap_findings(project, site, by_country, results, only, files)
     # files on disk that the manifest does not list
     for rel in sorted(on_disk - listed):
         cc = rel.split("/", 1)[0].upper()
@@ -422,40 +423,43 @@ def _sitemap_findings(
     by_country: dict[str, Country],
     results: dict[str, CountryResult],
     only: str | None,
+    pages: frozenset[str],
 ) -> list[Finding]:
     """Every URL and hreflang alternate of ``sitemap.xml`` is a page of the site, and no
-    professional-audience (noindex) page is offered to search engines. Returns the findings
-    that belong to no checked country; the others go to their country's card."""
+    professional-audience (noindex) page is offered to search engines (``pages``: the site's
+    pages found on disk, the others are looked for). Returns the findings that belong to no
+    checked country; the others go to their country's card. The addresses it lists are
+    kept, under the SHA-256 of its bytes, in the check's sealed record
+    (:mod:`i18n.pipeline.check.sitemapcache`)."""
     path = site / "sitemap.xml"
     shown = project.rel(path)
     if not path.is_file():
         return []
-    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        root = lxml.etree.parse(str(path), parser).getroot()
-    except lxml.etree.XMLSyntaxError as exc:
-        return [
-            Finding(
-                "sitemap-unparsable",
-                BLOCKING,
-                f"sitemap is not well-formed XML: {exc}",
-                path=shown,
-                line=exc.lineno,
-            )
-        ]
+    data = path.read_bytes()
+    record = SitemapRecord.open(project)
+    digest = hashlib.sha256(data).hexdigest()
+    listed = record.get(digest)
+    if listed is None:
+        try:
+            listed = _sitemap_listed(path, data)
+        except lxml.etree.XMLSyntaxError as exc:
+            return [
+                Finding(
+                    "sitemap-unparsable",
+                    BLOCKING,
+                    f"sitemap is not well-formed XML: {exc}",
+                    path=shown,
+                    line=exc.lineno,
+                )
+            ]
+        record.put(digest, listed)
     general: list[Finding] = []
-    seen: set[str] = set()
-    for el in root.iter(f"{_SITEMAP}loc", f"{_XHTML}link"):
-        href = (el.text if el.tag == f"{_SITEMAP}loc" else el.get("href")) or ""
-        href = href.strip()
-        if href in seen:
-            continue
-        seen.add(href)
+    for href, line in listed:
         rel = local(href, project, "sitemap.xml")
         cc = rel.split("/", 1)[0].upper() if rel and "/" in rel else None
         if only and cc != only:
             continue
-        if rel is None or not (site / rel).is_file():
+        if rel is None or not (rel in pages or (site / rel).is_file()):
             code, message = (
                 "sitemap-broken",
                 f"sitemap lists {href}, which is not a page of this site",
@@ -468,11 +472,26 @@ def _sitemap_findings(
         else:
             continue
         target = results.get(cc or "")
-        finding = Finding(
-            code, BLOCKING, message, cc if target else None, path=shown, line=el.sourceline
-        )
+        finding = Finding(code, BLOCKING, message, cc if target else None, path=shown, line=line)
         (target.findings if target else general).append(finding)
     return general
+
+
+def _sitemap_listed(path: Path, data: bytes) -> list[Listed]:
+    """Each distinct address of the sitemap (``data``, the bytes of ``path``), stripped, in
+    document order, with the line of its first occurrence (XMLSyntaxError: not well-formed;
+    its message names ``path`` as a parse of the file would)."""
+    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    root = lxml.etree.fromstring(data, parser, base_url=str(path))
+    listed: list[Listed] = []
+    seen: set[str] = set()
+    for el in root.iter(f"{_SITEMAP}loc", f"{_XHTML}link"):
+        href = (el.text if el.tag == f"{_SITEMAP}loc" else el.get("href")) or ""
+        href = href.strip()
+        if href not in seen:
+            seen.add(href)
+            listed.append((href, el.sourceline))
+    return listed
 
 
 class _PageReader:

@@ -14,10 +14,13 @@ from i18n.formats.localkey import local_key
 from i18n.formats.manifest import read_manifest
 from i18n.model.article import Article
 from i18n.model.country import Country
+from i18n.model.findings import Finding
 from i18n.model.locale import fallback_chain
+from i18n.pipeline.check.claimcache import ClaimRecord, pair_inputs
 from i18n.pipeline.check.config import config_findings, copied_disclaimers, language_claims
 from i18n.pipeline.check.ledgers import history_findings
-from i18n.pipeline.check.locales import VerifiedStore, check_locales
+from i18n.pipeline.check.localecache import locale_inputs, shared_inputs
+from i18n.pipeline.check.locales import LocaleResult, VerifiedStore, check_locales
 from i18n.pipeline.check.proof import site_findings
 from i18n.pipeline.check.report import CheckReport, CountryResult
 from i18n.pipeline.claims import claim_patterns
@@ -66,13 +69,13 @@ def run_check(
         }
     )
     with_catalogs = sorted({loc for x in locales for loc in _catalog_chain(project, x)})
+    shared = shared_inputs(project) if local_key(project.root) is not None else None
     per_locale = check_locales(
-        project, with_catalogs, articles, countries, _claim_homes(project, selected)
+        project, with_catalogs, articles, countries, _claim_homes(project, selected), shared
     )
     scanned = {k: v for r in per_locale for k, v in r.claims.items()}
     verdicts = {r.locale: r.verdicts for r in per_locale}
-    store = VerifiedStore(project, verdicts)
-    memo: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+    scan = _ClaimScan(project, articles, VerifiedStore(project, verdicts), shared, per_locale)
     results: dict[str, CountryResult] = {}
     for c in selected:
         result = CountryResult(
@@ -94,10 +97,9 @@ def run_check(
         result.findings += config_findings(c, articles, today, window)
         for lang in c.languages:
             found = scanned.get((c.code, lang))
-            if found is None:
-                found = language_claims(project, c, lang, articles, store, memo)
-            result.findings += found
+            result.findings += scan.findings(c, lang) if found is None else found
         results[c.code] = result
+    scan.save()
     for finding in copied_disclaimers(countries):
         if finding.country in results:
             results[finding.country].findings.append(finding)
@@ -117,6 +119,50 @@ def run_check(
         if r.qa
     }
     return report
+
+
+class _ClaimScan:
+    """Forbidden wording in the pairs no locale's worker scanned, each kept in the check's
+    sealed record (:mod:`i18n.pipeline.check.claimcache`) under the digest of what it reads:
+    a pair whose inputs did not change is not scanned again."""
+
+    def __init__(
+        self,
+        project: Project,
+        articles: list[Article],
+        store: VerifiedStore,
+        shared: str | None,
+        per_locale: list[LocaleResult],
+    ) -> None:
+        self.project, self.articles, self.store, self.shared = project, articles, store, shared
+        self.record = ClaimRecord.open(project) if shared is not None else None
+        self.digests = {r.locale: r.inputs for r in per_locale if r.inputs is not None}
+        self.memo: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+
+    def findings(self, country: Country, lang: str) -> list[Finding]:
+        if self.record is None or self.shared is None:
+            return self._scan(country, lang)
+        chain = [] if lang == self.project.source_language else fallback_chain(country.locale(lang))
+        inputs = pair_inputs(self.shared, country.code, lang, [self._digest(x) for x in chain])
+        found = self.record.get(country.code, lang, inputs)
+        if found is None:
+            found = self._scan(country, lang)
+            self.record.put(country.code, lang, inputs, found)
+        return found
+
+    def _scan(self, country: Country, lang: str) -> list[Finding]:
+        return language_claims(self.project, country, lang, self.articles, self.store, self.memo)
+
+    def _digest(self, locale: str) -> str:
+        """:func:`locale_inputs` of ``locale`` (from its worker when it had one)."""
+        if locale not in self.digests:
+            assert self.shared is not None
+            self.digests[locale] = locale_inputs(self.project, locale, self.shared, [])
+        return self.digests[locale]
+
+    def save(self) -> None:
+        if self.record is not None:
+            self.record.save()
 
 
 def _plan(
