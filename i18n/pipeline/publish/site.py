@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -15,12 +16,11 @@ from xml.sax.saxutils import quoteattr
 from i18n.errors import I18nError
 from i18n.formats.article import load_articles
 from i18n.formats.country import find_country, require_countries
-from i18n.formats.fs import StagedWrites, atomic_write, inside
+from i18n.formats.fs import StagedWrites, StreamedWrite, atomic_write, inside
 from i18n.formats.manifest import (
     LIST_OPEN,
     RECORD_SEP,
     join_records,
-    json_list,
     manifest_frame,
     page_text,
     read_manifest,
@@ -245,37 +245,26 @@ def sitemap_part(pages: Pages, lp: LocalePlan) -> str:
     return "\n".join(lines)
 
 
-def sitemap(pages: Pages) -> str:
-    """``sitemap.xml`` of the indexable published pages, each with its hreflang siblings."""
-    parts = [sitemap_part(pages, lp) for lp in pages.plan.locales]
-    return sitemap_text(sitemap_head(pages), parts)[0]
-
-
-def sitemap_text(head: str, parts: list[str]) -> tuple[str, list[Span]]:
-    """``sitemap.xml`` from its head and the locales' parts, and where each part stands."""
-    joined, spans = _joined(parts, "\n", len(head) + 1)
-    return f"{head}\n{joined}{chr(10) if joined else ''}</urlset>\n", spans
-
-
-# where a locale's part stands in a file: [start, end] (characters)
+# where a locale's part stands in a file: [start, end] (bytes)
 Span = list[int]
 
 
-def _joined(parts: list[str], sep: str, start: int) -> tuple[str, list[Span]]:
-    """The non-empty ``parts`` joined by ``sep``, and each part's span in a file where the
-    joined text begins at ``start``."""
-    spans: list[Span] = []
-    kept: list[str] = []
-    pos = start
-    for part in parts:
+class _ListWriter:
+    """Parts written one after another into a streamed file, the non-empty ones joined by
+    ``sep`` (``first`` before the first of them), each part's span noted."""
+
+    def __init__(self, out: StreamedWrite, sep: str, first: str = "") -> None:
+        self.out, self.sep, self.first = out, sep, first
+        self.any = False
+
+    def put(self, part: str) -> Span:
         if part:
-            pos += len(sep) if kept else 0
-            kept.append(part)
-            spans.append([pos, pos + len(part)])
-            pos += len(part)
-        else:
-            spans.append([pos, pos])
-    return sep.join(kept), spans
+            self.out.write(self.sep if self.any else self.first)
+            self.any = True
+            start = self.out.size
+            self.out.write(part)
+            return [start, self.out.size]
+        return [self.out.size, self.out.size]
 
 
 def _x_default(pages: Pages) -> str:
@@ -390,20 +379,45 @@ def locale_parts(pages: Pages, lp: LocalePlan) -> Parts:
     )
 
 
-def site_files(
-    pages: Pages, images: dict[str, bytes], timezone: str | None, parts: list[Parts]
-) -> tuple[str, str, list[list[Span]]]:
-    """(``sitemap.xml``, ``manifest.json``, each locale's spans in them: sitemap, pages,
-    withheld) from the locales' parts, in plan order."""
-    site_map, in_map = sitemap_text(sitemap_head(pages), [p[0] for p in parts])
-    frame = _manifest(pages.plan, images, timezone, [], [])
-    head, middle, tail = manifest_frame(frame)
-    listed, in_pages = _joined([p[1] for p in parts], RECORD_SEP, len(head) + len(LIST_OPEN))
-    listed = json_list(listed)
-    start = len(head) + len(listed) + len(middle) + len(LIST_OPEN)
-    withheld, in_withheld = _joined([p[2] for p in parts], RECORD_SEP, start)
-    text = head + listed + middle + json_list(withheld) + tail
-    return site_map, text, [list(s) for s in zip(in_map, in_pages, in_withheld, strict=True)]
+def write_site_files(
+    pages: Pages,
+    out: Path,
+    images: dict[str, bytes],
+    timezone: str | None,
+    part: Callable[[LocalePlan], Parts],
+) -> tuple[dict[str, bool], list[list[Span]]]:
+    """Write ``sitemap.xml`` and ``manifest.json`` from the locales' parts, in plan order,
+    each part made (or taken from the last files) when its turn comes and written at once:
+    neither file's text is held, only the withheld records until the pages are listed.
+    Returns (whether each file changed, each locale's spans in them: sitemap, pages,
+    withheld). The manifest is put in place before the sitemap."""
+    head, middle, tail = manifest_frame(_manifest(pages.plan, images, timezone, [], []))
+    site_map, listing = StreamedWrite(out / "sitemap.xml"), StreamedWrite(out / "manifest.json")
+    try:
+        site_map.write(sitemap_head(pages) + "\n")
+        listing.write(head)
+        urls = _ListWriter(site_map, "\n")
+        records = _ListWriter(listing, RECORD_SEP, LIST_OPEN)
+        in_map: list[Span] = []
+        in_pages: list[Span] = []
+        held: list[str] = []
+        for lp in pages.plan.locales:
+            urls_part, pages_part, held_part = part(lp)
+            in_map.append(urls.put(urls_part))
+            in_pages.append(records.put(pages_part))
+            held.append(held_part)
+        site_map.write("\n</urlset>\n" if urls.any else "</urlset>\n")
+        listing.write(("\n  ]" if records.any else "[]") + middle)
+        withheld = _ListWriter(listing, RECORD_SEP, LIST_OPEN)
+        in_withheld = [withheld.put(text) for text in held]
+        listing.write(("\n  ]" if withheld.any else "[]") + tail)
+        changed = {"manifest.json": listing.commit(), "sitemap.xml": site_map.commit()}
+    except BaseException:
+        listing.abort()
+        site_map.abort()
+        raise
+    spans = [list(s) for s in zip(in_map, in_pages, in_withheld, strict=True)]
+    return changed, spans
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -598,15 +612,27 @@ def render_site(
     files = {"index.html": pages.root()}
     if not preview and NOT_FOUND in pages.helper_kinds:
         files[NOT_FOUND_PAGE] = pages.not_found(None)
-    # each locale's parts of the sitemap and manifest: the last render's, when its key is
-    parts = cache.parts(out, keys, keyed)
-    made = [parts.get(lp.folder) or locale_parts(pages, lp) for lp in plan.locales]
-    result.parts_kept = len(parts)
-    zone = project.settings.timezone
-    files["sitemap.xml"], files["manifest.json"], spans = site_files(pages, images, zone, made)
     files.update(images)
-    for rel, text in sorted(files.items()):
+    for rel, text in sorted(files.items()):  # each before manifest.json and sitemap.xml
         (result.written if atomic_write(out / rel, text) else result.unchanged).append(rel)
+    # each locale's parts of the sitemap and manifest: the last render's, when its key is
+    last = cache.parts(out)
+
+    def part(lp: LocalePlan) -> Parts:
+        if lp.folder in keys:
+            cut = last.part(lp.folder, keys[lp.folder], keyed[lp.folder])
+            if cut is not None:
+                result.parts_kept += 1
+                return cut
+        return locale_parts(pages, lp)
+
+    try:
+        zone = project.settings.timezone
+        changed, spans = write_site_files(pages, out, images, zone, part)
+    finally:
+        last.close()
+    for rel, wrote in changed.items():
+        (result.written if wrote else result.unchanged).append(rel)
     for lp, span in zip(plan.locales, spans, strict=True):
         if lp.folder in keys:  # every page and part of the locale is now current under key
             entries[LOCALE + lp.folder] = [keys[lp.folder], keyed[lp.folder], *span]
