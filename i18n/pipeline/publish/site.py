@@ -22,8 +22,8 @@ from i18n.formats.manifest import (
     RECORD_SEP,
     join_records,
     manifest_frame,
+    manifest_paths,
     page_text,
-    read_manifest,
     withheld_text,
 )
 from i18n.formats.svg import svg_problem
@@ -515,12 +515,13 @@ def image_files(project: Project) -> dict[str, bytes]:
 
 def _previous_pages(out: Path) -> set[str]:
     """Pages the previous render into ``out`` wrote, from its ``manifest.json`` (none when it
-    cannot be read: then no page counts as ours, and none is removed)."""
+    cannot be read: then no page counts as ours, and none is removed). Only the paths are
+    kept (:func:`manifest_paths`), not the records."""
     try:
-        previous = read_manifest(out / "manifest.json", "manifest.json")
+        paths = manifest_paths(out / "manifest.json", "manifest.json")
     except I18nError:
         return set()
-    return previous.paths() if previous is not None else set()
+    return paths if paths is not None else set()
 
 
 def _stale(out: Path, expected: set[str]) -> tuple[list[Path], list[Path]]:
