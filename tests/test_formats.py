@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_project
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from i18n.errors import I18nError
@@ -152,7 +152,10 @@ def test_the_manifest_survives_its_json(
     assert manifest_text(read_text(written, "manifest.json")) == written  # byte for byte
 
 
-@given(st.lists(pages, max_size=4), st.lists(st.builds(Withheld, text, text, maybe, forms)))
+@settings(suppress_health_check=[HealthCheck.too_slow])  # a shared, busy machine
+@given(
+    st.lists(pages, max_size=4), st.lists(st.builds(Withheld, text, text, maybe, forms), max_size=3)
+)
 def test_the_paths_of_a_manifest_are_its_pages_paths(listed: list, withheld: list) -> None:
     manifest = Manifest(False, tuple(_as_written(p) for p in listed), tuple(withheld), ())
     with tempfile.TemporaryDirectory() as tmp:
