@@ -44,11 +44,13 @@ LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "markupsafe", "babel
 
 # rel -> [fingerprint, size, mtime_ns, inode];
 # LOCALE + folder -> [key, [rel, ...], its spans (bytes) in PART_FILES: sitemap, pages, withheld];
-# PART + name -> [size, mtime_ns, inode] of the file as written
+# PART + name -> [size, mtime_ns, inode] of the file as written;
+# PATHS -> the paths of the pages manifest.json lists
 Entry = list[Any]
 LOCALE = "locale:"
 PART = "file:"
 PART_FILES = ("sitemap.xml", "manifest.json")
+PATHS = "paths:manifest.json"  # -> [path, ...]: the pages the manifest written lists
 
 
 def render_key(project: Project, out: Path) -> str:
@@ -137,6 +139,20 @@ class PageCache:
             fh.close()
             return None
         return fh
+
+    def manifest_paths(self, out: Path) -> set[str] | None:
+        """The paths of the pages the last ``manifest.json`` lists, as recorded when it was
+        written, while the file has the recorded size, mtime and inode (None otherwise: the
+        file is read)."""
+        paths = self.pages.get(PATHS)
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            return None
+        try:
+            if list(file_state(out / "manifest.json")) != self.pages.get(PART + "manifest.json"):
+                return None
+        except OSError:
+            return None
+        return set(paths)
 
     @staticmethod
     def file_states(out: Path, names: tuple[str, ...]) -> dict[str, Entry]:

@@ -88,6 +88,7 @@ class Shard:
     entries: dict[str, Entry] = field(default_factory=dict)  # this render's plans
     opened: bool = False  # a plan needed its own key (the locale's catalogs were read)
     failed: bool = False  # the locale could not be planned: its shard is not written
+    unchanged: bool = False  # its plans are the saved ones: released, not written again
 
     @classmethod
     def load(cls, path: Path, key: str, digest: str, root: Path) -> Shard:
@@ -153,6 +154,16 @@ class PlanCache:
             return None
         return shard.digest
 
+    def planned(self, lp: LocalePlan) -> None:
+        """``lp`` is planned: a shard that would be saved as it is is released now (its plans
+        live on in the site plan), so that planning holds one locale's JSON, not all."""
+        shard = self.shards.get(lp.folder)
+        if shard is None or shard.failed or shard.unchanged:
+            return
+        if {"locale": shard.digest, "plans": shard.entries} == shard.record.entries:
+            shard.unchanged = True
+            shard.plans, shard.entries, shard.record.entries = {}, {}, {}
+
     def noisy(self, lp: LocalePlan) -> None:
         """Planning ``lp`` warned: its shard is never taken as it is (only plan by plan)."""
         if lp.folder in self.shards:
@@ -172,7 +183,7 @@ class PlanCache:
             self.folder.with_suffix(".json").unlink(missing_ok=True)
         for shard in self.shards.values():
             value = {"locale": shard.digest, "plans": shard.entries}
-            if not shard.failed and value != shard.record.entries:
+            if not shard.failed and not shard.unchanged and value != shard.record.entries:
                 shard.record.save(value)
             # the plans live on in the site plan: their JSON is not held through the render
             shard.plans, shard.entries, shard.record.entries = {}, {}, {}

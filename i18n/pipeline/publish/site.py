@@ -45,7 +45,14 @@ from i18n.pipeline.publish.gate import (
     SitePlan,
     plan_site,
 )
-from i18n.pipeline.publish.pagecache import LOCALE, PART_FILES, Entry, PageCache, file_state
+from i18n.pipeline.publish.pagecache import (
+    LOCALE,
+    PART_FILES,
+    PATHS,
+    Entry,
+    PageCache,
+    file_state,
+)
 from i18n.pipeline.publish.pages import Pages, PageSpec, _csp_hash
 from i18n.pipeline.publish.plancache import PlanCache
 from i18n.pipeline.publish.shape import locale_keys
@@ -370,6 +377,17 @@ def _manifest(
 Parts = tuple[str, str, str]
 
 
+def locale_paths(pages: Pages, lp: LocalePlan) -> list[str]:
+    """The paths of a locale's pages as the manifest lists them (:func:`locale_manifest`)."""
+    plan, paths = pages.plan, []
+    if plan.index_shown(lp):
+        paths.append(f"{lp.folder}/index.html")
+    paths += [f"{lp.folder}/{slug}.html" for slug in lp.articles if plan.shown(lp, slug)]
+    for kind, slug in helper_pages(plan, lp, pages.helper_kinds):
+        paths.append(helper_path(lp, kind, slug))
+    return paths
+
+
 def locale_parts(pages: Pages, lp: LocalePlan) -> Parts:
     listed, withheld = locale_manifest(pages.plan, lp, pages.helper_kinds)
     return (
@@ -513,10 +531,14 @@ def image_files(project: Project) -> dict[str, bytes]:
     return out
 
 
-def _previous_pages(out: Path) -> set[str]:
+def _previous_pages(out: Path, cache: PageCache) -> set[str]:
     """Pages the previous render into ``out`` wrote, from its ``manifest.json`` (none when it
-    cannot be read: then no page counts as ours, and none is removed). Only the paths are
-    kept (:func:`manifest_paths`), not the records."""
+    cannot be read: then no page counts as ours, and none is removed): the paths the page
+    cache recorded with it, when the file is the one written then (its size, mtime and
+    inode); else read from the file, only the paths kept (:func:`manifest_paths`)."""
+    recorded = cache.manifest_paths(out)
+    if recorded is not None:
+        return recorded
     try:
         paths = manifest_paths(out / "manifest.json", "manifest.json")
     except I18nError:
@@ -524,7 +546,7 @@ def _previous_pages(out: Path) -> set[str]:
     return paths if paths is not None else set()
 
 
-def _stale(out: Path, expected: set[str]) -> tuple[list[Path], list[Path]]:
+def _stale(out: Path, expected: set[str], cache: PageCache) -> tuple[list[Path], list[Path]]:
     """(stale, foreign): pages of ``<cc>/<lang>/*.html`` that are not expected now, split
     into those an earlier render wrote (its manifest lists them: removed, failing closed) and
     those it did not (never deleted: they are someone else's files; ``i18n check`` reports
@@ -533,7 +555,7 @@ def _stale(out: Path, expected: set[str]) -> tuple[list[Path], list[Path]]:
     foreign: list[Path] = []
     if not out.is_dir():
         return stale, foreign
-    ours = _previous_pages(out)
+    ours = _previous_pages(out, cache)
     for cdir in sorted(out.iterdir()):
         if not (cdir.is_dir() and COUNTRY_DIR_RE.fullmatch(cdir.name)):
             continue
@@ -581,7 +603,8 @@ def render_site(
             helper_path(lp, k, s) for k, s in helper_pages(plan, lp, pages.helper_kinds)
         )
     # fail closed: remove what is no longer published (in every country) before writing
-    stale, foreign = _stale(out, expected)
+    cache = PageCache.load(project, out)
+    stale, foreign = _stale(out, expected, cache)
     result.foreign = [page.relative_to(out).as_posix() for page in foreign]
     if only:
         result.rendered_countries.add(only)
@@ -600,7 +623,6 @@ def render_site(
     if only:
         plan.present = lambda lp, rel: lp.country.code == only or (out / rel).is_file()
 
-    cache = PageCache.load(project, out)
     entries = {rel: entry for rel, entry in cache.pages.items() if rel in expected}
     jobs = page_jobs(pages, result.rendered_countries)
     keys = locale_keys(plans, plan, pages.brands)
@@ -638,6 +660,7 @@ def render_site(
         if lp.folder in keys:  # every page and part of the locale is now current under key
             entries[LOCALE + lp.folder] = [keys[lp.folder], keyed[lp.folder], *span]
     entries.update(cache.file_states(out, PART_FILES))
+    entries[PATHS] = [path for lp in plan.locales for path in locale_paths(pages, lp)]
     cache.save(entries)
     result.written.sort()
     result.unchanged.sort()
