@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 from conftest import copy_project
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from i18n.errors import I18nError
 from i18n.formats import ledger as ledger_module
 from i18n.formats.draft_comment import DraftOrigin, merge_comments, read_origin
 from i18n.formats.ledger import Ledger, event_record, read_event
-from i18n.formats.manifest import manifest_text, read_text
+from i18n.formats.manifest import manifest_paths, manifest_text, read_manifest, read_text
 from i18n.model.events import Approved, Drafted, LedgerEvent, Rejected, Revoked
 from i18n.model.manifest import ARTICLE, INDEX, Manifest, ManifestPage, Withheld
 from i18n.pipeline.status import status
@@ -148,6 +150,60 @@ def test_the_manifest_survives_its_json(
     written = manifest_text(manifest)
     assert read_text(written, "manifest.json") == manifest
     assert manifest_text(read_text(written, "manifest.json")) == written  # byte for byte
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])  # a shared, busy machine
+@given(
+    st.lists(pages, max_size=4), st.lists(st.builds(Withheld, text, text, maybe, forms), max_size=3)
+)
+def test_the_paths_of_a_manifest_are_its_pages_paths(listed: list, withheld: list) -> None:
+    manifest = Manifest(False, tuple(_as_written(p) for p in listed), tuple(withheld), ())
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "manifest.json"
+        path.write_text(manifest_text(manifest), encoding="utf-8")
+        assert manifest_paths(path, "manifest.json") == manifest.paths()
+        assert manifest_paths(Path(tmp) / "none.json", "none.json") is None
+
+
+PAGE = {"path": "ch/de/a.html", "kind": "article", "country": "CH", "locale": "de-CH"}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {
+            "pages": [
+                {**PAGE, "article": "a"},
+                {**PAGE, "path": "ch/de/index.html", "kind": "index"},
+            ]
+        },
+        {"pages": [PAGE]},  # an article page without its slug
+        {"pages": [{**PAGE, "article": "a", "approvals": [1]}]},
+        {"pages": [{"path": "x"}]},
+        {"pages": [3]},
+        {"pages": {}},
+        [],
+        {"pages": [], "images": {"a.svg": 1}},
+        {"pages": [], "rendered_for": {"date": "2026-01-01"}},
+        {"pages": [], "withheld": [{**PAGE, "article": 3}, 4]},  # page-like withheld: kept
+        {"pages": [{**PAGE, "article": "a", "pages": []}]},  # a page record with odd keys
+        {"pages": [{**PAGE, "article": "a", "outdated": {**PAGE, "article": "b"}}]},
+    ],
+)
+def test_the_paths_of_a_manifest_are_refused_as_the_manifest_is(
+    tmp_path: Path, data: object
+) -> None:
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    try:
+        expected: object = read_manifest(path, "m").paths()  # type: ignore[union-attr]
+    except I18nError as exc:
+        expected = str(exc)
+    try:
+        got: object = manifest_paths(path, "m")
+    except I18nError as exc:
+        got = str(exc)
+    assert got == expected
 
 
 @pytest.mark.parametrize("provider", ["libre", "memory", "copy"])

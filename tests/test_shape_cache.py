@@ -17,10 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_locale_cache import GERMAN
 from test_render import set_msgstr
-from test_render_cache import ARTICLE, approved_entry, change, cold_site, files, render
+from test_render_cache import ARTICLE, TODAY, approved_entry, change, cold_site, files, render
 
-from i18n.formats.manifest import _page_record, manifest_text, read_text
-from i18n.pipeline.publish.site import RenderResult
+from i18n.formats.manifest import _page_record, manifest_text, read_manifest, read_text
+from i18n.pipeline.publish.pagecache import PageCache
+from i18n.pipeline.publish.site import RenderResult, render_site
+from i18n.project import Project
 
 FR_DISCLAIMER = """  fr:
     text: "Ces informations sont fournies uniquement à des fins éducatives."
@@ -260,3 +262,21 @@ def test_the_manifest_joined_from_parts_is_the_json_of_the_whole(project: Path) 
         )
         + "\n"
     )
+
+
+def test_the_last_pages_are_taken_from_the_record_only_for_the_manifest_written(
+    project: Path,
+) -> None:
+    """A render finds the pages the last one wrote (to remove those no longer published) in
+    the page cache, which holds the paths manifest.json lists; a manifest edited since (its
+    size, mtime or inode changed) is read instead."""
+    site = project / "site"
+    for country in (None, "CH"):
+        render_site(Project(project), out=site, today=TODAY, country=country)
+        cache = PageCache.load(Project(project), site.resolve())
+        listed = read_manifest(site / "manifest.json", "manifest.json")
+        assert listed is not None
+        assert cache.manifest_paths(site.resolve()) == listed.paths()
+    manifest = site / "manifest.json"
+    manifest.write_text(manifest.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    assert PageCache.load(Project(project), site.resolve()).manifest_paths(site.resolve()) is None

@@ -113,3 +113,63 @@ def test_one_flush_for_the_batch_and_fsync_per_file_without_syncfs(
             writes.stage(tmp_path / f"{n}.html", f"page {n} again")
     assert len(synced) == 3
     assert (tmp_path / "2.html").read_text() == "page 2 again"
+
+
+# --- StreamedWrite: one file written piece by piece (sitemap.xml, manifest.json) ----------
+
+
+@pytest.mark.parametrize(
+    ("old", "pieces"),
+    [
+        (None, ["a", "bc", "", "d"]),  # a new file
+        ("abcd", ["ab", "cX", "d"]),  # differs in the middle
+        ("abcdef", ["ab", "cd"]),  # the old file is longer
+        ("ab", ["ab", "cd"]),  # the old file is shorter
+        ("äbc", ["ä", "bc", "ü"]),  # UTF-8: sizes are bytes
+        ("", []),  # empty both
+    ],
+)
+def test_a_streamed_file_holds_exactly_the_pieces(
+    tmp_path: Path, old: str | None, pieces: list[str]
+) -> None:
+    path = tmp_path / "sitemap.xml"
+    if old is not None:
+        path.write_text(old, encoding="utf-8")
+        path.chmod(0o640)
+    out = fs.StreamedWrite(path)
+    for piece in pieces:
+        out.write(piece)
+    text = "".join(pieces)
+    assert out.size == len(text.encode("utf-8"))
+    assert out.commit() is (old != text)
+    assert path.read_text(encoding="utf-8") == text
+    if old is not None:
+        assert path.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sitemap.xml"]
+
+
+def test_a_streamed_file_with_the_same_bytes_is_not_touched(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.json"
+    atomic_write(path, "same text")
+    before = os.stat(path)
+    folder = os.stat(tmp_path).st_mtime_ns
+    with fs.StreamedWrite(path) as out:
+        out.write("same ")
+        out.write("text")
+    assert out.changed is False
+    after = os.stat(path)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert os.stat(tmp_path).st_mtime_ns == folder  # no temporary file was made
+
+
+def test_an_error_while_streaming_keeps_the_old_file_and_no_temporary_file(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "sitemap.xml"
+    atomic_write(path, "old text")
+    with pytest.raises(RuntimeError), fs.StreamedWrite(path) as out:
+        out.write("new ")
+        out.write("text, longer")
+        raise RuntimeError("stopped")
+    assert path.read_text(encoding="utf-8") == "old text"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sitemap.xml"]

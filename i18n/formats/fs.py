@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from i18n.errors import I18nError
 
@@ -150,6 +151,115 @@ class StagedWrites:
         _unlink_all([tmp for tmp, _ in staged])
 
     def __enter__(self) -> StagedWrites:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.abort()
+
+
+class StreamedWrite:
+    """One file written piece by piece (:meth:`write`), with :func:`atomic_write`'s
+    guarantees and without holding its text: a reader, or the disk after a crash, sees the
+    old file or the new one, never a part, and a file that already holds exactly these bytes
+    is not touched (no temporary file either). Each piece is compared with the old file as
+    it comes; at the first difference the equal part is copied to a temporary file beside
+    it, which takes the rest. :meth:`commit` makes it durable and renames it into place.
+    Used as a context manager, an exception before the commit removes the temporary file.
+    ``size`` counts the bytes written (where the next piece starts in the file).
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> with StreamedWrite(path) as out:
+    ...     out.write("one, ")
+    ...     out.write("two")
+    >>> out.changed, path.read_text(), out.size
+    (True, 'one, two', 8)
+    >>> with StreamedWrite(path) as out:
+    ...     out.write("one, two")
+    >>> out.changed
+    False
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.size = 0
+        self.changed = False
+        self._same = 0  # bytes written so far that equal the old file's
+        self._tmp: str | None = None
+        self._out: Any = None  # the temporary file, once the text differs from the old one
+        try:
+            self._old: Any = path.open("rb")
+        except FileNotFoundError:
+            self._old = None
+
+    def write(self, text: str) -> None:
+        raw = text.encode("utf-8")
+        self.size += len(raw)
+        if self._out is None and self._old is not None and self._old.read(len(raw)) == raw:
+            self._same += len(raw)
+            return
+        self._diverge()
+        self._out.write(raw)
+
+    def _diverge(self) -> None:
+        """From here on the text differs from the old file's: a temporary file beside it
+        takes the equal part written so far, then the rest."""
+        if self._out is not None:
+            return
+        path = self.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            mode = path.stat().st_mode & 0o7777  # keep an existing file's permissions
+        except FileNotFoundError:
+            mode = 0o666 & ~_UMASK
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.fchmod(fd, mode)
+        self._out = os.fdopen(fd, "wb")
+        if self._old is not None:
+            self._old.seek(0)
+            left = self._same
+            while left:
+                chunk = self._old.read(min(left, 1 << 20))
+                self._out.write(chunk)
+                left -= len(chunk)
+            self._old.close()
+            self._old = None
+
+    def commit(self) -> bool:
+        """Put the file in place; False (nothing touched) when it held these bytes."""
+        if self._out is None and self._old is not None and self._old.read(1) == b"":
+            self._old.close()
+            self._old = None
+            return False
+        self._diverge()  # the old file is longer, or there is none
+        try:
+            self._out.flush()
+            os.fsync(self._out.fileno())
+            self._out.close()
+            os.replace(str(self._tmp), self.path)
+        except BaseException as exc:
+            self.abort()
+            if isinstance(exc, OSError) and exc.filename is None:
+                exc.filename = str(self.path)
+            raise
+        self._out = self._tmp = None
+        self.changed = True
+        return True
+
+    def abort(self) -> None:
+        for fh in (self._old, self._out):
+            if fh is not None:
+                fh.close()
+        self._old = self._out = None
+        if self._tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._tmp)
+            self._tmp = None
+
+    def __enter__(self) -> StreamedWrite:
         return self
 
     def __exit__(self, kind: object, *_: object) -> None:

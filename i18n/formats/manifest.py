@@ -149,16 +149,81 @@ def read_manifest(path: Path, shown: str) -> Manifest | None:
 
 def read_text(text: str, shown: str) -> Manifest:
     """A manifest from its JSON text; every problem is an :class:`I18nError` naming ``shown``."""
+    data = _parse(text, shown)
+    pages = tuple(_read_page(i, page, shown) for i, page in enumerate(data["pages"]))
+    withheld = data.get("withheld")
+    images, rendered = _frame(data, shown)
+    return Manifest(
+        bool(data.get("preview")),
+        pages,
+        tuple(_read_withheld(w) for w in withheld if isinstance(w, dict))
+        if isinstance(withheld, list)
+        else (),
+        images,
+        rendered["date"] if rendered else None,
+        rendered["timezone"] if rendered else None,
+    )
+
+
+def manifest_paths(path: Path, shown: str) -> set[str] | None:
+    """``read_manifest(path, shown).paths()`` (None: there is no manifest; an
+    :class:`I18nError` for one that :func:`read_manifest` refuses), without holding the
+    records: each page record is checked as the JSON is parsed, and only its path is kept
+    (a render reads the last manifest of a large site only for its pages' paths)."""
     try:
-        data = json.loads(text)
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise I18nError(f"manifest is not valid JSON: {exc}", shown) from None
+
+    def checked(record: dict[str, Any]) -> Any:
+        if "path" not in record or "kind" not in record or "pages" in record:
+            return record  # not a page record (a page record is checked below when it is not)
+        try:
+            return _PagePath(_read_page(0, record, shown).path)
+        except I18nError:
+            return _PagePath(None, record)  # refused below, if it is in the list of pages
+
+    data = _parse(text, shown, checked)
+    del text
+    paths: set[str] = set()
+    for i, page in enumerate(data["pages"]):
+        if isinstance(page, _PagePath) and page.path is not None:
+            paths.add(page.path)
+        else:  # checked here, where an error names its place in the list
+            record = page.record if isinstance(page, _PagePath) else page
+            paths.add(_read_page(i, record, shown).path)
+    _frame(data, shown)
+    return paths
+
+
+class _PagePath:
+    """What :func:`manifest_paths` keeps of a page record: its path (None: the record, which
+    is refused)."""
+
+    __slots__ = ("path", "record")
+
+    def __init__(self, path: str | None, record: Any = None) -> None:
+        self.path, self.record = path, record
+
+
+def _parse(text: str, shown: str, hook: Any = None) -> dict[str, Any]:
+    try:
+        data = json.loads(text, object_hook=hook)
     except json.JSONDecodeError as exc:
         raise I18nError(
             f"manifest is not valid JSON: {exc.msg} (column {exc.colno})", shown, exc.lineno
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("pages"), list):
         raise I18nError("manifest lacks a 'pages' list", shown)
-    pages = tuple(_read_page(i, page, shown) for i, page in enumerate(data["pages"]))
-    withheld = data.get("withheld")
+    return data
+
+
+def _frame(
+    data: dict[str, Any], shown: str
+) -> tuple[tuple[tuple[str, str], ...], dict[str, str] | None]:
+    """The manifest's images and ``rendered_for``, checked."""
     images = data.get("images") or {}
     if not isinstance(images, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in images.items()
@@ -170,16 +235,7 @@ def read_text(text: str, shown: str) -> Manifest:
         and all(isinstance(rendered.get(k), str) for k in ("date", "timezone"))
     ):
         raise I18nError("manifest 'rendered_for' must give a 'date' and a 'timezone'", shown)
-    return Manifest(
-        bool(data.get("preview")),
-        pages,
-        tuple(_read_withheld(w) for w in withheld if isinstance(w, dict))
-        if isinstance(withheld, list)
-        else (),
-        tuple(sorted(images.items())),
-        rendered["date"] if rendered else None,
-        rendered["timezone"] if rendered else None,
-    )
+    return tuple(sorted(images.items())), rendered
 
 
 def _read_page(i: int, page: Any, shown: str) -> ManifestPage:

@@ -4,6 +4,7 @@ entries) taken from them."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,8 +49,10 @@ class Segment:
     notes: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def key(self) -> tuple[str | None, str]:
+        """(msgctxt, msgid): one tuple per segment, shared by every plan that keys a text by
+        it (60k plans of about 50 texts each)."""
         return (self.msgctxt, self.msgid)
 
 

@@ -501,6 +501,8 @@ class Planner:
             # reading it warned (an unreadable ledger line): it is opened again at every
             # render, so that the warnings are given as a render without a cache gives them
             self.cache.noisy(lp)
+        else:
+            self.cache.planned(lp)
 
     def messages(self) -> list[polib.POEntry]:
         if self._messages is None:  # the templates are parsed only when a plan needs them

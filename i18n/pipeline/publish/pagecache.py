@@ -34,21 +34,23 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from i18n.formats.runcache import PACKAGE, RunRecord, code_key, files_digest
 from i18n.project import Project
 
-FORMAT = 2
+FORMAT = 3  # 3: a locale's spans in the part files are in bytes
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "markupsafe", "babel")
 
 # rel -> [fingerprint, size, mtime_ns, inode];
-# LOCALE + folder -> [key, [rel, ...], its spans in PART_FILES: sitemap, pages, withheld];
-# PART + name -> [size, mtime_ns, inode] of the file as written
+# LOCALE + folder -> [key, [rel, ...], its spans (bytes) in PART_FILES: sitemap, pages, withheld];
+# PART + name -> [size, mtime_ns, inode] of the file as written;
+# PATHS -> the paths of the pages manifest.json lists
 Entry = list[Any]
 LOCALE = "locale:"
 PART = "file:"
 PART_FILES = ("sitemap.xml", "manifest.json")
+PATHS = "paths:manifest.json"  # -> [path, ...]: the pages the manifest written lists
 
 
 def render_key(project: Project, out: Path) -> str:
@@ -115,35 +117,42 @@ class PageCache:
                 continue
         return kept
 
-    def parts(
-        self, out: Path, keys: dict[str, str], rels: dict[str, list[str]]
-    ) -> dict[str, tuple[str, str, str]]:
-        """The last render's parts of the sitemap and the manifest (sitemap, pages,
-        withheld) of each locale whose key and pages are this render's, cut from the files
-        as written then (none when a file does not have the recorded size, mtime and
-        inode)."""
-        texts = [self._written(out, name) for name in PART_FILES]
-        sitemap, manifest = texts
-        if sitemap is None or manifest is None:
-            return {}
-        out_parts: dict[str, tuple[str, str, str]] = {}
-        for folder, key in keys.items():
-            entry = self.pages.get(LOCALE + folder)
-            if not isinstance(entry, list) or len(entry) != 5 or entry[:2] != [key, rels[folder]]:
-                continue
-            where = zip((sitemap, manifest, manifest), entry[2:], strict=True)
-            cut = [_cut(text, span) for text, span in where]
-            if all(part is not None for part in cut):
-                out_parts[folder] = (str(cut[0]), str(cut[1]), str(cut[2]))
-        return out_parts
+    def parts(self, out: Path) -> LastParts:
+        """The last render's ``sitemap.xml`` and ``manifest.json``, opened to cut kept
+        locales' parts from (:meth:`LastParts.part`); nothing is kept when a file does not
+        have the recorded size, mtime and inode. Close it after use."""
+        files = [self._written(out, name) for name in PART_FILES]
+        if any(fh is None for fh in files):
+            for fh in files:
+                if fh is not None:
+                    fh.close()
+            return LastParts(self, [])
+        return LastParts(self, files)
 
-    def _written(self, out: Path, name: str) -> str | None:
+    def _written(self, out: Path, name: str) -> BinaryIO | None:
         try:
-            if list(file_state(out / name)) != self.pages.get(PART + name):
-                return None
-            return (out / name).read_bytes().decode("utf-8")
-        except (OSError, ValueError):
+            fh = (out / name).open("rb")
+        except OSError:
             return None
+        st = os.fstat(fh.fileno())
+        if [st.st_size, st.st_mtime_ns, st.st_ino] != self.pages.get(PART + name):
+            fh.close()
+            return None
+        return fh
+
+    def manifest_paths(self, out: Path) -> set[str] | None:
+        """The paths of the pages the last ``manifest.json`` lists, as recorded when it was
+        written, while the file has the recorded size, mtime and inode (None otherwise: the
+        file is read)."""
+        paths = self.pages.get(PATHS)
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            return None
+        try:
+            if list(file_state(out / "manifest.json")) != self.pages.get(PART + "manifest.json"):
+                return None
+        except OSError:
+            return None
+        return set(paths)
 
     @staticmethod
     def file_states(out: Path, names: tuple[str, ...]) -> dict[str, Entry]:
@@ -154,11 +163,46 @@ class PageCache:
         self.record.save(pages)
 
 
-def _cut(text: str, span: Any) -> str | None:
-    """``text[start:end]`` for a recorded span; None when it is not one of ``text``."""
+@dataclass
+class LastParts:
+    """The last render's part files, open (none when they cannot be trusted): a locale's
+    parts are read from them by their byte spans, one locale at a time, never the whole
+    files."""
+
+    cache: PageCache
+    files: list[BinaryIO]  # sitemap.xml, manifest.json; empty: nothing is kept
+
+    def part(self, folder: str, key: str, rels: list[str]) -> tuple[str, str, str] | None:
+        """The parts (sitemap, pages, withheld) of the locale at ``folder`` as the last
+        render wrote them, when its key and pages are this render's; else None."""
+        entry = self.cache.pages.get(LOCALE + folder)
+        if not self.files or not isinstance(entry, list) or len(entry) != 5:
+            return None
+        if entry[:2] != [key, rels]:
+            return None
+        sitemap, manifest = self.files
+        where = zip((sitemap, manifest, manifest), entry[2:], strict=True)
+        cut = [_cut(fh, span) for fh, span in where]
+        if any(part is None for part in cut):
+            return None
+        return str(cut[0]), str(cut[1]), str(cut[2])
+
+    def close(self) -> None:
+        for fh in self.files:
+            fh.close()
+        self.files = []
+
+
+def _cut(fh: BinaryIO, span: Any) -> str | None:
+    """The text at a recorded span of bytes; None when it is not one of the file's."""
     if not isinstance(span, list) or len(span) != 2:
         return None
     start, end = span
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)):
+    size = os.fstat(fh.fileno()).st_size
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= size):
         return None
-    return text[start:end]
+    fh.seek(start)
+    try:
+        return fh.read(end - start).decode("utf-8")
+    except UnicodeDecodeError:
+        return None

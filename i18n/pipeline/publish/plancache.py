@@ -88,6 +88,7 @@ class Shard:
     entries: dict[str, Entry] = field(default_factory=dict)  # this render's plans
     opened: bool = False  # a plan needed its own key (the locale's catalogs were read)
     failed: bool = False  # the locale could not be planned: its shard is not written
+    unchanged: bool = False  # its plans are the saved ones: released, not written again
 
     @classmethod
     def load(cls, path: Path, key: str, digest: str, root: Path) -> Shard:
@@ -153,6 +154,16 @@ class PlanCache:
             return None
         return shard.digest
 
+    def planned(self, lp: LocalePlan) -> None:
+        """``lp`` is planned: a shard that would be saved as it is is released now (its plans
+        live on in the site plan), so that planning holds one locale's JSON, not all."""
+        shard = self.shards.get(lp.folder)
+        if shard is None or shard.failed or shard.unchanged:
+            return
+        if {"locale": shard.digest, "plans": shard.entries} == shard.record.entries:
+            shard.unchanged = True
+            shard.plans, shard.entries, shard.record.entries = {}, {}, {}
+
     def noisy(self, lp: LocalePlan) -> None:
         """Planning ``lp`` warned: its shard is never taken as it is (only plan by plan)."""
         if lp.folder in self.shards:
@@ -165,14 +176,17 @@ class PlanCache:
 
     def save(self) -> None:
         """Keep this run's plans of each locale planned (and only them) for the next render;
-        a shard whose content is the same is not written again. The single record of earlier
+        a shard whose content is the same is not written again. The shards are emptied
+        (their digests stay): call it once, when the planning is done. The single record of earlier
         versions (``plan/publish.json``) is removed."""
         if self.folder.parent == self.project.cache_dir / "plan":
             self.folder.with_suffix(".json").unlink(missing_ok=True)
         for shard in self.shards.values():
             value = {"locale": shard.digest, "plans": shard.entries}
-            if not shard.failed and value != shard.record.entries:
+            if not shard.failed and not shard.unchanged and value != shard.record.entries:
                 shard.record.save(value)
+            # the plans live on in the site plan: their JSON is not held through the render
+            shard.plans, shard.entries, shard.record.entries = {}, {}, {}
 
     def _shard(self, lp: LocalePlan) -> Shard:
         if lp.folder not in self.shards:  # planned without a digest: plans by their keys
@@ -193,9 +207,10 @@ class PlanCache:
         else ``make()``'s (kept for the next render)."""
         shard = self._shard(lp)
         name = f"{lp.folder}/{article.slug}"
+        shared = store.shared
         if shard.warm:
             value = shard.cached(name, None)
-            ap = None if value is None else _reuse(value, article, history, self.project)
+            ap = None if value is None else _reuse(value, article, history, self.project, shared)
             if ap is not None:
                 shard.entries[name] = shard.plans[name]
                 return ap
@@ -203,7 +218,7 @@ class PlanCache:
         key = self._article_key(article, lp, store, history is None)
         value = shard.cached(name, key)
         if value is not None:
-            ap = _reuse(value, article, history, self.project)
+            ap = _reuse(value, article, history, self.project, shared)
             if ap is not None:
                 shard.entries[name] = [key, value]
                 return ap
@@ -318,10 +333,16 @@ def _article_json(ap: ArticlePlan, history: str | None) -> dict[str, Any]:
 
 
 def _reuse(
-    value: Any, article: Article, history: History | None, project: Project
+    value: Any,
+    article: Article,
+    history: History | None,
+    project: Project,
+    shared: dict[str, str] | None = None,
 ) -> ArticlePlan | None:
     """The cached plan, or None when it cannot be used (the history it read changed, or it
-    is not what this code writes)."""
+    is not what this code writes). Its texts and hashes are taken through ``shared`` (one
+    string object per distinct value: the countries of a language show the same texts)."""
+    one = shared if shared is not None else {}
     try:
         if value["history"] is not None and value["history"] != _history_key(
             article, history, project
@@ -347,9 +368,13 @@ def _reuse(
         return ArticlePlan(
             shown,
             [str(r) for r in value["reasons"]],
-            {seg.key: str(text) for seg, text in texts if text is not None},
+            {
+                seg.key: one.setdefault(str(text), str(text))
+                for seg, text in texts
+                if text is not None
+            },
             {segments[i].key for i in value["unapproved"]},
-            [str(h) for h in value["hashes"]],
+            [one.setdefault(str(h), str(h)) for h in value["hashes"]],
             outdated,
             bool(value["forbidden"]),
         )

@@ -57,6 +57,9 @@ class CatalogStore:
         self._resolved: dict[tuple[str, str], dict[Key, Resolved]] = {}
         self._texts: dict[tuple[str, str], dict[Key, Approved]] = {}
         self._links: dict[tuple[str, str], list[str]] = {}
+        # one string object per distinct text and hash of a language's plans (every country
+        # of the language resolves the same entries: its plans share their hashes)
+        self.shared: dict[str, str] = {}
         self.read: set[str] = set()  # locales whose catalogs or ledger were read (de_CH)
 
     def release(self, language: str) -> None:
@@ -71,6 +74,7 @@ class CatalogStore:
                 del cached[key]
         for locale in [loc for loc in self._ledgers if of(loc)]:
             del self._ledgers[locale]
+        self.shared.clear()  # (the plans keep the strings themselves)
 
     def links(self, article: Article, text: str) -> list[str]:
         """:func:`link_targets` of a text in an article, computed once per render."""
@@ -173,6 +177,7 @@ class CatalogStore:
                 if key in out:
                     continue
                 digest = content_hash(entry)
+                digest = self.shared.setdefault(digest, digest)
                 res = Resolved(
                     entry,
                     f"{loc}/{domain}",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -15,15 +16,14 @@ from xml.sax.saxutils import quoteattr
 from i18n.errors import I18nError
 from i18n.formats.article import load_articles
 from i18n.formats.country import find_country, require_countries
-from i18n.formats.fs import StagedWrites, atomic_write, inside
+from i18n.formats.fs import StagedWrites, StreamedWrite, atomic_write, inside
 from i18n.formats.manifest import (
     LIST_OPEN,
     RECORD_SEP,
     join_records,
-    json_list,
     manifest_frame,
+    manifest_paths,
     page_text,
-    read_manifest,
     withheld_text,
 )
 from i18n.formats.svg import svg_problem
@@ -45,7 +45,14 @@ from i18n.pipeline.publish.gate import (
     SitePlan,
     plan_site,
 )
-from i18n.pipeline.publish.pagecache import LOCALE, PART_FILES, Entry, PageCache, file_state
+from i18n.pipeline.publish.pagecache import (
+    LOCALE,
+    PART_FILES,
+    PATHS,
+    Entry,
+    PageCache,
+    file_state,
+)
 from i18n.pipeline.publish.pages import Pages, PageSpec, _csp_hash
 from i18n.pipeline.publish.plancache import PlanCache
 from i18n.pipeline.publish.shape import locale_keys
@@ -245,37 +252,26 @@ def sitemap_part(pages: Pages, lp: LocalePlan) -> str:
     return "\n".join(lines)
 
 
-def sitemap(pages: Pages) -> str:
-    """``sitemap.xml`` of the indexable published pages, each with its hreflang siblings."""
-    parts = [sitemap_part(pages, lp) for lp in pages.plan.locales]
-    return sitemap_text(sitemap_head(pages), parts)[0]
-
-
-def sitemap_text(head: str, parts: list[str]) -> tuple[str, list[Span]]:
-    """``sitemap.xml`` from its head and the locales' parts, and where each part stands."""
-    joined, spans = _joined(parts, "\n", len(head) + 1)
-    return f"{head}\n{joined}{chr(10) if joined else ''}</urlset>\n", spans
-
-
-# where a locale's part stands in a file: [start, end] (characters)
+# where a locale's part stands in a file: [start, end] (bytes)
 Span = list[int]
 
 
-def _joined(parts: list[str], sep: str, start: int) -> tuple[str, list[Span]]:
-    """The non-empty ``parts`` joined by ``sep``, and each part's span in a file where the
-    joined text begins at ``start``."""
-    spans: list[Span] = []
-    kept: list[str] = []
-    pos = start
-    for part in parts:
+class _ListWriter:
+    """Parts written one after another into a streamed file, the non-empty ones joined by
+    ``sep`` (``first`` before the first of them), each part's span noted."""
+
+    def __init__(self, out: StreamedWrite, sep: str, first: str = "") -> None:
+        self.out, self.sep, self.first = out, sep, first
+        self.any = False
+
+    def put(self, part: str) -> Span:
         if part:
-            pos += len(sep) if kept else 0
-            kept.append(part)
-            spans.append([pos, pos + len(part)])
-            pos += len(part)
-        else:
-            spans.append([pos, pos])
-    return sep.join(kept), spans
+            self.out.write(self.sep if self.any else self.first)
+            self.any = True
+            start = self.out.size
+            self.out.write(part)
+            return [start, self.out.size]
+        return [self.out.size, self.out.size]
 
 
 def _x_default(pages: Pages) -> str:
@@ -381,6 +377,17 @@ def _manifest(
 Parts = tuple[str, str, str]
 
 
+def locale_paths(pages: Pages, lp: LocalePlan) -> list[str]:
+    """The paths of a locale's pages as the manifest lists them (:func:`locale_manifest`)."""
+    plan, paths = pages.plan, []
+    if plan.index_shown(lp):
+        paths.append(f"{lp.folder}/index.html")
+    paths += [f"{lp.folder}/{slug}.html" for slug in lp.articles if plan.shown(lp, slug)]
+    for kind, slug in helper_pages(plan, lp, pages.helper_kinds):
+        paths.append(helper_path(lp, kind, slug))
+    return paths
+
+
 def locale_parts(pages: Pages, lp: LocalePlan) -> Parts:
     listed, withheld = locale_manifest(pages.plan, lp, pages.helper_kinds)
     return (
@@ -390,20 +397,45 @@ def locale_parts(pages: Pages, lp: LocalePlan) -> Parts:
     )
 
 
-def site_files(
-    pages: Pages, images: dict[str, bytes], timezone: str | None, parts: list[Parts]
-) -> tuple[str, str, list[list[Span]]]:
-    """(``sitemap.xml``, ``manifest.json``, each locale's spans in them: sitemap, pages,
-    withheld) from the locales' parts, in plan order."""
-    site_map, in_map = sitemap_text(sitemap_head(pages), [p[0] for p in parts])
-    frame = _manifest(pages.plan, images, timezone, [], [])
-    head, middle, tail = manifest_frame(frame)
-    listed, in_pages = _joined([p[1] for p in parts], RECORD_SEP, len(head) + len(LIST_OPEN))
-    listed = json_list(listed)
-    start = len(head) + len(listed) + len(middle) + len(LIST_OPEN)
-    withheld, in_withheld = _joined([p[2] for p in parts], RECORD_SEP, start)
-    text = head + listed + middle + json_list(withheld) + tail
-    return site_map, text, [list(s) for s in zip(in_map, in_pages, in_withheld, strict=True)]
+def write_site_files(
+    pages: Pages,
+    out: Path,
+    images: dict[str, bytes],
+    timezone: str | None,
+    part: Callable[[LocalePlan], Parts],
+) -> tuple[dict[str, bool], list[list[Span]]]:
+    """Write ``sitemap.xml`` and ``manifest.json`` from the locales' parts, in plan order,
+    each part made (or taken from the last files) when its turn comes and written at once:
+    neither file's text is held, only the withheld records until the pages are listed.
+    Returns (whether each file changed, each locale's spans in them: sitemap, pages,
+    withheld). The manifest is put in place before the sitemap."""
+    head, middle, tail = manifest_frame(_manifest(pages.plan, images, timezone, [], []))
+    site_map, listing = StreamedWrite(out / "sitemap.xml"), StreamedWrite(out / "manifest.json")
+    try:
+        site_map.write(sitemap_head(pages) + "\n")
+        listing.write(head)
+        urls = _ListWriter(site_map, "\n")
+        records = _ListWriter(listing, RECORD_SEP, LIST_OPEN)
+        in_map: list[Span] = []
+        in_pages: list[Span] = []
+        held: list[str] = []
+        for lp in pages.plan.locales:
+            urls_part, pages_part, held_part = part(lp)
+            in_map.append(urls.put(urls_part))
+            in_pages.append(records.put(pages_part))
+            held.append(held_part)
+        site_map.write("\n</urlset>\n" if urls.any else "</urlset>\n")
+        listing.write(("\n  ]" if records.any else "[]") + middle)
+        withheld = _ListWriter(listing, RECORD_SEP, LIST_OPEN)
+        in_withheld = [withheld.put(text) for text in held]
+        listing.write(("\n  ]" if withheld.any else "[]") + tail)
+        changed = {"manifest.json": listing.commit(), "sitemap.xml": site_map.commit()}
+    except BaseException:
+        listing.abort()
+        site_map.abort()
+        raise
+    spans = [list(s) for s in zip(in_map, in_pages, in_withheld, strict=True)]
+    return changed, spans
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -499,17 +531,22 @@ def image_files(project: Project) -> dict[str, bytes]:
     return out
 
 
-def _previous_pages(out: Path) -> set[str]:
+def _previous_pages(out: Path, cache: PageCache) -> set[str]:
     """Pages the previous render into ``out`` wrote, from its ``manifest.json`` (none when it
-    cannot be read: then no page counts as ours, and none is removed)."""
+    cannot be read: then no page counts as ours, and none is removed): the paths the page
+    cache recorded with it, when the file is the one written then (its size, mtime and
+    inode); else read from the file, only the paths kept (:func:`manifest_paths`)."""
+    recorded = cache.manifest_paths(out)
+    if recorded is not None:
+        return recorded
     try:
-        previous = read_manifest(out / "manifest.json", "manifest.json")
+        paths = manifest_paths(out / "manifest.json", "manifest.json")
     except I18nError:
         return set()
-    return previous.paths() if previous is not None else set()
+    return paths if paths is not None else set()
 
 
-def _stale(out: Path, expected: set[str]) -> tuple[list[Path], list[Path]]:
+def _stale(out: Path, expected: set[str], cache: PageCache) -> tuple[list[Path], list[Path]]:
     """(stale, foreign): pages of ``<cc>/<lang>/*.html`` that are not expected now, split
     into those an earlier render wrote (its manifest lists them: removed, failing closed) and
     those it did not (never deleted: they are someone else's files; ``i18n check`` reports
@@ -518,7 +555,7 @@ def _stale(out: Path, expected: set[str]) -> tuple[list[Path], list[Path]]:
     foreign: list[Path] = []
     if not out.is_dir():
         return stale, foreign
-    ours = _previous_pages(out)
+    ours = _previous_pages(out, cache)
     for cdir in sorted(out.iterdir()):
         if not (cdir.is_dir() and COUNTRY_DIR_RE.fullmatch(cdir.name)):
             continue
@@ -566,7 +603,8 @@ def render_site(
             helper_path(lp, k, s) for k, s in helper_pages(plan, lp, pages.helper_kinds)
         )
     # fail closed: remove what is no longer published (in every country) before writing
-    stale, foreign = _stale(out, expected)
+    cache = PageCache.load(project, out)
+    stale, foreign = _stale(out, expected, cache)
     result.foreign = [page.relative_to(out).as_posix() for page in foreign]
     if only:
         result.rendered_countries.add(only)
@@ -585,7 +623,6 @@ def render_site(
     if only:
         plan.present = lambda lp, rel: lp.country.code == only or (out / rel).is_file()
 
-    cache = PageCache.load(project, out)
     entries = {rel: entry for rel, entry in cache.pages.items() if rel in expected}
     jobs = page_jobs(pages, result.rendered_countries)
     keys = locale_keys(plans, plan, pages.brands)
@@ -598,19 +635,32 @@ def render_site(
     files = {"index.html": pages.root()}
     if not preview and NOT_FOUND in pages.helper_kinds:
         files[NOT_FOUND_PAGE] = pages.not_found(None)
-    # each locale's parts of the sitemap and manifest: the last render's, when its key is
-    parts = cache.parts(out, keys, keyed)
-    made = [parts.get(lp.folder) or locale_parts(pages, lp) for lp in plan.locales]
-    result.parts_kept = len(parts)
-    zone = project.settings.timezone
-    files["sitemap.xml"], files["manifest.json"], spans = site_files(pages, images, zone, made)
     files.update(images)
-    for rel, text in sorted(files.items()):
+    for rel, text in sorted(files.items()):  # each before manifest.json and sitemap.xml
         (result.written if atomic_write(out / rel, text) else result.unchanged).append(rel)
+    # each locale's parts of the sitemap and manifest: the last render's, when its key is
+    last = cache.parts(out)
+
+    def part(lp: LocalePlan) -> Parts:
+        if lp.folder in keys:
+            cut = last.part(lp.folder, keys[lp.folder], keyed[lp.folder])
+            if cut is not None:
+                result.parts_kept += 1
+                return cut
+        return locale_parts(pages, lp)
+
+    try:
+        zone = project.settings.timezone
+        changed, spans = write_site_files(pages, out, images, zone, part)
+    finally:
+        last.close()
+    for rel, wrote in changed.items():
+        (result.written if wrote else result.unchanged).append(rel)
     for lp, span in zip(plan.locales, spans, strict=True):
         if lp.folder in keys:  # every page and part of the locale is now current under key
             entries[LOCALE + lp.folder] = [keys[lp.folder], keyed[lp.folder], *span]
     entries.update(cache.file_states(out, PART_FILES))
+    entries[PATHS] = [path for lp in plan.locales for path in locale_paths(pages, lp)]
     cache.save(entries)
     result.written.sort()
     result.unchanged.sort()
