@@ -134,6 +134,7 @@ def _as_written(page: ManifestPage) -> ManifestPage:
     )
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # a shared, busy machine
 @given(
     st.booleans(),
     st.lists(pages, max_size=4),
