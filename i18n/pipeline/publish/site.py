@@ -650,9 +650,8 @@ def preview_page(
     ``<mark class="entry" id="entry">``. Nothing is written."""
     today = today or project.settings.today()
     found = find_country(project, country)
-    checked = article_record(project.root, project.cache_dir)
-    articles = load_articles(project.root, checked)
-    keep_checked(checked, articles)
+    # the record of bodies checked is read, never written: a preview writes nothing
+    articles = load_articles(project.root, article_record(project.root, project.cache_dir))
     plan = plan_site(project, articles, [found], today, preview=True, only=found.code)
     lp = next((lp for lp in plan.locales if lp.locale == locale), None)
     if lp is None or slug not in lp.articles:
