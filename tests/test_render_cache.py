@@ -35,10 +35,10 @@ def files(folder: Path) -> dict[str, bytes]:
 def cold_site(root: Path, tmp: Path) -> dict[str, bytes]:
     """The site a render writes into an empty folder with no page cache and no plan cache
     (the project's caches are set aside and put back)."""
-    caches = [root / ".cache" / "i18n" / name for name in ("render", "plan")]
+    caches = [root / ".cache" / "i18n" / name for name in ("render", "plan", "articles.json")]
     aside = [tmp / f"{cache.name}-aside" for cache in caches]
     for cache, away in zip(caches, aside, strict=True):
-        shutil.rmtree(away, ignore_errors=True)
+        _remove(away)
         if cache.exists():
             shutil.move(cache, away)
     out = tmp / "cold"
@@ -49,9 +49,16 @@ def cold_site(root: Path, tmp: Path) -> dict[str, bytes]:
     finally:
         shutil.rmtree(out, ignore_errors=True)
         for cache, away in zip(caches, aside, strict=True):
-            shutil.rmtree(cache, ignore_errors=True)
+            _remove(cache)
             if away.exists():
                 shutil.move(away, cache)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def approved_entry(root: Path) -> polib.POEntry:
@@ -156,6 +163,7 @@ def test_a_page_changed_on_disk_or_a_template_change_rebuilds(project: Path) -> 
 CHANGES = st.lists(
     st.sampled_from(
         ["string", "unapproved", "disclaimer", "product", "people", "article", "shard"]
+        + ["articles-record"]
     ),
     min_size=1,
     max_size=4,
@@ -179,6 +187,12 @@ def change(root: Path, kind: str, k: int) -> None:
     elif kind == "shard":  # a locale's plans cut short: not trusted, that locale re-planned
         path = root / ".cache" / "i18n" / "plan" / "publish" / "ch-fr.json"
         path.write_bytes(path.read_bytes()[: 50 + k])
+    elif kind == "articles-record":  # an article's entry edited without the key: not trusted
+        path = root / ".cache" / "i18n" / "articles.json"
+        data = json.loads(path.read_bytes())
+        first = sorted(data["entries"])[0]
+        data["entries"][first] = [k, ["warning"]]
+        path.write_text(json.dumps(data), encoding="utf-8")
     elif kind == "people":
         path = root / "source" / "people.yaml"
         path.write_text(path.read_text(encoding="utf-8") + f"\n# edit {k}\n")

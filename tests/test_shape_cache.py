@@ -169,7 +169,18 @@ def test_a_cached_render_writes_what_a_render_without_records_writes(
 
 
 CHANGES = st.lists(
-    st.sampled_from(["string", "withhold", "approve", "language", "product", "disclaimer"]),
+    st.sampled_from(
+        [
+            "string",
+            "withhold",
+            "approve",
+            "language",
+            "product",
+            "disclaimer",
+            "article",
+            "articles-record",
+        ]
+    ),
     min_size=1,
     max_size=4,
 )

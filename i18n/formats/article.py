@@ -6,6 +6,17 @@ block's inline Markdown with soft line breaks joined by a space. Rendering re-us
 token stream with translated inline text (:func:`render_body`), so block structure never
 depends on a translator.
 
+Parsing the body is most of loading an article, and a render reads the bodies of the articles
+of the locales it plans only. :func:`load_articles` with a record (:func:`article_record`)
+reads and checks every front matter, but parses a body only when the record vouches for
+no earlier check of the same bytes; the other bodies are parsed when first used
+(:attr:`Article.tokens`, :attr:`Article.segments`). The record maps each source's SHA-256 to
+what a page's fingerprint reads of the body besides its texts (its number of segments and
+its callouts' kinds), and it is **sealed** with this machine's cache key
+(:mod:`i18n.formats.localkey`): one that is forged, edited or another machine's vouches for
+nothing, and every body is parsed and checked, as without a record. So a malformed article
+always stops a command that loads the articles, naming its file and line.
+
 >>> art = parse_article("---\\nslug: a\\ntitle: Hello\\n---\\nOne\\nline.\\n", "a.md")
 >>> [(s.msgctxt, s.msgid, s.line) for s in art.segments]
 [('title', 'Hello', 3), (None, 'One line.', 5)]
@@ -35,6 +46,7 @@ from i18n.formats.markdown import (
     join_soft_breaks,
     one_line_title,
 )
+from i18n.formats.runcache import RunRecord, code_key
 from i18n.formats.yamlfile import load_yaml_mapping
 from i18n.model.article import (
     CALLOUT_LABELS,
@@ -45,6 +57,8 @@ from i18n.model.article import (
     RESERVED_SLUGS,
     SLUG_RE,
     Article,
+    ArticleBody,
+    BodySummary,
     Segment,
 )
 
@@ -589,32 +603,57 @@ def _refuse_odd_line_ends(text: str, path: str) -> None:
         )
 
 
+# Bodies parsed in this process (their paths, in order): what tests count to show that a
+# render parses only what it uses.
+PARSED: list[str] = []
+
+
 def parse_article(text: str, path: str, stem: str | None = None, source_hash: str = "") -> Article:
     """Parse one article's text; ``stem`` (the file name) must then equal the slug."""
+    article = read_front_matter(text, path, stem, source_hash)
+    article.parsed()
+    return article
+
+
+def read_front_matter(
+    text: str, path: str, stem: str | None = None, source_hash: str = ""
+) -> Article:
+    """The article of ``text`` with its front matter read and checked; its body is parsed
+    (and checked) when first used."""
     _refuse_odd_line_ends(text, path)
     fm, body, body_line = split_front_matter(text, path)
     meta, lines = load_yaml_mapping(fm, path, line_offset=1)
     _validate_meta(meta, lines, path, stem)
-    env: dict[str, Any] = {}
-    tokens = MD.parse(body, env)
-    check_body(tokens, body_line, env, path)
-    body_segs, by_index = segment_body(tokens, body_line, env)
-    segs = _front_matter_segments(meta, lines) + body_segs
+
+    front = _front_matter_segments(meta, lines)
+
+    def parse() -> ArticleBody:
+        return _parse_body(body, body_line, path, front)
+
     return Article(
         slug=meta["slug"],
         path=path,
         meta=meta,
-        tokens=tokens,
-        env=env,
-        segments=segs,
         source_hash=source_hash or hashlib.sha256(text.encode()).hexdigest(),
-        block_segments=by_index,
         meta_lines=lines,
+        parse=parse,
+        front=front,
     )
 
 
-def load_article(file: Path, root: Path) -> Article:
-    """Load ``source/articles/<slug>.md``: symlinks out of the project are refused."""
+def _parse_body(body: str, body_line: int, path: str, front: list[Segment]) -> ArticleBody:
+    PARSED.append(path)
+    env: dict[str, Any] = {}
+    tokens = MD.parse(body, env)
+    check_body(tokens, body_line, env, path)
+    body_segs, by_index = segment_body(tokens, body_line, env)
+    callouts = tuple(callout_kind(tok) for tok in tokens if tok.type == "alert_open")
+    return ArticleBody(tokens, env, front + body_segs, by_index, callouts)
+
+
+def load_article(file: Path, root: Path, record: RunRecord | None = None) -> Article:
+    """Load ``source/articles/<slug>.md``: symlinks out of the project are refused. With a
+    ``record`` that vouches for these bytes, the body is parsed when first used; else now."""
     shown = relpath(file, root)
     if not inside(file, root):
         raise I18nError("file points outside the project (symlink?)", shown)
@@ -627,7 +666,49 @@ def load_article(file: Path, root: Path) -> Article:
         )
     text = read_text(file, shown)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return parse_article(text, shown, stem=file.stem, source_hash=digest)
+    article = read_front_matter(text, shown, stem=file.stem, source_hash=digest)
+    known = _summary(record.entries.get(digest)) if record is not None else None
+    if known is not None:
+        article.known = known  # checked before with this code: parsed when used
+    else:
+        article.parsed()
+    return article
+
+
+def _summary(entry: object) -> BodySummary | None:
+    """A record's entry ``[segments, [callout kinds]]``, or None when it is not one."""
+    if not (isinstance(entry, list) and len(entry) == 2):
+        return None
+    count, callouts = entry
+    if type(count) is not int or count < 0 or not isinstance(callouts, list):
+        return None
+    if not all(isinstance(kind, str) and kind in CALLOUT_LABELS for kind in callouts):
+        return None
+    return BodySummary(count, tuple(callouts))
+
+
+# The record of the article bodies checked: source SHA-256 -> [number of segments (the
+# front matter's included), [the kinds of its callouts]].
+RECORD_NAME = "articles.json"
+RECORD_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pyyaml")
+
+
+def article_record(root: Path, cache_dir: Path) -> RunRecord:
+    """The sealed record of the bodies checked by earlier runs (empty when it cannot be
+    trusted, and never written without this machine's cache key)."""
+    key = code_key("article bodies", RECORD_LIBRARIES)
+    return RunRecord.load_sealed(cache_dir / RECORD_NAME, key, root)
+
+
+def keep_checked(record: RunRecord, articles: list[Article]) -> None:
+    """Vouch in ``record`` for the bodies of ``articles`` (all checked once loaded by
+    :func:`load_articles`), and for no other: written only when that changes it."""
+    entries = {}
+    for article in articles:
+        summary = article.summary()
+        entries[article.source_hash] = [summary.count, list(summary.callouts)]
+    if entries != record.entries:
+        record.save(entries)
 
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -646,9 +727,10 @@ def article_files(root: Path) -> list[Path]:
     )
 
 
-def load_articles(root: Path) -> list[Article]:
-    """Every article of the project, in slug order; cross-article rules checked."""
-    return check_articles([load_article(f, root) for f in article_files(root)])
+def load_articles(root: Path, record: RunRecord | None = None) -> list[Article]:
+    """Every article of the project, in slug order, its front matter checked and its body
+    checked now or by an earlier run (``record``); cross-article rules checked."""
+    return check_articles([load_article(f, root, record) for f in article_files(root)])
 
 
 def check_articles(articles: list[Article]) -> list[Article]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,20 +58,87 @@ class Segment:
 
 
 @dataclass
+class ArticleBody:
+    """What parsing an article's body gives: its markdown-it tokens, the parse's environment
+    (link references) and the segments (front matter's first, then the body's)."""
+
+    tokens: list[Token]
+    env: dict[str, Any]
+    segments: list[Segment]
+    # token index -> segment for every translatable inline token of the body
+    block_segments: dict[int, Segment] = field(default_factory=dict)
+    callouts: tuple[str, ...] = ()  # the kinds of its callouts, in order
+
+    def summary(self) -> BodySummary:
+        return BodySummary(len(self.segments), self.callouts)
+
+
+@dataclass(frozen=True)
+class BodySummary:
+    """What a page's fingerprint reads of a body besides its texts, known without parsing
+    it once it was parsed and checked (the record of :mod:`i18n.formats.article`)."""
+
+    count: int  # segments, the front matter's included
+    callouts: tuple[str, ...]
+
+
+class BodyNotLoaded(Exception):
+    """An article made without its body (a record's summary of it) was asked for it."""
+
+
+@dataclass
 class Article:
-    """A parsed article: metadata, markdown-it tokens and the segments extracted from them."""
+    """An article: its front matter, and its body (tokens and segments), which is parsed
+    when first asked for (``parse``) unless it was given (``body``). The front matter is
+    always read and checked; a body parsed late was checked by an earlier run with the same
+    code and bytes (:func:`i18n.formats.article.load_articles`)."""
 
     slug: str
     path: str  # project-relative, forward slashes
     meta: dict[str, Any]
-    tokens: list[Token]
-    env: dict[str, Any]
-    segments: list[Segment]
     source_hash: str
-    # token index -> segment for every translatable inline token of the body
-    block_segments: dict[int, Segment] = field(default_factory=dict)
     # front-matter key path -> 1-based line in the file, for messages
     meta_lines: dict[tuple[str, ...], int] = field(default_factory=dict, repr=False)
+    body: ArticleBody | None = field(default=None, repr=False, compare=False)
+    parse: Callable[[], ArticleBody] | None = field(default=None, repr=False, compare=False)
+    # the segments of the front matter (the first of :attr:`segments`): read without the body
+    front: list[Segment] = field(default_factory=list, repr=False)
+    # the body's summary, when known without parsing it (from the record that vouches for it)
+    known: BodySummary | None = field(default=None, repr=False, compare=False)
+
+    def parsed(self) -> ArticleBody:
+        """The body, parsed now if it was not."""
+        if self.body is None:
+            if self.parse is None:
+                raise BodyNotLoaded(f"{self.path}: the article was loaded without its body")
+            self.body, self.parse = self.parse(), None
+        return self.body
+
+    @property
+    def tokens(self) -> list[Token]:
+        return self.parsed().tokens
+
+    @property
+    def env(self) -> dict[str, Any]:
+        return self.parsed().env
+
+    @property
+    def segments(self) -> list[Segment]:
+        return self.parsed().segments
+
+    @property
+    def block_segments(self) -> dict[int, Segment]:
+        return self.parsed().block_segments
+
+    def summary(self) -> BodySummary:
+        """The body's summary (without parsing it when that is known)."""
+        if self.body is None and self.known is not None:
+            return self.known
+        return self.parsed().summary()
+
+    def header(self) -> Article:
+        """The article without its body (what the rules across articles read)."""
+        return Article(self.slug, self.path, self.meta, self.source_hash, self.meta_lines)
 
     @property
     def title(self) -> str:

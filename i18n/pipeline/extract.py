@@ -5,7 +5,6 @@ workers; the bytes written are the same as a sequential run's."""
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -340,7 +339,7 @@ def _known_article(
         meta = {"related": [str(r) for r, _ in related]}
     except (ValueError, TypeError):
         return None
-    return Article(str(slug), rel, meta, [], {}, [], "", meta_lines=lines), pot_hash
+    return Article(str(slug), rel, meta, "", meta_lines=lines), pot_hash
 
 
 def _pot_text(project: Project, article: Article) -> str:
@@ -370,7 +369,7 @@ def _load_and_template(project: Project, files: list[Path]) -> list[tuple[object
         except I18nError as exc:
             done.append(((exc.message, exc.path, exc.line), None))
             return done  # later files of this chunk cannot change the first error
-        done.append((dataclasses.replace(article, tokens=[], env={}, block_segments={}), text))
+        done.append((article.header(), text))
     return done
 
 

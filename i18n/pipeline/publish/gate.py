@@ -112,15 +112,64 @@ class Outdated:
     pending: tuple[str, ...]  # why the current English version is not published yet
 
 
+# A cached plan's texts and marks by the index of their segment (:mod:`.plancache`): made
+# into keys only when a page is built, so that a kept page never parses its article.
+ByIndex = tuple[list[str | None], list[int]]
+
+
 @dataclass
 class ArticlePlan:
     article: Article  # the version the page shows (an earlier one on an outdated page)
     reasons: list[str] = field(default_factory=list)
-    texts: dict[Key, str] = field(default_factory=dict)  # what the page shows, per segment
-    unapproved: set[Key] = field(default_factory=set)  # shown but not approved (preview)
+    _texts: dict[Key, str] = field(default_factory=dict)  # what the page shows, per segment
+    _unapproved: set[Key] = field(default_factory=set)  # shown but not approved (preview)
     hashes: list[str] = field(default_factory=list)
     outdated: Outdated | None = None
     forbidden: bool = False  # approved text matches forbidden wording: withdrawn at once
+    by_index: ByIndex | None = field(default=None, repr=False)  # not yet made into keys
+
+    @property
+    def texts(self) -> dict[Key, str]:
+        self._keyed()
+        return self._texts
+
+    @property
+    def unapproved(self) -> set[Key]:
+        self._keyed()
+        return self._unapproved
+
+    def front(self) -> tuple[dict[Key, str], set[Key]]:
+        """The texts and marks of the front matter's segments (title, description, category,
+        keywords), without parsing the article's body."""
+        if self.by_index is None:
+            return self._texts, self._unapproved  # front-matter keys are no body segment's
+        texts, unapproved = self.by_index
+        front = self.article.front
+        shown = {s.key: t for s, t in zip(front, texts, strict=False) if t is not None}
+        return shown, {front[i].key for i in unapproved if i < len(front)}
+
+    def texts_by_segment(self) -> tuple[tuple[str | None, ...], tuple[bool, ...]]:
+        """The text (None: the source's) and mark of each segment, in the article's order;
+        from a cached plan without parsing the article's body."""
+        if self.by_index is not None:
+            texts, unapproved = self.by_index
+            marked = set(unapproved)
+            return tuple(texts), tuple(i in marked for i in range(len(texts)))
+        segments = self.article.segments
+        return (
+            tuple(self._texts.get(seg.key) for seg in segments),
+            tuple(seg.key in self._unapproved for seg in segments),
+        )
+
+    def _keyed(self) -> None:
+        """The texts and marks by segment key (parsing the article if it was not)."""
+        if self.by_index is None:
+            return
+        texts, unapproved = self.by_index
+        segments = self.article.segments
+        self._texts = {s.key: t for s, t in zip(segments, texts, strict=True) if t is not None}
+        self._unapproved = {segments[i].key for i in unapproved}
+        self.by_index = None
 
     @property
     def ok(self) -> bool:

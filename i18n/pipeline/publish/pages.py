@@ -282,10 +282,11 @@ class Pages:
         if not isinstance(value, str) or not value.strip():
             return "", Markup("")
         src = value.strip()
-        text = ap.texts.get((ctx, src), src)
+        texts, unapproved = ap.front()  # the body is not parsed for them
+        text = texts.get((ctx, src), src)
         html = isolate_latin(text, lp.rtl)
-        if self.plan.preview and (ctx, src) in ap.unapproved:
-            html = _marked(html, None if (ctx, src) in ap.texts else self.source_tag)
+        if self.plan.preview and (ctx, src) in unapproved:
+            html = _marked(html, None if (ctx, src) in texts else self.source_tag)
         if self.focus == (ap.article.slug, (ctx, src)):
             html = Markup(self._focus_open()) + html + Markup("</mark>")
         return text, html
@@ -308,12 +309,11 @@ class Pages:
     def _body_key(self, lp: LocalePlan, ap: ArticlePlan) -> tuple[Any, ...]:
         """Everything :meth:`_render_body` reads that differs between pages."""
         article = ap.article
-        texts = tuple(ap.texts.get(seg.key) for seg in article.segments)
-        marks = tuple(seg.key in ap.unapproved for seg in article.segments)
+        texts, marks = ap.texts_by_segment()  # a cached plan's: the body is not parsed
         strings = self._strings(lp)
         labels = tuple(
             str(strings.pgettext(CALLOUT_CONTEXT, CALLOUT_LABELS[kind]))
-            for kind in _callout_kinds(article)
+            for kind in article.summary().callouts
         )
         return (article.path, article.source_hash, lp.rtl, texts, marks, labels)
 
@@ -741,11 +741,6 @@ def country_name(lp: LocalePlan) -> str:
 @functools.cache
 def _territory_name(locale: str, code: str) -> str | None:
     return cldr_locale(locale).territories.get(code)
-
-
-def _callout_kinds(article: Article) -> list[str]:
-    """The kinds of the article's callouts, in order (their labels are site strings)."""
-    return [callout_kind(tok) for tok in article.tokens if tok.type == "alert_open"]
 
 
 IMAGES_URL = "/images/"

@@ -361,22 +361,18 @@ def _reuse(
                 dt.date.fromisoformat(old["approved_on"]),
                 tuple(str(p) for p in old["pending"]),
             )
-        segments = shown.segments
-        if len(value["texts"]) != len(segments):
+        count = shown.summary().count  # known without parsing an article checked before
+        texts = [None if t is None else one.setdefault(str(t), str(t)) for t in value["texts"]]
+        unapproved = [int(i) for i in value["unapproved"]]
+        if len(texts) != count or not all(0 <= i < count for i in unapproved):
             return None
-        texts = zip(segments, value["texts"], strict=True)
         return ArticlePlan(
             shown,
             [str(r) for r in value["reasons"]],
-            {
-                seg.key: one.setdefault(str(text), str(text))
-                for seg, text in texts
-                if text is not None
-            },
-            {segments[i].key for i in value["unapproved"]},
-            [one.setdefault(str(h), str(h)) for h in value["hashes"]],
-            outdated,
-            bool(value["forbidden"]),
+            hashes=[one.setdefault(str(h), str(h)) for h in value["hashes"]],
+            outdated=outdated,
+            forbidden=bool(value["forbidden"]),
+            by_index=(texts, unapproved),
         )
     except BAD_ENTRY:
         return None

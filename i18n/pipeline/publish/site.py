@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from i18n.errors import I18nError
-from i18n.formats.article import load_articles
+from i18n.formats.article import article_record, keep_checked, load_articles
 from i18n.formats.country import find_country, require_countries
 from i18n.formats.fs import StagedWrites, StreamedWrite, atomic_write, inside
 from i18n.formats.manifest import (
@@ -583,7 +583,8 @@ def render_site(
     today = today or project.settings.today()
     default = project.root / ("site-preview" if preview else "site")
     out = _check_out(project, out or default, preview)
-    articles = load_articles(project.root)
+    checked = article_record(project.root, project.cache_dir)
+    articles = load_articles(project.root, checked)  # bodies parsed when a plan or page reads them
     countries = require_countries(project, "render")
     only = find_country(project, country).code if country else None
     plans = PlanCache.load(project, preview)
@@ -614,6 +615,7 @@ def render_site(
         result.removed = [page.relative_to(out).as_posix() for page in stale]
         return result
     plans.save()
+    keep_checked(checked, articles)
     for page in stale:
         page.unlink()
         result.removed.append(page.relative_to(out).as_posix())
@@ -698,7 +700,8 @@ def preview_page(
     ``<mark class="entry" id="entry">``. Nothing is written."""
     today = today or project.settings.today()
     found = find_country(project, country)
-    articles = load_articles(project.root)
+    # the record of bodies checked is read, never written: a preview writes nothing
+    articles = load_articles(project.root, article_record(project.root, project.cache_dir))
     plan = plan_site(project, articles, [found], today, preview=True, only=found.code)
     lp = next((lp for lp in plan.locales if lp.locale == locale), None)
     if lp is None or slug not in lp.articles:
