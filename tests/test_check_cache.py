@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import polib
@@ -351,17 +352,24 @@ def _forge_claims(root: Path, secret: bytes | None) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
+def _refused_forged_and_truncated(
+    run: Runner, site: Path, first: str, forge: Callable[[Path, bytes | None], None], record: Path
+) -> None:
+    """A record forged with a plain checksum or another key, or truncated, changes nothing:
+    the check reports ``first`` again."""
+    for key in (None, b"x" * 32):
+        forge(site, key)
+        assert check(run, site) == first
+    data = record.read_bytes()
+    record.write_bytes(data[: len(data) // 2])
+    assert check(run, site) == first
+
+
 def test_a_forged_or_truncated_claim_record_is_not_read(site: Path, run: Runner) -> None:
     _add_claim(site, "ch", "de", r"\bdie\b")
     first = check(run, site)
     assert claims_of(first, "CH", "claim-translation")
-    _forge_claims(site, None)
-    assert check(run, site) == first
-    _forge_claims(site, b"x" * 32)
-    assert check(run, site) == first
-    data = claims_record(site).read_bytes()
-    claims_record(site).write_bytes(data[: len(data) // 2])
-    assert check(run, site) == first
+    _refused_forged_and_truncated(run, site, first, _forge_claims, claims_record(site))
 
     # sealed with this machine's key, it is believed (the seal is the guard); --cold is not
     _forge_claims(site, Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
@@ -432,13 +440,7 @@ def test_a_forged_or_truncated_sitemap_record_is_not_read(site: Path, run: Runne
     sitemap.write_text(xml.replace(f"/de/de/{own}", f"/d\u0435/de/{own}", 1), "utf-8")
     first = check(run, site)
     assert "sitemap-broken" in findings(first)
-    _forge_sitemap(site, None)
-    assert check(run, site) == first
-    _forge_sitemap(site, b"x" * 32)
-    assert check(run, site) == first
-    data = sitemap_record(site).read_bytes()
-    sitemap_record(site).write_bytes(data[: len(data) // 2])
-    assert check(run, site) == first
+    _refused_forged_and_truncated(run, site, first, _forge_sitemap, sitemap_record(site))
 
     # sealed with this machine's key, it is believed (the seal is the guard); --cold is not
     _forge_sitemap(site, Path(os.environ["I18N_CACHE_KEY"]).read_bytes())

@@ -9,10 +9,11 @@ import functools
 import os
 import sys
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from i18n.errors import I18nError
 
@@ -96,7 +97,29 @@ def atomic_write_all(files: list[tuple[Path, str | bytes]]) -> list[bool]:
     return changed
 
 
-class StagedWrites:
+class _Transaction(ABC):
+    """``with`` commits what was written when the block ends normally, and aborts (nothing
+    changed on disk) when it raises."""
+
+    @abstractmethod
+    def commit(self) -> Any:
+        """Make what was written visible, all of it at once."""
+
+    @abstractmethod
+    def abort(self) -> None:
+        """Drop what was written; the files are as they were."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.abort()
+
+
+class StagedWrites(_Transaction):
     """Atomic writes of many files with one flush to disk for all of them: each changed file
     is written to a temporary file beside it (:meth:`stage`), then :meth:`commit` makes the
     data durable (one ``syncfs`` per file system on Linux, else an ``fsync`` per file) and
@@ -150,17 +173,8 @@ class StagedWrites:
         staged, self._staged = self._staged, []
         _unlink_all([tmp for tmp, _ in staged])
 
-    def __enter__(self) -> StagedWrites:
-        return self
 
-    def __exit__(self, kind: object, *_: object) -> None:
-        if kind is None:
-            self.commit()
-        else:
-            self.abort()
-
-
-class StreamedWrite:
+class StreamedWrite(_Transaction):
     """One file written piece by piece (:meth:`write`), with :func:`atomic_write`'s
     guarantees and without holding its text: a reader, or the disk after a crash, sees the
     old file or the new one, never a part, and a file that already holds exactly these bytes
@@ -258,15 +272,6 @@ class StreamedWrite:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._tmp)
             self._tmp = None
-
-    def __enter__(self) -> StreamedWrite:
-        return self
-
-    def __exit__(self, kind: object, *_: object) -> None:
-        if kind is None:
-            self.commit()
-        else:
-            self.abort()
 
 
 def _unlink_all(paths: list[str]) -> None:

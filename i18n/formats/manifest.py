@@ -138,13 +138,19 @@ def json_list(joined: str) -> str:
 
 def read_manifest(path: Path, shown: str) -> Manifest | None:
     """The manifest at ``path``, checked for shape; None when there is none."""
+    text = _file_text(path, shown)
+    return None if text is None else read_text(text, shown)
+
+
+def _file_text(path: Path, shown: str) -> str | None:
+    """The manifest file's text; None when there is none."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     except (ValueError, UnicodeDecodeError) as exc:
         raise I18nError(f"manifest is not valid JSON: {exc}", shown) from None
-    return read_text(text, shown)
+    return text
 
 
 def read_text(text: str, shown: str) -> Manifest:
@@ -170,12 +176,9 @@ def manifest_paths(path: Path, shown: str) -> set[str] | None:
     :class:`I18nError` for one that :func:`read_manifest` refuses), without holding the
     records: each page record is checked as the JSON is parsed, and only its path is kept
     (a render reads the last manifest of a large site only for its pages' paths)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text = _file_text(path, shown)
+    if text is None:
         return None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise I18nError(f"manifest is not valid JSON: {exc}", shown) from None
 
     def checked(record: dict[str, Any]) -> Any:
         if "path" not in record or "kind" not in record or "pages" in record:
