@@ -210,17 +210,22 @@ def sitemap_head(pages: Pages) -> str:
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
         'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
     ]
-    root_alternates = pages.root_alternates()
     lines.append(f"<url><loc>{xml_escape(pages.url('index.html'))}</loc>")
-    for alt in root_alternates:
-        lines.append(
-            f'<xhtml:link rel="alternate" hreflang={quoteattr(alt["hreflang"])} '
-            f"href={quoteattr(alt['href'])}/>"
-        )
-    if root_alternates:
-        lines.append(_x_default(pages))
+    lines += _alternate_links(pages, pages.root_alternates())
     lines.append("</url>")
     return "\n".join(lines)
+
+
+def _alternate_links(pages: Pages, alternates: list[dict[str, str]]) -> list[str]:
+    """A ``<url>``'s hreflang siblings, then its x-default when it has any."""
+    lines = [
+        f'<xhtml:link rel="alternate" hreflang={quoteattr(alt["hreflang"])} '
+        f"href={quoteattr(alt['href'])}/>"
+        for alt in alternates
+    ]
+    if alternates:
+        lines.append(_x_default(pages))
+    return lines
 
 
 def sitemap_part(pages: Pages, lp: LocalePlan) -> str:
@@ -240,14 +245,7 @@ def sitemap_part(pages: Pages, lp: LocalePlan) -> str:
         lines.append(f"<loc>{xml_escape(pages.url(f'{lp.folder}/{name}'))}</loc>")
         if lastmod:
             lines.append(f"<lastmod>{lastmod.isoformat()}</lastmod>")
-        alternates = pages.alternates(lp, slug)
-        for alt in alternates:
-            lines.append(
-                f'<xhtml:link rel="alternate" hreflang={quoteattr(alt["hreflang"])} '
-                f"href={quoteattr(alt['href'])}/>"
-            )
-        if alternates:
-            lines.append(_x_default(pages))
+        lines += _alternate_links(pages, pages.alternates(lp, slug))
         lines.append("</url>")
     return "\n".join(lines)
 
