@@ -115,7 +115,7 @@ def test_a_forged_record_does_not_vouch_for_a_broken_article(project: Path, run)
     where, line = break_article(project)
     digest = hashlib.sha256(article_path(project, OTHER).read_bytes()).hexdigest()
     data = json.loads(record(project).read_bytes())
-    data["entries"][digest] = [9, []]
+    data["entries"][digest] = [9, [], []]
     record(project).write_text(json.dumps(data), encoding="utf-8")
     result = run(project, "render")
     assert result.exit_code == 2

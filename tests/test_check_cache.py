@@ -446,3 +446,77 @@ def test_a_forged_or_truncated_sitemap_record_is_not_read(site: Path, run: Runne
     _forge_sitemap(site, Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
     assert "sitemap-broken" not in findings(check(run, site))
     assert check(run, site, "--cold") == first
+
+
+def articles_record(root: Path) -> Path:
+    return root / ".cache" / "i18n" / "check" / "articles.json"
+
+
+def _forge_hosts(root: Path, secret: bytes | None) -> None:
+    """The check's record of article bodies with every link host forgotten, its digest a
+    plain checksum (None) or sealed with ``secret``."""
+    path = articles_record(root)
+    data = json.loads(path.read_bytes())
+    for entry in data["entries"].values():
+        entry[2] = []
+    canonical = json.dumps(data["entries"], sort_keys=True).encode()
+    data["digest"] = seal(secret, canonical) if secret else hashlib.sha256(canonical).hexdigest()
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_a_warm_check_parses_no_article_body(
+    site: Path, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bodies the check's own record vouches for are not parsed: the links' hosts (the
+    hosts a page may link to) come from the record, and each catalog's QA reads its
+    article's link definitions only when it checks that catalog."""
+    from i18n.formats import article as article_format
+    from i18n.pipeline.check import locales as check_locales
+
+    monkeypatch.setattr(check_locales, "workers_for", lambda items: 1)  # parses counted here
+    first = same_warm_and_cold(run, site)
+    assert json.loads(articles_record(site).read_bytes())["entries"]
+    article_format.PARSED.clear()
+    assert check(run, site) == first
+    assert article_format.PARSED == []
+
+    qa = site / ".cache" / "i18n" / "check" / "locales" / "de.json"
+    qa.unlink()  # de's QA runs again: it reads the links of de's articles at most
+    assert check(run, site) == first
+    assert article_format.PARSED
+    assert set(article_format.PARSED) <= {
+        f"source/articles/{p.stem}.md"
+        for p in (site / "locales" / "de" / "LC_MESSAGES").glob("*.po")
+        if p.stem != "site"
+    }
+
+
+def test_an_article_linking_a_new_host_is_read_again(site: Path, run: Runner) -> None:
+    """A new link in the English is allowed at once: the record keeps hosts by the source's
+    SHA-256, so the changed article is parsed and its hosts are the cold check's."""
+    same_warm_and_cold(run, site)
+    path = site / "source" / "articles" / "post-thrombotic-syndrome.md"
+    text = path.read_text("utf-8")
+    path.write_text(text + "\nSee the [registry](https://registry.example.org/pts).\n", "utf-8")
+    assert run(site, "render").exit_code == 0
+    pages = [p for p in (site / "site").rglob("post-thrombotic-syndrome.html")]
+    assert any("registry.example.org" in p.read_text("utf-8") for p in pages)
+    warm = same_warm_and_cold(run, site)
+    assert "link-foreign" not in findings(warm)
+
+
+def test_a_forged_article_record_is_not_read(site: Path, run: Runner) -> None:
+    first = same_warm_and_cold(run, site)
+    assert "link-foreign" not in findings(first)
+    _forge_hosts(site, None)  # what anyone who can write .cache/ could do
+    assert check(run, site) == first
+    _forge_hosts(site, b"x" * 32)  # sealed with another machine's key
+    assert check(run, site) == first
+    data = articles_record(site).read_bytes()
+    articles_record(site).write_bytes(data[: len(data) // 2])  # truncated
+    assert check(run, site) == first
+
+    # sealed with this machine's key, the forged record is believed: the seal is the guard
+    _forge_hosts(site, Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
+    assert "link-foreign" in findings(check(run, site))
+    assert check(run, site, "--cold") == first

@@ -38,6 +38,7 @@ from markdown_it.token import Token
 
 from i18n.errors import I18nError
 from i18n.formats.fs import inside, read_text, relpath
+from i18n.formats.links import link_hosts
 from i18n.formats.markdown import (
     MD,
     callout_kind,
@@ -648,7 +649,9 @@ def _parse_body(body: str, body_line: int, path: str, front: list[Segment]) -> A
     check_body(tokens, body_line, env, path)
     body_segs, by_index = segment_body(tokens, body_line, env)
     callouts = tuple(callout_kind(tok) for tok in tokens if tok.type == "alert_open")
-    return ArticleBody(tokens, env, front + body_segs, by_index, callouts)
+    segments = front + body_segs
+    hosts = link_hosts((s.msgid for s in segments), env)
+    return ArticleBody(tokens, env, segments, by_index, callouts, hosts)
 
 
 def load_article(file: Path, root: Path, record: RunRecord | None = None) -> Article:
@@ -676,19 +679,22 @@ def load_article(file: Path, root: Path, record: RunRecord | None = None) -> Art
 
 
 def _summary(entry: object) -> BodySummary | None:
-    """A record's entry ``[segments, [callout kinds]]``, or None when it is not one."""
-    if not (isinstance(entry, list) and len(entry) == 2):
+    """A record's entry ``[segments, [callout kinds], [link hosts]]``, or None when it is
+    not one."""
+    if not (isinstance(entry, list) and len(entry) == 3):
         return None
-    count, callouts = entry
+    count, callouts, hosts = entry
     if type(count) is not int or count < 0 or not isinstance(callouts, list):
         return None
     if not all(isinstance(kind, str) and kind in CALLOUT_LABELS for kind in callouts):
         return None
-    return BodySummary(count, tuple(callouts))
+    if not (isinstance(hosts, list) and all(isinstance(h, str) and h for h in hosts)):
+        return None
+    return BodySummary(count, tuple(callouts), tuple(hosts))
 
 
 # The record of the article bodies checked: source SHA-256 -> [number of segments (the
-# front matter's included), [the kinds of its callouts]].
+# front matter's included), [the kinds of its callouts], [the hosts its links reach]].
 RECORD_NAME = "articles.json"
 RECORD_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pyyaml")
 
@@ -706,7 +712,11 @@ def keep_checked(record: RunRecord, articles: list[Article]) -> None:
     entries = {}
     for article in articles:
         summary = article.summary()
-        entries[article.source_hash] = [summary.count, list(summary.callouts)]
+        entries[article.source_hash] = [
+            summary.count,
+            list(summary.callouts),
+            list(summary.hosts),
+        ]
     if entries != record.entries:
         record.save(entries)
 

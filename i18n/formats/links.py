@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
@@ -45,6 +46,17 @@ def link_targets(text: str, env: Env | None = None) -> list[str]:
     if "[" not in text and "<" not in text:
         return []  # CommonMark (no linkify) opens every link and image with one or the other
     return _targets(text, env)
+
+
+def link_hosts(texts: Iterable[str], env: Env | None = None) -> tuple[str, ...]:
+    """The hosts that the links and images of ``texts`` reach, sorted (relative ones none).
+
+    >>> link_hosts(["[a](https://B.example/x) [b](/y)", "![c](//cdn.example/i.svg)"])
+    ('b.example', 'cdn.example')
+    """
+    hosts = {urlsplit(t).hostname or "" for text in texts for t in link_targets(text, env)}
+    hosts.discard("")
+    return tuple(sorted(hosts))
 
 
 def _targets(text: str, env: Env | None) -> list[str]:

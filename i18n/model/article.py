@@ -68,9 +68,10 @@ class ArticleBody:
     # token index -> segment for every translatable inline token of the body
     block_segments: dict[int, Segment] = field(default_factory=dict)
     callouts: tuple[str, ...] = ()  # the kinds of its callouts, in order
+    hosts: tuple[str, ...] = ()  # the hosts its links and images reach, sorted
 
     def summary(self) -> BodySummary:
-        return BodySummary(len(self.segments), self.callouts)
+        return BodySummary(len(self.segments), self.callouts, self.hosts)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class BodySummary:
 
     count: int  # segments, the front matter's included
     callouts: tuple[str, ...]
+    hosts: tuple[str, ...] = ()  # the hosts its links reach (what the check allows)
 
 
 class BodyNotLoaded(Exception):

@@ -65,7 +65,7 @@ from i18n.formats.article import MARKDOWN_SUFFIXES, load_article
 from i18n.formats.links import Env, link_targets, parse_inline
 from i18n.formats.markdown import MD
 from i18n.formats.visible import bidi_problem, screen, vanishes
-from i18n.model.article import TITLE_CONTEXTS
+from i18n.model.article import TITLE_CONTEXTS, Article
 from i18n.model.country import Glossary
 from i18n.model.findings import BLOCKING, WARNING, Finding
 from i18n.pipeline.claims import find_claims
@@ -712,6 +712,24 @@ def article_env(project: Project, domain: str) -> Env | None:
         if path.is_file():
             return load_article(path, project.root).env
     return None
+
+
+class ArticleEnvs(dict[str, "Env | None"]):
+    """The articles' link definitions by catalog (:func:`article_env`), each read when a
+    catalog first asks for it: from ``articles`` when they hold it (so a body that a record
+    vouches for is parsed only then), else from the article's file. They are the same in
+    every locale, so one instance serves all the locales a command opens."""
+
+    def __init__(self, project: Project, articles: Iterable[Article] = ()) -> None:
+        super().__init__()
+        self.project = project
+        self.articles = {a.slug: a for a in articles}
+
+    def __missing__(self, catalog: str) -> Env | None:
+        article = self.articles.get(catalog)
+        env = article.env if article is not None else article_env(self.project, catalog)
+        self[catalog] = env
+        return env
 
 
 def blocking(findings: Iterable[Finding]) -> list[Finding]:

@@ -61,14 +61,14 @@ from i18n.model.states import (
 )
 from i18n.pipeline.authorship import UNKNOWN, Author, Authors
 from i18n.pipeline.claims import language_patterns
-from i18n.pipeline.qa import Checker, Env, article_env
+from i18n.pipeline.qa import ArticleEnvs, Checker, Env
 from i18n.pipeline.qa_cache import QaCache, entry_key, env_key
 from i18n.pipeline.signoff import Verdicts, trust_in_project
 from i18n.pipeline.status import Counts, StatusRecord, catalog_counts
 
 if TYPE_CHECKING:
     from i18n.model.country import Country, Glossary
-    from i18n.pipeline.qa import Checker, Env, Finding, article_env
+    from i18n.pipeline.qa import Checker, Env, Finding
     from i18n.project import Project
 
 
@@ -253,7 +253,7 @@ class LocaleReview:
         self.people = people
         self.trusted = trust_in_project(project, ledger, people, verdicts)
         self._templates: dict[str, dict[tuple[str | None, str], polib.POEntry] | None] = {}
-        self._envs: dict[str, Env | None] = {}
+        self._envs: dict[str, Env | None] = ArticleEnvs(project)
         self._env_keys: dict[str, str] = {}
         # QA findings by everything they depend on in the entry, kept by a caller that reads
         # the same sources again (the review server); None: not kept
@@ -511,9 +511,7 @@ class LocaleReview:
 
     def _check(self, catalog: str, entry: polib.POEntry) -> list[Finding]:
         template = (self._template(catalog) or {}).get((entry.msgctxt, entry.msgid))
-        if catalog not in self._envs:  # reference links resolve as on the page
-            self._envs[catalog] = article_env(self.project, catalog)
-        env = self._envs[catalog]
+        env = self._envs[catalog]  # reference links resolve as on the page
         if template is not None and not set(template.flags) <= set(entry.flags):
             entry = copy.copy(entry)
             entry.flags = list(dict.fromkeys([*entry.flags, *template.flags]))
@@ -733,7 +731,7 @@ def queue(
     glossary = load_glossary(project)
     people = load_people(project)
     countries = load_countries(project)
-    envs: dict[str, Env | None] = {}  # an article's links, the same in every locale
+    envs = ArticleEnvs(project)  # an article's links, the same in every locale
     items: list[Item] = []
     record = StatusRecord.open(project)  # a locale where nothing waits is not opened
     for locale in chosen:

@@ -55,7 +55,7 @@ from i18n.pipeline.providers.http import (
     redact,
     secret_values,
 )
-from i18n.pipeline.qa import Env, article_env
+from i18n.pipeline.qa import ArticleEnvs
 from i18n.project import Project
 
 CACHE_FILE = "mt.sqlite3"
@@ -391,7 +391,7 @@ class _Run:
         self.threshold = project.settings.memory_cutoff
         self.catalogs: list[DraftCatalog] = []
         self.jobs: dict[str, list[tuple[Draft, int]]] = {}
-        self.envs: dict[str, Env | None] = {}
+        self.envs = ArticleEnvs(project)
         _catalogs(project, locale, opts.article)  # bad --locale/--article: error before all
         if provider == "libre":
             endpoint = self._endpoint()
@@ -458,8 +458,7 @@ class _Run:
         if self.provider == MEMORY:
             return draft if draft.notes else None
         sources = [entry.msgid] + ([entry.msgid_plural] if entry.msgid_plural else [])
-        if domain not in self.envs:  # the article's definitions: which [label] is a link
-            self.envs[domain] = article_env(self.project, domain)
+        # the article's definitions: which [label] is a link
         draft.parts = [protect(s, self.terms, self.envs[domain]) for s in sources]
         draft.texts = [None] * len(draft.parts)
         if self.provider != "pseudo" and not any(p.needs_translation for p in draft.parts):

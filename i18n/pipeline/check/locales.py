@@ -30,7 +30,7 @@ from i18n.pipeline.check.ledgers import problem_findings
 from i18n.pipeline.check.localecache import LocaleRecord, locale_inputs
 from i18n.pipeline.forked import forked_map, workers_for
 from i18n.pipeline.publish.resolve import CatalogStore, Key, Resolved
-from i18n.pipeline.qa import Env
+from i18n.pipeline.qa import ArticleEnvs, Env
 from i18n.pipeline.review import LocaleReview
 from i18n.pipeline.signoff import Trusted, Verdicts, trust_in_project
 from i18n.project import Project
@@ -80,7 +80,7 @@ def check_locales(
         load_glossary(project),
         load_people(project),
         countries,
-        {a.slug: a.env for a in articles},  # the links each catalog's QA resolves with
+        ArticleEnvs(project, articles),  # the links each catalog's QA resolves with
         articles,
         claims,
         inputs,

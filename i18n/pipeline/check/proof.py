@@ -21,7 +21,6 @@ import lxml.etree
 import lxml.html
 
 from i18n.formats.ledger import Ledger
-from i18n.formats.links import link_targets
 from i18n.formats.people import load_people
 from i18n.model.country import Country
 from i18n.model.findings import BLOCKING, WARNING, Finding
@@ -270,9 +269,7 @@ def allowed_hosts(project: Project, plan: Any) -> frozenset[str]:
     hosts = {urlsplit(project.settings.site_url).hostname or "", *project.settings.allowed_hosts}
     shown = [ap.article for lp in plan.locales for ap in lp.articles.values() if ap.outdated]
     for article in [*plan.articles.values(), *shown]:
-        for seg in article.segments:
-            for target in link_targets(seg.msgid, article.env):
-                hosts.add(urlsplit(target).hostname or "")
+        hosts.update(article.summary().hosts)  # known without parsing a body checked before
     hosts.discard("")
     return frozenset(hosts)
 

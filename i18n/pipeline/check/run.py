@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from i18n.errors import I18nError
-from i18n.formats.article import load_articles
+from i18n.formats.article import article_record, keep_checked, load_articles
 from i18n.formats.country import require_countries, unknown_country
 from i18n.formats.localkey import local_key
 from i18n.formats.manifest import read_manifest
@@ -43,7 +43,8 @@ def run_check(
 
     today = today or project.settings.today()
     window = project.settings.expiry_warning_days
-    articles = load_articles(project.root)
+    checked = article_record(project.root, project.cache_dir / "check")
+    articles = load_articles(project.root, checked)
     countries = require_countries(project, "check")
     only = None
     if country:
@@ -113,6 +114,8 @@ def run_check(
     report.general += [f for r in per_locale for f in r.ledger]
     report.general += history_findings(project, with_catalogs)
     report.general += drift_findings(project, with_catalogs)
+    with contextlib.suppress(OSError):
+        keep_checked(checked, articles)
     report.qa = {
         r.reviewed: dict(sorted(r.qa.items()))
         for r in sorted(per_locale, key=lambda r: r.reviewed)
