@@ -35,7 +35,8 @@ def files(folder: Path) -> dict[str, bytes]:
 def cold_site(root: Path, tmp: Path) -> dict[str, bytes]:
     """The site a render writes into an empty folder with no page cache and no plan cache
     (the project's caches are set aside and put back)."""
-    caches = [root / ".cache" / "i18n" / name for name in ("render", "plan", "articles.json")]
+    names = ("render", "plan", "articles.json", "files.json")
+    caches = [root / ".cache" / "i18n" / name for name in names]
     aside = [tmp / f"{cache.name}-aside" for cache in caches]
     for cache, away in zip(caches, aside, strict=True):
         _remove(away)

@@ -507,7 +507,7 @@ def plan_site(
     try:
         planner = Planner(project, store, history, plan, cache)
         if cache is not None:
-            planner.inputs = LocaleInputs(project, articles, today, history)
+            planner.inputs = LocaleInputs(project, articles, today, history, cache.files)
         plan.locales = _plan_locales(articles, countries, today, planner, only)
         plan.read = store.read
     finally:

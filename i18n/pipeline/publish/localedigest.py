@@ -26,6 +26,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from i18n.formats.filedigests import FileDigests
 from i18n.formats.git import git
 from i18n.model.article import Article
 from i18n.model.locale import fallback_chain
@@ -36,18 +37,25 @@ from i18n.project import SITE_DOMAIN, Project
 LEDGER = "approvals.jsonl"
 
 
-def _feed(digest: hashlib._Hash, name: str, path: Path) -> None:
-    """``name``, whether ``path`` is a link, and its bytes (or that there is none)."""
+def _feed(digest: hashlib._Hash, name: str, path: Path, files: FileDigests | None) -> None:
+    """``name``, whether ``path`` is a link, and its bytes' SHA-256 (or that there is none);
+    with ``files``, a file whose stat is the one recorded is not read."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        digest.update(f"{name}\0-\0".encode())
-        return
+        sha = files.sha256(path) if files is not None else _sha256(path)
     except OSError as exc:  # unreadable: a digest that never matches
         digest.update(f"{name}\0!{exc!r}{dt.datetime.now().isoformat()}\0".encode())
         return
-    digest.update(f"{name}\0{path.is_symlink():d}{len(data)}\0".encode())
-    digest.update(data)
+    if sha is None:
+        digest.update(f"{name}\0-\0".encode())
+        return
+    digest.update(f"{name}\0{path.is_symlink():d}\0{sha}\0".encode())
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
 
 
 @dataclass
@@ -58,15 +66,16 @@ class LocaleInputs:
     articles: list[Article]
     today: dt.date
     history: History | None
+    files: FileDigests | None = None  # the files' digests kept by their stat
     _common: str | None = None
     _chain: dict[str, str] = field(default_factory=dict)  # catalog locale -> its files
     _committed: dict[str, str] | None = None  # ledger path -> its blob at HEAD
 
     def digest(self, country_file: str, code: str, language: str, locale: str, source: bool) -> str:
         """The digest of one (country, language)'s inputs."""
-        digest = hashlib.sha256(b"locale 1\0")
+        digest = hashlib.sha256(b"locale 2\0")
         digest.update(f"{self.common()}\0{code}\0{language}\0{locale}\0{source:d}\0".encode())
-        _feed(digest, country_file, self.project.root / country_file)
+        _feed(digest, country_file, self.project.root / country_file, self.files)
         for loc in fallback_chain(locale):
             digest.update(f"{loc}\0{self.catalogs(loc)}\0".encode())
         return digest.hexdigest()
@@ -77,9 +86,9 @@ class LocaleInputs:
             project = self.project
             digest = hashlib.sha256(b"common 1\0")
             digest.update(f"{self.today}\0{project.settings.today()}\0".encode())
-            _feed(digest, "people", project.people_file)
+            _feed(digest, "people", project.people_file, self.files)
             for file in template_files(project):
-                _feed(digest, project.rel(file), file)
+                _feed(digest, project.rel(file), file, self.files)
             for article in self.articles:
                 digest.update(f"{article.slug}\0{article.path}\0{article.source_hash}\0".encode())
                 if self.history is not None:
@@ -93,9 +102,9 @@ class LocaleInputs:
             project = self.project
             digest = hashlib.sha256(f"catalogs 1\0{loc}\0".encode())
             for domain in [SITE_DOMAIN, *(a.slug for a in self.articles)]:
-                _feed(digest, domain, project.po_path(loc, domain))
+                _feed(digest, domain, project.po_path(loc, domain), self.files)
             ledger = project.ledger_path(loc)
-            _feed(digest, LEDGER, ledger)
+            _feed(digest, LEDGER, ledger, self.files)
             digest.update(f"HEAD\0{self.committed().get(project.rel(ledger))}\0".encode())
             self._chain[loc] = digest.hexdigest()
         return self._chain[loc]

@@ -48,6 +48,7 @@ from typing import Any
 
 import polib
 
+from i18n.formats.filedigests import FileDigests
 from i18n.formats.runcache import RunRecord, code_key
 from i18n.model.article import Article
 from i18n.model.plurals import GERMANIC, PluralRule, parse_plural_forms
@@ -114,6 +115,8 @@ class PlanCache:
     key: str
     folder: Path  # the shards' folder: <cache>/plan/<mode>
     shards: dict[str, Shard] = field(default_factory=dict)  # by locale folder (ch/de)
+    # the digests of the files the locales' digests read, kept by their stat
+    files: FileDigests | None = None
     _templates: str | None = None
 
     @classmethod
@@ -123,7 +126,8 @@ class PlanCache:
         that does not carry this machine's seal, is empty."""
         mode = "preview" if preview else "publish"
         folder = project.cache_dir / "plan" / mode
-        return cls(project, preview, plan_key(project, preview), folder)
+        files = FileDigests.open(project.root, project.cache_dir)
+        return cls(project, preview, plan_key(project, preview), folder, files=files)
 
     @classmethod
     def for_check(cls, project: Project) -> PlanCache:
@@ -131,7 +135,8 @@ class PlanCache:
         check proves what the render wrote, so it never takes the render's plans, only
         those an earlier check made itself."""
         folder = project.cache_dir / "check" / "plan"
-        return cls(project, False, plan_key(project, False, "check"), folder)
+        files = FileDigests.open(project.root, folder.parent)
+        return cls(project, False, plan_key(project, False, "check"), folder, files=files)
 
     def open(self, lp: LocalePlan, digest: str) -> bool:
         """Read ``lp``'s shard; True when its inputs' digest is the last render's (its plans
@@ -181,6 +186,8 @@ class PlanCache:
         versions (``plan/publish.json``) is removed."""
         if self.folder.parent == self.project.cache_dir / "plan":
             self.folder.with_suffix(".json").unlink(missing_ok=True)
+        if self.files is not None:
+            self.files.save()
         for shard in self.shards.values():
             value = {"locale": shard.digest, "plans": shard.entries}
             if not shard.failed and not shard.unchanged and value != shard.record.entries:
