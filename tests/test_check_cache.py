@@ -520,3 +520,36 @@ def test_a_forged_article_record_is_not_read(site: Path, run: Runner) -> None:
     _forge_hosts(site, Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
     assert "link-foreign" in findings(check(run, site))
     assert check(run, site, "--cold") == first
+
+
+def drifted_catalogs(report: str) -> list[str]:
+    general = json.loads(report)["general"]
+    return [f["path"] for f in general if f["code"] == "plural-forms-differ"]
+
+
+def test_plural_headers_are_kept_by_the_catalogs_bytes(site: Path, run: Runner) -> None:
+    """Each catalog's Plural-Forms is kept by its bytes' SHA-256 (known from its stat): a
+    header changed, even with the file's size and mtime put back, is read again; a forged
+    record is not read."""
+    first = same_warm_and_cold(run, site)
+    assert "locales/de/LC_MESSAGES/site.po" not in drifted_catalogs(first)
+    headers = site / ".cache" / "i18n" / "check" / "plurals.json"
+    assert json.loads(headers.read_bytes())["entries"]
+
+    po = site / "locales" / "de" / "LC_MESSAGES" / "site.po"
+    text = po.read_bytes()
+    old = b"plural=(n != 1);"
+    assert old in text
+    st = po.stat()
+    po.write_bytes(text.replace(old, b"plural=(n >= 2);"))  # the same size: n=0 singular
+    os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns))
+    drifted = same_warm_and_cold(run, site)
+    assert "locales/de/LC_MESSAGES/site.po" in drifted_catalogs(drifted)
+
+    data = json.loads(headers.read_bytes())
+    for entry in data["entries"].values():
+        entry[0] = None  # "no Plural-Forms header": nothing would be compared
+    canonical = json.dumps(data["entries"], sort_keys=True).encode()
+    data["digest"] = hashlib.sha256(canonical).hexdigest()
+    headers.write_text(json.dumps(data), encoding="utf-8")
+    assert check(run, site) == drifted

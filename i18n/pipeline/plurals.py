@@ -18,11 +18,19 @@ from pathlib import Path
 import babel
 import polib
 
+from i18n.formats.filedigests import FileDigests
 from i18n.formats.fs import read_text
 from i18n.formats.po import parse_po, plural_rule, read_po
+from i18n.formats.runcache import RunRecord, code_key
 from i18n.model.findings import WARNING, Finding
 from i18n.model.locale import language_tag
-from i18n.model.plurals import PluralRule, cldr_rule, form_mapping, remap_forms
+from i18n.model.plurals import (
+    PluralRule,
+    cldr_rule,
+    form_mapping,
+    parse_plural_forms,
+    remap_forms,
+)
 from i18n.project import Project
 
 MIGRATE_HINT = "i18n update --locale {locale} --migrate-plurals"
@@ -84,9 +92,12 @@ def _head(path: Path, shown: str) -> str:
     return read_text(path, shown).partition("\n\n")[0]
 
 
-def drifts(project: Project, locales: list[str]) -> list[Drift]:
+def drifts(
+    project: Project, locales: list[str], headers: HeaderRecord | None = None
+) -> list[Drift]:
     """Every catalog of ``locales`` whose Plural-Forms header is not CLDR's current rule (the
-    same rule written otherwise, ``n != 1`` for ``(n != 1)``, is the same rule)."""
+    same rule written otherwise, ``n != 1`` for ``(n != 1)``, is the same rule). With
+    ``headers``, a catalog whose bytes were read before is not read again."""
     found: list[Drift] = []
     for locale in locales:
         folder = project.locales_dir / locale / "LC_MESSAGES"
@@ -96,11 +107,11 @@ def drifts(project: Project, locales: list[str]) -> list[Drift]:
         where = project.rel(folder.resolve())  # resolved once, not once per catalog
         for path in sorted(folder.glob("*.po")):
             shown = f"{where}/{path.name}"
-            po, line = _header_of(path, shown)
-            if "Plural-Forms" not in po.metadata:
+            header, line = headers.get(path, shown) if headers else _plural_forms(path, shown)
+            if header is None:
                 continue
             try:
-                rule = plural_rule(po)
+                rule = parse_plural_forms(header)
             except ValueError:
                 read_po(path, shown)  # the reader's own error, naming file and line
                 raise
@@ -109,7 +120,56 @@ def drifts(project: Project, locales: list[str]) -> list[Drift]:
     return found
 
 
-def drift_findings(project: Project, locales: list[str]) -> list[Finding]:
+def _plural_forms(path: Path, shown: str) -> tuple[str | None, int | None]:
+    """The catalog's Plural-Forms header (None: it has none) and its line."""
+    po, line = _header_of(path, shown)
+    return po.metadata.get("Plural-Forms"), line
+
+
+class HeaderRecord:
+    """The Plural-Forms header of each catalog by its bytes' SHA-256 (known from its stat:
+    :class:`~i18n.formats.filedigests.FileDigests`), kept sealed among the check's records:
+    a catalog that did not change is not read for it."""
+
+    NAME = "plurals.json"
+
+    def __init__(self, project: Project, files: FileDigests) -> None:
+        self.files = files
+        key = code_key("plural headers", ("polib",))
+        path = project.cache_dir / "check" / self.NAME
+        self.record = RunRecord.load_sealed(path, key, project.root)
+        self.kept: dict[str, list[object]] = {}
+
+    def get(self, path: Path, shown: str) -> tuple[str | None, int | None]:
+        if path.is_symlink():
+            read_po(path, shown)  # refused, naming the file
+        try:
+            digest = self.files.sha256(path)
+        except OSError:
+            digest = None
+        entry = self.record.entries.get(digest) if digest else None
+        if (
+            isinstance(entry, list)
+            and len(entry) == 2
+            and (entry[0] is None or isinstance(entry[0], str))
+            and (entry[1] is None or type(entry[1]) is int)
+        ):
+            self.kept[digest] = entry  # type: ignore[index]
+            return entry[0], entry[1]
+        header, line = _plural_forms(path, shown)
+        if digest:
+            self.kept[digest] = [header, line]
+        return header, line
+
+    def save(self) -> None:
+        """Keep the headers of the catalogs read in this run (and only those)."""
+        if self.record.usable and self.kept != self.record.entries:
+            self.record.save(dict(sorted(self.kept.items())))
+
+
+def drift_findings(
+    project: Project, locales: list[str], headers: HeaderRecord | None = None
+) -> list[Finding]:
     """``check``'s warnings: one per catalog whose rule differs from CLDR's."""
     return [
         Finding(
@@ -120,7 +180,7 @@ def drift_findings(project: Project, locales: list[str]) -> list[Finding]:
             path=d.path,
             line=d.line,
         )
-        for d in drifts(project, locales)
+        for d in drifts(project, locales, headers)
     ]
 
 

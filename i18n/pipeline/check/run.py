@@ -10,6 +10,7 @@ from typing import Any
 from i18n.errors import I18nError
 from i18n.formats.article import article_record, keep_checked, load_articles
 from i18n.formats.country import require_countries, unknown_country
+from i18n.formats.filedigests import FileDigests
 from i18n.formats.localkey import local_key
 from i18n.formats.manifest import read_manifest
 from i18n.model.article import Article
@@ -24,7 +25,7 @@ from i18n.pipeline.check.locales import LocaleResult, VerifiedStore, check_local
 from i18n.pipeline.check.proof import site_findings
 from i18n.pipeline.check.report import CheckReport, CountryResult
 from i18n.pipeline.claims import claim_patterns
-from i18n.pipeline.plurals import drift_findings
+from i18n.pipeline.plurals import HeaderRecord, drift_findings
 from i18n.pipeline.publish.gate import SitePlan, plan_site
 from i18n.pipeline.publish.plancache import PlanCache
 from i18n.project import Project
@@ -71,6 +72,8 @@ def run_check(
     )
     with_catalogs = sorted({loc for x in locales for loc in _catalog_chain(project, x)})
     shared = shared_inputs(project) if local_key(project.root) is not None else None
+    # the check's own records of file digests (never the render's), none for --cold
+    files = FileDigests.open(project.root, project.cache_dir / "check") if shared else None
     per_locale = check_locales(
         project, with_catalogs, articles, countries, _claim_homes(project, selected), shared
     )
@@ -107,13 +110,18 @@ def run_check(
     report = CheckReport(today, None, list(results.values()))
     if site is not None:
         report.site = project.rel(site)
-        plan = _plan(project, articles, countries, today, only)
+        plan = _plan(project, articles, countries, today, only, files)
         report.general += site_findings(
             project, site, manifest, countries, results, plan, only, verdicts
         )
     report.general += [f for r in per_locale for f in r.ledger]
     report.general += history_findings(project, with_catalogs)
-    report.general += drift_findings(project, with_catalogs)
+    headers = HeaderRecord(project, files) if files is not None else None
+    report.general += drift_findings(project, with_catalogs, headers)
+    with contextlib.suppress(OSError):  # a read-only checkout reads every file each time
+        if headers is not None and files is not None:
+            headers.save()
+            files.save()
     with contextlib.suppress(OSError):
         keep_checked(checked, articles)
     report.qa = {
@@ -174,13 +182,14 @@ def _plan(
     countries: list[Country],
     today: dt.date,
     only: str | None,
+    files: FileDigests | None,
 ) -> SitePlan:
     """The site plan the proof compares the site with, through the check's own plan cache
     (never the render's: :meth:`PlanCache.for_check`); without one (``check --cold``, no
     cache key) every locale is planned from its catalogs and ledgers."""
-    if local_key(project.root) is None:
+    if files is None:
         return plan_site(project, articles, countries, today, only=only)
-    cache = PlanCache.for_check(project)
+    cache = PlanCache.for_check(project, files)
     plan = plan_site(project, articles, countries, today, only=only, cache=cache)
     with contextlib.suppress(OSError):  # a read-only checkout plans every locale each time
         cache.save()

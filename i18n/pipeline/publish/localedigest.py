@@ -101,8 +101,9 @@ class LocaleInputs:
         if loc not in self._chain:
             project = self.project
             digest = hashlib.sha256(f"catalogs 1\0{loc}\0".encode())
+            folder = project.po_path(loc, SITE_DOMAIN).parent  # joined once, not per catalog
             for domain in [SITE_DOMAIN, *(a.slug for a in self.articles)]:
-                _feed(digest, domain, project.po_path(loc, domain), self.files)
+                _feed(digest, domain, folder / f"{domain}.po", self.files)
             ledger = project.ledger_path(loc)
             _feed(digest, LEDGER, ledger, self.files)
             digest.update(f"HEAD\0{self.committed().get(project.rel(ledger))}\0".encode())

@@ -130,12 +130,11 @@ class PlanCache:
         return cls(project, preview, plan_key(project, preview), folder, files=files)
 
     @classmethod
-    def for_check(cls, project: Project) -> PlanCache:
+    def for_check(cls, project: Project, files: FileDigests) -> PlanCache:
         """The check's own plan cache (publish plans, ``.cache/i18n/check/plan/``): the
         check proves what the render wrote, so it never takes the render's plans, only
-        those an earlier check made itself."""
+        those an earlier check made itself (nor the render's ``files``: its own)."""
         folder = project.cache_dir / "check" / "plan"
-        files = FileDigests.open(project.root, folder.parent)
         return cls(project, False, plan_key(project, False, "check"), folder, files=files)
 
     def open(self, lp: LocalePlan, digest: str) -> bool:
