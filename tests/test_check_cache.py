@@ -116,20 +116,31 @@ def _forge(root: Path, secret: bytes | None) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
+def forgeries_are_not_read(
+    run: Runner,
+    site: Path,
+    first: str,
+    forge: Callable[[Path, bytes | None], None],
+    path: Path,
+) -> None:
+    """A record forged with a plain checksum or another machine's key, or truncated, is not
+    read: the check reports ``first``."""
+    forge(site, None)  # what anyone who can write .cache/ could do
+    assert check(run, site) == first
+    forge(site, b"x" * 32)  # sealed with another machine's key
+    assert check(run, site) == first
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])  # truncated
+    assert check(run, site) == first
+
+
 def test_a_forged_or_truncated_record_is_not_read(site: Path, run: Runner) -> None:
     page = site / PAGE
     page.write_text(page.read_text("utf-8").replace("</main>", CLAIM + "</main>", 1), "utf-8")
     first = check(run, site)
     assert "claim-page" in findings(first)
 
-    _forge(site, None)  # what anyone who can write .cache/ could do
-    assert check(run, site) == first
-    _forge(site, b"x" * 32)  # sealed with another machine's key
-    assert check(run, site) == first
-    data = record(site).read_bytes()
-    record(site).write_bytes(data[: len(data) // 2])  # truncated
-    assert check(run, site) == first
-
+    forgeries_are_not_read(run, site, first, _forge, record(site))
     # sealed with this machine's key, the forged record is believed: the seal is the guard
     _forge(site, Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
     assert "claim-page" not in findings(check(run, site))
@@ -508,14 +519,7 @@ def test_an_article_linking_a_new_host_is_read_again(site: Path, run: Runner) ->
 def test_a_forged_article_record_is_not_read(site: Path, run: Runner) -> None:
     first = same_warm_and_cold(run, site)
     assert "link-foreign" not in findings(first)
-    _forge_hosts(site, None)  # what anyone who can write .cache/ could do
-    assert check(run, site) == first
-    _forge_hosts(site, b"x" * 32)  # sealed with another machine's key
-    assert check(run, site) == first
-    data = articles_record(site).read_bytes()
-    articles_record(site).write_bytes(data[: len(data) // 2])  # truncated
-    assert check(run, site) == first
-
+    forgeries_are_not_read(run, site, first, _forge_hosts, articles_record(site))
     # sealed with this machine's key, the forged record is believed: the seal is the guard
     _forge_hosts(site, Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
     assert "link-foreign" in findings(check(run, site))

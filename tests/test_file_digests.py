@@ -54,12 +54,18 @@ def test_a_recorded_file_is_not_read_again(tmp_path: Path, settled: None) -> Non
     assert second.sha256(tmp_path / "gone.po") is None
 
 
-def test_a_file_written_again_is_read_again(tmp_path: Path, settled: None) -> None:
-    po = tmp_path / "de.po"
-    po.write_bytes(b'msgid "a"\nmsgstr "b"\n')
-    first = digests(tmp_path)
+def recorded(root: Path, data: bytes) -> Path:
+    """``root/de.po`` holding ``data``, its digest recorded."""
+    po = root / "de.po"
+    po.write_bytes(data)
+    first = digests(root)
     first.sha256(po)
     first.save()
+    return po
+
+
+def test_a_file_written_again_is_read_again(tmp_path: Path, settled: None) -> None:
+    po = recorded(tmp_path, b'msgid "a"\nmsgstr "b"\n')
     time.sleep(0.01)  # past the file system's clock tick
     rewrite_in_place(po, b'msgid "a"\nmsgstr "c"\n')
     again = digests(tmp_path)
@@ -91,11 +97,7 @@ def test_a_file_written_just_now_is_not_recorded(tmp_path: Path) -> None:
 
 
 def test_a_forged_record_is_not_read(tmp_path: Path, settled: None) -> None:
-    po = tmp_path / "de.po"
-    po.write_bytes(b'msgid "a"\n')
-    first = digests(tmp_path)
-    first.sha256(po)
-    first.save()
+    po = recorded(tmp_path, b'msgid "a"\n')
     record = tmp_path / ".cache" / filedigests.RECORD_NAME
     data = json.loads(record.read_bytes())
     (entry,) = data["entries"].values()
