@@ -8,9 +8,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -557,3 +560,41 @@ def test_plural_headers_are_kept_by_the_catalogs_bytes(site: Path, run: Runner) 
     data["digest"] = hashlib.sha256(canonical).hexdigest()
     headers.write_text(json.dumps(data), encoding="utf-8")
     assert check(run, site) == drifted
+
+
+def test_a_page_rewritten_with_its_size_and_mtime_kept_is_read_again(
+    site: Path, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site's pages are known by their stat (``.cache/i18n/check/site-files.json``): a
+    warm check reads none, and a claim written into a page with the page's size and mtime
+    put back is found, since the page's change time moved."""
+    from i18n.formats import filedigests
+    from i18n.formats.filedigests import FileDigests
+
+    monkeypatch.setattr(filedigests, "SETTLED_NS", 0)  # pages written now count as settled
+    opened: list[FileDigests] = []
+    real_open = FileDigests.open
+
+    def spy(*args: Any, **kwargs: Any) -> FileDigests:
+        opened.append(real_open(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(FileDigests, "open", staticmethod(spy))
+    first = same_warm_and_cold(run, site)
+    opened.clear()
+    assert check(run, site) == first
+    (pages,) = [d for d in opened if d.root == site / "site"]
+    assert pages.reads == 0 and len(pages.entries) > 40
+
+    path = site / PAGE
+    html = path.read_bytes()
+    word = re.search(rb"<p>[^<]*?\b([A-Za-z]{10})\b", html)
+    assert word is not None
+    st = path.stat()
+    claimed = html[: word.start(1)] + b"garantiert" + html[word.end(1) :]
+    time.sleep(0.01)  # past the file system's clock tick
+    path.write_bytes(claimed)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size
+    warm = same_warm_and_cold(run, site)
+    assert "claim-page" in findings(warm)

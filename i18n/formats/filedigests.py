@@ -49,10 +49,15 @@ class FileDigests:
         self.reads = 0  # files read and hashed (what tests count)
 
     @classmethod
-    def open(cls, root: Path, cache_dir: Path) -> FileDigests:
-        """The digests kept in ``cache_dir`` by earlier runs (none without a cache key)."""
-        key = code_key("file digests", ())
-        return cls(root, RunRecord.load_sealed(cache_dir / RECORD_NAME, key, root))
+    def open(
+        cls, root: Path, cache_dir: Path, name: str = RECORD_NAME, project: Path | None = None
+    ) -> FileDigests:
+        """The digests of files under ``root`` (the project's, or a site folder of
+        ``project``'s) kept in ``cache_dir/name`` by earlier runs (none without a cache
+        key)."""
+        key = code_key(f"file digests {root.resolve()}", ())
+        record = RunRecord.load_sealed(cache_dir / name, key, project or root)
+        return cls(root, record)
 
     def sha256(self, path: Path) -> str | None:
         """The SHA-256 of the bytes ``path`` reads (through a symbolic link), or None when

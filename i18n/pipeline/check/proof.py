@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import lxml.etree
 import lxml.html
 
+from i18n.formats.filedigests import FileDigests
 from i18n.formats.ledger import Ledger
 from i18n.formats.people import load_people
 from i18n.model.country import Country
@@ -91,9 +92,12 @@ def site_findings(
     plan: Any,
     only: str | None,
     verdicts: dict[str, Verdicts] | None = None,
+    site_files: FileDigests | None = None,
 ) -> list[Finding]:
     """Parse every page and compare it with the manifest, the plan, the ledger and the config.
-    ``verdicts``: each ledger's lines as this check verified them already, by locale."""
+    ``verdicts``: each ledger's lines as this check verified them already, by locale;
+    ``site_files``: the digests of the site's files kept by their stat (None: every page is
+    read)."""
     general: list[Finding] = []
     shown = project.rel(site)
     if manifest is None:
@@ -150,7 +154,7 @@ def site_findings(
             out += judged[link]
         return out
 
-    reader = _PageReader(project, site, hosts, PageProofs.open(project))
+    reader = _PageReader(project, site, hosts, PageProofs.open(project), site_files)
     locales = {p.path: p.locale for p in manifest.pages}
     listed: set[str] = set()
     for page in manifest.pages:
@@ -240,6 +244,8 @@ def site_findings(
                 )
             )
     reader.proofs.save(complete=not only)
+    if site_files is not None:
+        site_files.save()
     general += _sitemap_findings(project, site, by_country, results, only, files)
     # files on disk that the manifest does not list
     for rel in sorted(on_disk - listed):
@@ -496,12 +502,18 @@ class _PageReader:
     check when the page's bytes and its context are those it was read with, else read now."""
 
     def __init__(
-        self, project: Project, site: Path, hosts: frozenset[str], proofs: PageProofs
+        self,
+        project: Project,
+        site: Path,
+        hosts: frozenset[str],
+        proofs: PageProofs,
+        files: FileDigests | None,
     ) -> None:
         self.project = project
         self.site = site
         self.hosts = hosts
         self.proofs = proofs
+        self.files = files  # a page whose stat is the recorded one is not read
         self._contexts: dict[tuple[str, str], str] = {}
 
     def _context(self, country: Country, lp: Any) -> str:
@@ -524,11 +536,23 @@ class _PageReader:
 
     def facts(self, page: ManifestPage, country: Country, lp: Any) -> PageFacts:
         rel = page.path
-        data = (self.site / rel).read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        context = context_digest(self._context(country, lp), rel)
+        path = self.site / rel
+        data = None
+        try:
+            digest = self.files.sha256(path) if self.files is not None else None
+        except OSError:
+            digest = None
+        if digest is None:
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+        # what the kept verdicts were reached against besides the bytes: the locale's
+        # context and the page's path (one short hash a page, not a JSON document)
+        context = hashlib.sha256(f"{self._context(country, lp)}\0{rel}".encode()).hexdigest()
         facts = self.proofs.get(rel, digest, context)
         if facts is None:
+            if data is None:  # read now: the verdicts are kept under these bytes' digest
+                data = path.read_bytes()
+                digest = hashlib.sha256(data).hexdigest()
             facts = _read_page(self.project, data, rel, country, lp, self.hosts)
             self.proofs.put(rel, digest, context, facts)
         return facts

@@ -111,8 +111,13 @@ def run_check(
     if site is not None:
         report.site = project.rel(site)
         plan = _plan(project, articles, countries, today, only, files)
+        site_files = (  # the site's files by their stat, in the check's own records
+            FileDigests.open(site, project.cache_dir / "check", "site-files.json", project.root)
+            if files is not None
+            else None
+        )
         report.general += site_findings(
-            project, site, manifest, countries, results, plan, only, verdicts
+            project, site, manifest, countries, results, plan, only, verdicts, site_files
         )
     report.general += [f for r in per_locale for f in r.ledger]
     report.general += history_findings(project, with_catalogs)
