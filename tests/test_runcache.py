@@ -343,3 +343,57 @@ def test_site_templates_changed_are_extracted_again(extracted: Path, run, tmp_pa
     expected = cold_extract(run, extracted, tmp_path / "cold")
     assert (extract(run, extracted), templates(extracted)) == expected
     assert b"A new footer" in site.read_bytes()
+
+
+# --- the record's layout: entries checked in the bytes they were sealed in --------------------
+
+SECRET = b"k" * 32
+
+
+def _saved(tmp_path: Path, entries: dict, secret: bytes | None = SECRET) -> Path:
+    path = tmp_path / "r.json"
+    runcache.RunRecord(path, "key", secret=secret).save(entries)
+    return path
+
+
+def _read(path: Path, secret: bytes | None = SECRET) -> dict:
+    return runcache.RunRecord(path, "key", secret=secret)._read().entries
+
+
+@pytest.mark.parametrize("secret", [SECRET, None])
+def test_a_record_is_read_back_without_serialising_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, secret: bytes | None
+) -> None:
+    entries = {"b": [1, "x"], "a": {"n": None}, "c": 'a value with , "entries": inside'}
+    path = _saved(tmp_path, entries, secret)
+    assert json.loads(path.read_bytes())["entries"] == entries  # still one JSON document
+
+    def no_dump(_: object) -> bytes:
+        raise AssertionError("re-serialised to check the digest")
+
+    monkeypatch.setattr(runcache, "_canonical", no_dump)
+    assert _read(path, secret) == entries
+
+
+def test_an_edited_body_is_not_read(tmp_path: Path) -> None:
+    path = _saved(tmp_path, {"page": ["aaaa", 1]})
+    raw = path.read_bytes()
+    path.write_bytes(raw.replace(b'"aaaa"', b'"bbbb"'))  # the seal kept: the bytes differ
+    assert _read(path) == {}
+    path.write_bytes(raw)
+    assert _read(path) == {"page": ["aaaa", 1]}
+    assert _read(path, b"o" * 32) == {}  # another machine's key
+
+
+def test_another_layout_of_a_sealed_record_is_checked_the_long_way(tmp_path: Path) -> None:
+    """A record re-indented, or written by earlier code (``indent=0``, keys sorted), is read
+    when its seal holds over its canonical entries, and not when it does not."""
+    entries = {"z": 1, "a": [2, 3]}
+    path = _saved(tmp_path, entries)
+    data = json.loads(path.read_bytes())
+    for text in (json.dumps(data, indent=2), json.dumps(data, sort_keys=True, indent=0)):
+        path.write_text(text, encoding="utf-8")
+        assert _read(path) == entries
+    data["entries"]["z"] = 9
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    assert _read(path) == {}

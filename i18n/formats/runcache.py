@@ -98,14 +98,42 @@ class RunRecord:
 
     def _read(self) -> RunRecord:
         try:
-            data = json.loads(self.path.read_bytes())
-            entries = data["entries"]
-            intact = self._intact(entries, data["digest"]) and data["format"] == FORMAT
-            if intact and isinstance(entries, dict) and data["key"] == self.key:
+            raw = self.path.read_bytes()
+            entries = self._as_written(raw)
+            if entries is None:  # any other layout of the same JSON: checked the long way
+                data = json.loads(raw)
+                entries = data["entries"]
+                ours = data["format"] == FORMAT and data["key"] == self.key
+                if not (ours and self._intact(entries, data["digest"])):
+                    entries = None
+            if isinstance(entries, dict):
                 self.entries = dict(entries)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # no record, or one that cannot be trusted: everything is done again
         return self
+
+    def _as_written(self, raw: bytes) -> Any:
+        """The entries of a record laid out as :meth:`save` writes it (its entries last, in
+        their canonical bytes), checked against its digest over exactly the bytes parsed:
+        no re-serialisation. None for any other layout, or when the check fails."""
+        cut = raw.find(_ENTRIES)
+        if cut < 0 or not raw.endswith(b"}"):
+            return None
+        try:
+            head = json.loads(raw[:cut] + b"}")
+        except ValueError:  # the marker inside another layout's entries
+            return None
+        body = raw[cut + len(_ENTRIES) : -1]
+        if not isinstance(head, dict) or head.get("format") != FORMAT:
+            return None
+        if head.get("key") != self.key or not self._intact_bytes(body, head.get("digest")):
+            return None
+        return json.loads(body)
+
+    def _intact_bytes(self, canonical: bytes, digest: object) -> bool:
+        if self.secret is None:
+            return digest == hashlib.sha256(canonical).hexdigest()
+        return sealed(self.secret, canonical, digest)
 
     def _intact(self, entries: Any, digest: object) -> bool:
         if self.secret is None:
@@ -117,9 +145,19 @@ class RunRecord:
         self.entries = entries
         if not self.usable:
             return
-        digest = _digest(entries, self.secret)
-        data = {"format": FORMAT, "key": self.key, "digest": digest, "entries": entries}
-        atomic_write(self.path, json.dumps(data, sort_keys=True, indent=0))
+        canonical = _canonical(entries)
+        digest = (
+            seal(self.secret, canonical)
+            if self.secret is not None
+            else hashlib.sha256(canonical).hexdigest()
+        )
+        head = json.dumps({"digest": digest, "format": FORMAT, "key": self.key})
+        # the entries last, in the very bytes the digest covers: read back without
+        # re-serialising them (:meth:`_as_written`); still one JSON document
+        atomic_write(self.path, head[:-1].encode() + _ENTRIES + canonical + b"}")
+
+
+_ENTRIES = b', "entries": '  # what precedes a record's entries as :meth:`RunRecord.save` writes it
 
 
 def _canonical(entries: Any) -> bytes:
