@@ -11,6 +11,7 @@ input: exit 2 with the file and line, because no verdict about the site can be g
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
@@ -243,9 +244,10 @@ def site_findings(
                     f"{shown}/{rel}",
                 )
             )
-    reader.proofs.save(complete=not only)
-    if site_files is not None:
-        site_files.save()
+    with contextlib.suppress(OSError):  # a read-only checkout reads every page each time
+        reader.proofs.save(complete=not only)
+        if site_files is not None:
+            site_files.save()
     general += _sitemap_findings(project, site, by_country, results, only, files)
     # files on disk that the manifest does not list
     for rel in sorted(on_disk - listed):
