@@ -119,36 +119,14 @@ def _forge(root: Path, secret: bytes | None) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
-def forgeries_are_not_read(
-    run: Runner,
-    site: Path,
-    first: str,
-    forge: Callable[[Path, bytes | None], None],
-    path: Path,
-) -> None:
-    """A record forged with a plain checksum or another machine's key, or truncated, is not
-    read: the check reports ``first``."""
-    forge(site, None)  # what anyone who can write .cache/ could do
-    assert check(run, site) == first
-    forge(site, b"x" * 32)  # sealed with another machine's key
-    assert check(run, site) == first
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2])  # truncated
-    assert check(run, site) == first
-
-
 def test_a_forged_or_truncated_record_is_not_read(site: Path, run: Runner) -> None:
     page = site / PAGE
     page.write_text(page.read_text("utf-8").replace("</main>", CLAIM + "</main>", 1), "utf-8")
     first = check(run, site)
     assert "claim-page" in findings(first)
 
-    forgeries_are_not_read(run, site, first, _forge, record(site))
-    # sealed with this machine's key, the forged record is believed: the seal is the guard
-    _forge(site, Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
-    assert "claim-page" not in findings(check(run, site))
-    # and check --cold does not read it
-    assert check(run, site, "--cold") == first
+    believed = _only_the_seal_guards(run, site, first, _forge, record(site))
+    assert "claim-page" not in findings(believed)
 
 
 def test_check_cold_reads_and_writes_no_page_record(site: Path, run: Runner) -> None:
@@ -366,29 +344,31 @@ def _forge_claims(root: Path, secret: bytes | None) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
 
 
-def _refused_forged_and_truncated(
+def _only_the_seal_guards(
     run: Runner, site: Path, first: str, forge: Callable[[Path, bytes | None], None], record: Path
-) -> None:
+) -> str:
     """A record forged with a plain checksum or another key, or truncated, changes nothing:
-    the check reports ``first`` again."""
+    the check reports ``first`` again. Forged and sealed with this machine's key, it is
+    believed (the seal is the guard): that report is returned; ``--cold`` still reports
+    ``first``."""
     for key in (None, b"x" * 32):
         forge(site, key)
         assert check(run, site) == first
     data = record.read_bytes()
     record.write_bytes(data[: len(data) // 2])
     assert check(run, site) == first
+    forge(site, Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
+    believed = check(run, site)
+    assert check(run, site, "--cold") == first
+    return believed
 
 
 def test_a_forged_or_truncated_claim_record_is_not_read(site: Path, run: Runner) -> None:
     _add_claim(site, "ch", "de", r"\bdie\b")
     first = check(run, site)
     assert claims_of(first, "CH", "claim-translation")
-    _refused_forged_and_truncated(run, site, first, _forge_claims, claims_record(site))
-
-    # sealed with this machine's key, it is believed (the seal is the guard); --cold is not
-    _forge_claims(site, Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
-    assert not claims_of(check(run, site), "CH", "claim-translation")
-    assert check(run, site, "--cold") == first
+    believed = _only_the_seal_guards(run, site, first, _forge_claims, claims_record(site))
+    assert not claims_of(believed, "CH", "claim-translation")
     shutil.rmtree(site / ".cache" / "i18n" / "check")
     check(run, site, "--cold")
     assert not claims_record(site).exists()
@@ -454,12 +434,8 @@ def test_a_forged_or_truncated_sitemap_record_is_not_read(site: Path, run: Runne
     sitemap.write_text(xml.replace(f"/de/de/{own}", f"/d\u0435/de/{own}", 1), "utf-8")
     first = check(run, site)
     assert "sitemap-broken" in findings(first)
-    _refused_forged_and_truncated(run, site, first, _forge_sitemap, sitemap_record(site))
-
-    # sealed with this machine's key, it is believed (the seal is the guard); --cold is not
-    _forge_sitemap(site, Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
-    assert "sitemap-broken" not in findings(check(run, site))
-    assert check(run, site, "--cold") == first
+    believed = _only_the_seal_guards(run, site, first, _forge_sitemap, sitemap_record(site))
+    assert "sitemap-broken" not in findings(believed)
 
 
 def articles_record(root: Path) -> Path:
@@ -522,11 +498,8 @@ def test_an_article_linking_a_new_host_is_read_again(site: Path, run: Runner) ->
 def test_a_forged_article_record_is_not_read(site: Path, run: Runner) -> None:
     first = same_warm_and_cold(run, site)
     assert "link-foreign" not in findings(first)
-    forgeries_are_not_read(run, site, first, _forge_hosts, articles_record(site))
-    # sealed with this machine's key, the forged record is believed: the seal is the guard
-    _forge_hosts(site, Path(os.environ["I18N_CACHE_KEY"]).read_bytes())
-    assert "link-foreign" in findings(check(run, site))
-    assert check(run, site, "--cold") == first
+    believed = _only_the_seal_guards(run, site, first, _forge_hosts, articles_record(site))
+    assert "link-foreign" in findings(believed)
 
 
 def drifted_catalogs(report: str) -> list[str]:
@@ -598,3 +571,20 @@ def test_a_page_rewritten_with_its_size_and_mtime_kept_is_read_again(
     assert path.stat().st_size == st.st_size
     warm = same_warm_and_cold(run, site)
     assert "claim-page" in findings(warm)
+
+
+def test_a_cache_that_cannot_be_written_changes_no_report(
+    site: Path, run: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only checkout (tests run as root, so the writes are made to fail): the check
+    reports what it reports with its records, and says nothing of the cache."""
+    from i18n.formats import runcache
+
+    first = same_warm_and_cold(run, site)
+    shutil.rmtree(site / ".cache" / "i18n" / "check")
+
+    def refuse(self: object, entries: object) -> None:
+        raise PermissionError(13, "Read-only file system")
+
+    monkeypatch.setattr(runcache.RunRecord, "save", refuse)
+    assert check(run, site) == first
