@@ -163,7 +163,9 @@ def _edit_string(root: Path, item: dict[str, Any], k: int) -> None:
     path = root / "locales" / "de" / "LC_MESSAGES" / f"{item['catalog']}.po"
     po = read_po(path)
     entry = next(e for e in po if e.msgid == item["msgid"] and not e.obsolete)
-    entry.msgstr = entry.msgstr.rstrip(" ·") + " " + "·" * (k + 1)  # new text each time
+    base = entry.msgstr.rstrip(" ·")
+    texts = [f"{base} {'·' * (n + 1)}" for n in range(k, k + 2)]
+    entry.msgstr = texts[0] if texts[0] != entry.msgstr else texts[1]  # never the text it had
     write_po(path, po)
 
 

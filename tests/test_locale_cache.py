@@ -11,17 +11,22 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from conftest import Runner
 from test_plan_cache import git
 from test_render import set_msgstr
 from test_render_cache import ARTICLE, approved_entry, cold_site, edit_yaml, files, render
 
+from i18n.errors import I18nError
 from i18n.formats.country import load_countries
 from i18n.model.locale import fallback_chain
+from i18n.pipeline.publish import gate
+from i18n.pipeline.publish.plancache import PlanCache, Shard
 from i18n.pipeline.publish.site import RenderResult
 from i18n.project import Project
 
 GERMAN = {"be/de", "ch/de", "de/de"}  # the locales whose chain reads de
+SHARD_FILES = (".json", ".texts.json")  # a locale's plans, and their texts
 SWISS = {"ch/de", "ch/fr", "ch/it"}
 
 
@@ -65,10 +70,8 @@ def test_one_german_string_opens_the_german_chain_only(project: Path, tmp_path: 
     assert "(neu)" in (project / "site" / f"ch/de/{ARTICLE}.html").read_text(encoding="utf-8")
     after = {p.name: p.stat().st_mtime_ns for p in shard(project, "x").parent.iterdir()}
     assert {name for name in after if after[name] != before[name]} == {
-        "be-de.json",
-        "ch-de.json",
-        "de-de.json",
-    }  # only the shards of the locales opened are written again
+        f"{folder}{suffix}" for folder in ("be-de", "ch-de", "de-de") for suffix in SHARD_FILES
+    }  # only the shards of the locales opened (and their texts) are written again
     assert files(project / "site") == cold_site(project, tmp_path)
 
 
@@ -166,3 +169,94 @@ def test_a_ledger_that_warns_is_read_at_every_render(
     again = render(project, out)
     assert again.opened == ["be/de"]  # the first locale whose chain reads de
     assert files(out) == cold_site(project, tmp_path)
+
+
+def texts_file(root: Path, name: str) -> Path:
+    """The file of a locale's plans' texts and approval hashes, beside its shard."""
+    return shard(root, name).with_suffix(".texts.json")
+
+
+def test_a_locale_whose_pages_are_kept_never_reads_its_texts(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    render(project)
+    read: list[str] = []
+    stored_texts = Shard.stored_texts
+
+    def spy(self: Shard, name: str) -> tuple[list, list] | None:
+        read.append(name)
+        return stored_texts(self, name)
+
+    monkeypatch.setattr(Shard, "stored_texts", spy)
+    assert render(project).kept > 0
+    assert read == []  # nothing changed: no locale read its texts
+    (project / "site" / f"ch/de/{ARTICLE}.html").unlink()
+    again = render(project)
+    assert again.written == [f"ch/de/{ARTICLE}.html"]
+    assert read and {name.rsplit("/", 1)[0] for name in read} == {"ch/de"}
+    assert files(project / "site") == cold_site(project, tmp_path)
+
+
+def test_a_forged_or_replayed_texts_file_replans_its_locale(project: Path, tmp_path: Path) -> None:
+    """The texts of a locale's plans are taken only from the file its shard was saved with
+    (by SHA-256): one edited under its old seal, or an older sealed one put back, makes the
+    locale plan its articles afresh."""
+    render(project)
+    path = texts_file(project, "ch-de")
+    older = path.read_bytes()
+    data = json.loads(older)
+    texts = data["entries"][f"ch/de/{ARTICLE}"][0]
+    first = next(i for i, text in enumerate(texts) if text)
+    texts[first] = "Forged text"
+    path.write_text(json.dumps(data), encoding="utf-8")  # under the old seal
+    result = render(project)
+    assert (result.opened, result.planned) == (["ch/de"], 6)
+    assert "Forged text" not in (project / "site" / f"ch/de/{ARTICLE}.html").read_text()
+    entry = approved_entry(project)
+    set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr + " (neu)", approve_it=True)
+    render(project)
+    path.write_bytes(older)  # sealed by this machine, but not the shard's texts any more
+    result = render(project)
+    assert result.opened == ["ch/de"] and result.planned > 0
+    assert "(neu)" in (project / "site" / f"ch/de/{ARTICLE}.html").read_text(encoding="utf-8")
+    assert files(project / "site") == cold_site(project, tmp_path)
+
+
+def test_texts_changed_during_a_render_stop_it(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The texts file is checked when the render begins; one changed after that (another
+    process writing into .cache/) is never used: the render stops with the file's name
+    before it writes a page, and the next render plans the locale again."""
+    render(project)
+    page = project / "site" / f"ch/de/{ARTICLE}.html"
+    kept = page.read_bytes()
+    page.write_bytes(kept.replace(b"</main>", b"<p>edited</p></main>"))  # to be built again
+    save = PlanCache.save
+
+    def save_then_spoil(self: PlanCache) -> None:
+        save(self)
+        path = texts_file(project, "ch-de")
+        path.write_bytes(path.read_bytes().replace(b'"', b"'", 1))
+
+    monkeypatch.setattr(PlanCache, "save", save_then_spoil)
+    with pytest.raises(I18nError, match=r"ch-de\.texts\.json changed during the render"):
+        render(project)
+    assert b"<p>edited</p>" in page.read_bytes()  # nothing was written
+    monkeypatch.undo()
+    assert render(project).opened == ["ch/de"]
+    assert files(project / "site") == cold_site(project, tmp_path)
+
+
+def test_a_kept_locale_takes_its_text_direction_from_its_shard(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Babel's locale data is loaded to know a locale's direction only when its shard does
+    not hold it: an unchanged Arabic locale still renders right to left."""
+    cold = cold_site(project, tmp_path)
+    render(project)
+    monkeypatch.setattr(gate, "_is_rtl", lambda locale: pytest.fail(f"asked Babel for {locale}"))
+    result = render(project)
+    assert result.opened == []
+    assert files(project / "site") == cold
+    assert '<html lang="ar-SA" dir="rtl"' in cold["sa/ar/index.html"].decode()

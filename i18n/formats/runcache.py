@@ -88,17 +88,20 @@ class RunRecord:
         return cls(path, key)._read()
 
     @classmethod
-    def load_sealed(cls, path: Path, key: str, project_root: Path) -> RunRecord:
+    def load_sealed(
+        cls, path: Path, key: str, project_root: Path, raw: bytes | None = None
+    ) -> RunRecord:
         """Like :meth:`load`, for a record sealed with this machine's cache key: one that
-        does not carry the key's seal (forged, edited, another machine's) is empty."""
+        does not carry the key's seal (forged, edited, another machine's) is empty.
+        ``raw``: the file's bytes, when the caller has read them already."""
         secret = local_key(project_root)
         if secret is None:
             return cls(path, key, usable=False)
-        return cls(path, key, secret=secret)._read()
+        return cls(path, key, secret=secret)._read(raw)
 
-    def _read(self) -> RunRecord:
+    def _read(self, raw: bytes | None = None) -> RunRecord:
         try:
-            raw = self.path.read_bytes()
+            raw = self.path.read_bytes() if raw is None else raw
             entries = self._as_written(raw)
             if entries is None:  # any other layout of the same JSON: checked the long way
                 data = json.loads(raw)
@@ -140,11 +143,12 @@ class RunRecord:
             return digest == _digest(entries, None)
         return sealed(self.secret, _canonical(entries), digest)
 
-    def save(self, entries: dict[str, Any]) -> None:
-        """Write the record atomically (nothing when it holds these entries already)."""
+    def save(self, entries: dict[str, Any]) -> str | None:
+        """Write the record atomically; the SHA-256 of the bytes it holds (None: a sealed
+        record without a key, never written)."""
         self.entries = entries
         if not self.usable:
-            return
+            return None
         canonical = _canonical(entries)
         digest = (
             seal(self.secret, canonical)
@@ -154,7 +158,9 @@ class RunRecord:
         head = json.dumps({"digest": digest, "format": FORMAT, "key": self.key})
         # the entries last, in the very bytes the digest covers: read back without
         # re-serialising them (:meth:`_as_written`); still one JSON document
-        atomic_write(self.path, head[:-1].encode() + _ENTRIES + canonical + b"}")
+        data = head[:-1].encode() + _ENTRIES + canonical + b"}"
+        atomic_write(self.path, data)
+        return hashlib.sha256(data).hexdigest()
 
 
 _ENTRIES = b', "entries": '  # what precedes a record's entries as :meth:`RunRecord.save` writes it

@@ -115,6 +115,9 @@ class Outdated:
 # A cached plan's texts and marks by the index of their segment (:mod:`.plancache`): made
 # into keys only when a page is built, so that a kept page never parses its article.
 ByIndex = tuple[list[str | None], list[int]]
+# Where a cached plan's texts and approval hashes are, when they have not been read: a
+# locale whose pages are all kept never reads them (:mod:`.plancache`).
+Stored = Callable[[], tuple[list[str | None], list[str]]]
 
 
 @dataclass
@@ -123,10 +126,11 @@ class ArticlePlan:
     reasons: list[str] = field(default_factory=list)
     _texts: dict[Key, str] = field(default_factory=dict)  # what the page shows, per segment
     _unapproved: set[Key] = field(default_factory=set)  # shown but not approved (preview)
-    hashes: list[str] = field(default_factory=list)
+    _hashes: list[str] = field(default_factory=list)  # the approvals of the texts shown
     outdated: Outdated | None = None
     forbidden: bool = False  # approved text matches forbidden wording: withdrawn at once
     by_index: ByIndex | None = field(default=None, repr=False)  # not yet made into keys
+    stored: Stored | None = field(default=None, repr=False)  # texts and hashes not yet read
 
     @property
     def texts(self) -> dict[Key, str]:
@@ -138,9 +142,15 @@ class ArticlePlan:
         self._keyed()
         return self._unapproved
 
+    @property
+    def hashes(self) -> list[str]:
+        self.read_stored()
+        return self._hashes
+
     def front(self) -> tuple[dict[Key, str], set[Key]]:
         """The texts and marks of the front matter's segments (title, description, category,
         keywords), without parsing the article's body."""
+        self.read_stored()
         if self.by_index is None:
             return self._texts, self._unapproved  # front-matter keys are no body segment's
         texts, unapproved = self.by_index
@@ -151,6 +161,7 @@ class ArticlePlan:
     def texts_by_segment(self) -> tuple[tuple[str | None, ...], tuple[bool, ...]]:
         """The text (None: the source's) and mark of each segment, in the article's order;
         from a cached plan without parsing the article's body."""
+        self.read_stored()
         if self.by_index is not None:
             texts, unapproved = self.by_index
             marked = set(unapproved)
@@ -161,8 +172,17 @@ class ArticlePlan:
             tuple(seg.key in self._unapproved for seg in segments),
         )
 
+    def read_stored(self) -> None:
+        """Read a cached plan's texts and hashes (once)."""
+        if self.stored is None or self.by_index is None:
+            return
+        texts, self._hashes = self.stored()
+        self.by_index = (texts, self.by_index[1])
+        self.stored = None
+
     def _keyed(self) -> None:
         """The texts and marks by segment key (parsing the article if it was not)."""
+        self.read_stored()
         if self.by_index is None:
             return
         texts, unapproved = self.by_index
@@ -187,6 +207,7 @@ class LocalePlan:
     site: dict[Key, Resolved] = field(default_factory=dict)
     site_hashes: list[str] = field(default_factory=list)
     articles: dict[str, ArticlePlan] = field(default_factory=dict)
+    direction: str | None = None  # "rtl" or "ltr" once known (kept by :mod:`.plancache`)
 
     @property
     def tag(self) -> str:
@@ -198,7 +219,9 @@ class LocalePlan:
 
     @property
     def rtl(self) -> bool:
-        return _is_rtl(self.locale)
+        if self.direction is None:
+            self.direction = "rtl" if _is_rtl(self.locale) else "ltr"
+        return self.direction == "rtl"
 
     @property
     def professional(self) -> bool:

@@ -32,6 +32,13 @@ from file bytes). When that digest is this render's, the locale's plans are take
 are, without a plan key: its catalogs and ledgers are not opened. Otherwise each plan goes
 through its own key as above. A render reads only the shards of the locales it plans.
 
+The texts and approval hashes of a locale's article plans, nine tenths of their bytes, are
+in a file of their own beside the shard (``<cc>-<lang>.texts.json``, sealed the same way);
+the shard holds its SHA-256, and each plan a digest of its own texts. A locale whose pages
+are all kept never reads the file (a render with nothing changed reads about a tenth of
+the plans' bytes); the others read it before the first page is written, and a file that is
+not the one the shard was saved with is never used.
+
 A disclaimer (its dates, reference) is checked per locale at every render and is not part of
 any cached plan.
 """
@@ -48,8 +55,9 @@ from typing import Any
 
 import polib
 
+from i18n.errors import I18nError
 from i18n.formats.filedigests import FileDigests
-from i18n.formats.runcache import RunRecord, code_key
+from i18n.formats.runcache import RunRecord, code_key, sha256_file
 from i18n.model.article import Article
 from i18n.model.plurals import GERMANIC, PluralRule, parse_plural_forms
 from i18n.pipeline.claims import claim_patterns
@@ -59,7 +67,7 @@ from i18n.pipeline.publish.history import History
 from i18n.pipeline.publish.resolve import CatalogStore, Key, Resolved
 from i18n.project import SITE_DOMAIN, Project
 
-FORMAT = 1
+FORMAT = 2  # 2: an article plan's texts and hashes in a file of their own
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "polib", "babel", "pyyaml")
 
 # a record's entry: name -> [digest of the plan's inputs, the plan as JSON]
@@ -80,31 +88,76 @@ def _digest(*parts: object) -> str:
 @dataclass
 class Shard:
     """One locale's plans: ``.cache/i18n/plan/<mode>/<cc>-<lang>.json``, sealed, holding the
-    digest of the locale's inputs (:mod:`.localedigest`) and its plans by name."""
+    digest of the locale's inputs (:mod:`.localedigest`), its plans by name without their
+    texts, and the SHA-256 of the file that holds the texts and approval hashes of its
+    article plans (``<cc>-<lang>.texts.json``, sealed too). A locale whose pages are all kept
+    never reads the texts: about nine tenths of its plans' bytes."""
 
     record: RunRecord
+    root: Path  # the project's
     digest: str  # this render's digest of the locale's inputs
-    plans: dict[str, Entry]  # the last render's plans
+    plans: dict[str, Entry]  # the last render's plans (an article's: without its texts)
     warm: bool  # the last render's digest is this one's: plans are taken as they are
     entries: dict[str, Entry] = field(default_factory=dict)  # this render's plans
     opened: bool = False  # a plan needed its own key (the locale's catalogs were read)
     failed: bool = False  # the locale could not be planned: its shard is not written
     unchanged: bool = False  # its plans are the saved ones: released, not written again
+    texts: dict[str, Any] = field(default_factory=dict)  # this render's texts, by plan name
+    warm_names: list[str] = field(default_factory=list)  # plans taken as they are
+    texts_sha: str | None = None  # the SHA-256 of the texts file saved with the shard
+    stored: dict[str, Any] | None = None  # the texts file's plans, once read
+    lp: LocalePlan | None = None  # the locale planned (its text direction is kept)
 
     @classmethod
     def load(cls, path: Path, key: str, digest: str, root: Path) -> Shard:
         record = RunRecord.load_sealed(path, key, root)
         plans = record.entries.get("plans")
-        if not isinstance(plans, dict):
-            return cls(record, digest, {}, False)
+        sha = record.entries.get("texts")
+        if not isinstance(plans, dict) or not isinstance(sha, str):
+            return cls(record, root, digest, {}, False)
         warm = bool(digest) and record.entries.get("locale") == digest
-        return cls(record, digest, plans, warm)
+        return cls(record, root, digest, plans, warm, texts_sha=sha)
+
+    @property
+    def texts_path(self) -> Path:
+        return self.record.path.with_suffix(".texts.json")
+
+    def texts_intact(self, files: FileDigests | None) -> bool:
+        """Whether the texts file is the one this shard was saved with (by its stat, when
+        ``files`` holds it)."""
+        try:
+            sha = files.sha256(self.texts_path) if files is not None else None
+        except OSError:
+            return False
+        if files is None:
+            sha = sha256_file(self.texts_path)
+        return self.texts_sha is not None and sha == self.texts_sha
 
     def cached(self, name: str, key: str | None) -> Any:
         """The last render's plan of ``name`` (only under ``key``; any when None: warm)."""
         entry = self.plans.get(name)
         if isinstance(entry, list) and len(entry) == 2 and key in (None, entry[0]):
             return entry[1]
+        return None
+
+    def stored_texts(self, name: str) -> tuple[list[Any], list[Any]] | None:
+        """The texts and approval hashes the last render kept for the article plan ``name``
+        (None: the texts file is not the one saved with the shard, or lacks them)."""
+        if self.stored is None:
+            try:
+                raw = self.texts_path.read_bytes()
+            except OSError:
+                raw = b""
+            if self.texts_sha is None or hashlib.sha256(raw).hexdigest() != self.texts_sha:
+                self.stored = {}
+            else:
+                record = RunRecord.load_sealed(self.texts_path, self.record.key, self.root, raw)
+                self.stored = record.entries
+        value = self.stored.get(name)
+        if isinstance(value, list) and len(value) == 2:
+            texts, hashes = value
+            if isinstance(texts, list) and isinstance(hashes, list):
+                return texts, hashes
         return None
 
 
@@ -142,6 +195,12 @@ class PlanCache:
         are then taken without reading a catalog or a ledger)."""
         path = self.folder / f"{lp.country.slug}-{lp.language}.json"
         shard = Shard.load(path, self.key, digest, self.project.root)
+        if shard.warm and not shard.texts_intact(self.files):
+            shard.warm = False  # its plans go through their own keys (and their texts' file)
+        known = shard.record.entries.get("direction")  # Babel's, under the record's key
+        if lp.direction is None and known in ([lp.locale, "ltr"], [lp.locale, "rtl"]):
+            lp.direction = known[1]
+        shard.lp = lp
         self.shards[lp.folder] = shard
         return shard.warm
 
@@ -164,9 +223,10 @@ class PlanCache:
         shard = self.shards.get(lp.folder)
         if shard is None or shard.failed or shard.unchanged:
             return
-        if {"locale": shard.digest, "plans": shard.entries} == shard.record.entries:
-            shard.unchanged = True
+        if self._value(shard) == shard.record.entries:
+            shard.unchanged = True  # its texts too: each plan's digest of them is the same
             shard.plans, shard.entries, shard.record.entries = {}, {}, {}
+            shard.texts, shard.warm_names = {}, []
 
     def noisy(self, lp: LocalePlan) -> None:
         """Planning ``lp`` warned: its shard is never taken as it is (only plan by plan)."""
@@ -188,11 +248,39 @@ class PlanCache:
         if self.files is not None:
             self.files.save()
         for shard in self.shards.values():
-            value = {"locale": shard.digest, "plans": shard.entries}
+            value = self._value(shard)
             if not shard.failed and not shard.unchanged and value != shard.record.entries:
-                shard.record.save(value)
+                self._save(shard)
             # the plans live on in the site plan: their JSON is not held through the render
             shard.plans, shard.entries, shard.record.entries = {}, {}, {}
+            shard.texts, shard.warm_names = {}, []
+
+    @staticmethod
+    def _value(shard: Shard) -> dict[str, Any]:
+        value = {"locale": shard.digest, "plans": shard.entries, "texts": shard.texts_sha}
+        if shard.lp is not None:  # Babel's locale data is not loaded to know it again
+            lp = shard.lp
+            value["direction"] = [lp.locale, "rtl" if lp.rtl else "ltr"]
+        return value
+
+    def _save(self, shard: Shard) -> None:
+        """Write the texts of the shard's article plans, then the shard (with their file's
+        SHA-256): a shard is never read with texts it was not saved with."""
+        if not shard.record.usable:
+            return
+        texts = dict(shard.texts)
+        for name in shard.warm_names:  # taken as they were: their texts are the stored ones
+            stored = shard.stored_texts(name)
+            if stored is None:
+                raise I18nError(
+                    f"{self.project.rel(shard.texts_path)} changed during the render: render again"
+                )
+            texts[name] = list(stored)
+        sha = RunRecord(shard.texts_path, self.key, secret=shard.record.secret).save(texts)
+        shard.texts_sha = sha
+        shard.record.save(self._value(shard))
+        # what a plan not read yet will ask for (the others hold their texts)
+        shard.stored = {name: texts[name] for name in shard.warm_names}
 
     def _shard(self, lp: LocalePlan) -> Shard:
         if lp.folder not in self.shards:  # planned without a digest: plans by their keys
@@ -216,23 +304,29 @@ class PlanCache:
         shared = store.shared
         if shard.warm:
             value = shard.cached(name, None)
-            ap = None if value is None else _reuse(value, article, history, self.project, shared)
+            ap = None if value is None else _reuse(value, article, history, self.project)
             if ap is not None:
+                ap.stored = _Stored(shard, name, ap, shared)
                 shard.entries[name] = shard.plans[name]
+                shard.warm_names.append(name)
                 return ap
         shard.opened = True
         key = self._article_key(article, lp, store, history is None)
         value = shard.cached(name, key)
-        if value is not None:
-            ap = _reuse(value, article, history, self.project, shared)
-            if ap is not None:
+        stored = shard.stored_texts(name) if value is not None else None
+        if value is not None and stored is not None:
+            ap = _reuse(value, article, history, self.project)
+            if ap is not None and _Stored(shard, name, ap, shared, stored).fill():
                 shard.entries[name] = [key, value]
+                shard.texts[name] = list(stored)
                 return ap
         asked = history.asked if history is not None else 0
         ap = make()
         used = history is not None and history.asked != asked
         read = _history_key(article, history, self.project) if used else None
-        shard.entries[name] = [key, _article_json(ap, read)]
+        value, texts = _article_json(ap, read)
+        shard.entries[name] = [key, value]
+        shard.texts[name] = texts
         return ap
 
     def _article_key(
@@ -317,14 +411,16 @@ def _history_key(article: Article, history: History | None, project: Project) ->
 # --- plans as JSON ---------------------------------------------------------------------------
 
 
-def _article_json(ap: ArticlePlan, history: str | None) -> dict[str, Any]:
+def _article_json(ap: ArticlePlan, history: str | None) -> tuple[dict[str, Any], list[Any]]:
+    """A plan as JSON: (what the shard keeps, its texts and approval hashes for the texts
+    file); the first holds a digest of the second."""
     old = ap.outdated
-    return {
+    # by segment of the article the page shows (its msgids are not written again)
+    texts = [[ap.texts.get(seg.key) for seg in ap.article.segments], list(ap.hashes)]
+    value = {
         "reasons": ap.reasons,
-        # by segment of the article the page shows (its msgids are not written again)
-        "texts": [ap.texts.get(seg.key) for seg in ap.article.segments],
         "unapproved": [i for i, seg in enumerate(ap.article.segments) if seg.key in ap.unapproved],
-        "hashes": ap.hashes,
+        "texts": _digest("texts", texts),
         "forbidden": ap.forbidden,
         "outdated": None
         if old is None
@@ -336,19 +432,14 @@ def _article_json(ap: ArticlePlan, history: str | None) -> dict[str, Any]:
         },
         "history": history,
     }
+    return value, texts
 
 
 def _reuse(
-    value: Any,
-    article: Article,
-    history: History | None,
-    project: Project,
-    shared: dict[str, str] | None = None,
+    value: Any, article: Article, history: History | None, project: Project
 ) -> ArticlePlan | None:
-    """The cached plan, or None when it cannot be used (the history it read changed, or it
-    is not what this code writes). Its texts and hashes are taken through ``shared`` (one
-    string object per distinct value: the countries of a language show the same texts)."""
-    one = shared if shared is not None else {}
+    """The cached plan, without its texts (:class:`_Stored` gives them), or None when it
+    cannot be used (the history it read changed, or it is not what this code writes)."""
     try:
         if value["history"] is not None and value["history"] != _history_key(
             article, history, project
@@ -368,20 +459,61 @@ def _reuse(
                 tuple(str(p) for p in old["pending"]),
             )
         count = shown.summary().count  # known without parsing an article checked before
-        texts = [None if t is None else one.setdefault(str(t), str(t)) for t in value["texts"]]
         unapproved = [int(i) for i in value["unapproved"]]
-        if len(texts) != count or not all(0 <= i < count for i in unapproved):
+        if not all(0 <= i < count for i in unapproved):
             return None
         return ArticlePlan(
             shown,
             [str(r) for r in value["reasons"]],
-            hashes=[one.setdefault(str(h), str(h)) for h in value["hashes"]],
             outdated=outdated,
             forbidden=bool(value["forbidden"]),
-            by_index=(texts, unapproved),
+            by_index=([], unapproved),
         )
     except BAD_ENTRY:
         return None
+
+
+@dataclass
+class _Stored:
+    """A cached plan's texts and approval hashes, read from its locale's texts file when the
+    plan first needs them (:attr:`ArticlePlan.stored`); each text or hash one string object
+    per language (``shared``: the countries of a language show the same texts)."""
+
+    shard: Shard
+    name: str
+    plan: ArticlePlan
+    shared: dict[str, str]
+    texts: tuple[list[Any], list[Any]] | None = None
+
+    def fill(self) -> bool:
+        """Give the plan its texts now; False when they are not what this code writes."""
+        got = self.checked()
+        if got is None:
+            return False
+        self.plan.by_index = (got[0], self.plan.by_index[1] if self.plan.by_index else [])
+        self.plan._hashes = got[1]
+        return True
+
+    def checked(self) -> tuple[list[str | None], list[str]] | None:
+        stored = self.texts if self.texts is not None else self.shard.stored_texts(self.name)
+        if stored is None:
+            return None
+        texts, hashes = stored
+        if len(texts) != self.plan.article.summary().count:
+            return None
+        if not all(t is None or type(t) is str for t in texts):
+            return None
+        if not all(type(h) is str for h in hashes):
+            return None
+        one = self.shared.setdefault
+        return list(map(one, texts, texts)), list(map(one, hashes, hashes))
+
+    def __call__(self) -> tuple[list[str | None], list[str]]:
+        got = self.checked()
+        if got is None:  # its file is sealed and was checked when the render began
+            path = self.shard.texts_path.relative_to(self.shard.root).as_posix()
+            raise I18nError(f"{path} changed during the render: render again")
+        return got
 
 
 def _resolved_json(key: Key, res: Resolved) -> list[Any]:

@@ -628,6 +628,11 @@ def render_site(
     keys = locale_keys(plans, plan, pages.brands)
     kept, jobs, keyed = kept_pages(pages, out, jobs, cache, keys)
     result.kept = len(kept)
+    # the texts of the cached plans of the locales whose pages are built, read once, here,
+    # before the page workers fork; a locale whose pages are all kept never reads them
+    for i in sorted({job[1] for job in jobs}):
+        for ap in plan.locales[i].articles.values():
+            ap.read_stored()
     for rel, changed, entry in kept + write_pages(pages, out, jobs, cache):
         (result.written if changed else result.unchanged).append(rel)
         result.built += changed is not None
