@@ -227,7 +227,8 @@ def test_texts_changed_during_a_render_stop_it(
 ) -> None:
     """The texts file is checked when the render begins; one changed after that (another
     process writing into .cache/) is never used: the render stops with the file's name
-    before it writes a page, and the next render plans the locale again."""
+    before it writes a page, removes the locale's shard, and the next render plans the
+    locale again."""
     render(project)
     page = project / "site" / f"ch/de/{ARTICLE}.html"
     kept = page.read_bytes()
@@ -243,6 +244,7 @@ def test_texts_changed_during_a_render_stop_it(
     with pytest.raises(I18nError, match=r"ch-de\.texts\.json changed during the render"):
         render(project)
     assert b"<p>edited</p>" in page.read_bytes()  # nothing was written
+    assert not texts_file(project, "ch-de").exists() and not shard(project, "ch-de").exists()
     monkeypatch.undo()
     assert render(project).opened == ["ch/de"]
     assert files(project / "site") == cold_site(project, tmp_path)

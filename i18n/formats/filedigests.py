@@ -68,7 +68,7 @@ class FileDigests:
         except FileNotFoundError:
             self.entries.pop(name, None)
             return None
-        shape = _shape(st)
+        shape = stat_shape(st)
         kept = self.old.get(name)
         if (
             stat.S_ISREG(st.st_mode)
@@ -83,7 +83,7 @@ class FileDigests:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()  # raises as any read does
         self.reads += 1
         settled = stat.S_ISREG(st.st_mode) and st.st_ctime_ns <= looked - SETTLED_NS
-        if settled and _shape(os.stat(path)) == shape:  # and not written while it was read
+        if settled and stat_shape(os.stat(path)) == shape:  # and not written while it was read
             self.entries[name] = [*shape, digest]
         return digest
 
@@ -95,7 +95,7 @@ class FileDigests:
             self.old = dict(self.entries)
 
 
-def _shape(st: os.stat_result) -> list[int]:
+def stat_shape(st: os.stat_result) -> list[int]:
     """What says that a file was not written: size, mtime, ctime, inode, device."""
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 

@@ -34,10 +34,10 @@ through its own key as above. A render reads only the shards of the locales it p
 
 The texts and approval hashes of a locale's article plans, nine tenths of their bytes, are
 in a file of their own beside the shard (``<cc>-<lang>.texts.json``, sealed the same way);
-the shard holds its SHA-256, and each plan a digest of its own texts. A locale whose pages
-are all kept never reads the file (a render with nothing changed reads about a tenth of
-the plans' bytes); the others read it before the first page is written, and a file that is
-not the one the shard was saved with is never used.
+the shard holds its SHA-256 and its stat, and each plan a digest of its own texts. A locale
+whose pages are all kept never reads the file (a render with nothing changed reads about a
+tenth of the plans' bytes); the others read it before the first page is written, and a file
+whose bytes are not the ones the shard was saved with is never used.
 
 A disclaimer (its dates, reference) is checked per locale at every render and is not part of
 any cached plan.
@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -56,7 +57,7 @@ from typing import Any
 import polib
 
 from i18n.errors import I18nError
-from i18n.formats.filedigests import FileDigests
+from i18n.formats.filedigests import FileDigests, stat_shape
 from i18n.formats.runcache import RunRecord, code_key, sha256_file
 from i18n.model.article import Article
 from i18n.model.plurals import GERMANIC, PluralRule, parse_plural_forms
@@ -105,6 +106,7 @@ class Shard:
     texts: dict[str, Any] = field(default_factory=dict)  # this render's texts, by plan name
     warm_names: list[str] = field(default_factory=list)  # plans taken as they are
     texts_sha: str | None = None  # the SHA-256 of the texts file saved with the shard
+    texts_stat: list[int] | None = None  # and its stat then (size, times, inode, device)
     stored: dict[str, Any] | None = None  # the texts file's plans, once read
     lp: LocalePlan | None = None  # the locale planned (its text direction is kept)
 
@@ -112,26 +114,36 @@ class Shard:
     def load(cls, path: Path, key: str, digest: str, root: Path) -> Shard:
         record = RunRecord.load_sealed(path, key, root)
         plans = record.entries.get("plans")
-        sha = record.entries.get("texts")
-        if not isinstance(plans, dict) or not isinstance(sha, str):
+        texts = record.entries.get("texts")
+        if not (isinstance(plans, dict) and isinstance(texts, list) and len(texts) == 6):
             return cls(record, root, digest, {}, False)
         warm = bool(digest) and record.entries.get("locale") == digest
-        return cls(record, root, digest, plans, warm, texts_sha=sha)
+        return cls(record, root, digest, plans, warm, texts_sha=texts[0], texts_stat=texts[1:])
 
     @property
     def texts_path(self) -> Path:
         return self.record.path.with_suffix(".texts.json")
 
-    def texts_intact(self, files: FileDigests | None) -> bool:
-        """Whether the texts file is the one this shard was saved with (by its stat, when
-        ``files`` holds it)."""
+    def texts_intact(self) -> bool:
+        """Whether the texts file is the one this shard was saved with: its stat is the one
+        recorded then, or else its bytes' SHA-256 is. Only a forecast, so that a locale is
+        not taken as it is with texts it cannot read: the bytes are checked again whenever
+        they are read (:meth:`stored_texts`)."""
         try:
-            sha = files.sha256(self.texts_path) if files is not None else None
+            if stat_shape(os.stat(self.texts_path)) == self.texts_stat:
+                return True
         except OSError:
             return False
-        if files is None:
-            sha = sha256_file(self.texts_path)
-        return self.texts_sha is not None and sha == self.texts_sha
+        return self.texts_sha is not None and sha256_file(self.texts_path) == self.texts_sha
+
+    def spoiled(self) -> I18nError:
+        """The error of texts that changed after the render checked them (another process
+        writing into .cache/): the shard and its texts are removed, so that the next
+        render plans the locale afresh."""
+        for path in (self.record.path, self.texts_path):
+            path.unlink(missing_ok=True)
+        rel = self.texts_path.relative_to(self.root).as_posix()
+        return I18nError(f"{rel} changed during the render: render again")
 
     def cached(self, name: str, key: str | None) -> Any:
         """The last render's plan of ``name`` (only under ``key``; any when None: warm)."""
@@ -195,7 +207,7 @@ class PlanCache:
         are then taken without reading a catalog or a ledger)."""
         path = self.folder / f"{lp.country.slug}-{lp.language}.json"
         shard = Shard.load(path, self.key, digest, self.project.root)
-        if shard.warm and not shard.texts_intact(self.files):
+        if shard.warm and not shard.texts_intact():
             shard.warm = False  # its plans go through their own keys (and their texts' file)
         known = shard.record.entries.get("direction")  # Babel's, under the record's key
         if lp.direction is None and known in ([lp.locale, "ltr"], [lp.locale, "rtl"]):
@@ -257,7 +269,8 @@ class PlanCache:
 
     @staticmethod
     def _value(shard: Shard) -> dict[str, Any]:
-        value = {"locale": shard.digest, "plans": shard.entries, "texts": shard.texts_sha}
+        texts = None if shard.texts_sha is None else [shard.texts_sha, *(shard.texts_stat or [])]
+        value = {"locale": shard.digest, "plans": shard.entries, "texts": texts}
         if shard.lp is not None:  # Babel's locale data is not loaded to know it again
             lp = shard.lp
             value["direction"] = [lp.locale, "rtl" if lp.rtl else "ltr"]
@@ -272,12 +285,10 @@ class PlanCache:
         for name in shard.warm_names:  # taken as they were: their texts are the stored ones
             stored = shard.stored_texts(name)
             if stored is None:
-                raise I18nError(
-                    f"{self.project.rel(shard.texts_path)} changed during the render: render again"
-                )
+                raise shard.spoiled()
             texts[name] = list(stored)
         sha = RunRecord(shard.texts_path, self.key, secret=shard.record.secret).save(texts)
-        shard.texts_sha = sha
+        shard.texts_sha, shard.texts_stat = sha, stat_shape(os.stat(shard.texts_path))
         shard.record.save(self._value(shard))
         # what a plan not read yet will ask for (the others hold their texts)
         shard.stored = {name: texts[name] for name in shard.warm_names}
@@ -511,8 +522,7 @@ class _Stored:
     def __call__(self) -> tuple[list[str | None], list[str]]:
         got = self.checked()
         if got is None:  # its file is sealed and was checked when the render began
-            path = self.shard.texts_path.relative_to(self.shard.root).as_posix()
-            raise I18nError(f"{path} changed during the render: render again")
+            raise self.shard.spoiled()
         return got
 
 
