@@ -106,15 +106,17 @@ class PageCache:
         if not isinstance(entry, list) or entry[:2] != [key, rels]:
             return {}
         kept: dict[str, Entry] = {}
+        prefix = os.path.join(out, "")  # joined as strings: tens of thousands of pages
         for rel in rels:
             entry = self.pages.get(rel)
             if not isinstance(entry, list) or len(entry) != 4:
                 continue
             try:
-                if list(file_state(out / rel)) == entry[1:]:
-                    kept[rel] = entry
+                st = os.stat(prefix + rel)
             except OSError:
                 continue
+            if [st.st_size, st.st_mtime_ns, st.st_ino] == entry[1:]:
+                kept[rel] = entry
         return kept
 
     def parts(self, out: Path) -> LastParts:

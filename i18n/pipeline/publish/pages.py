@@ -194,6 +194,7 @@ class Pages:
         self._bodies: dict[tuple[Any, ...], Markup] = {}
         self._dates: dict[tuple[str, dt.date], str] = {}
         self._sibling_cache: dict[str | None, list[LocalePlan]] = {}
+        self._alternates: dict[str | None, list[dict[str, str]]] = {}
         self._siblings_for = plan.present
         self._strings_keys: dict[tuple[str, str], tuple[Any, ...]] = {}
 
@@ -240,6 +241,7 @@ class Pages:
         (once per page name: the plan does not change while pages are built)."""
         if self._siblings_for is not self.plan.present:  # --country: set before pages
             self._sibling_cache, self._siblings_for = {}, self.plan.present
+            self._alternates = {}
         if slug in self._sibling_cache:
             return self._sibling_cache[slug]
         out = []
@@ -254,12 +256,15 @@ class Pages:
         """hreflang links to the published, indexable siblings (none on noindex pages)."""
         if self.plan.preview or lp.professional:
             return []
-        name = "index.html" if slug is None else f"{slug}.html"
-        return [
-            {"hreflang": o.tag, "href": self.url(f"{o.folder}/{name}")}
-            for o in self._siblings(slug)
-            if not o.professional
-        ]
+        siblings = self._siblings(slug)  # first: it forgets the lists of another --country
+        if slug not in self._alternates:  # the same for every locale that shows the page
+            name = "index.html" if slug is None else f"{slug}.html"
+            self._alternates[slug] = [
+                {"hreflang": o.tag, "href": self.url(f"{o.folder}/{name}")}
+                for o in siblings
+                if not o.professional
+            ]
+        return self._alternates[slug]  # read, never changed: a page's and the sitemap's
 
     def languages(self, lp: LocalePlan, slug: str | None) -> list[dict[str, str]]:
         """Links to the same page in the country's other languages where it is shown."""

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -218,14 +220,17 @@ def sitemap_head(pages: Pages) -> str:
 
 def _alternate_links(pages: Pages, alternates: list[dict[str, str]]) -> list[str]:
     """A ``<url>``'s hreflang siblings, then its x-default when it has any."""
-    lines = [
-        f'<xhtml:link rel="alternate" hreflang={quoteattr(alt["hreflang"])} '
-        f"href={quoteattr(alt['href'])}/>"
-        for alt in alternates
-    ]
+    lines = [_alternate_link(alt["hreflang"], alt["href"]) for alt in alternates]
     if alternates:
         lines.append(_x_default(pages))
     return lines
+
+
+@lru_cache(maxsize=1 << 16)
+def _alternate_link(hreflang: str, href: str) -> str:
+    """One hreflang sibling of a sitemap ``<url>`` (each is written once per locale that
+    shows the page: escaped once)."""
+    return f'<xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} href={quoteattr(href)}/>'
 
 
 def sitemap_part(pages: Pages, lp: LocalePlan) -> str:
@@ -549,22 +554,25 @@ def _stale(out: Path, expected: set[str], cache: PageCache) -> tuple[list[Path],
     into those an earlier render wrote (its manifest lists them: removed, failing closed) and
     those it did not (never deleted: they are someone else's files; ``i18n check`` reports
     them as stray pages)."""
-    stale: list[Path] = []
-    foreign: list[Path] = []
+    stale: list[str] = []
+    foreign: list[str] = []
     if not out.is_dir():
-        return stale, foreign
+        return [], []
     ours = _previous_pages(out, cache)
-    for cdir in sorted(out.iterdir()):
-        if not (cdir.is_dir() and COUNTRY_DIR_RE.fullmatch(cdir.name)):
+    for cdir in os.scandir(out):  # DirEntry: no stat per page (tens of thousands of them)
+        if not (COUNTRY_DIR_RE.fullmatch(cdir.name) and cdir.is_dir()):
             continue
-        for ldir in sorted(cdir.iterdir()):
-            if not (ldir.is_dir() and LANGUAGE_DIR_RE.fullmatch(ldir.name)):
+        for ldir in os.scandir(cdir.path):
+            if not (LANGUAGE_DIR_RE.fullmatch(ldir.name) and ldir.is_dir()):
                 continue
-            for page in sorted(ldir.iterdir()):
-                rel = f"{cdir.name}/{ldir.name}/{page.name}"
-                if page.is_file() and PAGE_RE.fullmatch(page.name) and rel not in expected:
-                    (stale if rel in ours else foreign).append(page)
-    return stale, foreign
+            folder = f"{cdir.name}/{ldir.name}/"
+            for page in os.scandir(ldir.path):
+                rel = folder + page.name
+                if rel in expected or not (PAGE_RE.fullmatch(page.name) and page.is_file()):
+                    continue
+                (stale if rel in ours else foreign).append(rel)
+    # in path order ("/" sorts before every character of a folder's name)
+    return [out / rel for rel in sorted(stale)], [out / rel for rel in sorted(foreign)]
 
 
 def render_site(
