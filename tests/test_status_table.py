@@ -36,7 +36,7 @@ def rich_text(kind: str, rows: list[tuple[str, ...]]) -> str:
     for r in rows:
         table.add_row(*r)
     out = io.StringIO()
-    Console(file=out, width=width, markup=False).print(table)
+    Console(file=out, width=width, markup=False, emoji=False).print(table)  # as the CLI's
     return out.getvalue()
 
 
@@ -58,3 +58,16 @@ def test_wide_or_non_ascii_tables_are_left_to_rich() -> None:
     accented = [("de", "résumé", *["1"] * 7)]
     assert box_table(title, columns, left, accented, width) is None
     assert box_table(title, columns, left, [("de", "a", *["1"] * 7)], width) is not None
+
+
+def test_an_emoji_code_in_a_cell_is_printed_as_it_is() -> None:
+    """What hypothesis found: rich turns ``:M:`` into Ⓜ unless told not to; the CLI's
+    console prints the text as it is, as the table drawn without rich does."""
+    from i18n.cli.common import plain_console
+
+    out = io.StringIO()
+    plain_console(file=out, width=40).print(":M: :smile:")
+    assert out.getvalue() == ":M: :smile:\n"
+    columns, left, title, width = TABLES["status"]
+    rows = [("", "", "", "", "", "", "", "", ":M:")]
+    assert box_table(title, columns, left, rows, width) == rich_text("status", rows)

@@ -61,10 +61,11 @@ def fail_clearly(func: F) -> F:
 
 def plain_console(**options: Any) -> Console:
     """A rich console that prints text as it is: a translation, a reference or a reason with
-    ``[...]`` in it is data, never rich markup (which would swallow words, or crash)."""
+    ``[...]`` in it is data, never rich markup (which would swallow words, or crash), and
+    ``:M:`` in it is never made an emoji (Ⓜ)."""
     from rich.console import Console  # 16 ms to import, which `i18n update` never needs
 
-    return Console(markup=False, **options)
+    return Console(markup=False, emoji=False, **options)
 
 
 def _tell(kind: str, text: str) -> None:
