@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -156,16 +157,20 @@ def _approved_entry(root: Path) -> dict[str, Any]:
     return next(i for i in queue if i["catalog"] != "site" and not i["msgctxt"])
 
 
-def _edit_string(root: Path, item: dict[str, Any], k: int) -> None:
-    """A new German text for ``item`` (not approved yet)."""
+def _edit_string(root: Path, item: dict[str, Any], k: int, stamp: str | None = None) -> None:
+    """A new German text for ``item`` (not approved yet). ``stamp``: a text never approved
+    before, for a project edited again and again (a text approved once, then changed and
+    changed back, is approved still: it would not wait for review)."""
     from i18n.formats.po import read_po, write_po
 
     path = root / "locales" / "de" / "LC_MESSAGES" / f"{item['catalog']}.po"
     po = read_po(path)
     entry = next(e for e in po if e.msgid == item["msgid"] and not e.obsolete)
-    base = entry.msgstr.rstrip(" ·")
+    base = re.sub(r"(\s·+\d*)+$", "", entry.msgstr)
     texts = [f"{base} {'·' * (n + 1)}" for n in range(k, k + 2)]
     entry.msgstr = texts[0] if texts[0] != entry.msgstr else texts[1]  # never the text it had
+    if stamp is not None:
+        entry.msgstr = f"{base} ·{stamp}"
     write_po(path, po)
 
 
