@@ -20,6 +20,8 @@ from test_render import set_msgstr
 from test_render_cache import ARTICLE, TODAY, approved_entry, change, cold_site, files, render
 
 from i18n.formats.manifest import _page_record, manifest_text, read_manifest, read_text
+from i18n.pipeline.publish import pagecache
+from i18n.pipeline.publish import site as site_module
 from i18n.pipeline.publish.pagecache import PageCache
 from i18n.pipeline.publish.site import RenderResult, render_site
 from i18n.project import Project
@@ -291,3 +293,38 @@ def test_the_last_pages_are_taken_from_the_record_only_for_the_manifest_written(
     manifest = site / "manifest.json"
     manifest.write_text(manifest.read_text(encoding="utf-8") + " ", encoding="utf-8")
     assert PageCache.load(Project(project), site.resolve()).manifest_paths(site.resolve()) is None
+
+
+def test_an_upgrade_finds_the_last_pages_without_reading_the_manifest(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The paths the last manifest lists are kept by the output folder alone, not by the
+    code: the first render of an upgraded tool (every other record empty) still removes a
+    page no longer published without reading manifest.json (at 60,000 pages, 1.45 GiB to
+    parse); a record edited under its seal is not taken, and the manifest is read."""
+    site = project / "site"
+    render_site(Project(project), out=site, today=TODAY)
+    entry = approved_entry(project)
+    set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr + " (neu)")  # awaiting review
+    read: list[Path] = []
+    real = site_module.manifest_paths
+
+    def spy(path: Path, shown: str) -> set[str] | None:
+        read.append(path)
+        return real(path, shown)
+
+    monkeypatch.setattr(site_module, "manifest_paths", spy)
+    monkeypatch.setattr(pagecache, "render_key", lambda project, out: "an upgraded tool")
+    result = render_site(Project(project), out=site, today=TODAY)
+    assert f"de/de/{ARTICLE}.html" in result.removed
+    assert not (site / f"de/de/{ARTICLE}.html").exists()
+    assert read == []
+
+    record = next((project / ".cache" / "i18n" / "render").glob("paths/*.json"))
+    data = json.loads(record.read_bytes())
+    data["entries"]["paths"] = []  # nothing ours: no page would ever be removed
+    record.write_text(json.dumps(data), encoding="utf-8")  # under the old seal
+    set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr)  # published again
+    monkeypatch.setattr(pagecache, "render_key", lambda project, out: "and another")
+    render_site(Project(project), out=site, today=TODAY)
+    assert read == [site.resolve() / "manifest.json"]

@@ -22,7 +22,13 @@ pages. When the key and the paths are this render's, each of its pages whose fil
 the recorded size, mtime and inode is current (no context, no fingerprint); any other page
 is built and checked by its fingerprint as above.
 
-The file is sealed with this machine's cache key (:mod:`i18n.formats.localkey`): a
+The paths of the pages the last ``manifest.json`` lists (the pages a render may remove when
+they are no longer published) are kept beside it, in ``paths/<digest>.json``, with the
+manifest's size, mtime and inode: keyed by the output folder only, not by the code, so that
+the first render after an upgrade of the tool does not read the last manifest whole (386 MB
+at 60,000 pages, 1.45 GiB of memory to parse).
+
+The files are sealed with this machine's cache key (:mod:`i18n.formats.localkey`): a
 truncated, edited, forged or unreadable cache is not trusted (every page is built, and the
 cache is written anew); without a trustworthy key there is no cache. ``i18n check`` never
 reads it: the check proves the written site against the plan on its own.
@@ -44,13 +50,12 @@ LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "markupsafe", "babel
 
 # rel -> [fingerprint, size, mtime_ns, inode];
 # LOCALE + folder -> [key, [rel, ...], its spans (bytes) in PART_FILES: sitemap, pages, withheld];
-# PART + name -> [size, mtime_ns, inode] of the file as written;
-# PATHS -> the paths of the pages manifest.json lists
+# PART + name -> [size, mtime_ns, inode] of the file as written
 Entry = list[Any]
 LOCALE = "locale:"
 PART = "file:"
 PART_FILES = ("sitemap.xml", "manifest.json")
-PATHS = "paths:manifest.json"  # -> [path, ...]: the pages the manifest written lists
+PATHS_FORMAT = 1  # the record of the paths the last manifest lists (no code in its key)
 
 
 def render_key(project: Project, out: Path) -> str:
@@ -71,6 +76,7 @@ def file_state(path: Path) -> tuple[int, int, int]:
 @dataclass
 class PageCache:
     record: RunRecord
+    paths: RunRecord  # {"manifest": [size, mtime_ns, inode], "paths": [rel, ...]}
 
     @property
     def pages(self) -> dict[str, Entry]:
@@ -86,7 +92,11 @@ class PageCache:
         )
         if not all(isinstance(entry, list) for entry in record.entries.values()):
             record.entries = {}  # not what this code writes: every page is built
-        return cls(record)
+        key = f"page paths {PATHS_FORMAT} {out}"
+        paths = RunRecord.load_sealed(
+            project.cache_dir / "render" / "paths" / f"{name}.json", key, project.root
+        )
+        return cls(record, paths)
 
     def fresh(self, out: Path, rel: str, fingerprint: str) -> bool:
         """Whether the page at ``rel`` is the one built from ``fingerprint``, untouched."""
@@ -146,11 +156,11 @@ class PageCache:
         """The paths of the pages the last ``manifest.json`` lists, as recorded when it was
         written, while the file has the recorded size, mtime and inode (None otherwise: the
         file is read)."""
-        paths = self.pages.get(PATHS)
+        paths = self.paths.entries.get("paths")
         if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
             return None
         try:
-            if list(file_state(out / "manifest.json")) != self.pages.get(PART + "manifest.json"):
+            if list(file_state(out / "manifest.json")) != self.paths.entries.get("manifest"):
                 return None
         except OSError:
             return None
@@ -161,8 +171,13 @@ class PageCache:
         """The entries recording the state of files as written now."""
         return {PART + name: list(file_state(out / name)) for name in names}
 
-    def save(self, pages: dict[str, Entry]) -> None:
+    def save(self, pages: dict[str, Entry], paths: list[str]) -> None:
+        """Keep the pages' entries, and the paths the manifest just written lists (``pages``
+        holds its state)."""
         self.record.save(pages)
+        listed = {"manifest": pages.get(PART + "manifest.json"), "paths": paths}
+        if listed != self.paths.entries:
+            self.paths.save(listed)
 
 
 @dataclass

@@ -50,7 +50,6 @@ from i18n.pipeline.publish.gate import (
 from i18n.pipeline.publish.pagecache import (
     LOCALE,
     PART_FILES,
-    PATHS,
     Entry,
     PageCache,
     file_state,
@@ -673,8 +672,7 @@ def render_site(
         if lp.folder in keys:  # every page and part of the locale is now current under key
             entries[LOCALE + lp.folder] = [keys[lp.folder], keyed[lp.folder], *span]
     entries.update(cache.file_states(out, PART_FILES))
-    entries[PATHS] = [path for lp in plan.locales for path in locale_paths(pages, lp)]
-    cache.save(entries)
+    cache.save(entries, [path for lp in plan.locales for path in locale_paths(pages, lp)])
     result.written.sort()
     result.unchanged.sort()
     return result
