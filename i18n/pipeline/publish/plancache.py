@@ -501,8 +501,8 @@ class _Stored:
         got = self.checked()
         if got is None:
             return False
-        self.plan.by_index = (got[0], self.plan.by_index[1] if self.plan.by_index else [])
-        self.plan._hashes = got[1]
+        self.plan.stored = lambda: got  # through the plan's own way of reading them
+        self.plan.read_stored()
         return True
 
     def checked(self) -> tuple[list[str | None], list[str]] | None:
