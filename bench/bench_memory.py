@@ -13,7 +13,7 @@ it shares with the parent):
 - **records**: a render into another empty folder, which leaves the records warm (which key
   signed each ledger line, plans, pages); not reported beyond its figures;
 - **warm**: the same render again into that folder, nothing changed: plans, pages and the
-  sitemap's and manifest's parts taken from the records.
+  locales' sitemaps and manifest parts taken from the records.
 
 Prints a Markdown table (pages, wall, CPU, peak RSS, KiB per page) and the growth between
 the smallest and the largest project (MiB per 10k pages), with a straight-line extrapolation

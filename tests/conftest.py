@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -260,6 +261,25 @@ def snapshot(root: Path) -> dict[str, bytes]:
         and (rel := p.relative_to(root).as_posix()) not in LOCK_FILES
         and not rel.startswith(CACHE_FOLDERS)
     }
+
+
+def sitemaps(site: Path) -> dict[str, str]:
+    """Each sitemap the site's index (``sitemap.xml``) lists, by its path in the site, with
+    its text, in the index's order (each must be a file of the site)."""
+    prefix = "https://www.invamed.example/"
+    index = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert index.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex'), index
+    found = {}
+    for loc in re.findall(r"<loc>([^<]*)</loc>", index):
+        assert loc.startswith(prefix), loc
+        rel = loc.removeprefix(prefix)
+        found[rel] = (site / rel).read_text(encoding="utf-8")
+    return found
+
+
+def sitemap_text(site: Path) -> str:
+    """Every sitemap the index lists, one after another."""
+    return "\n".join(sitemaps(site).values())
 
 
 def msgfmt_check(path: Path) -> subprocess.CompletedProcess[str]:

@@ -651,11 +651,17 @@ def test_hreflang_target_removed(run: Runner, site: Path) -> None:
         f"violation: hreflang-broken [CH de-CH {DVT}] site/{CH_DE}: hreflang fr-FR points "
         f"to {href}, which is not a page of this site"
     ) in res.stdout
-    sitemap = site / "site" / "sitemap.xml"
-    assert (
-        f"violation: sitemap-broken [FR] site/sitemap.xml:{line_of(sitemap, href)}: sitemap "
-        f"lists {href}, which is not a page of this site"
-    ) in res.stdout
+    # every sitemap that lists it: the French one, and those of its siblings' locales
+    listing = sorted(
+        p for p in (site / "site").rglob("sitemap.xml") if href in p.read_text(encoding="utf-8")
+    )
+    assert site / "site" / "fr" / "fr" / "sitemap.xml" in listing and len(listing) > 3
+    for sitemap in listing:
+        shown = sitemap.relative_to(site).as_posix()
+        assert (
+            f"violation: sitemap-broken [FR] {shown}:{line_of(sitemap, href)}: sitemap "
+            f"lists {href}, which is not a page of this site"
+        ) in res.stdout
     assert {code for code, _ in reported(res)} == {"hreflang-broken", "sitemap-broken"}
     broken = sorted(where for code, where in reported(res) if code == "hreflang-broken")
     siblings = sorted(
@@ -700,27 +706,116 @@ def test_hreflang_names_the_wrong_language(run: Runner, site: Path) -> None:
 def test_sitemap_lists_a_professional_page(run: Runner, site: Path) -> None:
     """Professional-audience pages are noindex: offering one to search engines is a violation."""
     url = f"https://www.invamed.example/tr/tr/{DVT}.html"
-    edit(site / "site" / "sitemap.xml", "</urlset>", f"<url><loc>{url}</loc></url>\n</urlset>")
-    line = line_of(site / "site" / "sitemap.xml", url)
+    root = site / "site" / "sitemap-root.xml"
+    edit(root, "</urlset>", f"<url><loc>{url}</loc></url>\n</urlset>")
+    line = line_of(root, url)
+    assert not (site / "site" / "tr" / "tr" / "sitemap.xml").exists()  # noindex: none
     res = check(run, site, "--country", "TR")
     assert res.exit_code == 1, res.output
     assert (
-        f"violation: sitemap-noindex [TR] site/sitemap.xml:{line}: sitemap lists {url}, a "
+        f"violation: sitemap-noindex [TR] site/sitemap-root.xml:{line}: sitemap lists {url}, a "
         "professional-audience page that must not be indexed"
     ) in res.stdout
-    assert reported(res) == [("sitemap-noindex", f"site/sitemap.xml:{line}")]
+    assert reported(res) == [("sitemap-noindex", f"site/sitemap-root.xml:{line}")]
 
 
 def test_sitemap_not_well_formed(run: Runner, site: Path) -> None:
-    edit(site / "site" / "sitemap.xml", "</urlset>", "</url>")
+    edit(site / "site" / "ch" / "de" / "sitemap.xml", "</urlset>", "</url>")
     res = check(run, site, "--country", "CH")
     assert res.exit_code == 1, res.output
     assert re.search(
-        r"^violation: sitemap-unparsable site/sitemap.xml:\d+: sitemap is not "
+        r"^violation: sitemap-unparsable \[CH\] site/ch/de/sitemap.xml:\d+: sitemap is not "
         r"well-formed XML",
         res.stdout,
         re.M,
     ), res.stdout
+
+
+def test_sitemap_index_not_well_formed(run: Runner, site: Path) -> None:
+    edit(site / "site" / "sitemap.xml", "</sitemapindex>", "</sitemap>")
+    res = check(run, site)
+    assert res.exit_code == 1, res.output
+    assert re.search(
+        r"^violation: sitemap-unparsable site/sitemap.xml:\d+: sitemap is not well-formed XML",
+        res.stdout,
+        re.M,
+    ), res.stdout
+
+
+def test_sitemap_index_lists_what_is_not_a_sitemap_of_the_site(run: Runner, site: Path) -> None:
+    """The index may only point search engines to the site's own sitemaps."""
+    index = site / "site" / "sitemap.xml"
+    for loc in (
+        "https://elsewhere.example/sitemap.xml",
+        "https://www.invamed.example/ch/it/sitemap.xml",
+    ):
+        edit(index, "</sitemapindex>", f"<sitemap><loc>{loc}</loc></sitemap>\n</sitemapindex>")
+    res = check(run, site)
+    assert res.exit_code == 1, res.output
+    line = line_of(index, "elsewhere.example")
+    assert (
+        f"violation: sitemap-broken site/sitemap.xml:{line}: sitemap index lists "
+        "https://elsewhere.example/sitemap.xml, which is not a sitemap of this site"
+    ) in res.stdout
+    assert (
+        f"violation: sitemap-broken [CH] site/sitemap.xml:{line + 1}: sitemap index lists "
+        "https://www.invamed.example/ch/it/sitemap.xml, which is not a sitemap of this site"
+    ) in res.stdout
+    assert sorted(reported(res)) == [
+        ("sitemap-broken", f"site/sitemap.xml:{line}"),
+        ("sitemap-broken", f"site/sitemap.xml:{line + 1}"),
+    ]
+
+
+def test_a_locale_sitemap_offers_only_its_own_folder(run: Runner, site: Path) -> None:
+    """A sitemap may only list addresses under its folder: search engines drop the others."""
+    url = f"https://www.invamed.example/fr/fr/{DVT}.html"
+    sitemap = site / "site" / "ch" / "de" / "sitemap.xml"
+    edit(sitemap, "</urlset>", f"<url><loc>{url}</loc></url>\n</urlset>")
+    res = check(run, site, "--country", "CH")
+    assert res.exit_code == 0, res.output  # a warning: nothing wrong is published
+    assert (
+        f"warning: sitemap-scope [CH] site/ch/de/sitemap.xml:{line_of(sitemap, f'<loc>{url}')}: "
+        f"sitemap offers {url}, outside its own folder ch/de/: search engines ignore it"
+    ) in res.stdout
+    assert [code for code, _ in reported(res, "warning") if code.startswith("sitemap")] == [
+        "sitemap-scope"
+    ]
+
+
+def test_a_sitemap_over_the_protocols_limits(
+    run: Runner, site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Search engines read at most 50,000 URLs of one sitemap: here the limit is lowered to
+    one, so every locale's sitemap with two or more pages is over it."""
+    from i18n.pipeline.check import proof
+
+    monkeypatch.setattr(proof, "MAX_URLS", 1)
+    res = check(run, site, "--country", "CH")
+    assert res.exit_code == 0, res.output
+    sitemap = site / "site" / "ch" / "de" / "sitemap.xml"
+    urls = sitemap.read_text(encoding="utf-8").count("<url>")
+    assert urls > 1
+    assert (
+        f"warning: sitemap-too-large [CH] site/ch/de/sitemap.xml: sitemap has {urls} entries "
+        f"and {sitemap.stat().st_size:,} bytes: search engines read at most 1 and 52,428,800 "
+        "bytes of one file"
+    ) in res.stdout
+
+
+def test_a_single_sitemap_of_an_earlier_version_is_still_checked(run: Runner, site: Path) -> None:
+    """A site rendered before sitemaps were split has one ``sitemap.xml`` of URLs: it is
+    checked as such."""
+    url = f"https://www.invamed.example/ch/de/{DVT}-old.html"
+    root = site / "site" / "sitemap-root.xml"
+    text = root.read_text(encoding="utf-8").replace(
+        "</urlset>", f"<url><loc>{url}</loc></url>\n</urlset>"
+    )
+    (site / "site" / "sitemap.xml").write_text(text, encoding="utf-8")
+    res = check(run, site)
+    assert res.exit_code == 1, res.output
+    line = line_of(site / "site" / "sitemap.xml", url)
+    assert reported(res) == [("sitemap-broken", f"site/sitemap.xml:{line}")]
 
 
 def test_country_withdrawn_after_render(run: Runner, site: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import lxml.html
 import polib
-from conftest import REPO, Runner, render_as_of, signing_as_tester
+from conftest import REPO, Runner, render_as_of, signing_as_tester, sitemap_text, sitemaps
 
 from i18n.formats.article import load_articles
 from i18n.formats.ledger import Ledger
@@ -263,7 +263,7 @@ def test_an_unapproved_entry_withdraws_the_article_everywhere(project: Path, run
     assert f"{DVT}.html" in links(site / "ch/de/index.html").hrefs
     assert ("de-CH", url) in links(site / f"fr/fr/{DVT}.html").alternates
     assert f"../de/{DVT}.html" in links(site / f"ch/fr/{DVT}.html").hrefs
-    assert f"<loc>{url}</loc>" in (site / "sitemap.xml").read_text()
+    assert f"<loc>{url}</loc>" in sitemap_text(site)
 
     # a translator edits one approved German entry: its approval no longer matches
     set_msgstr(project, "de", DVT, "Who is at higher risk", "Wer ein höheres Risiko hat")
@@ -283,7 +283,7 @@ def test_an_unapproved_entry_withdraws_the_article_everywhere(project: Path, run
     assert ("fr-CH", f"https://www.invamed.example/ch/fr/{DVT}.html") in sibling
     assert not any(tag.startswith("de-") for tag, _ in sibling)
     assert f"../de/{DVT}.html" not in links(site / f"ch/fr/{DVT}.html").hrefs
-    assert url not in (site / "sitemap.xml").read_text()
+    assert url not in sitemap_text(site)
     withheld = [
         w for w in manifest(site)["withheld"] if w["locale"] == "de-CH" and w["article"] == DVT
     ]
@@ -303,6 +303,32 @@ def test_unapproved_site_strings_withhold_the_whole_locale(project: Path, run: R
     assert re.search(
         r"de-DE\s+│ all 6 articles\s+│ withheld\s+│ site\.po: 1 of \d+ template", result.output
     )
+
+
+def test_each_locale_has_its_own_sitemap_and_loses_it_with_its_pages(
+    project: Path, run: Runner
+) -> None:
+    """``sitemap.xml`` is an index of one sitemap per locale (a search engine reads at most
+    50,000 URLs of one file); a locale that no longer publishes, or a country removed, loses
+    its sitemap with its pages, while a file the index never listed is not the render's."""
+    approve(project, "de")
+    approve(project, "fr")
+    site = project / "site"
+    assert run(project, "render").exit_code == 0
+    assert {"ch/de/sitemap.xml", "ch/fr/sitemap.xml", "de/de/sitemap.xml"} <= set(sitemaps(site))
+    foreign = site / "zz" / "de" / "sitemap.xml"  # someone else's
+    foreign.parent.mkdir(parents=True)
+    foreign.write_text("<urlset/>", encoding="utf-8")
+    (project / "source" / "countries" / "de.yaml").unlink()
+    set_msgstr(project, "fr", "site", "Disclaimer", "Avertissement (nouveau)")  # not approved
+    result = run(project, "render")
+    assert result.exit_code == 0, result.output
+    assert not (site / "de").exists()  # the country's pages, sitemap and folders
+    assert not (site / "ch" / "fr" / "sitemap.xml").exists()  # French pages all withheld
+    assert not (site / "fr").exists()
+    assert "ch/de/sitemap.xml" in sitemaps(site)
+    assert not any(rel.startswith(("de/", "fr/", "ch/fr/")) for rel in sitemaps(site))
+    assert foreign.read_text(encoding="utf-8") == "<urlset/>"
 
 
 # --- 3. disclaimers and products ----------------------------------------------------------
@@ -556,7 +582,7 @@ def test_professional_country_opens_behind_a_self_declaration(project: Path, run
     assert '<meta name="robots" content="noindex">' in html
     assert 'id="hcp-gate"' in html and "<noscript>" in html and "sessionStorage" in html
     assert "I am a healthcare professional" in html  # identity-approved Turkish site strings
-    assert "tr/tr/" not in (project / "site/sitemap.xml").read_text()
+    assert "tr/tr/" not in sitemap_text(project / "site")
     us = (project / f"site/us/en/{DVT}.html").read_text()
     assert '<meta name="robots"' not in us and 'id="hcp-gate"' not in us and "<script>" not in us
 

@@ -75,7 +75,7 @@ def edit_yaml(root: Path, name: str, old: str, new: str) -> None:
 
 
 def pages_of(result: RenderResult) -> set[str]:
-    return {rel for rel in result.written if rel.count("/") == 2}
+    return {rel for rel in result.written if rel.count("/") == 2 and rel.endswith(".html")}
 
 
 def test_a_second_render_builds_no_page(project: Path) -> None:

@@ -36,11 +36,14 @@ FR_DISCLAIMER = """  fr:
 
 
 def page_count(result: RenderResult) -> int:
-    return len([rel for rel in result.written + result.unchanged if rel.count("/") == 2])
+    pages = result.written + result.unchanged
+    return len([rel for rel in pages if rel.count("/") == 2 and rel.endswith(".html")])
 
 
 def of(result: RenderResult, folders: set[str]) -> set[str]:
-    return {rel for rel in result.written if rel.rsplit("/", 1)[0] in folders}
+    return {
+        rel for rel in result.written if rel.rsplit("/", 1)[0] in folders and rel.endswith(".html")
+    }
 
 
 def record(root: Path) -> Path:
@@ -86,7 +89,7 @@ def test_one_string_builds_the_pages_of_its_locales_only(project: Path, tmp_path
     entry = approved_entry(project)
     set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr + " (neu)", approve_it=True)
     after = render(project)
-    german = len([r for r in first.written if r.rsplit("/", 1)[0] in GERMAN])
+    german = len(of(first, GERMAN))
     assert after.kept == page_count(first) - german  # every other locale: file state only
     assert after.built == 3  # the article's page in each German locale (its fingerprint)
     assert files(project / "site") == cold_site(project, tmp_path)
@@ -227,14 +230,23 @@ def test_a_kept_locales_sitemap_and_manifest_parts_are_cut_from_the_last_files(
 
 
 def test_a_sitemap_or_manifest_changed_on_disk_is_not_cut(project: Path, tmp_path: Path) -> None:
-    render(project)
+    first = render(project)
+    locales = len(first.plan.locales)
     site = project / "site"
-    sitemap = (site / "sitemap.xml").read_bytes()
-    (site / "sitemap.xml").write_bytes(sitemap.replace(b"<url>", b"<url> ", 3))
+    german = site / "ch" / "de" / "sitemap.xml"
+    sitemap = german.read_bytes()
+    german.write_bytes(sitemap.replace(b"<url>", b"<url> ", 3))
     again = render(project)
-    assert again.parts_kept == 0 and "sitemap.xml" in again.written
-    assert (site / "sitemap.xml").read_bytes() == sitemap
-    assert render(project).parts_kept == len(again.plan.locales)
+    assert again.parts_kept == locales - 1 and "ch/de/sitemap.xml" in again.written
+    assert german.read_bytes() == sitemap
+    assert render(project).parts_kept == locales
+    german.unlink()  # a sitemap removed by hand is written again
+    again = render(project)
+    assert again.parts_kept == locales - 1 and german.read_bytes() == sitemap
+    index = (site / "sitemap.xml").read_bytes()
+    (site / "sitemap.xml").write_bytes(index.replace(b"<sitemap>", b"<sitemap> ", 2))
+    again = render(project)  # the index and the picker's sitemap are always written
+    assert "sitemap.xml" in again.written and (site / "sitemap.xml").read_bytes() == index
     manifest = site / "manifest.json"
     os.utime(manifest, ns=(1, 1))  # same bytes, another mtime: not the file as written
     assert render(project).parts_kept == 0

@@ -17,7 +17,7 @@ import lxml.etree
 import lxml.html
 import pytest
 from click.testing import CliRunner, Result
-from conftest import Runner, copy_project, render_as_of
+from conftest import Runner, copy_project, render_as_of, sitemap_text, sitemaps
 
 from i18n.cli import cli
 from i18n.formats.country import load_countries
@@ -188,8 +188,7 @@ def test_a_withheld_language_shows_where_the_article_is_published(
     assert not [t for t in approved_french if len(t) > 12 and t in text]  # ... nor the rest
     assert "CH-2026-004" in page.find_class("disclaimer")[0].text_content()
     assert json_ld(page) == [] and head_links(page) == ([], {})
-    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
-    assert f"{SITE_URL}/{rel}" not in sitemap
+    assert f"{SITE_URL}/{rel}" not in sitemap_text(site)
     # France has no other language: no page at all; the German pages do not link to it
     assert not (site / f"fr/fr/{DVT}.html").exists()
     assert f"../fr/{DVT}.html" not in (site / f"ch/de/{DVT}.html").read_text(encoding="utf-8")
@@ -232,7 +231,19 @@ def test_canonical_and_x_default_on_indexable_pages_only(rendered: Path) -> None
     assert head_links(doc(rendered / f"site-preview/ch/de/{DVT}.html")) == ([], {})
 
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
-    urls = lxml.etree.parse(str(site / "sitemap.xml")).getroot().findall("s:url", ns)
+    maps = sitemaps(site)
+    assert list(maps)[0] == "sitemap-root.xml" and "ch/de/sitemap.xml" in maps
+    assert not any(rel.startswith("tr/") for rel in maps)  # noindex: no sitemap
+    urls = [
+        url
+        for rel, text in maps.items()
+        for url in lxml.etree.fromstring(text.encode()).findall("s:url", ns)
+    ]
+    # each locale's sitemap offers its own pages only
+    for rel, text in maps.items():
+        folder = rel.rpartition("/")[0] + "/" if "/" in rel else ""
+        for loc in lxml.etree.fromstring(text.encode()).iterfind("s:url/s:loc", ns):
+            assert loc.text.startswith(f"{SITE_URL}/{folder}"), (rel, loc.text)
     clusters = [u for u in urls if u.findall("x:link", ns)]
     assert len(clusters) > 30
     for url in clusters:

@@ -24,6 +24,8 @@ import lxml.html
 from i18n.formats.filedigests import FileDigests
 from i18n.formats.ledger import Ledger
 from i18n.formats.people import load_people
+from i18n.formats.sitemap import INDEX as SITEMAP_INDEX
+from i18n.formats.sitemap import MAX_BYTES, MAX_URLS, Sitemap, read_sitemap
 from i18n.model.country import Country
 from i18n.model.findings import BLOCKING, WARNING, Finding
 from i18n.model.locale import fallback_chain
@@ -53,7 +55,7 @@ from i18n.pipeline.check.page import (
 )
 from i18n.pipeline.check.pagecache import HrefLang, PageFacts, PageProofs, context_digest
 from i18n.pipeline.check.report import CountryResult
-from i18n.pipeline.check.sitemapcache import Listed, SitemapRecord
+from i18n.pipeline.check.sitemapcache import SitemapRecord
 from i18n.pipeline.claims import claim_patterns, find_claims
 from i18n.pipeline.publish.pages import Pages
 from i18n.pipeline.signoff import Trusted, Verdicts, trust_cached
@@ -418,10 +420,6 @@ def _image_findings(site: Path, shown: str, manifest: Manifest) -> list[Finding]
     return found
 
 
-_SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-_XHTML = "{http://www.w3.org/1999/xhtml}"
-
-
 def _sitemap_findings(
     project: Project,
     site: Path,
@@ -430,73 +428,111 @@ def _sitemap_findings(
     only: str | None,
     pages: frozenset[str],
 ) -> list[Finding]:
-    """Every URL and hreflang alternate of ``sitemap.xml`` is a page of the site, and no
-    professional-audience (noindex) page is offered to search engines (``pages``: the site's
-    pages found on disk, the others are looked for). Returns the findings that belong to no
-    checked country; the others go to their country's card. The addresses it lists are
-    kept, under the SHA-256 of its bytes, in the check's sealed record
-    (:mod:`i18n.pipeline.check.sitemapcache`)."""
-    path = site / "sitemap.xml"
-    shown = project.rel(path)
-    if not path.is_file():
+    """The sitemaps search engines are given (:mod:`i18n.formats.sitemap`): ``sitemap.xml``
+    is an index of sitemaps of this site (or, as earlier versions wrote it, one sitemap).
+    Every URL and hreflang alternate of each is a page of the site; no professional-audience
+    (noindex) page is offered to search engines; a sitemap offers only addresses under its
+    own folder, and no file is over the protocol's limits (50,000 URLs, 50 MB), which a
+    search engine would refuse (``pages``: the site's pages found on disk, the others are
+    looked for). Returns the findings that belong to no checked country; the others go to
+    their country's card. What each file lists is kept, under the SHA-256 of its bytes, in
+    the check's sealed record (:mod:`i18n.pipeline.check.sitemapcache`)."""
+    if not (site / SITEMAP_INDEX).is_file():
         return []
-    data = path.read_bytes()
-    record = SitemapRecord.open(project)
-    digest = hashlib.sha256(data).hexdigest()
-    listed = record.get(digest)
-    if listed is None:
-        try:
-            listed = _sitemap_listed(path, data)
-        except lxml.etree.XMLSyntaxError as exc:
-            return [
-                Finding(
-                    "sitemap-unparsable",
-                    BLOCKING,
-                    f"sitemap is not well-formed XML: {exc}",
-                    path=shown,
-                    line=exc.lineno,
-                )
-            ]
-        record.put(digest, listed)
     general: list[Finding] = []
-    for href, line in listed:
-        rel = local(href, project, "sitemap.xml")
-        cc = rel.split("/", 1)[0].upper() if rel and "/" in rel else None
+
+    def report(rel: str, cc: str | None, code: str, severity: str, message: str, line: Any) -> None:
         if only and cc != only:
-            continue
-        if rel is None or not (rel in pages or (site / rel).is_file()):
-            code, message = (
-                "sitemap-broken",
-                f"sitemap lists {href}, which is not a page of this site",
-            )
-        elif cc in by_country and by_country[cc].audience == "professional":
-            code, message = (
-                "sitemap-noindex",
-                f"sitemap lists {href}, a professional-audience page that must not be indexed",
-            )
-        else:
-            continue
+            return
         target = results.get(cc or "")
-        finding = Finding(code, BLOCKING, message, cc if target else None, path=shown, line=line)
+        path = project.rel(site / rel)
+        finding = Finding(code, severity, message, cc if target else None, path=path, line=line)
         (target.findings if target else general).append(finding)
+
+    record = SitemapRecord.open(project)
+    top = _read_sitemap(project, site, SITEMAP_INDEX, record, report)
+    files: list[tuple[str, Sitemap]] = []
+    if top is not None and top.kind == "urlset":
+        files.append((SITEMAP_INDEX, top))
+    elif top is not None:
+        for href, line in top.listed:
+            rel = local(href, project, SITEMAP_INDEX)
+            cc = _country_of(rel)
+            if rel is None or not rel.endswith(".xml") or not (site / rel).is_file():
+                message = f"sitemap index lists {href}, which is not a sitemap of this site"
+                report(SITEMAP_INDEX, cc, "sitemap-broken", BLOCKING, message, line)
+                continue
+            if (got := _read_sitemap(project, site, rel, record, report)) is None:
+                continue
+            if got.kind != "urlset":
+                message = f"sitemap index lists {href}, an index, not a sitemap of pages"
+                report(SITEMAP_INDEX, cc, "sitemap-broken", BLOCKING, message, line)
+                continue
+            files.append((rel, got))
+    for rel, got in files:
+        for href, line in got.listed:
+            page = local(href, project, rel)
+            cc = _country_of(page)
+            if page is None or not (page in pages or (site / page).is_file()):
+                message = f"sitemap lists {href}, which is not a page of this site"
+                report(rel, cc, "sitemap-broken", BLOCKING, message, line)
+            elif cc in by_country and by_country[cc].audience == "professional":
+                message = (
+                    f"sitemap lists {href}, a professional-audience page that must not be indexed"
+                )
+                report(rel, cc, "sitemap-noindex", BLOCKING, message, line)
+        folder = rel.rpartition("/")[0]
+        for i, line in got.locs if folder else []:
+            href = got.listed[i][0]
+            page = local(href, project, rel)
+            if page is not None and not page.startswith(f"{folder}/"):
+                message = (
+                    f"sitemap offers {href}, outside its own folder {folder}/: "
+                    "search engines ignore it"
+                )
+                report(rel, _country_of(rel), "sitemap-scope", WARNING, message, line)
+    record.save()
     return general
 
 
-def _sitemap_listed(path: Path, data: bytes) -> list[Listed]:
-    """Each distinct address of the sitemap (``data``, the bytes of ``path``), stripped, in
-    document order, with the line of its first occurrence (XMLSyntaxError: not well-formed;
-    its message names ``path`` as a parse of the file would)."""
-    parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    root = lxml.etree.fromstring(data, parser, base_url=str(path))
-    listed: list[Listed] = []
-    seen: set[str] = set()
-    for el in root.iter(f"{_SITEMAP}loc", f"{_XHTML}link"):
-        href = (el.text if el.tag == f"{_SITEMAP}loc" else el.get("href")) or ""
-        href = href.strip()
-        if href not in seen:
-            seen.add(href)
-            listed.append((href, el.sourceline))
-    return listed
+def _country_of(rel: str | None) -> str | None:
+    """The country whose folder holds a path of the site (None: the site's root)."""
+    return rel.split("/", 1)[0].upper() if rel and "/" in rel else None
+
+
+def _read_sitemap(
+    project: Project,
+    site: Path,
+    rel: str,
+    record: SitemapRecord,
+    report: Callable[[str, str | None, str, str, str, Any], None],
+) -> Sitemap | None:
+    """What the sitemap at ``rel`` lists, from the record when its bytes are those it was
+    read from (None: it does not parse, which is reported, as is a file over the limits)."""
+    data = (site / rel).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    found = record.get(rel, digest)
+    cc = _country_of(rel)
+    if found is None:
+        try:
+            found = read_sitemap(data, str(site / rel))
+        except lxml.etree.XMLSyntaxError as exc:
+            record.keep(rel)
+            message = f"sitemap is not well-formed XML: {exc}"
+            report(rel, cc, "sitemap-unparsable", BLOCKING, message, exc.lineno)
+            return None
+        except ValueError as exc:
+            record.keep(rel)
+            report(rel, cc, "sitemap-unparsable", BLOCKING, f"not a sitemap: {exc}", None)
+            return None
+        record.put(rel, digest, found)
+    if found.urls > MAX_URLS or len(data) > MAX_BYTES:
+        message = (
+            f"sitemap has {found.urls:,} entries and {len(data):,} bytes: search engines "
+            f"read at most {MAX_URLS:,} and {MAX_BYTES:,} bytes of one file"
+        )
+        report(rel, cc, "sitemap-too-large", WARNING, message, None)
+    return found
 
 
 class _PageReader:

@@ -43,18 +43,20 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from i18n.formats.runcache import PACKAGE, RunRecord, code_key, files_digest
+from i18n.formats.sitemap import LOCALE as LOCALE_SITEMAP
 from i18n.project import Project
 
-FORMAT = 3  # 3: a locale's spans in the part files are in bytes
+FORMAT = 4  # 4: a locale's sitemap is a file of its own (3: spans in bytes)
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "markupsafe", "babel")
 
 # rel -> [fingerprint, size, mtime_ns, inode];
-# LOCALE + folder -> [key, [rel, ...], its spans (bytes) in PART_FILES: sitemap, pages, withheld];
+# LOCALE + folder -> [key, [rel, ...], [size, mtime_ns, inode] of its sitemap (None: none),
+#   the spans (bytes) of its pages and of its withheld records in manifest.json];
 # PART + name -> [size, mtime_ns, inode] of the file as written
 Entry = list[Any]
 LOCALE = "locale:"
 PART = "file:"
-PART_FILES = ("sitemap.xml", "manifest.json")
+PART_FILES = ("manifest.json",)
 PATHS_FORMAT = 1  # the record of the paths the last manifest lists (no code in its key)
 
 
@@ -130,16 +132,16 @@ class PageCache:
         return kept
 
     def parts(self, out: Path) -> LastParts:
-        """The last render's ``sitemap.xml`` and ``manifest.json``, opened to cut kept
-        locales' parts from (:meth:`LastParts.part`); nothing is kept when a file does not
-        have the recorded size, mtime and inode. Close it after use."""
+        """The last render's ``manifest.json``, opened to cut kept locales' parts from
+        (:meth:`LastParts.part`); nothing is kept when it does not have the recorded size,
+        mtime and inode. Close it after use."""
         files = [self._written(out, name) for name in PART_FILES]
         if any(fh is None for fh in files):
             for fh in files:
                 if fh is not None:
                     fh.close()
-            return LastParts(self, [])
-        return LastParts(self, files)
+            return LastParts(self, out, [])
+        return LastParts(self, out, files)
 
     def _written(self, out: Path, name: str) -> BinaryIO | None:
         try:
@@ -184,30 +186,48 @@ class PageCache:
 class LastParts:
     """The last render's part files, open (none when they cannot be trusted): a locale's
     parts are read from them by their byte spans, one locale at a time, never the whole
-    files."""
+    files. A locale's sitemap is a file of its own: kept, not read, while it has the size,
+    mtime and inode recorded when it was written."""
 
     cache: PageCache
-    files: list[BinaryIO]  # sitemap.xml, manifest.json; empty: nothing is kept
+    out: Path
+    files: list[BinaryIO]  # manifest.json; empty: nothing is kept
 
-    def part(self, folder: str, key: str, rels: list[str]) -> tuple[str, str, str] | None:
-        """The parts (sitemap, pages, withheld) of the locale at ``folder`` as the last
-        render wrote them, when its key and pages are this render's; else None."""
+    def part(self, folder: str, key: str, rels: list[str]) -> Kept | None:
+        """The locale at ``folder`` as the last render left it, when its key and pages are
+        this render's and its sitemap is untouched: the state of its sitemap (None: it has
+        none), and its pages and withheld records as the manifest holds them; else None."""
         entry = self.cache.pages.get(LOCALE + folder)
         if not self.files or not isinstance(entry, list) or len(entry) != 5:
             return None
         if entry[:2] != [key, rels]:
             return None
-        sitemap, manifest = self.files
-        where = zip((sitemap, manifest, manifest), entry[2:], strict=True)
-        cut = [_cut(fh, span) for fh, span in where]
-        if any(part is None for part in cut):
+        sitemap = entry[2]
+        if sitemap is not None:
+            try:
+                if list(file_state(self.out / folder / LOCALE_SITEMAP)) != sitemap:
+                    return None
+            except OSError:
+                return None
+        (manifest,) = self.files
+        cut = [_cut(manifest, span) for span in entry[3:]]
+        if cut[0] is None or cut[1] is None:
             return None
-        return str(cut[0]), str(cut[1]), str(cut[2])
+        return Kept(sitemap, cut[0], cut[1])
 
     def close(self) -> None:
         for fh in self.files:
             fh.close()
         self.files = []
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A locale's sitemap and manifest parts as the last render wrote them."""
+
+    sitemap: list[int] | None  # [size, mtime_ns, inode] of its sitemap; None: it has none
+    pages: str  # its page records in the manifest
+    withheld: str  # its withheld records
 
 
 def _cut(fh: BinaryIO, span: Any) -> str | None:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import unescape as xml_unescape
 
 from i18n.errors import I18nError
 from i18n.formats.article import article_record, keep_checked, load_articles
@@ -28,6 +29,10 @@ from i18n.formats.manifest import (
     page_text,
     withheld_text,
 )
+from i18n.formats.sitemap import INDEX as SITEMAP_INDEX
+from i18n.formats.sitemap import LOCALE as LOCALE_SITEMAP
+from i18n.formats.sitemap import ROOT as SITEMAP_ROOT
+from i18n.formats.sitemap import sitemap_index, urlset
 from i18n.formats.svg import svg_problem
 from i18n.model.manifest import (
     ARTICLE,
@@ -51,6 +56,7 @@ from i18n.pipeline.publish.pagecache import (
     LOCALE,
     PART_FILES,
     Entry,
+    Kept,
     PageCache,
     file_state,
 )
@@ -204,17 +210,12 @@ def kept_pages(
 # --- sitemap and manifest -----------------------------------------------------------------
 
 
-def sitemap_head(pages: Pages) -> str:
-    """``sitemap.xml`` up to the first locale's pages: the country picker's ``<url>``."""
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-        'xmlns:xhtml="http://www.w3.org/1999/xhtml">',
-    ]
-    lines.append(f"<url><loc>{xml_escape(pages.url('index.html'))}</loc>")
+def root_sitemap(pages: Pages) -> str:
+    """``sitemap-root.xml``: the country picker's ``<url>``, with its hreflang cluster."""
+    lines = [f"<url><loc>{xml_escape(pages.url('index.html'))}</loc>"]
     lines += _alternate_links(pages, pages.root_alternates())
     lines.append("</url>")
-    return "\n".join(lines)
+    return urlset("\n".join(lines))
 
 
 def _alternate_links(pages: Pages, alternates: list[dict[str, str]]) -> list[str]:
@@ -374,9 +375,14 @@ def _manifest(
     )
 
 
-# A locale's parts of sitemap.xml and manifest.json: its <url> elements, its page records
-# and its withheld records, each as the file holds it ("" for none).
-Parts = tuple[str, str, str]
+@dataclass(frozen=True)
+class Parts:
+    """A locale's part of the sitemaps and of ``manifest.json``, each as the file holds it
+    ("" for none): its ``<url>`` elements, its page records and its withheld records."""
+
+    urls: str
+    pages: str
+    withheld: str
 
 
 def locale_paths(pages: Pages, lp: LocalePlan) -> list[str]:
@@ -392,11 +398,21 @@ def locale_paths(pages: Pages, lp: LocalePlan) -> list[str]:
 
 def locale_parts(pages: Pages, lp: LocalePlan) -> Parts:
     listed, withheld = locale_manifest(pages.plan, lp, pages.helper_kinds)
-    return (
+    return Parts(
         sitemap_part(pages, lp),
         join_records([page_text(p) for p in listed]),
         join_records([withheld_text(w) for w in withheld]),
     )
+
+
+def locale_sitemap(lp: LocalePlan) -> str:
+    """Where a locale's sitemap is, relative to the site."""
+    return f"{lp.folder}/{LOCALE_SITEMAP}"
+
+
+# What a locale's sitemap and manifest parts were written as: the state of its sitemap file
+# (None: it has none), the spans of its page and withheld records in manifest.json.
+Written = tuple[list[int] | None, Span, Span]
 
 
 def write_site_files(
@@ -404,40 +420,105 @@ def write_site_files(
     out: Path,
     images: dict[str, bytes],
     timezone: str | None,
-    part: Callable[[LocalePlan], Parts],
-) -> tuple[dict[str, bool], list[list[Span]]]:
-    """Write ``sitemap.xml`` and ``manifest.json`` from the locales' parts, in plan order,
-    each part made (or taken from the last files) when its turn comes and written at once:
-    neither file's text is held, only the withheld records until the pages are listed.
-    Returns (whether each file changed, each locale's spans in them: sitemap, pages,
-    withheld). The manifest is put in place before the sitemap."""
+    part: Callable[[LocalePlan], Parts | Kept],
+) -> tuple[dict[str, bool], list[str], list[Written]]:
+    """Write the sitemaps and ``manifest.json`` from the locales' parts, in plan order, each
+    part made (or, :class:`Kept`, taken from the last render) when its turn comes and written
+    at once: no file's text is held, only the withheld records until the pages are listed.
+    A locale's sitemap is written in its folder, then the country picker's, then the index
+    that lists them (:mod:`i18n.formats.sitemap`); a sitemap the last index listed that is
+    no longer one of the site's is removed. Returns (whether each file changed, the files
+    removed, what each locale's parts were written as). The manifest is put in place after
+    the sitemaps."""
     head, middle, tail = manifest_frame(_manifest(pages.plan, images, timezone, [], []))
-    site_map, listing = StreamedWrite(out / "sitemap.xml"), StreamedWrite(out / "manifest.json")
+    last_maps = _last_sitemaps(out, pages)
+    changed: dict[str, bool] = {}
+    removed: list[str] = []
+    maps = [SITEMAP_ROOT]
+    listing = StreamedWrite(out / "manifest.json")
     try:
-        site_map.write(sitemap_head(pages) + "\n")
         listing.write(head)
-        urls = _ListWriter(site_map, "\n")
         records = _ListWriter(listing, RECORD_SEP, LIST_OPEN)
-        in_map: list[Span] = []
-        in_pages: list[Span] = []
+        written: list[tuple[list[int] | None, Span]] = []
         held: list[str] = []
         for lp in pages.plan.locales:
-            urls_part, pages_part, held_part = part(lp)
-            in_map.append(urls.put(urls_part))
-            in_pages.append(records.put(pages_part))
-            held.append(held_part)
-        site_map.write("\n</urlset>\n" if urls.any else "</urlset>\n")
+            got = part(lp)
+            rel = locale_sitemap(lp)
+            if isinstance(got, Kept):
+                state = got.sitemap
+                if state is not None:
+                    changed[rel] = False
+            elif got.urls:
+                changed[rel] = atomic_write(out / rel, urlset(got.urls))
+                state = list(file_state(out / rel))
+            else:
+                state = None
+                if rel in last_maps and _remove(out, rel):
+                    removed.append(rel)
+            if state is not None:
+                maps.append(rel)
+            written.append((state, records.put(got.pages)))
+            held.append(got.withheld)
+        for rel in sorted(last_maps - set(maps)):  # of locales the plan no longer has
+            if _remove(out, rel):
+                removed.append(rel)
+        changed[SITEMAP_ROOT] = atomic_write(out / SITEMAP_ROOT, root_sitemap(pages))
+        index = sitemap_index([pages.url(rel) for rel in maps])
+        changed[SITEMAP_INDEX] = atomic_write(out / SITEMAP_INDEX, index)
         listing.write(("\n  ]" if records.any else "[]") + middle)
         withheld = _ListWriter(listing, RECORD_SEP, LIST_OPEN)
         in_withheld = [withheld.put(text) for text in held]
         listing.write(("\n  ]" if withheld.any else "[]") + tail)
-        changed = {"manifest.json": listing.commit(), "sitemap.xml": site_map.commit()}
+        changed["manifest.json"] = listing.commit()
     except BaseException:
         listing.abort()
-        site_map.abort()
         raise
-    spans = [list(s) for s in zip(in_map, in_pages, in_withheld, strict=True)]
-    return changed, spans
+    return (
+        changed,
+        removed,
+        [(state, span, w) for (state, span), w in zip(written, in_withheld, strict=True)],
+    )
+
+
+def _last_sitemaps(out: Path, pages: Pages) -> set[str]:
+    """The sitemaps (paths in the site) the last render's index lists: the ones a render may
+    remove. Empty when there is no index (a site of an earlier version has one sitemap)."""
+    try:
+        text = (out / SITEMAP_INDEX).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    if "<sitemapindex" not in text:
+        return set()
+    prefix = pages.url("")
+    found = set()
+    for loc in _LOC_RE.findall(text):
+        url = xml_unescape(loc.strip())
+        parts = url[len(prefix) :].split("/") if url.startswith(prefix) else []
+        if (
+            len(parts) == 3
+            and COUNTRY_DIR_RE.fullmatch(parts[0])
+            and LANGUAGE_DIR_RE.fullmatch(parts[1])
+            and parts[2] == LOCALE_SITEMAP
+        ):
+            found.add("/".join(parts))
+    return found
+
+
+_LOC_RE = re.compile(r"<loc>([^<]*)</loc>")
+
+
+def _remove(out: Path, rel: str) -> bool:
+    """Remove a file the site no longer has, and its folders left empty (False: there was
+    no such file)."""
+    path = out / rel
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    for folder in (path.parent, path.parent.parent):
+        if folder != out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    return True
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -650,27 +731,28 @@ def render_site(
     files.update(images)
     for rel, text in sorted(files.items()):  # each before manifest.json and sitemap.xml
         (result.written if atomic_write(out / rel, text) else result.unchanged).append(rel)
-    # each locale's parts of the sitemap and manifest: the last render's, when its key is
+    # each locale's parts of the sitemaps and manifest: the last render's, when its key is
     last = cache.parts(out)
 
-    def part(lp: LocalePlan) -> Parts:
+    def part(lp: LocalePlan) -> Parts | Kept:
         if lp.folder in keys:
-            cut = last.part(lp.folder, keys[lp.folder], keyed[lp.folder])
-            if cut is not None:
+            kept = last.part(lp.folder, keys[lp.folder], keyed[lp.folder])
+            if kept is not None:
                 result.parts_kept += 1
-                return cut
+                return kept
         return locale_parts(pages, lp)
 
     try:
         zone = project.settings.timezone
-        changed, spans = write_site_files(pages, out, images, zone, part)
+        changed, removed, parts = write_site_files(pages, out, images, zone, part)
     finally:
         last.close()
     for rel, wrote in changed.items():
         (result.written if wrote else result.unchanged).append(rel)
-    for lp, span in zip(plan.locales, spans, strict=True):
+    result.removed += removed
+    for lp, written in zip(plan.locales, parts, strict=True):
         if lp.folder in keys:  # every page and part of the locale is now current under key
-            entries[LOCALE + lp.folder] = [keys[lp.folder], keyed[lp.folder], *span]
+            entries[LOCALE + lp.folder] = [keys[lp.folder], keyed[lp.folder], *written]
     entries.update(cache.file_states(out, PART_FILES))
     cache.save(entries, [path for lp in plan.locales for path in locale_paths(pages, lp)])
     result.written.sort()
