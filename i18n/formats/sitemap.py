@@ -72,7 +72,7 @@ def read_sitemap(data: bytes, name: str) -> Sitemap:
     """Parse a sitemap or sitemap index (``name``: its path, for messages). Raises
     ``lxml.etree.XMLSyntaxError`` when it is not well-formed XML, and ValueError when its
     root is neither (the message names ``name``). No entity or DTD is resolved."""
-    import lxml.etree  # the check's: a render never reads a sitemap
+    import lxml.etree  # 16-24 ms: the check's; a render never reads a sitemap
 
     parser = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     root = lxml.etree.fromstring(data, parser, base_url=name)
