@@ -253,6 +253,29 @@ def test_a_sitemap_or_manifest_changed_on_disk_is_not_cut(project: Path, tmp_pat
     assert files(site) == cold_site(project, tmp_path)
 
 
+def test_a_site_with_one_sitemap_of_an_earlier_version_gets_the_index(
+    project: Path, tmp_path: Path
+) -> None:
+    """Before sitemaps were split, ``sitemap.xml`` held every URL: the next render replaces
+    it with the index, keeps every locale's sitemap, and writes what a cold render writes."""
+    first = render(project)
+    site = project / "site"
+    every = "".join(
+        (site / rel).read_text(encoding="utf-8").split("<urlset", 1)[1].split(">", 1)[1]
+        for rel in ["sitemap-root.xml", *(f"{lp.folder}/sitemap.xml" for lp in first.plan.locales)]
+        if (site / rel).exists()
+    ).replace("</urlset>", "")
+    (site / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
+        f'schemas/sitemap/0.9">{every}</urlset>\n',
+        encoding="utf-8",
+    )
+    again = render(project)
+    assert "sitemap.xml" in again.written and not again.removed
+    assert again.parts_kept == len(first.plan.locales)
+    assert files(site) == cold_site(project, tmp_path)
+
+
 def test_the_manifest_joined_from_parts_is_the_json_of_the_whole(project: Path) -> None:
     """:func:`manifest_text` joins records' texts: the bytes ``json.dumps`` writes for the
     whole manifest (withheld articles, helper pages, outdated pages, images, a timezone)."""

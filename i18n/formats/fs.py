@@ -18,6 +18,15 @@ from typing import Any, Self
 from i18n.errors import I18nError
 
 
+def _holds(path: Path, raw: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``raw`` (a file of another size is not
+    read: an earlier version's 400 MB sitemap is replaced by a small index)."""
+    try:
+        return path.stat().st_size == len(raw) and path.read_bytes() == raw
+    except FileNotFoundError:
+        return False
+
+
 def atomic_write(path: Path, data: str | bytes) -> bool:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
@@ -25,11 +34,8 @@ def atomic_write(path: Path, data: str | bytes) -> bool:
     so unchanged output keeps its mtime and git sees no change.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        if path.read_bytes() == raw:
-            return False
-    except FileNotFoundError:
-        pass
+    if _holds(path, raw):
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o7777  # keep an existing file's permissions
@@ -63,12 +69,9 @@ def atomic_write_all(files: list[tuple[Path, str | bytes]]) -> list[bool]:
     try:
         for path, data in files:
             raw = data.encode("utf-8") if isinstance(data, str) else data
-            try:
-                if path.read_bytes() == raw:
-                    changed.append(False)
-                    continue
-            except FileNotFoundError:
-                pass
+            if _holds(path, raw):
+                changed.append(False)
+                continue
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 mode = path.stat().st_mode & 0o7777
