@@ -81,7 +81,7 @@ def render(
         title = f"Plan as of {result.plan.today.isoformat()} ({settings.timezone}): nothing written"
     rows = report_rows(result)
     console = plain_console(width=WIDTH)
-    fast = None if console.is_terminal else box_table(title, COLUMNS, COLUMNS, rows, WIDTH)
+    fast = None if console.is_terminal else box_table(title, COLUMNS, COLUMNS, rows, WIDTH, True)
     if fast is not None:
         click.echo(fast, nl=False)
     else:
