@@ -731,12 +731,17 @@ def test_sitemap_not_well_formed(run: Runner, site: Path) -> None:
     ), res.stdout
 
 
-def test_sitemap_index_not_well_formed(run: Runner, site: Path) -> None:
-    edit(site / "site" / "sitemap.xml", "</sitemapindex>", "</sitemap>")
-    res = check(run, site)
+@pytest.mark.parametrize("only", [[], ["--country", "CH"]], ids=["all", "one-country"])
+@pytest.mark.parametrize("name", ["sitemap.xml", "sitemap-root.xml"])
+def test_sitemap_index_not_well_formed(run: Runner, site: Path, name: str, only: list[str]) -> None:
+    """The index and the picker's sitemap are the site's, not a country's: broken, they fail
+    a check of any one country too (every country's sitemaps hang on the index)."""
+    tag = "sitemapindex" if name == "sitemap.xml" else "urlset"
+    edit(site / "site" / name, f"</{tag}>", "</sitemap>")
+    res = check(run, site, *only)
     assert res.exit_code == 1, res.output
     assert re.search(
-        r"^violation: sitemap-unparsable site/sitemap.xml:\d+: sitemap is not well-formed XML",
+        rf"^violation: sitemap-unparsable site/{name}:\d+: sitemap is not well-formed XML",
         res.stdout,
         re.M,
     ), res.stdout

@@ -315,7 +315,8 @@ def test_each_locale_has_its_own_sitemap_and_loses_it_with_its_pages(
     approve(project, "fr")
     site = project / "site"
     assert run(project, "render").exit_code == 0
-    assert {"ch/de/sitemap.xml", "ch/fr/sitemap.xml", "de/de/sitemap.xml"} <= set(sitemaps(site))
+    before = set(sitemaps(site))
+    assert {"ch/de/sitemap.xml", "ch/fr/sitemap.xml", "de/de/sitemap.xml"} <= before
     foreign = site / "zz" / "de" / "sitemap.xml"  # someone else's
     foreign.parent.mkdir(parents=True)
     foreign.write_text("<urlset/>", encoding="utf-8")
@@ -329,6 +330,41 @@ def test_each_locale_has_its_own_sitemap_and_loses_it_with_its_pages(
     assert "ch/de/sitemap.xml" in sitemaps(site)
     assert not any(rel.startswith(("de/", "fr/", "ch/fr/")) for rel in sitemaps(site))
     assert foreign.read_text(encoding="utf-8") == "<urlset/>"
+    gone = before - set(sitemaps(site))
+    assert {"de/de/sitemap.xml", "ch/fr/sitemap.xml", "fr/fr/sitemap.xml"} <= gone
+    assert f"{len(gone)} stale sitemaps removed" in result.output, result.output
+    assert not any((site / rel).exists() for rel in gone)
+
+
+def test_a_sitemap_no_longer_published_is_removed_whatever_the_index_says(
+    project: Path, run: Runner
+) -> None:
+    """The sitemaps a render may remove are those the last index lists (whatever the site's
+    address was) and those the page cache recorded (the index deleted), and ``--plan`` names
+    them before anything is written."""
+    approve(project, "de")
+    site = project / "site"
+    assert run(project, "render").exit_code == 0
+    german = site / "de" / "de" / "sitemap.xml"
+    assert german.is_file()
+    (project / "source" / "countries" / "de.yaml").unlink()
+    plan = run(project, "render", "--plan")
+    assert plan.exit_code == 0, plan.output
+    assert "1 sitemap(s) now in site/ would be removed: de/de/sitemap.xml" in plan.output
+    assert german.is_file()  # --plan writes nothing
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(
+        text.replace(
+            'site_url = "https://www.invamed.example"', 'site_url = "https://new.example"'
+        ),
+        encoding="utf-8",
+    )
+    (site / "sitemap.xml").unlink()
+    result = run(project, "render")
+    assert result.exit_code == 0, result.output
+    assert not german.exists() and not (site / "de").exists()
+    assert "1 stale sitemaps removed" in result.output
 
 
 # --- 3. disclaimers and products ----------------------------------------------------------

@@ -105,6 +105,11 @@ def render(
                 f"{len(result.removed)} page(s) now in {project.rel(result.out)}/ would be "
                 "removed: " + ", ".join(result.removed)
             )
+        if result.removed_sitemaps:
+            click.echo(
+                f"{len(result.removed_sitemaps)} sitemap(s) now in {project.rel(result.out)}/ "
+                "would be removed: " + ", ".join(result.removed_sitemaps)
+            )
         click.echo(
             "to write these pages for a look at them, add --out with a folder of its own "
             "(never the live site)"
@@ -119,6 +124,7 @@ def render(
         f"{result.out}: {published} article pages {what}, {withheld} withheld "
         f"({len(result.written)} files written, {len(result.unchanged)} unchanged"
         + (f", {len(result.removed)} stale pages removed" if result.removed else "")
+        + (f", {len(gone)} stale sitemaps removed" if (gone := result.removed_sitemaps) else "")
         + ")"
     )
     click.echo(f"planned {result.planned} pages, {result.reused} from cache")

@@ -26,6 +26,7 @@ from i18n.formats.ledger import Ledger
 from i18n.formats.people import load_people
 from i18n.formats.sitemap import INDEX as SITEMAP_INDEX
 from i18n.formats.sitemap import MAX_BYTES, MAX_URLS, Sitemap, read_sitemap
+from i18n.formats.sitemap import ROOT as SITEMAP_ROOT
 from i18n.model.country import Country
 from i18n.model.findings import BLOCKING, WARNING, Finding
 from i18n.model.locale import fallback_chain
@@ -420,6 +421,9 @@ def _image_findings(site: Path, shown: str, manifest: Manifest) -> list[Finding]
     return found
 
 
+SITE_SITEMAPS = (SITEMAP_INDEX, SITEMAP_ROOT)  # a site's own, not a country's
+
+
 def _sitemap_findings(
     project: Project,
     site: Path,
@@ -442,7 +446,9 @@ def _sitemap_findings(
     general: list[Finding] = []
 
     def report(rel: str, cc: str | None, code: str, severity: str, message: str, line: Any) -> None:
-        if only and cc != only:
+        # with --country, a finding about another country is not this check's; one about the
+        # index or the picker's sitemap (no country) is: every country's sitemaps hang on it
+        if only and cc != only and not (cc is None and rel in SITE_SITEMAPS):
             return
         target = results.get(cc or "")
         path = project.rel(site / rel)

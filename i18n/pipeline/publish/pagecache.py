@@ -78,7 +78,8 @@ def file_state(path: Path) -> tuple[int, int, int]:
 @dataclass
 class PageCache:
     record: RunRecord
-    paths: RunRecord  # {"manifest": [size, mtime_ns, inode], "paths": [rel, ...]}
+    # {"manifest": [size, mtime_ns, inode], "paths": [rel, ...], "sitemaps": [rel, ...]}
+    paths: RunRecord
 
     @property
     def pages(self) -> dict[str, Entry]:
@@ -173,11 +174,21 @@ class PageCache:
         """The entries recording the state of files as written now."""
         return {PART + name: list(file_state(out / name)) for name in names}
 
-    def save(self, pages: dict[str, Entry], paths: list[str]) -> None:
-        """Keep the pages' entries, and the paths the manifest just written lists (``pages``
-        holds its state)."""
+    def sitemaps(self) -> list[str]:
+        """The locale sitemaps the last render wrote, as it recorded them beside the paths of
+        its pages (kept through an upgrade, and whatever the index says now)."""
+        got = self.paths.entries.get("sitemaps")
+        return [rel for rel in got if isinstance(rel, str)] if isinstance(got, list) else []
+
+    def save(self, pages: dict[str, Entry], paths: list[str], sitemaps: list[str]) -> None:
+        """Keep the pages' entries, the paths the manifest just written lists (``pages``
+        holds its state), and the locale sitemaps written."""
         self.record.save(pages)
-        listed = {"manifest": pages.get(PART + "manifest.json"), "paths": paths}
+        listed = {
+            "manifest": pages.get(PART + "manifest.json"),
+            "paths": paths,
+            "sitemaps": sitemaps,
+        }
         if listed != self.paths.entries:
             self.paths.save(listed)
 

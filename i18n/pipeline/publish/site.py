@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 from xml.sax.saxutils import unescape as xml_unescape
@@ -421,17 +422,18 @@ def write_site_files(
     images: dict[str, bytes],
     timezone: str | None,
     part: Callable[[LocalePlan], Parts | Kept],
+    last_maps: set[str],
 ) -> tuple[dict[str, bool], list[str], list[Written]]:
     """Write the sitemaps and ``manifest.json`` from the locales' parts, in plan order, each
     part made (or, :class:`Kept`, taken from the last render) when its turn comes and written
     at once: no file's text is held, only the withheld records until the pages are listed.
     A locale's sitemap is written in its folder, then the country picker's, then the index
-    that lists them (:mod:`i18n.formats.sitemap`); a sitemap the last index listed that is
-    no longer one of the site's is removed. Returns (whether each file changed, the files
+    that lists them (:mod:`i18n.formats.sitemap`); a sitemap an earlier render wrote
+    (``last_maps``: :func:`last_sitemaps`) that is no longer one of the site's is removed.
+    Returns (whether each file changed, the files
     removed, what each locale's parts were written as). The manifest is put in place after
     the sitemaps."""
     head, middle, tail = manifest_frame(_manifest(pages.plan, images, timezone, [], []))
-    last_maps = _last_sitemaps(out, pages)
     changed: dict[str, bool] = {}
     removed: list[str] = []
     maps = [SITEMAP_ROOT]
@@ -480,30 +482,43 @@ def write_site_files(
     )
 
 
-def _last_sitemaps(out: Path, pages: Pages) -> set[str]:
-    """The sitemaps (paths in the site) the last render's index lists: the ones a render may
-    remove. Empty when there is no index (a site of an earlier version has one sitemap)."""
+def last_sitemaps(out: Path, recorded: list[str]) -> set[str]:
+    """The locale sitemaps (paths in the site) an earlier render wrote, the ones a render may
+    remove: those the last index lists (whatever the site's address was then) and those the
+    page cache recorded (``recorded``: an index deleted, or a render stopped before writing
+    it). A site of an earlier version has one sitemap and no index."""
+    found = {rel for rel in recorded if _is_locale_sitemap(rel)}
     try:
         with (out / SITEMAP_INDEX).open("rb") as fh:
             head = fh.read(256)
             if b"<sitemapindex" not in head:  # an earlier version's one sitemap: not read
-                return set()  # (400 MB at 60k pages)
+                return found  # (400 MB at 60k pages)
             text = (head + fh.read()).decode("utf-8")
     except (OSError, UnicodeDecodeError):
-        return set()
-    prefix = pages.url("")
-    found = set()
+        return found
     for loc in _LOC_RE.findall(text):
-        url = xml_unescape(loc.strip())
-        parts = url[len(prefix) :].split("/") if url.startswith(prefix) else []
-        if (
-            len(parts) == 3
-            and COUNTRY_DIR_RE.fullmatch(parts[0])
-            and LANGUAGE_DIR_RE.fullmatch(parts[1])
-            and parts[2] == LOCALE_SITEMAP
-        ):
-            found.add("/".join(parts))
+        path = urlsplit(xml_unescape(loc.strip())).path
+        rel = "/".join(path.split("/")[-3:])
+        if _is_locale_sitemap(rel):
+            found.add(rel)
     return found
+
+
+def _is_locale_sitemap(rel: str) -> bool:
+    parts = rel.split("/")
+    return (
+        len(parts) == 3
+        and COUNTRY_DIR_RE.fullmatch(parts[0]) is not None
+        and LANGUAGE_DIR_RE.fullmatch(parts[1]) is not None
+        and parts[2] == LOCALE_SITEMAP
+    )
+
+
+def has_sitemap(plan: SitePlan, lp: LocalePlan) -> bool:
+    """Whether the locale has a sitemap (:func:`sitemap_part` gives it a ``<url>``)."""
+    if lp.professional:
+        return False
+    return plan.index_shown(lp) or any(plan.shown(lp, s) for s in lp.articles)
 
 
 _LOC_RE = re.compile(r"<loc>([^<]*)</loc>")
@@ -532,7 +547,8 @@ class RenderResult:
     out: Path
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # stale pages
+    removed_sitemaps: list[str] = field(default_factory=list)  # of locales that have none now
     foreign: list[str] = field(default_factory=list)  # pages no render of ours wrote
     rendered_countries: set[str] = field(default_factory=set)
     planned: int = 0  # (locale, article) plans made in this run
@@ -699,8 +715,13 @@ def render_site(
         result.rendered_countries.add(only)
     else:
         result.rendered_countries.update(lp.country.code for lp in plan.locales)
+    last_maps = last_sitemaps(out, cache.sitemaps())
     if dry_run:  # writes nothing, not even the plan cache
         result.removed = [page.relative_to(out).as_posix() for page in stale]
+        kept_maps = {locale_sitemap(lp) for lp in plan.locales if has_sitemap(plan, lp)}
+        result.removed_sitemaps = sorted(
+            rel for rel in last_maps - kept_maps if (out / rel).is_file()
+        )
         return result
     plans.save()
     keep_checked(checked, articles)
@@ -746,17 +767,18 @@ def render_site(
 
     try:
         zone = project.settings.timezone
-        changed, removed, parts = write_site_files(pages, out, images, zone, part)
+        changed, removed, parts = write_site_files(pages, out, images, zone, part, last_maps)
     finally:
         last.close()
     for rel, wrote in changed.items():
         (result.written if wrote else result.unchanged).append(rel)
-    result.removed += removed
+    result.removed_sitemaps = removed
     for lp, written in zip(plan.locales, parts, strict=True):
         if lp.folder in keys:  # every page and part of the locale is now current under key
             entries[LOCALE + lp.folder] = [keys[lp.folder], keyed[lp.folder], *written]
     entries.update(cache.file_states(out, PART_FILES))
-    cache.save(entries, [path for lp in plan.locales for path in locale_paths(pages, lp)])
+    maps = [locale_sitemap(lp) for lp, w in zip(plan.locales, parts, strict=True) if w[0]]
+    cache.save(entries, [path for lp in plan.locales for path in locale_paths(pages, lp)], maps)
     result.written.sort()
     result.unchanged.sort()
     return result
