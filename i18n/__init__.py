@@ -39,7 +39,8 @@ The package in the order data flows; a module imports only from the layers above
       publish/            render: resolve (fallback chains), gate (what may be published),
                           pages (Jinja2), bidi (right-to-left isolation), pagecache, plancache
                           (sealed plans per locale and article), history,
-                          site (write, sitemap, manifest, stale pages)
+                          sitemaps (each locale's, the picker's, the last ones),
+                          site (write pages, sitemaps, manifest; remove stale pages)
       check/              i18n check: report, config (disclaimers, claims), proof (the site),
                           locales (ledger, QA and claims per locale, on every core)
     server/             ``i18n serve``, the browser review server (Starlette): app.py (routes,

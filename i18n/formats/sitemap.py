@@ -10,7 +10,7 @@ it. A sitemap may only list addresses under its own folder, so each locale's sit
 locale's folder.
 
 The text is written, never built as a tree: a locale's ``<url>`` elements are made by the
-render (:func:`i18n.pipeline.publish.site.sitemap_part`) and framed here.
+render (:func:`i18n.pipeline.publish.sitemaps.sitemap_part`) and framed here.
 
 >>> text = urlset("<url><loc>https://x.test/ch/de/a.html</loc></url>")
 >>> read_sitemap(text.encode(), "s.xml")

@@ -10,12 +10,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
-from xml.sax.saxutils import unescape as xml_unescape
 
 from i18n.errors import I18nError
 from i18n.formats.article import article_record, keep_checked, load_articles
@@ -31,7 +26,6 @@ from i18n.formats.manifest import (
     withheld_text,
 )
 from i18n.formats.sitemap import INDEX as SITEMAP_INDEX
-from i18n.formats.sitemap import LOCALE as LOCALE_SITEMAP
 from i18n.formats.sitemap import ROOT as SITEMAP_ROOT
 from i18n.formats.sitemap import sitemap_index, urlset
 from i18n.formats.svg import svg_problem
@@ -64,6 +58,13 @@ from i18n.pipeline.publish.pagecache import (
 from i18n.pipeline.publish.pages import Pages, PageSpec, _csp_hash
 from i18n.pipeline.publish.plancache import PlanCache
 from i18n.pipeline.publish.shape import locale_keys
+from i18n.pipeline.publish.sitemaps import (
+    has_sitemap,
+    last_sitemaps,
+    locale_sitemap,
+    root_sitemap,
+    sitemap_part,
+)
 from i18n.project import Project
 
 PAGE_RE = re.compile(r"[a-z0-9][a-z0-9-]*\.html")
@@ -208,52 +209,7 @@ def kept_pages(
     return done, [job for job in jobs if job[0] not in kept], rels
 
 
-# --- sitemap and manifest -----------------------------------------------------------------
-
-
-def root_sitemap(pages: Pages) -> str:
-    """``sitemap-root.xml``: the country picker's ``<url>``, with its hreflang cluster."""
-    lines = [f"<url><loc>{xml_escape(pages.url('index.html'))}</loc>"]
-    lines += _alternate_links(pages, pages.root_alternates())
-    lines.append("</url>")
-    return urlset("\n".join(lines))
-
-
-def _alternate_links(pages: Pages, alternates: list[dict[str, str]]) -> list[str]:
-    """A ``<url>``'s hreflang siblings, then its x-default when it has any."""
-    lines = [_alternate_link(alt["hreflang"], alt["href"]) for alt in alternates]
-    if alternates:
-        lines.append(_x_default(pages))
-    return lines
-
-
-@lru_cache(maxsize=1 << 16)
-def _alternate_link(hreflang: str, href: str) -> str:
-    """One hreflang sibling of a sitemap ``<url>`` (each is written once per locale that
-    shows the page: escaped once)."""
-    return f'<xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} href={quoteattr(href)}/>'
-
-
-def sitemap_part(pages: Pages, lp: LocalePlan) -> str:
-    """One locale's ``<url>`` elements: its indexable pages, each with its hreflang
-    siblings ("" for none)."""
-    plan = pages.plan
-    if lp.professional:
-        return ""  # noindex pages stay out of the sitemap
-    lines: list[str] = []
-    targets: list[tuple[str | None, dt.date | None]] = []
-    if plan.index_shown(lp):
-        targets.append((None, None))
-    targets += [(s, plan.articles[s].updated) for s in lp.articles if plan.shown(lp, s)]
-    for slug, lastmod in targets:
-        name = "index.html" if slug is None else f"{slug}.html"
-        lines.append("<url>")
-        lines.append(f"<loc>{xml_escape(pages.url(f'{lp.folder}/{name}'))}</loc>")
-        if lastmod:
-            lines.append(f"<lastmod>{lastmod.isoformat()}</lastmod>")
-        lines += _alternate_links(pages, pages.alternates(lp, slug))
-        lines.append("</url>")
-    return "\n".join(lines)
+# --- sitemaps and manifest ----------------------------------------------------------------
 
 
 # where a locale's part stands in a file: [start, end] (bytes)
@@ -276,10 +232,6 @@ class _ListWriter:
             self.out.write(part)
             return [start, self.out.size]
         return [self.out.size, self.out.size]
-
-
-def _x_default(pages: Pages) -> str:
-    return f'<xhtml:link rel="alternate" hreflang="x-default" href={quoteattr(pages.x_default())}/>'
 
 
 def locale_manifest(
@@ -406,11 +358,6 @@ def locale_parts(pages: Pages, lp: LocalePlan) -> Parts:
     )
 
 
-def locale_sitemap(lp: LocalePlan) -> str:
-    """Where a locale's sitemap is, relative to the site."""
-    return f"{lp.folder}/{LOCALE_SITEMAP}"
-
-
 # What a locale's sitemap and manifest parts were written as: the state of its sitemap file
 # (None: it has none), the spans of its page and withheld records in manifest.json.
 Written = tuple[list[int] | None, Span, Span]
@@ -480,48 +427,6 @@ def write_site_files(
         removed,
         [(state, span, w) for (state, span), w in zip(written, in_withheld, strict=True)],
     )
-
-
-def last_sitemaps(out: Path, recorded: list[str]) -> set[str]:
-    """The locale sitemaps (paths in the site) an earlier render wrote, the ones a render may
-    remove: those the last index lists (whatever the site's address was then) and those the
-    page cache recorded (``recorded``: an index deleted, or a render stopped before writing
-    it). A site of an earlier version has one sitemap and no index."""
-    found = {rel for rel in recorded if _is_locale_sitemap(rel)}
-    try:
-        with (out / SITEMAP_INDEX).open("rb") as fh:
-            head = fh.read(256)
-            if b"<sitemapindex" not in head:  # an earlier version's one sitemap: not read
-                return found  # (400 MB at 60k pages)
-            text = (head + fh.read()).decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return found
-    for loc in _LOC_RE.findall(text):
-        path = urlsplit(xml_unescape(loc.strip())).path
-        rel = "/".join(path.split("/")[-3:])
-        if _is_locale_sitemap(rel):
-            found.add(rel)
-    return found
-
-
-def _is_locale_sitemap(rel: str) -> bool:
-    parts = rel.split("/")
-    return (
-        len(parts) == 3
-        and COUNTRY_DIR_RE.fullmatch(parts[0]) is not None
-        and LANGUAGE_DIR_RE.fullmatch(parts[1]) is not None
-        and parts[2] == LOCALE_SITEMAP
-    )
-
-
-def has_sitemap(plan: SitePlan, lp: LocalePlan) -> bool:
-    """Whether the locale has a sitemap (:func:`sitemap_part` gives it a ``<url>``)."""
-    if lp.professional:
-        return False
-    return plan.index_shown(lp) or any(plan.shown(lp, s) for s in lp.articles)
-
-
-_LOC_RE = re.compile(r"<loc>([^<]*)</loc>")
 
 
 def _remove(out: Path, rel: str) -> bool:
@@ -726,11 +631,9 @@ def render_site(
     plans.save()
     keep_checked(checked, articles)
     for page in stale:
-        page.unlink()
-        result.removed.append(page.relative_to(out).as_posix())
-        for folder in (page.parent, page.parent.parent):
-            if folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
+        rel = page.relative_to(out).as_posix()
+        if _remove(out, rel):
+            result.removed.append(rel)
     if only:
         plan.present = lambda lp, rel: lp.country.code == only or (out / rel).is_file()
 
