@@ -5,6 +5,7 @@ seal is not trusted. End to end through the CLI on copies of the sample."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -12,6 +13,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -19,10 +21,15 @@ from conftest import Runner
 from test_render import set_msgstr
 from test_render_cache import ARTICLE, approved_entry, cold_site, edit_yaml, files
 
+import i18n.pipeline.publish.site as site_module
+from i18n.errors import I18nError
 from i18n.formats.article import load_articles
 from i18n.formats.country import load_countries
-from i18n.pipeline.publish.gate import plan_site
+from i18n.pipeline.publish.gate import ArticlePlan, LocalePlan, plan_site
+from i18n.pipeline.publish.pages import Pages
+from i18n.pipeline.publish.plancache import PlanCache
 from i18n.pipeline.publish.resolve import CatalogStore
+from i18n.pipeline.publish.site import PageJob, RenderResult, _batches, page_jobs, render_site
 from i18n.project import Project
 
 TODAY = "2026-11-30"
@@ -287,3 +294,99 @@ def test_plans_hold_one_language_at_a_time(project: Path, monkeypatch: pytest.Mo
     assert len(held) > 2
     for language, languages in held:
         assert languages <= {language}, (language, languages)
+
+
+# --- a render holds the texts of the pages it builds, not the library's ---------------------
+
+
+def _translated(result: RenderResult) -> list[ArticlePlan]:
+    return [ap for lp in result.plan.locales if not lp.source for ap in lp.articles.values()]
+
+
+def test_planned_locales_keep_their_texts_only_in_the_cache(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a locale is planned, its article plans hold no texts or approval hashes in
+    memory: they are in its texts file, read again by the pages that show them and released
+    after. The site is the one a render that keeps every text in memory writes."""
+    held: list[str] = []
+    real = PlanCache.planned
+
+    def planned(self: PlanCache, lp: LocalePlan) -> None:
+        real(self, lp)
+        held.extend(f"{lp.folder}/{s}" for s, ap in lp.articles.items() if ap._hashes)
+
+    monkeypatch.setattr(PlanCache, "planned", planned)
+    for _ in range(2):  # every plan made, then every plan from the cache
+        shutil.rmtree(project / "site", ignore_errors=True)
+        result = render_site(Project(project), today=dt.date.fromisoformat(TODAY))
+        plans = _translated(result)
+        assert held == [] and plans and result.built > 0
+        # after the pages and the manifest, nothing is held in the parent either
+        assert all(ap.stored is not None and ap.by_index is not None for ap in plans)
+        assert not any(ap._hashes or ap._texts or ap.by_index[0] for ap in plans)  # type: ignore[index]
+    stowed = files(project / "site")
+    # the same render with every text kept in memory once read
+    monkeypatch.setattr(ArticlePlan, "forget", lambda self: None)
+    shutil.rmtree(project / ".cache" / "i18n" / "plan")
+    kept = render_site(Project(project), out=tmp_path / "kept", today=dt.date.fromisoformat(TODAY))
+    assert kept.reused == 0 and all(ap._hashes for ap in _translated(kept) if ap.ok)
+    assert files(tmp_path / "kept") == stowed
+    # a stowed plan read back gives the texts the planning made
+    again = render_site(Project(project), today=dt.date.fromisoformat(TODAY), dry_run=True)
+    for lp, cold in zip(result.plan.locales, kept.plan.locales, strict=True):
+        for slug, ap in lp.articles.items():
+            assert ap.texts == cold.articles[slug].texts, (lp.folder, slug)
+            assert ap.hashes == cold.articles[slug].hashes, (lp.folder, slug)
+    assert again.reused == PLANS
+
+
+def test_texts_changed_during_the_render_stop_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A texts file rewritten after its locale was planned (another process writing into
+    .cache/) is never read as the plan's: the render stops, names the file, and the next
+    render plans that locale afresh."""
+    texts = record(project).with_suffix(".texts.json")
+    real = site_module.write_pages
+
+    def write_pages(*args: Any, **kwargs: Any) -> Any:
+        raw = json.loads(texts.read_text(encoding="utf-8"))
+        texts.write_text(json.dumps(raw, indent=1), encoding="utf-8")  # same JSON, other bytes
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(site_module, "write_pages", write_pages)
+    with pytest.raises(I18nError, match=r"ch-de\.texts\.json changed during the render"):
+        render_site(Project(project), today=dt.date.fromisoformat(TODAY))
+    assert not texts.exists() and not record(project).exists()
+    monkeypatch.setattr(site_module, "write_pages", real)
+    result = render_site(Project(project), today=dt.date.fromisoformat(TODAY))
+    assert (result.planned, result.reused) == (CH_DE, PLANS - CH_DE)
+    assert texts.exists()
+
+
+def test_page_batches_keep_a_language_together(project: Path) -> None:
+    """The pages are built in batches of a few languages each: an article's pages in every
+    locale of a language in one batch (its body parsed once per text), and a language's
+    pages in batches that follow one another (each reads its locales' texts once)."""
+    p = Project(project)
+    plan = plan_site(p, load_articles(p.root), load_countries(p), p.settings.today())
+    pages = Pages(p, plan, p.settings.site_url)
+    jobs = page_jobs(pages, {lp.country.code for lp in plan.locales})
+    batches = _batches(jobs, 6, plan.locales)
+    assert sorted(job for batch in batches for job in batch) == sorted(jobs)
+
+    def language(job: PageJob) -> str:
+        return plan.locales[job[1]].locale.split("_")[0]
+
+    where: dict[tuple[str, str | None], set[int]] = {}
+    spans: dict[str, set[int]] = {}
+    for n, batch in enumerate(batches):
+        for job in batch:
+            if job[2] == "article":
+                where.setdefault((language(job), job[3]), set()).add(n)
+            spans.setdefault(language(job), set()).add(n)
+    assert where and all(len(found) == 1 for found in where.values())
+    assert len({lp.country.code for lp in plan.locales if lp.language == "de"}) > 1
+    for found in spans.values():  # each language's batches follow one another
+        assert max(found) - min(found) == len(found) - 1

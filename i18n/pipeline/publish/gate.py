@@ -131,6 +131,10 @@ class ArticlePlan:
     forbidden: bool = False  # approved text matches forbidden wording: withdrawn at once
     by_index: ByIndex | None = field(default=None, repr=False)  # not yet made into keys
     stored: Stored | None = field(default=None, repr=False)  # texts and hashes not yet read
+    # where the texts and hashes are kept once stowed (:meth:`stow`): read again after
+    # :meth:`forget`; and the indexes of the unapproved segments, which stay in memory
+    source: Stored | None = field(default=None, repr=False)
+    _unapproved_at: list[int] = field(default_factory=list, repr=False)
 
     @property
     def texts(self) -> dict[Key, str]:
@@ -179,6 +183,21 @@ class ArticlePlan:
         texts, self._hashes = self.stored()
         self.by_index = (texts, self.by_index[1])
         self.stored = None
+
+    def stow(self, source: Stored, unapproved: list[int]) -> None:
+        """Keep the texts and hashes only where ``source`` reads them (the plan cache's file
+        of the locale's texts): they are released now and read again when first needed.
+        ``unapproved``: the indexes of the segments shown unapproved."""
+        self.source, self._unapproved_at = source, unapproved
+        self.forget()
+
+    def forget(self) -> None:
+        """Release the texts and hashes of a stowed plan (read again when next needed), so
+        that a render holds the texts of the pages it is building, not the library's."""
+        if self.source is None:
+            return
+        self.stored, self.by_index = self.source, ([], list(self._unapproved_at))
+        self._texts, self._unapproved, self._hashes = {}, set(), []
 
     def _keyed(self) -> None:
         """The texts and marks by segment key (parsing the article if it was not)."""

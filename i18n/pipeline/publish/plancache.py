@@ -34,10 +34,14 @@ through its own key as above. A render reads only the shards of the locales it p
 
 The texts and approval hashes of a locale's article plans, nine tenths of their bytes, are
 in a file of their own beside the shard (``<cc>-<lang>.texts.json``, sealed the same way);
-the shard holds its SHA-256 and its stat, and each plan a digest of its own texts. A locale
-whose pages are all kept never reads the file (a render with nothing changed reads about a
-tenth of the plans' bytes); the others read it before the first page is written, and a file
-whose bytes are not the ones the shard was saved with is never used.
+the shard holds its SHA-256 and its stat, and each plan a digest of its own texts. A render
+saves a locale's shard and texts as soon as the locale is planned, and its article plans
+then keep their texts only there (:meth:`ArticlePlan.stow`): each batch of pages reads the
+texts of the locales it shows and releases them after (:meth:`PlanCache.release`), so that
+a render of 60,000 pages never holds the library's texts at once. A locale whose pages are
+all kept never reads the file (a render with nothing changed reads about a tenth of the
+plans' bytes), and a file whose bytes are not the ones the shard was saved with is never
+used: the render stops and says so.
 
 A disclaimer (its dates, reference) is checked per locale at every render and is not part of
 any cached plan.
@@ -109,6 +113,7 @@ class Shard:
     texts_stat: list[int] | None = None  # and its stat then (size, times, inode, device)
     stored: dict[str, Any] | None = None  # the texts file's plans, once read
     lp: LocalePlan | None = None  # the locale planned (its text direction is kept)
+    given: list[ArticlePlan] = field(default_factory=list)  # texts given since a release
 
     @classmethod
     def load(cls, path: Path, key: str, digest: str, root: Path) -> Shard:
@@ -182,6 +187,9 @@ class PlanCache:
     shards: dict[str, Shard] = field(default_factory=dict)  # by locale folder (ch/de)
     # the digests of the files the locales' digests read, kept by their stat
     files: FileDigests | None = None
+    # a locale's plans keep their texts only in its texts file once it is planned, and are
+    # given them again when a page needs them (:meth:`release`): set by a render that saves
+    eager: bool = False
     _templates: str | None = None
 
     @classmethod
@@ -231,14 +239,54 @@ class PlanCache:
 
     def planned(self, lp: LocalePlan) -> None:
         """``lp`` is planned: a shard that would be saved as it is is released now (its plans
-        live on in the site plan), so that planning holds one locale's JSON, not all."""
+        live on in the site plan), so that planning holds one locale's JSON, not all. With
+        :attr:`eager`, a shard whose plans changed is saved now, and the locale's article
+        plans are stowed (:meth:`ArticlePlan.stow`): their texts and approval hashes, most
+        of a plan's bytes, are then held only in the texts file, and planning holds one
+        locale's texts, not the library's."""
         shard = self.shards.get(lp.folder)
         if shard is None or shard.failed or shard.unchanged:
             return
-        if self._value(shard) == shard.record.entries:
-            shard.unchanged = True  # its texts too: each plan's digest of them is the same
-            shard.plans, shard.entries, shard.record.entries = {}, {}, {}
-            shard.texts, shard.warm_names = {}, []
+        if self._value(shard) != shard.record.entries and not (self.eager and self._save(shard)):
+            return
+        shard.unchanged = True  # its texts too: each plan's digest of them is the same
+        if self.eager and shard.texts_sha is not None:
+            self._stow(shard)
+        shard.plans, shard.entries, shard.record.entries = {}, {}, {}
+        shard.texts, shard.warm_names = {}, []
+
+    def _stow(self, shard: Shard) -> None:
+        assert shard.lp is not None
+        folder = shard.lp.folder
+        for slug, ap in shard.lp.articles.items():
+            name = f"{folder}/{slug}"
+            entry = shard.entries.get(name)
+            try:
+                unapproved = [int(i) for i in entry[1]["unapproved"]]  # type: ignore[index]
+            except BAD_ENTRY:
+                continue  # not a plan this shard keeps: its texts stay where they are
+            ap.stow(_Stored(shard, name, ap, None), unapproved)
+        shard.stored, shard.given = None, []
+
+    def verify(self, folders: set[str]) -> None:
+        """Before pages of these locales are built: stop the render, before it writes a page,
+        when one's texts file is no longer the one saved with its shard (by its stat, else
+        its bytes). The bytes are checked again whenever they are read."""
+        for folder in sorted(folders):
+            shard = self.shards.get(folder)
+            if shard and not shard.failed and shard.texts_sha and not shard.texts_intact():
+                raise shard.spoiled()
+
+    def release(self) -> None:
+        """Release the texts and hashes given to stowed plans since the last call (and the
+        texts files read for them): each is read again when a page needs it. A render calls
+        it after each batch of pages, and after each locale's part of the manifest."""
+        for shard in self.shards.values():
+            for ap in shard.given:
+                ap.forget()
+            shard.given = []
+            if shard.unchanged:
+                shard.stored = None
 
     def noisy(self, lp: LocalePlan) -> None:
         """Planning ``lp`` warned: its shard is never taken as it is (only plan by plan)."""
@@ -276,11 +324,12 @@ class PlanCache:
             value["direction"] = [lp.locale, "rtl" if lp.rtl else "ltr"]
         return value
 
-    def _save(self, shard: Shard) -> None:
+    def _save(self, shard: Shard) -> bool:
         """Write the texts of the shard's article plans, then the shard (with their file's
-        SHA-256): a shard is never read with texts it was not saved with."""
+        SHA-256): a shard is never read with texts it was not saved with. False: there is
+        no trustworthy cache key, nothing is written."""
         if not shard.record.usable:
-            return
+            return False
         texts = dict(shard.texts)
         for name in shard.warm_names:  # taken as they were: their texts are the stored ones
             stored = shard.stored_texts(name)
@@ -292,6 +341,7 @@ class PlanCache:
         shard.record.save(self._value(shard))
         # what a plan not read yet will ask for (the others hold their texts)
         shard.stored = {name: texts[name] for name in shard.warm_names}
+        return True
 
     def _shard(self, lp: LocalePlan) -> Shard:
         if lp.folder not in self.shards:  # planned without a digest: plans by their keys
@@ -316,8 +366,9 @@ class PlanCache:
         if shard.warm:
             value = shard.cached(name, None)
             ap = None if value is None else _reuse(value, article, history, self.project)
-            if ap is not None:
-                ap.stored = _Stored(shard, name, ap, shared)
+            if ap is not None and ap.by_index is not None:
+                # read by the pages of a batch and released after it: not interned then
+                ap.stow(_Stored(shard, name, ap, None if self.eager else shared), ap.by_index[1])
                 shard.entries[name] = shard.plans[name]
                 shard.warm_names.append(name)
                 return ap
@@ -488,12 +539,13 @@ def _reuse(
 class _Stored:
     """A cached plan's texts and approval hashes, read from its locale's texts file when the
     plan first needs them (:attr:`ArticlePlan.stored`); each text or hash one string object
-    per language (``shared``: the countries of a language show the same texts)."""
+    per language (``shared``: the countries of a language show the same texts; None: the
+    lists as read, for plans whose texts are released after a batch of pages)."""
 
     shard: Shard
     name: str
     plan: ArticlePlan
-    shared: dict[str, str]
+    shared: dict[str, str] | None
     texts: tuple[list[Any], list[Any]] | None = None
 
     def fill(self) -> bool:
@@ -516,6 +568,8 @@ class _Stored:
             return None
         if not all(type(h) is str for h in hashes):
             return None
+        if self.shared is None:
+            return texts, hashes
         one = self.shared.setdefault
         return list(map(one, texts, texts)), list(map(one, hashes, hashes))
 
@@ -523,6 +577,7 @@ class _Stored:
         got = self.checked()
         if got is None:  # its file is sealed and was checked when the render began
             raise self.shard.spoiled()
+        self.shard.given.append(self.plan)  # released by PlanCache.release
         return got
 
 

@@ -139,36 +139,50 @@ def page_spec(pages: Pages, job: PageJob) -> PageSpec:
 Done = tuple[str, bool | None, Entry]
 
 
-def _write_batch(state: tuple[Pages, Path, PageCache], batch: list[PageJob]) -> list[Done]:
-    """Build and write one batch of pages (an article's pages in every locale together, so
-    that its body is parsed once per text it shows), each page only when the page cache
-    does not show it current. Each page goes to a temporary file as soon as it is built;
-    the batch's files are flushed to disk together and then renamed into place."""
-    pages, out, cache = state
+# What the page workers inherit: the pages' builder, the output folder, the page cache and
+# the plan cache (whose stowed texts a batch reads and releases).
+WriteState = tuple[Pages, Path, PageCache, PlanCache | None]
+
+
+def _write_batch(state: WriteState, batch: list[PageJob]) -> list[Done]:
+    """Build and write one batch of pages (an article's pages in every locale of a language
+    together, so that its body is parsed once per text it shows), each page only when the
+    page cache does not show it current. Each page goes to a temporary file as soon as it
+    is built; the batch's files are flushed to disk together and then renamed into place.
+    The plans' texts read for the batch are released after it."""
+    pages, out, cache, plans = state
     done: list[Done] = []
     slug: str | None = None
-    with StagedWrites() as writes:  # one flush to disk for the batch, then the renames
-        for job in batch:
-            rel = job[0]
-            if job[3] != slug:  # bodies are reused within one article's pages only: memory
-                pages.forget_bodies()
-                slug = job[3]
-            spec = page_spec(pages, job)
-            fingerprint = pages.fingerprint(spec)
-            if cache.fresh(out, rel, fingerprint):
-                done.append((rel, None, cache.pages[rel]))
-                continue
-            done.append((rel, writes.stage(out / rel, pages.fill(spec)), [fingerprint]))
+    try:
+        with StagedWrites() as writes:  # one flush to disk for the batch, then the renames
+            for job in batch:
+                rel = job[0]
+                if job[3] != slug:  # bodies are reused within one article's pages: memory
+                    pages.forget_bodies()
+                    slug = job[3]
+                spec = page_spec(pages, job)
+                fingerprint = pages.fingerprint(spec)
+                if cache.fresh(out, rel, fingerprint):
+                    done.append((rel, None, cache.pages[rel]))
+                    continue
+                done.append((rel, writes.stage(out / rel, pages.fill(spec)), [fingerprint]))
+    finally:
+        pages.forget_bodies()
+        if plans is not None:
+            plans.release()
     # the files' state once renamed into place (what the page cache checks next time)
     return [d if d[1] is None else (d[0], d[1], [*d[2], *file_state(out / d[0])]) for d in done]
 
 
-def _batches(jobs: list[PageJob], parts: int) -> list[list[PageJob]]:
-    """``jobs`` grouped by article (index and helper pages by locale), the groups cut into
-    about ``parts`` batches of similar size, every group whole."""
-    groups: dict[tuple[str, int], list[PageJob]] = {}
+def _batches(jobs: list[PageJob], parts: int, locales: list[LocalePlan]) -> list[list[PageJob]]:
+    """``jobs`` grouped by language (``de`` with ``de_AT`` and ``de_CH``), within it by
+    article (index and helper pages by locale), the groups cut into about ``parts`` batches
+    of similar size, every group whole: a batch reads the texts of a few languages' locales
+    only, and parses an article's body once per text its pages show."""
+    groups: dict[tuple[str, str, int], list[PageJob]] = {}
     for job in jobs:
-        key = (job[3], -1) if job[2] == ARTICLE else (job[3] or "", job[1])
+        language = locales[job[1]].locale.split("_")[0]
+        key = (language, job[3] or "", -1 if job[2] == ARTICLE else job[1])
         groups.setdefault(key, []).append(job)
     size = max(1, len(jobs) // max(1, parts))
     batches: list[list[PageJob]] = [[]]
@@ -179,13 +193,15 @@ def _batches(jobs: list[PageJob], parts: int) -> list[list[PageJob]]:
     return [b for b in batches if b]
 
 
-def write_pages(pages: Pages, out: Path, jobs: list[PageJob], cache: PageCache) -> list[Done]:
+def write_pages(
+    pages: Pages, out: Path, jobs: list[PageJob], cache: PageCache, plans: PlanCache | None = None
+) -> list[Done]:
     """Build and write the pages, each as soon as it is built (no page is held after its
     write): in forked processes (one per core) that inherit the loaded plan, when there is
     more than one core."""
     workers = workers_for(len(jobs))
-    batches = _batches(jobs, workers * 8)
-    state = (pages, out, cache)
+    batches = _batches(jobs, workers * 8, pages.plan.locales)
+    state: WriteState = (pages, out, cache, plans)
     if workers <= 1:
         return [done for batch in batches for done in _write_batch(state, batch)]
     parts = forked_map(_write_batch, state, batches, workers)
@@ -597,6 +613,7 @@ def render_site(
     countries = require_countries(project, "render")
     only = find_country(project, country).code if country else None
     plans = PlanCache.load(project, preview)
+    plans.eager = not dry_run  # each locale's plans saved, and their texts stowed, at once
     plan = plan_site(project, articles, countries, today, preview, only, plans)
     pages = Pages(project, plan, project.settings.site_url)
     images = image_files(project)
@@ -642,12 +659,10 @@ def render_site(
     keys = locale_keys(plans, plan, pages.brands)
     kept, jobs, keyed = kept_pages(pages, out, jobs, cache, keys)
     result.kept = len(kept)
-    # the texts of the cached plans of the locales whose pages are built, read once, here,
-    # before the page workers fork; a locale whose pages are all kept never reads them
-    for i in sorted({job[1] for job in jobs}):
-        for ap in plan.locales[i].articles.values():
-            ap.read_stored()
-    for rel, changed, entry in kept + write_pages(pages, out, jobs, cache):
+    # the plans' texts are read by the batches of pages that show them, and released after
+    # each: a locale whose pages are all kept never reads them
+    plans.verify({plan.locales[i].folder for i in {job[1] for job in jobs}})
+    for rel, changed, entry in kept + write_pages(pages, out, jobs, cache, plans):
         (result.written if changed else result.unchanged).append(rel)
         result.built += changed is not None
         entries[rel] = entry
@@ -666,7 +681,10 @@ def render_site(
             if kept is not None:
                 result.parts_kept += 1
                 return kept
-        return locale_parts(pages, lp)
+        try:
+            return locale_parts(pages, lp)
+        finally:
+            plans.release()  # the approval hashes read for its records
 
     try:
         zone = project.settings.timezone
