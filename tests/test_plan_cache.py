@@ -367,8 +367,9 @@ def test_texts_changed_during_the_render_stop_it(
 
 def test_page_batches_keep_a_language_together(project: Path) -> None:
     """The pages are built in batches of a few languages each: an article's pages in every
-    locale of a language in one batch (its body parsed once per text), and a language's
-    pages in batches that follow one another (each reads its locales' texts once)."""
+    locale of a language in one batch, a language's pages in batches that follow one
+    another (each reads its locales' texts once), and within a batch article by article
+    (its body parsed once per text its pages show)."""
     p = Project(project)
     plan = plan_site(p, load_articles(p.root), load_countries(p), p.settings.today())
     pages = Pages(p, plan, p.settings.site_url)
@@ -390,3 +391,6 @@ def test_page_batches_keep_a_language_together(project: Path) -> None:
     assert len({lp.country.code for lp in plan.locales if lp.language == "de"}) > 1
     for found in spans.values():  # each language's batches follow one another
         assert max(found) - min(found) == len(found) - 1
+    for batch in batches:  # within a batch, article by article (one parse per text)
+        slugs = [job[3] or "" for job in batch]
+        assert slugs == sorted(slugs)

@@ -178,7 +178,8 @@ def _batches(jobs: list[PageJob], parts: int, locales: list[LocalePlan]) -> list
     """``jobs`` grouped by language (``de`` with ``de_AT`` and ``de_CH``), within it by
     article (index and helper pages by locale), the groups cut into about ``parts`` batches
     of similar size, every group whole: a batch reads the texts of a few languages' locales
-    only, and parses an article's body once per text its pages show."""
+    only. Within a batch the pages go article by article, so that an article's body is
+    parsed once per text its pages show (languages whose texts are the same share it)."""
     groups: dict[tuple[str, str, int], list[PageJob]] = {}
     for job in jobs:
         language = locales[job[1]].locale.split("_")[0]
@@ -190,6 +191,8 @@ def _batches(jobs: list[PageJob], parts: int, locales: list[LocalePlan]) -> list
         if len(batches[-1]) >= size:
             batches.append([])
         batches[-1].extend(groups[key])
+    for batch in batches:  # stable: each article's pages keep their languages' order
+        batch.sort(key=lambda job: job[3] or "")
     return [b for b in batches if b]
 
 
