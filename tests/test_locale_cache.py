@@ -222,6 +222,32 @@ def test_a_forged_or_replayed_texts_file_replans_its_locale(project: Path, tmp_p
     assert files(project / "site") == cold_site(project, tmp_path)
 
 
+@pytest.mark.parametrize("damage", ["forged", "deleted", "truncated"])
+def test_a_damaged_texts_file_is_written_again_when_every_page_is_built(
+    project: Path, tmp_path: Path, damage: str
+) -> None:
+    """A texts file damaged between two renders, with every page of its locale to build
+    (the site removed): the locale plans afresh, its texts file is written again, and the
+    pages show what a render without any cache writes."""
+    render(project)
+    path = texts_file(project, "ch-de")
+    if damage == "forged":
+        data = json.loads(path.read_bytes())
+        texts = data["entries"][f"ch/de/{ARTICLE}"][0]
+        texts[next(i for i, text in enumerate(texts) if text)] = "Forged text"
+        path.write_text(json.dumps(data), encoding="utf-8")  # under the old seal
+    elif damage == "deleted":
+        path.unlink()
+    else:
+        path.write_bytes(path.read_bytes()[:100])
+    shutil.rmtree(project / "site")
+    result = render(project)
+    assert (result.opened, result.planned) == (["ch/de"], 6)
+    assert "Forged text" not in (project / "site" / f"ch/de/{ARTICLE}.html").read_text()
+    assert files(project / "site") == cold_site(project, tmp_path)
+    assert render(project).opened == []  # the shard and its texts file agree again
+
+
 def test_texts_changed_during_a_render_stop_it(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -247,7 +247,12 @@ class PlanCache:
         shard = self.shards.get(lp.folder)
         if shard is None or shard.failed or shard.unchanged:
             return
-        if self._value(shard) != shard.record.entries and not (self.eager and self._save(shard)):
+        changed = self._value(shard) != shard.record.entries
+        if self.eager and not changed and not shard.texts_intact():
+            # the plans are the saved ones, made again because their texts file is not the
+            # one saved (deleted, edited, replayed): it is written again before they stow
+            changed = True
+        if changed and not (self.eager and self._save(shard)):
             return
         shard.unchanged = True  # its texts too: each plan's digest of them is the same
         if self.eager and shard.texts_sha is not None:
@@ -284,9 +289,8 @@ class PlanCache:
         for shard in self.shards.values():
             for ap in shard.given:
                 ap.forget()
-            shard.given = []
-            if shard.unchanged:
-                shard.stored = None
+            # what was read of the texts file: read again, and checked again, when needed
+            shard.given, shard.stored = [], None
 
     def noisy(self, lp: LocalePlan) -> None:
         """Planning ``lp`` warned: its shard is never taken as it is (only plan by plan)."""
