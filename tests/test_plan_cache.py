@@ -394,3 +394,27 @@ def test_page_batches_keep_a_language_together(project: Path) -> None:
     for batch in batches:  # within a batch, article by article (one parse per text)
         slugs = [job[3] or "" for job in batch]
         assert slugs == sorted(slugs)
+
+
+def test_a_render_stopped_by_bad_input_leaves_the_plan_cache_as_it_was(
+    project: Path, run: Runner, tmp_path: Path
+) -> None:
+    """Planning saves each locale as it goes; a render that then stops on bad input (here
+    an unsafe picture, found once every locale is planned) puts every shard and texts file
+    back as it found them, and the next render plans what changed, once."""
+    site = tmp_path / "site"
+    render(run, project, site)
+    entry = approved_entry(project)
+    set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr + " (neu)", approve_it=True)
+    folder = project / ".cache" / "i18n" / "plan"
+    before = files(folder)
+    (project / "source" / "images" / "bad.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        encoding="utf-8",
+    )
+    stopped = run(project, "render", "--today", TODAY, "--out", str(site))
+    assert stopped.exit_code == 2 and "unsafe SVG" in stopped.output, stopped.output
+    assert files(folder) == before
+    (project / "source" / "images" / "bad.svg").unlink()
+    assert render(run, project, site) == (GERMAN, PLANS - GERMAN)
+    assert not list(folder.rglob("*.bak"))

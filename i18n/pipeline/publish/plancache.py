@@ -38,7 +38,9 @@ the shard holds its SHA-256 and its stat, and each plan a digest of its own text
 saves a locale's shard and texts as soon as the locale is planned, and its article plans
 then keep their texts only there (:meth:`ArticlePlan.stow`): each batch of pages reads the
 texts of the locales it shows and releases them after (:meth:`PlanCache.release`), so that
-a render of 60,000 pages never holds the library's texts at once. A locale whose pages are
+a render of 60,000 pages never holds the library's texts at once (the files a locale's
+save replaces are set aside until the render commits to its plans, and put back if it stops
+on bad input first: :meth:`PlanCache.rollback`). A locale whose pages are
 all kept never reads the file (a render with nothing changed reads about a tenth of the
 plans' bytes), and a file whose bytes are not the ones the shard was saved with is never
 used: the render stops and says so.
@@ -190,6 +192,9 @@ class PlanCache:
     # a locale's plans keep their texts only in its texts file once it is planned, and are
     # given them again when a page needs them (:meth:`release`): set by a render that saves
     eager: bool = False
+    # what planning wrote, to be undone if the render stops before :meth:`save`: each path,
+    # and where the file it replaced was set aside (None: there was none)
+    _undo: list[tuple[Path, Path | None]] = field(default_factory=list)
     _templates: str | None = None
 
     @classmethod
@@ -252,7 +257,7 @@ class PlanCache:
             # the plans are the saved ones, made again because their texts file is not the
             # one saved (deleted, edited, replayed): it is written again before they stow
             changed = True
-        if changed and not (self.eager and self._save(shard)):
+        if changed and not (self.eager and self._save(shard, undo=True)):
             return
         shard.unchanged = True  # its texts too: each plan's digest of them is the same
         if self.eager and shard.texts_sha is not None:
@@ -302,11 +307,35 @@ class PlanCache:
         if lp.folder in self.shards:
             self.shards[lp.folder].failed = True
 
+    def rollback(self) -> None:
+        """The render stopped before :meth:`save` (bad input): put back the shards and
+        texts files that planning replaced, and remove those it added."""
+        for path, aside in reversed(self._undo):
+            if aside is None:
+                path.unlink(missing_ok=True)
+            else:
+                os.replace(aside, path)
+        self._undo = []
+
+    def _set_aside(self, path: Path) -> None:
+        aside = path.with_name(path.name + ".bak")
+        try:
+            os.replace(path, aside)
+        except FileNotFoundError:
+            self._undo.append((path, None))
+        else:
+            self._undo.append((path, aside))
+
     def save(self) -> None:
         """Keep this run's plans of each locale planned (and only them) for the next render;
         a shard whose content is the same is not written again. The shards are emptied
-        (their digests stay): call it once, when the planning is done. The single record of earlier
-        versions (``plan/publish.json``) is removed."""
+        (their digests stay): call it once, when the planning is done. What planning wrote
+        is kept (the files it replaced, set aside, are removed). The single record of
+        earlier versions (``plan/publish.json``) is removed."""
+        if self.eager:  # with those a render killed while planning left
+            for aside in self.folder.glob("*.json.bak"):
+                aside.unlink(missing_ok=True)
+        self._undo = []
         if self.folder.parent == self.project.cache_dir / "plan":
             self.folder.with_suffix(".json").unlink(missing_ok=True)
         if self.files is not None:
@@ -328,10 +357,11 @@ class PlanCache:
             value["direction"] = [lp.locale, "rtl" if lp.rtl else "ltr"]
         return value
 
-    def _save(self, shard: Shard) -> bool:
+    def _save(self, shard: Shard, undo: bool = False) -> bool:
         """Write the texts of the shard's article plans, then the shard (with their file's
         SHA-256): a shard is never read with texts it was not saved with. False: there is
-        no trustworthy cache key, nothing is written."""
+        no trustworthy cache key, nothing is written. ``undo``: written while planning,
+        the files replaced are set aside until :meth:`save` or :meth:`rollback`."""
         if not shard.record.usable:
             return False
         texts = dict(shard.texts)
@@ -340,6 +370,9 @@ class PlanCache:
             if stored is None:
                 raise shard.spoiled()
             texts[name] = list(stored)
+        if undo:
+            self._set_aside(shard.texts_path)
+            self._set_aside(shard.record.path)
         sha = RunRecord(shard.texts_path, self.key, secret=shard.record.secret).save(texts)
         shard.texts_sha, shard.texts_stat = sha, stat_shape(os.stat(shard.texts_path))
         shard.record.save(self._value(shard))

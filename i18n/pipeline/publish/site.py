@@ -617,9 +617,15 @@ def render_site(
     only = find_country(project, country).code if country else None
     plans = PlanCache.load(project, preview)
     plans.eager = not dry_run  # each locale's plans saved, and their texts stowed, at once
-    plan = plan_site(project, articles, countries, today, preview, only, plans)
-    pages = Pages(project, plan, project.settings.site_url)
-    images = image_files(project)
+    try:
+        plan = plan_site(project, articles, countries, today, preview, only, plans)
+        pages = Pages(project, plan, project.settings.site_url)
+        images = image_files(project)
+    except BaseException:
+        plans.rollback()  # a render that stops on bad input leaves the cache as it found it
+        raise
+    if not dry_run:
+        plans.save()
 
     result = RenderResult(
         plan, out, planned=plan.planned, reused=plan.reused, opened=list(plan.opened)
@@ -648,7 +654,6 @@ def render_site(
             rel for rel in last_maps - kept_maps if (out / rel).is_file()
         )
         return result
-    plans.save()
     keep_checked(checked, articles)
     for page in stale:
         rel = page.relative_to(out).as_posix()
