@@ -276,6 +276,27 @@ def test_texts_changed_during_a_render_stop_it(
     assert files(project / "site") == cold_site(project, tmp_path)
 
 
+def test_texts_changed_before_the_pages_stop_the_render_before_any_page(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every page to build (the site removed), the batches of other languages would
+    write their pages before the one that reads a spoiled texts file stops: the texts
+    files are checked before the first batch starts, so no page at all is written."""
+    render(project)
+    shutil.rmtree(project / "site")
+    save = PlanCache.save
+
+    def save_then_spoil(self: PlanCache) -> None:
+        save(self)
+        path = texts_file(project, "ch-de")
+        path.write_bytes(path.read_bytes().replace(b'"', b"'", 1))
+
+    monkeypatch.setattr(PlanCache, "save", save_then_spoil)
+    with pytest.raises(I18nError, match=r"ch-de\.texts\.json changed during the render"):
+        render(project)
+    assert not list((project / "site").glob("*/*/*.html"))
+
+
 def test_a_kept_locale_takes_its_text_direction_from_its_shard(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
