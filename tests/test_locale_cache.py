@@ -248,6 +248,19 @@ def test_a_damaged_texts_file_is_written_again_when_every_page_is_built(
     assert render(project).opened == []  # the shard and its texts file agree again
 
 
+def spoil_after_planning(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the render has saved its plans, change ch-de's texts file (another process
+    writing into .cache/): same size, other bytes."""
+    save = PlanCache.save
+
+    def save_then_spoil(self: PlanCache) -> None:
+        save(self)
+        path = texts_file(project, "ch-de")
+        path.write_bytes(path.read_bytes().replace(b'"', b"'", 1))
+
+    monkeypatch.setattr(PlanCache, "save", save_then_spoil)
+
+
 def test_texts_changed_during_a_render_stop_it(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -259,14 +272,7 @@ def test_texts_changed_during_a_render_stop_it(
     page = project / "site" / f"ch/de/{ARTICLE}.html"
     kept = page.read_bytes()
     page.write_bytes(kept.replace(b"</main>", b"<p>edited</p></main>"))  # to be built again
-    save = PlanCache.save
-
-    def save_then_spoil(self: PlanCache) -> None:
-        save(self)
-        path = texts_file(project, "ch-de")
-        path.write_bytes(path.read_bytes().replace(b'"', b"'", 1))
-
-    monkeypatch.setattr(PlanCache, "save", save_then_spoil)
+    spoil_after_planning(project, monkeypatch)
     with pytest.raises(I18nError, match=r"ch-de\.texts\.json changed during the render"):
         render(project)
     assert b"<p>edited</p>" in page.read_bytes()  # nothing was written
@@ -284,14 +290,7 @@ def test_texts_changed_before_the_pages_stop_the_render_before_any_page(
     files are checked before the first batch starts, so no page at all is written."""
     render(project)
     shutil.rmtree(project / "site")
-    save = PlanCache.save
-
-    def save_then_spoil(self: PlanCache) -> None:
-        save(self)
-        path = texts_file(project, "ch-de")
-        path.write_bytes(path.read_bytes().replace(b'"', b"'", 1))
-
-    monkeypatch.setattr(PlanCache, "save", save_then_spoil)
+    spoil_after_planning(project, monkeypatch)
     with pytest.raises(I18nError, match=r"ch-de\.texts\.json changed during the render"):
         render(project)
     assert not list((project / "site").glob("*/*/*.html"))
