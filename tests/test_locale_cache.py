@@ -107,6 +107,23 @@ def test_a_template_opens_every_locale(project: Path, tmp_path: Path) -> None:
     assert files(project / "site") == cold_site(project, tmp_path)
 
 
+@pytest.mark.parametrize("name", ["site", ARTICLE])
+def test_a_catalog_swapped_for_a_link_to_the_same_bytes_is_refused(
+    project: Path, tmp_path: Path, name: str
+) -> None:
+    """The digest of a locale's inputs says whether each catalog is a symbolic link: after
+    a render that kept every plan, one swapped for a link to a copy of its very bytes opens
+    the locale, and the read refuses the link (a cached plan would have trusted it)."""
+    render(project)
+    catalog = project / f"locales/de/LC_MESSAGES/{name}.po"
+    outside = tmp_path / f"{name}.po"
+    outside.write_bytes(catalog.read_bytes())
+    catalog.unlink()
+    catalog.symlink_to(outside)
+    with pytest.raises(I18nError, match="is a symbolic link"):
+        render(project)
+
+
 def test_a_forged_or_truncated_shard_replans_its_locale(project: Path, tmp_path: Path) -> None:
     entry = approved_entry(project)
     set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr + " (neu)")  # awaiting review

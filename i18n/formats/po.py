@@ -122,14 +122,20 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def refuse_link(path: Path, shown: str | None = None) -> None:
+    """A catalog that is a symbolic link is bad input: one linked from elsewhere would
+    publish text nobody here saw."""
+    if path.is_symlink():
+        raise I18nError(
+            "is a symbolic link; catalogs must be files of the project (copy the file here)",
+            shown or str(path),
+        )
+
+
 def read_po(path: Path, shown: str | None = None) -> polib.POFile:
     """Parse a PO/POT file; syntax and encoding errors name the file and line."""
     shown = shown or str(path)
-    if path.is_symlink():  # a catalog linked from elsewhere would publish text nobody here saw
-        raise I18nError(
-            "is a symbolic link; catalogs must be files of the project (copy the file here)",
-            shown,
-        )
+    refuse_link(path, shown)
     try:
         text = read_text(path, shown)
     except I18nError as exc:

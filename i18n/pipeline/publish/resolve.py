@@ -11,7 +11,7 @@ import polib
 
 from i18n.formats.links import link_targets
 from i18n.formats.people import load_people
-from i18n.formats.po import plural_rule, read_po
+from i18n.formats.po import plural_rule, read_po, refuse_link
 from i18n.model.article import Article
 from i18n.model.events import Approved
 from i18n.model.locale import fallback_chain
@@ -115,6 +115,7 @@ class CatalogStore:
         if key not in self._digests:
             self.read.add(locale)
             path = self.project.po_path(locale, domain)
+            refuse_link(path, self.project.rel(path))  # as reading it would: never trusted
             self._digests[key] = (
                 hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
             )
