@@ -59,15 +59,17 @@ class FileDigests:
         record = RunRecord.load_sealed(cache_dir / name, key, project or root)
         return cls(root, record)
 
-    def sha256(self, path: Path) -> str | None:
+    def sha256(self, path: Path | str, st: os.stat_result | None = None) -> str | None:
         """The SHA-256 of the bytes ``path`` reads (through a symbolic link), or None when
-        there is no such file; OSError when it cannot be read."""
+        there is no such file; OSError when it cannot be read. ``st``: the file's ``stat``,
+        when the caller has it already."""
         name = _relative(str(path), self.prefix)
-        try:
-            st = os.stat(path)
-        except FileNotFoundError:
-            self.entries.pop(name, None)
-            return None
+        if st is None:
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                self.entries.pop(name, None)
+                return None
         shape = stat_shape(st)
         kept = self.old.get(name)
         if (
@@ -80,7 +82,8 @@ class FileDigests:
             return kept[5]
         self.entries.pop(name, None)
         looked = time.time_ns()
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()  # raises as any read does
+        with open(path, "rb") as fh:  # raises as any read does
+            digest = hashlib.sha256(fh.read()).hexdigest()
         self.reads += 1
         settled = stat.S_ISREG(st.st_mode) and st.st_ctime_ns <= looked - SETTLED_NS
         if settled and stat_shape(os.stat(path)) == shape:  # and not written while it was read

@@ -179,8 +179,14 @@ def remove_partial_writes(folder: Path) -> list[Path]:
     removed: list[Path] = []
     if not folder.is_dir():
         return removed
-    for path in sorted(folder.rglob(".*.tmp")):
-        if _PARTIAL_WRITE.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+    found = [  # os.walk, not Path.rglob: a site holds tens of thousands of pages
+        Path(top, name)
+        for top, _, names in os.walk(folder)
+        for name in names
+        if name.startswith(".") and _PARTIAL_WRITE.fullmatch(name)
+    ]
+    for path in sorted(found):
+        if path.is_file() and not path.is_symlink():
             with suppress(FileNotFoundError):
                 path.unlink()
                 removed.append(path)

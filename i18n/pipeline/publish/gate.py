@@ -28,7 +28,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 import polib
@@ -232,8 +232,8 @@ class LocalePlan:
     def tag(self) -> str:
         return language_tag(self.locale)
 
-    @property
-    def folder(self) -> str:
+    @cached_property
+    def folder(self) -> str:  # asked for every page, many times a render
         return f"{self.country.slug}/{self.language}"
 
     @property
@@ -255,7 +255,7 @@ class LocalePlan:
 
     @property
     def index_published(self) -> bool:
-        return bool(self.published_slugs)
+        return any(self.published(s) for s in self.articles)
 
 
 @dataclass

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,18 +39,23 @@ from i18n.project import SITE_DOMAIN, Project
 LEDGER = "approvals.jsonl"
 
 
-def _feed(digest: hashlib._Hash, name: str, path: Path, files: FileDigests | None) -> None:
+def _feed(digest: hashlib._Hash, name: str, path: str | Path, files: FileDigests | None) -> None:
     """``name``, whether ``path`` is a link, and its bytes' SHA-256 (or that there is none);
-    with ``files``, a file whose stat is the one recorded is not read."""
+    with ``files``, a file whose stat is the one recorded is not read (one ``lstat`` for a
+    file that is not a link: a locale has a catalog per article)."""
     try:
-        sha = files.sha256(path) if files is not None else _sha256(path)
+        st = os.lstat(path)
+        link = stat.S_ISLNK(st.st_mode)
+        sha = _sha256(Path(path)) if files is None else files.sha256(path, None if link else st)
+    except FileNotFoundError:
+        sha = None
     except OSError as exc:  # unreadable: a digest that never matches
         digest.update(f"{name}\0!{exc!r}{dt.datetime.now().isoformat()}\0".encode())
         return
     if sha is None:
         digest.update(f"{name}\0-\0".encode())
         return
-    digest.update(f"{name}\0{path.is_symlink():d}\0{sha}\0".encode())
+    digest.update(f"{name}\0{link:d}\0{sha}\0".encode())
 
 
 def _sha256(path: Path) -> str | None:
@@ -101,9 +108,10 @@ class LocaleInputs:
         if loc not in self._chain:
             project = self.project
             digest = hashlib.sha256(f"catalogs 1\0{loc}\0".encode())
-            folder = project.po_path(loc, SITE_DOMAIN).parent  # joined once, not per catalog
+            # joined once, as a string: not a Path per catalog
+            folder = os.path.join(project.po_path(loc, SITE_DOMAIN).parent, "")
             for domain in [SITE_DOMAIN, *(a.slug for a in self.articles)]:
-                _feed(digest, domain, folder / f"{domain}.po", self.files)
+                _feed(digest, domain, f"{folder}{domain}.po", self.files)
             ledger = project.ledger_path(loc)
             _feed(digest, LEDGER, ledger, self.files)
             digest.update(f"HEAD\0{self.committed().get(project.rel(ledger))}\0".encode())

@@ -182,8 +182,10 @@ class PageCache:
 
     def save(self, pages: dict[str, Entry], paths: list[str], sitemaps: list[str]) -> None:
         """Keep the pages' entries, the paths the manifest just written lists (``pages``
-        holds its state), and the locale sitemaps written."""
-        self.record.save(pages)
+        holds its state), and the locale sitemaps written. A record that already holds
+        these entries (a render that changed nothing) is not written again."""
+        if pages != self.record.entries or not self.record.path.is_file():
+            self.record.save(pages)
         listed = {
             "manifest": pages.get(PART + "manifest.json"),
             "paths": paths,
