@@ -18,7 +18,14 @@ from i18n.errors import I18nError
 from i18n.formats import ledger as ledger_module
 from i18n.formats.draft_comment import DraftOrigin, merge_comments, read_origin
 from i18n.formats.ledger import Ledger, event_record, read_event
-from i18n.formats.manifest import manifest_paths, manifest_text, read_manifest, read_text
+from i18n.formats.manifest import (
+    ITEM,
+    manifest_paths,
+    manifest_text,
+    read_manifest,
+    read_text,
+    record_text,
+)
 from i18n.model.events import Approved, Drafted, LedgerEvent, Rejected, Revoked
 from i18n.model.manifest import ARTICLE, INDEX, Manifest, ManifestPage, Withheld
 from i18n.pipeline.status import status
@@ -151,6 +158,23 @@ def test_the_manifest_survives_its_json(
     written = manifest_text(manifest)
     assert read_text(written, "manifest.json") == manifest
     assert manifest_text(read_text(written, "manifest.json")) == written  # byte for byte
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])  # a shared, busy machine
+@given(st.dictionaries(st.text(), json_values, max_size=6))
+def test_a_manifest_record_is_the_text_json_writes(record: dict) -> None:
+    """The manifest's own writer of a record (strings, lists and dicts of them, escaped as
+    JSON escapes them) writes exactly json.dumps' indented text; other values (a float)
+    are left to json.dumps."""
+    reference = json.dumps(record, indent=2, ensure_ascii=False).replace("\n", ITEM)
+    assert record_text(record) == reference
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])  # a shared, busy machine

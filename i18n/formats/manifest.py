@@ -84,7 +84,56 @@ def record_text(record: dict[str, Any]) -> str:
           ]
         }
     """
-    return json.dumps(record, indent=2, ensure_ascii=False).replace("\n", ITEM)
+    text = _indented(record, ITEM)
+    if text is None:  # a value of another type: the reference writes it
+        return json.dumps(record, indent=2, ensure_ascii=False).replace("\n", ITEM)
+    return text
+
+
+_STRING = json.encoder.encode_basestring  # json.dumps' own, for ensure_ascii=False (C)
+
+
+def _indented(value: Any, newline: str) -> str | None:
+    r"""``json.dumps(value, indent=2, ensure_ascii=False)`` with each of its newlines written
+    ``newline`` (a newline and the indentation it starts at), for strings, None, booleans,
+    integers and lists and dicts (of string keys) of them; None for any other value. A
+    manifest holds a record per page, and the reference's indenting encoder is pure Python:
+    at 60,000 pages it took more time than the pages a one-string change rebuilds.
+
+    >>> _indented({"a": ["x", None], "b": {}, "c": True}, "\n")
+    '{\n  "a": [\n    "x",\n    null\n  ],\n  "b": {},\n  "c": true\n}'
+    """
+    kind = type(value)
+    if kind is str:
+        return _STRING(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    inner = newline + "  "
+    if kind is list:
+        if not value:
+            return "[]"
+        if all(type(item) is str for item in value):  # approval hashes, most of a manifest
+            items: list[str | None] = list(map(_STRING, value))
+        else:
+            items = [_indented(item, inner) for item in value]
+            if None in items:
+                return None
+        return "[" + inner + ("," + inner).join(items) + newline + "]"  # type: ignore[arg-type]
+    if kind is dict:
+        if not value:
+            return "{}"
+        pairs = []
+        for key, item in value.items():
+            text = _indented(item, inner)
+            if type(key) is not str or text is None:
+                return None
+            pairs.append(_STRING(key) + ": " + text)
+        return "{" + inner + ("," + inner).join(pairs) + newline + "}"
+    return None
 
 
 def page_text(page: ManifestPage) -> str:
