@@ -197,6 +197,12 @@ class Pages:
         self._alternates: dict[str | None, list[dict[str, str]]] = {}
         self._siblings_for = plan.present
         self._strings_keys: dict[tuple[str, str], tuple[Any, ...]] = {}
+        self._strings_digests: dict[tuple[str, str] | None, str] = {}
+        self._body_digests: dict[tuple[Any, ...], str] = {}  # forgotten with the bodies
+        constant = (self.css, self.csp, HCP_HEAD_SCRIPT, HCP_BODY_SCRIPT)
+        self._constant_parts = dict.fromkeys(
+            ("css", "csp", "head_script", "body_script"), _digest_of(constant)
+        )
 
     # -- shared context
 
@@ -310,6 +316,7 @@ class Pages:
 
     def forget_bodies(self) -> None:
         self._bodies.clear()
+        self._body_digests.clear()
 
     def _body_key(self, lp: LocalePlan, ap: ArticlePlan) -> tuple[Any, ...]:
         """Everything :meth:`_render_body` reads that differs between pages."""
@@ -672,11 +679,20 @@ class Pages:
         """A digest of everything the page's HTML is made of besides the templates, the code
         and the settings: its context, the site strings of its locale and, for an article,
         what its body is rendered from. Equal digests give equal pages (:mod:`.pagecache`)."""
-        parts: list[Any] = [spec.template, self.plan.preview, spec.ctx, self._strings_key(spec.lp)]
+        ctx = spec.ctx
+        page = ctx.get("page")
+        if isinstance(page, dict) and page.get("css") is not None:
+            # what every page carries (style sheet, scripts, policy), by its digest
+            ctx = {**ctx, "page": {**page, **self._constant_parts}}
+        parts: list[Any] = [spec.template, self.plan.preview, ctx, self._strings_digest(spec.lp)]
         if spec.body is not None:
             assert spec.lp is not None
-            parts.append(self._spec_key(spec))
-        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+            key = self._spec_key(spec)
+            digest = self._body_digests.get(key)
+            if digest is None:  # pages that show the same body share its digest
+                digest = self._body_digests[key] = _digest_of(key)
+            parts.append(digest)
+        return _digest_of(parts)
 
     def _spec_key(self, spec: PageSpec) -> tuple[Any, ...]:
         """The :meth:`_body_key` of an article page, computed once (the fingerprint and the
@@ -685,6 +701,13 @@ class Pages:
         if spec.body_key is None:
             spec.body_key = self._body_key(spec.lp, spec.body)
         return spec.body_key
+
+    def _strings_digest(self, lp: LocalePlan | None) -> str:
+        """:meth:`_strings_key`'s digest (every page of the locale asks for it)."""
+        key = None if lp is None or lp.source else (lp.locale, lp.folder)
+        if key not in self._strings_digests:
+            self._strings_digests[key] = _digest_of(self._strings_key(lp))
+        return self._strings_digests[key]
 
     def _strings_key(self, lp: LocalePlan | None) -> tuple[Any, ...]:
         """The site strings a locale's pages are filled with, their state and plural rule."""
@@ -703,6 +726,11 @@ class Pages:
                 for k, r in sorted(lp.site.items(), key=repr)
             )
         return self._strings_keys[key]
+
+
+def _digest_of(value: Any) -> str:
+    """The SHA-256 of ``value``'s ``repr`` (of strings, numbers, dates and containers)."""
+    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()
 
 
 def json_script_text(data: Any) -> str:
