@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from test_render import set_msgstr
 
 from i18n.formats.po import read_po
+from i18n.formats.runcache import RunRecord
 from i18n.pipeline.publish.site import RenderResult, render_site
 from i18n.project import Project
 
@@ -226,3 +227,36 @@ def test_cached_and_cold_renders_write_the_same_bytes(
         if kind in ("disclaimer", "shard"):  # one country's locales opened, or one locale
             assert set(cached.opened) <= {"ch/de", "ch/fr", "ch/it"}, (changes, k)
         assert files(root / "site") == cold_site(root, tmp), (changes, k)
+
+
+def test_cldr_names_come_from_a_sealed_record(project: Path, monkeypatch) -> None:
+    """The names of languages and countries (the country picker, the language switcher) are
+    kept in a sealed record: a render with nothing to build (but the country picker) asks
+    Babel for none of them, and an edited record is not trusted (Babel is asked again, and
+    the page shows its name)."""
+    from i18n.pipeline.publish import pages
+
+    render(project)
+    record = project / ".cache" / "i18n" / pages.CLDR_NAMES_FILE
+    text = record.read_text(encoding="utf-8")
+    assert '"language de": "Deutsch"' in text and '"territory de_CH CH": "Schweiz"' in text
+
+    def no_babel(*args: object) -> None:
+        raise AssertionError("Babel asked for a name the record holds")
+
+    monkeypatch.setattr(pages, "_CLDR_NAMES", {})  # a new process: nothing known yet
+    monkeypatch.setattr(pages, "Locale", type("NoBabel", (), {"parse": staticmethod(no_babel)}))
+    monkeypatch.setattr(pages, "cldr_locale", no_babel)
+    before = files(project / "site")
+    assert render(project).built == 0  # the country picker alone is built again
+    assert files(project / "site") == before
+    monkeypatch.undo()
+
+    # forged: the names changed, and the file written as a record without the machine's key
+    data = json.loads(text)
+    RunRecord(record, data["key"]).save({**data["entries"], "language de": "Evil"})
+    assert '"Evil"' in record.read_text(encoding="utf-8")
+    monkeypatch.setattr(pages, "_CLDR_NAMES", {})
+    render(project, project / "site-3")
+    assert files(project / "site-3") == files(project / "site")
+    assert "Evil" not in (project / "site-3" / "index.html").read_text(encoding="utf-8")

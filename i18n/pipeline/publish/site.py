@@ -55,7 +55,7 @@ from i18n.pipeline.publish.pagecache import (
     PageCache,
     file_state,
 )
-from i18n.pipeline.publish.pages import Pages, PageSpec, _csp_hash
+from i18n.pipeline.publish.pages import Pages, PageSpec, _csp_hash, keep_cldr_names
 from i18n.pipeline.publish.plancache import PlanCache
 from i18n.pipeline.publish.shape import locale_keys
 from i18n.pipeline.publish.sitemaps import (
@@ -626,6 +626,7 @@ def render_site(
         raise
     if not dry_run:
         plans.save()
+    keep_cldr_names(project, plan, save=not dry_run)
 
     result = RenderResult(
         plan, out, planned=plan.planned, reused=plan.reused, opened=list(plan.opened)
