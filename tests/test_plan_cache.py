@@ -27,7 +27,7 @@ from i18n.formats.article import load_articles
 from i18n.formats.country import load_countries
 from i18n.pipeline.publish.gate import ArticlePlan, LocalePlan, plan_site
 from i18n.pipeline.publish.pages import Pages
-from i18n.pipeline.publish.plancache import PlanCache
+from i18n.pipeline.publish.plancache import PlanCache, Shard
 from i18n.pipeline.publish.resolve import CatalogStore
 from i18n.pipeline.publish.site import PageJob, RenderResult, _batches, page_jobs, render_site
 from i18n.project import Project
@@ -339,6 +339,44 @@ def test_planned_locales_keep_their_texts_only_in_the_cache(
             assert ap.texts == cold.articles[slug].texts, (lp.folder, slug)
             assert ap.hashes == cold.articles[slug].hashes, (lp.folder, slug)
     assert again.reused == PLANS
+
+
+def test_a_language_s_batches_read_each_texts_file_once(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of pages keep the texts of their own locales for the next batch (of the same
+    language, most often) and release the others': with every page to build from cached
+    plans, in one process, each locale's texts file is read once by the pages (and once by
+    the manifest), and no plan holds texts once the render is done."""
+    render_site(Project(project), today=dt.date.fromisoformat(TODAY))
+    shutil.rmtree(project / "site")
+    reads: list[str] = []
+    real = Shard.stored_texts
+
+    def stored_texts(self: Shard, name: str) -> Any:
+        if self.stored is None:
+            reads.append(self.texts_path.name)
+        return real(self, name)
+
+    monkeypatch.setattr(Shard, "stored_texts", stored_texts)
+    monkeypatch.setattr(site_module, "workers_for", lambda n: 1)
+    real_batches = site_module._batches
+    cut: list[int] = []
+
+    def batches(*args: Any) -> Any:
+        got = real_batches(*args)
+        cut.append(len(got))
+        return got
+
+    monkeypatch.setattr(site_module, "_batches", batches)
+    result = render_site(Project(project), today=dt.date.fromisoformat(TODAY))
+    assert result.reused == PLANS and result.built > 0 and cut[0] > 3
+    translated = {f"{lp.folder.replace('/', '-')}.texts.json" for lp in result.plan.locales}
+    translated = {name for name in translated if name in reads}
+    assert len(translated) > 5
+    assert sorted(reads) == sorted([*translated, *translated])  # pages, then the manifest
+    plans = _translated(result)
+    assert not any(ap._hashes or ap._texts or ap.by_index[0] for ap in plans)  # type: ignore[index]
 
 
 def test_texts_changed_during_the_render_stop_it(

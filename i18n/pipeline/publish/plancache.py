@@ -54,7 +54,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -287,11 +287,15 @@ class PlanCache:
             if shard and not shard.failed and shard.texts_sha and not shard.texts_intact():
                 raise shard.spoiled()
 
-    def release(self) -> None:
+    def release(self, keep: Collection[str] = ()) -> None:
         """Release the texts and hashes given to stowed plans since the last call (and the
-        texts files read for them): each is read again when a page needs it. A render calls
-        it after each batch of pages, and after each locale's part of the manifest."""
-        for shard in self.shards.values():
+        texts files read for them), but those of the locales (folders) in ``keep``: each is
+        read again when a page needs it. A batch of pages calls it before it begins, keeping
+        its own locales (a worker's next batch is most often of the same language), and a
+        render after the pages and after each locale's part of the manifest."""
+        for folder, shard in self.shards.items():
+            if folder in keep:
+                continue
             for ap in shard.given:
                 ap.forget()
             # what was read of the texts file: read again, and checked again, when needed

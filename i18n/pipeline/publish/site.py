@@ -149,10 +149,13 @@ def _write_batch(state: WriteState, batch: list[PageJob]) -> list[Done]:
     together, so that its body is parsed once per text it shows), each page only when the
     page cache does not show it current. Each page goes to a temporary file as soon as it
     is built; the batch's files are flushed to disk together and then renamed into place.
-    The plans' texts read for the batch are released after it."""
+    The plans' texts read by the batch before are released when it begins, but those of its
+    own locales (read once for a worker's batches of one language)."""
     pages, out, cache, plans = state
     done: list[Done] = []
     slug: str | None = None
+    if plans is not None:  # the texts of the last batch's other locales
+        plans.release(keep={pages.plan.locales[job[1]].folder for job in batch})
     try:
         with StagedWrites() as writes:  # one flush to disk for the batch, then the renames
             for job in batch:
@@ -168,8 +171,6 @@ def _write_batch(state: WriteState, batch: list[PageJob]) -> list[Done]:
                 done.append((rel, writes.stage(out / rel, pages.fill(spec)), [fingerprint]))
     finally:
         pages.forget_bodies()
-        if plans is not None:
-            plans.release()
     # the files' state once renamed into place (what the page cache checks next time)
     return [d if d[1] is None else (d[0], d[1], [*d[2], *file_state(out / d[0])]) for d in done]
 
@@ -206,7 +207,11 @@ def write_pages(
     batches = _batches(jobs, workers * 8, pages.plan.locales)
     state: WriteState = (pages, out, cache, plans)
     if workers <= 1:
-        return [done for batch in batches for done in _write_batch(state, batch)]
+        try:
+            return [done for batch in batches for done in _write_batch(state, batch)]
+        finally:
+            if plans is not None:
+                plans.release()
     parts = forked_map(_write_batch, state, batches, workers)
     return [done for part in parts for done in part]
 
