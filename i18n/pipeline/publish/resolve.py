@@ -54,6 +54,7 @@ class CatalogStore:
         self._ledgers: dict[str, Trusted] = {}
         self._approved: dict[tuple[str, str], dict[str, Approved]] = {}
         self._digests: dict[tuple[str, str], str | None] = {}
+        self._approval_digests: dict[tuple[str, str], str] = {}
         self._resolved: dict[tuple[str, str], dict[Key, Resolved]] = {}
         self._texts: dict[tuple[str, str], dict[Key, Approved]] = {}
         self._links: dict[tuple[str, str], list[str]] = {}
@@ -69,7 +70,14 @@ class CatalogStore:
         def of(locale: str) -> bool:
             return locale.split("_")[0] == language
 
-        for cached in (self._po, self._approved, self._digests, self._resolved, self._texts):
+        for cached in (
+            self._po,
+            self._approved,
+            self._digests,
+            self._approval_digests,
+            self._resolved,
+            self._texts,
+        ):
             for key in [k for k in cached if of(k[0])]:
                 del cached[key]
         for locale in [loc for loc in self._ledgers if of(loc)]:
@@ -127,11 +135,21 @@ class CatalogStore:
         hold (their events, as the signatures were verified). No catalog is parsed."""
         digest = hashlib.sha256(domain.encode() + b"\0")
         for loc in fallback_chain(locale):
-            digest.update(f"{loc}\0{self.catalog_digest(loc, domain)}\0".encode())
+            approvals = self._approvals_digest(loc, domain)
+            digest.update(f"{loc}\0{self.catalog_digest(loc, domain)}\0{approvals}\0".encode())
+        return digest.hexdigest()
+
+    def _approvals_digest(self, loc: str, domain: str) -> str:
+        """The digest of the approvals that hold for ``domain`` in ``loc``'s own ledger, once
+        per render (``de``'s is in the key of each country's German plans)."""
+        key = (loc, domain)
+        if key not in self._approval_digests:
+            digest = hashlib.sha256()
             if self.project.ledger_path(loc).is_file():
                 for text, event in sorted(self._approvals(loc, domain).items()):
                     digest.update(repr(_approval_key(text, event)).encode())
-        return digest.hexdigest()
+            self._approval_digests[key] = digest.hexdigest()
+        return self._approval_digests[key]
 
     def approved_texts(self, locale: str, domain: str) -> dict[Key, Approved]:
         """``{(msgctxt, msgid): approval}`` of every singular text approved for ``domain``
