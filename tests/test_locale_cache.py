@@ -124,6 +124,23 @@ def test_a_catalog_swapped_for_a_link_to_the_same_bytes_is_refused(
         render(project)
 
 
+def test_a_link_to_nothing_in_place_of_a_missing_catalog_is_refused(
+    project: Path, tmp_path: Path
+) -> None:
+    """A link to nothing where a locale has no catalog (de_CH has none of its own for an
+    article) is not "no catalog" to the digest of the locale's inputs: warm or cold, the
+    render refuses the link."""
+    render(project)
+    catalog = project / "locales/de_CH/LC_MESSAGES/post-thrombotic-syndrome.po"
+    assert not catalog.exists() and catalog.parent.is_dir()
+    catalog.symlink_to(tmp_path / "nowhere.po")
+    with pytest.raises(I18nError, match="is a symbolic link"):
+        render(project)
+    shutil.rmtree(project / ".cache" / "i18n" / "plan")
+    with pytest.raises(I18nError, match="is a symbolic link"):
+        render(project)
+
+
 def test_a_forged_or_truncated_shard_replans_its_locale(project: Path, tmp_path: Path) -> None:
     entry = approved_entry(project)
     set_msgstr(project, "de", ARTICLE, entry.msgid, entry.msgstr + " (neu)")  # awaiting review

@@ -16,6 +16,7 @@ from test_render import set_msgstr
 
 from i18n.formats.po import read_po
 from i18n.formats.runcache import RunRecord
+from i18n.pipeline.publish import pages
 from i18n.pipeline.publish.site import RenderResult, render_site
 from i18n.project import Project
 
@@ -36,7 +37,7 @@ def files(folder: Path) -> dict[str, bytes]:
 def cold_site(root: Path, tmp: Path) -> dict[str, bytes]:
     """The site a render writes into an empty folder with no page cache and no plan cache
     (the project's caches are set aside and put back)."""
-    names = ("render", "plan", "articles.json", "files.json")
+    names = ("render", "plan", "articles.json", "files.json", pages.CLDR_NAMES_FILE)
     caches = [root / ".cache" / "i18n" / name for name in names]
     aside = [tmp / f"{cache.name}-aside" for cache in caches]
     for cache, away in zip(caches, aside, strict=True):
@@ -45,10 +46,13 @@ def cold_site(root: Path, tmp: Path) -> dict[str, bytes]:
             shutil.move(cache, away)
     out = tmp / "cold"
     shutil.rmtree(out, ignore_errors=True)
+    known = dict(pages._CLDR_NAMES)  # the names this process has: asked of Babel again
+    pages._CLDR_NAMES.clear()
     try:
         assert render(root, out).reused == 0
         return files(out)
     finally:
+        pages._CLDR_NAMES.update(known)
         shutil.rmtree(out, ignore_errors=True)
         for cache, away in zip(caches, aside, strict=True):
             _remove(cache)
@@ -234,8 +238,6 @@ def test_cldr_names_come_from_a_sealed_record(project: Path, monkeypatch) -> Non
     kept in a sealed record: a render with nothing to build (but the country picker) asks
     Babel for none of them, and an edited record is not trusted (Babel is asked again, and
     the page shows its name)."""
-    from i18n.pipeline.publish import pages
-
     render(project)
     record = project / ".cache" / "i18n" / pages.CLDR_NAMES_FILE
     text = record.read_text(encoding="utf-8")

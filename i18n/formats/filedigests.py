@@ -90,6 +90,10 @@ class FileDigests:
             self.entries[name] = [*shape, digest]
         return digest
 
+    def forget(self, path: Path | str) -> None:
+        """``path`` is gone: its digest is no longer kept."""
+        self.entries.pop(_relative(str(path), self.prefix), None)
+
     def save(self) -> None:
         """Keep the digests, those of the files read in this run included (written only
         when that changes the record; never without a cache key)."""

@@ -40,22 +40,32 @@ LEDGER = "approvals.jsonl"
 
 
 def _feed(digest: hashlib._Hash, name: str, path: str | Path, files: FileDigests | None) -> None:
-    """``name``, whether ``path`` is a link, and its bytes' SHA-256 (or that there is none);
-    with ``files``, a file whose stat is the one recorded is not read (one ``lstat`` for a
-    file that is not a link: a locale has a catalog per article)."""
+    """``name``, whether ``path`` is a link, and its bytes' SHA-256 (or that there is none:
+    no file, or a link to nothing); with ``files``, a file whose stat is the one recorded is
+    not read (one ``lstat`` for a file that is not a link: a locale has a catalog per
+    article)."""
     try:
         st = os.lstat(path)
-        link = stat.S_ISLNK(st.st_mode)
-        sha = _sha256(Path(path)) if files is None else files.sha256(path, None if link else st)
     except FileNotFoundError:
-        sha = None
-    except OSError as exc:  # unreadable: a digest that never matches
-        digest.update(f"{name}\0!{exc!r}{dt.datetime.now().isoformat()}\0".encode())
-        return
-    if sha is None:
+        if files is not None:
+            files.forget(path)
         digest.update(f"{name}\0-\0".encode())
         return
-    digest.update(f"{name}\0{link:d}\0{sha}\0".encode())
+    except OSError as exc:  # unreadable: a digest that never matches
+        _never(digest, name, exc)
+        return
+    link = stat.S_ISLNK(st.st_mode)
+    try:
+        sha = _sha256(Path(path)) if files is None else files.sha256(path, None if link else st)
+    except OSError as exc:  # unreadable, or gone since the lstat: never matches
+        _never(digest, name, exc)
+        return
+    # a link to nothing is not "no file": the read refuses any link
+    digest.update(f"{name}\0{link:d}\0{'-' if sha is None else sha}\0".encode())
+
+
+def _never(digest: hashlib._Hash, name: str, exc: OSError) -> None:
+    digest.update(f"{name}\0!{exc!r}{dt.datetime.now().isoformat()}\0".encode())
 
 
 def _sha256(path: Path) -> str | None:

@@ -199,10 +199,7 @@ class Pages:
         self._strings_keys: dict[tuple[str, str], tuple[Any, ...]] = {}
         self._strings_digests: dict[tuple[str, str] | None, str] = {}
         self._body_digests: dict[tuple[Any, ...], str] = {}  # forgotten with the bodies
-        constant = (self.css, self.csp, HCP_HEAD_SCRIPT, HCP_BODY_SCRIPT)
-        self._constant_parts = dict.fromkeys(
-            ("css", "csp", "head_script", "body_script"), _digest_of(constant)
-        )
+        self._constants: tuple[tuple[str, str], dict[str, str]] | None = None
 
     # -- shared context
 
@@ -683,7 +680,7 @@ class Pages:
         page = ctx.get("page")
         if isinstance(page, dict) and page.get("css") is not None:
             # what every page carries (style sheet, scripts, policy), by its digest
-            ctx = {**ctx, "page": {**page, **self._constant_parts}}
+            ctx = {**ctx, "page": {**page, **self._constant_parts()}}
         parts: list[Any] = [spec.template, self.plan.preview, ctx, self._strings_digest(spec.lp)]
         if spec.body is not None:
             assert spec.lp is not None
@@ -693,6 +690,16 @@ class Pages:
                 digest = self._body_digests[key] = _digest_of(key)
             parts.append(digest)
         return _digest_of(parts)
+
+    def _constant_parts(self) -> dict[str, str]:
+        """The parts of a page's context every page carries, each as their one digest
+        (computed again if the style sheet or the policy is set anew, as a preview does)."""
+        of = (self.css, self.csp)
+        if self._constants is None or self._constants[0] != of:
+            digest = _digest_of((*of, HCP_HEAD_SCRIPT, HCP_BODY_SCRIPT))
+            parts = dict.fromkeys(("css", "csp", "head_script", "body_script"), digest)
+            self._constants = (of, parts)
+        return self._constants[1]
 
     def _spec_key(self, spec: PageSpec) -> tuple[Any, ...]:
         """The :meth:`_body_key` of an article page, computed once (the fingerprint and the

@@ -135,8 +135,9 @@ class CatalogStore:
         hold (their events, as the signatures were verified). No catalog is parsed."""
         digest = hashlib.sha256(domain.encode() + b"\0")
         for loc in fallback_chain(locale):
+            catalog = self.catalog_digest(loc, domain)  # a catalog refused before its ledger
             approvals = self._approvals_digest(loc, domain)
-            digest.update(f"{loc}\0{self.catalog_digest(loc, domain)}\0{approvals}\0".encode())
+            digest.update(f"{loc}\0{catalog}\0{approvals}\0".encode())
         return digest.hexdigest()
 
     def _approvals_digest(self, loc: str, domain: str) -> str:
