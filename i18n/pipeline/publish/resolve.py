@@ -123,7 +123,8 @@ class CatalogStore:
         if key not in self._digests:
             self.read.add(locale)
             path = self.project.po_path(locale, domain)
-            refuse_link(path, self.project.rel(path))  # as reading it would: never trusted
+            if path.is_symlink():  # refused as reading it would be: never trusted
+                refuse_link(path, self.project.rel(path))
             self._digests[key] = (
                 hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
             )
