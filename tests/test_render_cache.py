@@ -14,10 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_render import set_msgstr
 
+from i18n.formats.article import load_articles
+from i18n.formats.country import load_countries
 from i18n.formats.po import read_po
 from i18n.formats.runcache import RunRecord
-from i18n.pipeline.publish import pages
-from i18n.pipeline.publish.site import RenderResult, render_site
+from i18n.pipeline.publish import cldrnames
+from i18n.pipeline.publish.gate import plan_site
+from i18n.pipeline.publish.pages import Pages
+from i18n.pipeline.publish.site import RenderResult, page_jobs, page_spec, render_site
 from i18n.project import Project
 
 TODAY = dt.date(2026, 11, 30)
@@ -37,7 +41,7 @@ def files(folder: Path) -> dict[str, bytes]:
 def cold_site(root: Path, tmp: Path) -> dict[str, bytes]:
     """The site a render writes into an empty folder with no page cache and no plan cache
     (the project's caches are set aside and put back)."""
-    names = ("render", "plan", "articles.json", "files.json", pages.CLDR_NAMES_FILE)
+    names = ("render", "plan", "articles.json", "files.json", cldrnames.CLDR_NAMES_FILE)
     caches = [root / ".cache" / "i18n" / name for name in names]
     aside = [tmp / f"{cache.name}-aside" for cache in caches]
     for cache, away in zip(caches, aside, strict=True):
@@ -46,13 +50,13 @@ def cold_site(root: Path, tmp: Path) -> dict[str, bytes]:
             shutil.move(cache, away)
     out = tmp / "cold"
     shutil.rmtree(out, ignore_errors=True)
-    known = dict(pages._CLDR_NAMES)  # the names this process has: asked of Babel again
-    pages._CLDR_NAMES.clear()
+    known = dict(cldrnames._CLDR_NAMES)  # the names this process has: asked of Babel again
+    cldrnames._CLDR_NAMES.clear()
     try:
         assert render(root, out).reused == 0
         return files(out)
     finally:
-        pages._CLDR_NAMES.update(known)
+        cldrnames._CLDR_NAMES.update(known)
         shutil.rmtree(out, ignore_errors=True)
         for cache, away in zip(caches, aside, strict=True):
             _remove(cache)
@@ -239,16 +243,16 @@ def test_cldr_names_come_from_a_sealed_record(project: Path, monkeypatch) -> Non
     Babel for none of them, and an edited record is not trusted (Babel is asked again, and
     the page shows its name)."""
     render(project)
-    record = project / ".cache" / "i18n" / pages.CLDR_NAMES_FILE
+    record = project / ".cache" / "i18n" / cldrnames.CLDR_NAMES_FILE
     text = record.read_text(encoding="utf-8")
     assert '"language de": "Deutsch"' in text and '"territory de_CH CH": "Schweiz"' in text
 
     def no_babel(*args: object) -> None:
         raise AssertionError("Babel asked for a name the record holds")
 
-    monkeypatch.setattr(pages, "_CLDR_NAMES", {})  # a new process: nothing known yet
-    monkeypatch.setattr(pages, "Locale", type("NoBabel", (), {"parse": staticmethod(no_babel)}))
-    monkeypatch.setattr(pages, "cldr_locale", no_babel)
+    monkeypatch.setattr(cldrnames, "_CLDR_NAMES", {})  # a new process: nothing known yet
+    monkeypatch.setattr(cldrnames, "Locale", type("NoBabel", (), {"parse": staticmethod(no_babel)}))
+    monkeypatch.setattr(cldrnames, "cldr_locale", no_babel)
     before = files(project / "site")
     assert render(project).built == 0  # the country picker alone is built again
     assert files(project / "site") == before
@@ -258,7 +262,24 @@ def test_cldr_names_come_from_a_sealed_record(project: Path, monkeypatch) -> Non
     data = json.loads(text)
     RunRecord(record, data["key"]).save({**data["entries"], "language de": "Evil"})
     assert '"Evil"' in record.read_text(encoding="utf-8")
-    monkeypatch.setattr(pages, "_CLDR_NAMES", {})
+    monkeypatch.setattr(cldrnames, "_CLDR_NAMES", {})
     render(project, project / "site-3")
     assert files(project / "site-3") == files(project / "site")
     assert "Evil" not in (project / "site-3" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_fingerprint_follows_what_every_page_carries(project: Path) -> None:
+    """The style sheet and the security policy enter a page's fingerprint by one digest,
+    computed again when either is set anew (as a preview page sets them)."""
+    p = Project(project)
+    plan = plan_site(p, load_articles(p.root), load_countries(p), p.settings.today())
+    pages = Pages(p, plan, p.settings.site_url)
+    jobs = page_jobs(pages, {lp.country.code for lp in plan.locales})
+    spec = page_spec(pages, next(job for job in jobs if job[2] == "article"))
+    first = pages.fingerprint(spec)
+    assert pages.fingerprint(spec) == first
+    pages.css += "\nmark { color: red; }"
+    second = pages.fingerprint(spec)
+    assert second != first
+    pages.csp += "; upgrade-insecure-requests"
+    assert pages.fingerprint(spec) not in (first, second)

@@ -40,6 +40,7 @@ from i18n.model.manifest import (
     Withheld,
 )
 from i18n.pipeline.forked import forked_map, workers_for
+from i18n.pipeline.publish.cldrnames import keep_cldr_names
 from i18n.pipeline.publish.gate import (
     COUNTRY_DIR_RE,
     LANGUAGE_DIR_RE,
@@ -55,7 +56,7 @@ from i18n.pipeline.publish.pagecache import (
     PageCache,
     file_state,
 )
-from i18n.pipeline.publish.pages import Pages, PageSpec, _csp_hash, keep_cldr_names
+from i18n.pipeline.publish.pages import Pages, PageSpec, _csp_hash
 from i18n.pipeline.publish.plancache import PlanCache
 from i18n.pipeline.publish.shape import locale_keys
 from i18n.pipeline.publish.sitemaps import (
