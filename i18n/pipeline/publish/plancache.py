@@ -37,8 +37,9 @@ in a file of their own beside the shard (``<cc>-<lang>.texts.json``, sealed the 
 the shard holds its SHA-256 and its stat, and each plan a digest of its own texts. A render
 saves a locale's shard and texts as soon as the locale is planned, and its article plans
 then keep their texts only there (:meth:`ArticlePlan.stow`): each batch of pages reads the
-texts of the locales it shows and releases them after (:meth:`PlanCache.release`), so that
-a render of 60,000 pages never holds the library's texts at once (the files a locale's
+texts of the locales it shows, and a batch releases those of the locales it does not show
+(:meth:`PlanCache.release`), so that a render of 60,000 pages holds one language's texts at
+a time, never the library's (the files a locale's
 save replaces are set aside until the render commits to its plans, and put back if it stops
 on bad input first: :meth:`PlanCache.rollback`). A locale whose pages are
 all kept never reads the file (a render with nothing changed reads about a tenth of the
@@ -408,7 +409,7 @@ class PlanCache:
             value = shard.cached(name, None)
             ap = None if value is None else _reuse(value, article, history, self.project)
             if ap is not None and ap.by_index is not None:
-                # read by the pages of a batch and released after it: not interned then
+                # read by the pages of a language's batches, then released: not interned
                 ap.stow(_Stored(shard, name, ap, None if self.eager else shared), ap.by_index[1])
                 shard.entries[name] = shard.plans[name]
                 shard.warm_names.append(name)
